@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The project's test command: bootstrap, forge tests, dotnet tests for the whole solution.
+# Its last line is the honest sum of both runners: "N passed, N failed[, N skipped]".
+# Exit status is non-zero when anything failed, including a build that did not compile or a
+# test service (anvil, PostgreSQL) left running afterwards.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+results=out/test-results
+rm -rf "$results" && mkdir -p "$results"
+# Every throw-away service keeps its state under here, so leftovers can be found afterwards.
+export FMP_TEST_TMP; FMP_TEST_TMP=$(mktemp -d /tmp/fmp-test.XXXXXX)
+chmod 755 "$FMP_TEST_TMP" # the postgres user must reach its cluster folder inside
+anvils_before=$(pgrep -x anvil | sort || true)
+
+passed=0 failed=0 skipped=0
+declare -a timings=()
+started=$SECONDS
+phase_start=$SECONDS
+phase() { timings+=("$(printf '%-10s %4ds' "$1" $((SECONDS - phase_start)))"); phase_start=$SECONDS; }
+note_failure() { echo "test.sh: $*" >&2; failed=$((failed + 1)); }
+
+cleanup() { rm -rf "$FMP_TEST_TMP"; }
+trap cleanup EXIT
+
+# 1. Bootstrap (silent when everything is installed).
+if ! scripts/bootstrap.sh; then
+  note_failure "bootstrap failed"
+  echo "$passed passed, $failed failed"
+  exit 1
+fi
+phase bootstrap
+
+# 2. Foundry: unit, fuzz and invariant tests. A compile error leaves no summary line: one failure.
+node_modules/.bin/forge test 2>&1 | tee "$results/forge.log"
+summary=$(grep -E '^Ran [0-9]+ test suites? in .*tests? passed' "$results/forge.log" | tail -n 1)
+if [ -n "$summary" ]; then
+  read -r fp ff fs < <(sed -E 's/.*: ([0-9]+) tests? passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/' <<<"$summary")
+  passed=$((passed + fp)) failed=$((failed + ff)) skipped=$((skipped + fs))
+else
+  note_failure "forge test produced no summary (compile error?)"
+fi
+phase forge
+
+# 3. .NET: every test project in Protocol.sln, results as TRX files that are counted below.
+dotnet test Protocol.sln --nologo --verbosity quiet \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/dotnet" \
+  --blame-hang-timeout 10m 2>&1 | grep -v 'warning NU1603' | tee "$results/dotnet.log"
+dotnet_rc=${PIPESTATUS[0]}
+shopt -s nullglob
+trx_files=("$results"/dotnet/*.trx)
+dp=0 df=0 ds=0
+for trx in "${trx_files[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  get() { sed -nE "s/.* $1=\"([0-9]+)\".*/\1/p" <<<"$counters"; }
+  dp=$((dp + $(get passed)))
+  df=$((df + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  ds=$((ds + $(get notExecuted)))
+done
+passed=$((passed + dp)) failed=$((failed + df)) skipped=$((skipped + ds))
+if [ "${#trx_files[@]}" -eq 0 ]; then
+  note_failure "dotnet test produced no results (build error?)"
+elif [ "$dotnet_rc" -ne 0 ] && [ "$df" -eq 0 ]; then
+  note_failure "dotnet test exited with $dotnet_rc without a failed test (crashed test host?)"
+fi
+phase dotnet
+
+# 4. Nothing the tests started may outlive them.
+leaks=$(pgrep -f "$FMP_TEST_TMP" || true)
+new_anvils=$(comm -13 <(echo "$anvils_before") <(pgrep -x anvil | sort || true))
+if [ -n "$leaks$new_anvils" ]; then
+  note_failure "services left running after the tests: $(echo $leaks $new_anvils)"
+  # shellcheck disable=SC2086
+  kill $leaks $new_anvils 2>/dev/null || true
+fi
+
+echo
+echo "Timings:"
+printf '  %s\n' "${timings[@]}"
+printf '  %-10s %4ds\n' total $((SECONDS - started))
+echo "Results: forge ${fp:-0}/${ff:-?}/${fs:-0}, dotnet $dp/$df/$ds (passed/failed/skipped); logs in $results"
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" -eq 0 ]

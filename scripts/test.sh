@@ -56,7 +56,7 @@ for trx in "${trx_files[@]}"; do
   get() { sed -nE "s/.* $1=\"([0-9]+)\".*/\1/p" <<<"$counters"; }
   dp=$((dp + $(get passed)))
   df=$((df + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
-  ds=$((ds + $(get notExecuted)))
+  ds=$((ds + $(get total) - $(get executed))) # VSTest counts skipped tests as not executed
 done
 passed=$((passed + dp)) failed=$((failed + df)) skipped=$((skipped + ds))
 if [ "${#trx_files[@]}" -eq 0 ]; then

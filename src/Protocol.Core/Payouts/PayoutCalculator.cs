@@ -1,0 +1,95 @@
+using System.Numerics;
+using Protocol.Core.Merkle;
+
+namespace Protocol.Core.Payouts;
+
+/// <summary>A market's money terms, as fixed at creation.</summary>
+/// <param name="RewardPool">Tokens the sponsor funded.</param>
+/// <param name="OracleFeeBps">Share of the pool paid to the signing oracles, in basis points.</param>
+/// <param name="SlashBps">Share of a stake lost at score −10000, in basis points.</param>
+/// <param name="StakeCap">Stake above this earns no more reward (it is still slashed in full).</param>
+public sealed record MarketTerms(BigInteger RewardPool, int OracleFeeBps, int SlashBps, BigInteger StakeCap);
+
+/// <summary>What the evaluation decided about one curator.</summary>
+/// <param name="Account">Curator address.</param>
+/// <param name="Stake">Tokens staked.</param>
+/// <param name="ScoreBps">Score in basis points, −10000…10000 (−10000 for unrevealed or invalid).</param>
+/// <param name="Value">Shapley value in micro-units (0 for unrevealed or invalid).</param>
+public sealed record CuratorOutcome(string Account, BigInteger Stake, int ScoreBps, long Value);
+
+/// <summary>One curator's line of the payout table.</summary>
+public sealed record CuratorPayout(string Account, BigInteger Stake, int ScoreBps, long Value, BigInteger Slash, BigInteger Reward, BigInteger Payout);
+
+/// <summary>The settled market: who gets what. <c>Σ Payout + SponsorRemainder = TotalPayout</c>.</summary>
+public sealed record PayoutTable(
+    BigInteger Fee,
+    BigInteger Distributable,
+    IReadOnlyList<CuratorPayout> Curators,
+    BigInteger SponsorRemainder,
+    BigInteger TotalStaked,
+    BigInteger TotalPayout)
+{
+    /// <summary>The Merkle leaves of the report: one per curator, plus the sponsor's remainder (score 0).</summary>
+    public IReadOnlyList<PayoutLeaf> Leaves(BigInteger marketId, string sponsor) =>
+        [.. Curators.Select(c => new PayoutLeaf(marketId, c.Account, c.Payout, c.ScoreBps)), new PayoutLeaf(marketId, sponsor, SponsorRemainder, 0)];
+}
+
+/// <summary>
+/// The payout arithmetic of PROTOCOL.md in exact integers with floor division, in the order the
+/// document gives it. Everything that floor division leaves over goes to the sponsor's remainder, so
+/// the leaves always add up to <c>totalStaked + rewardPool − fee</c>.
+/// </summary>
+public static class PayoutCalculator
+{
+    public const int MaxBps = 10_000;
+
+    /// <summary>Computes the payout table; curators come out sorted by lower-case address.</summary>
+    /// <exception cref="ArgumentException">Terms or outcomes out of range, or a curator listed twice.</exception>
+    public static PayoutTable Compute(MarketTerms terms, IEnumerable<CuratorOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        Check(terms.RewardPool.Sign >= 0, "reward pool is negative");
+        Check(terms.OracleFeeBps is >= 0 and <= MaxBps, $"oracle fee {terms.OracleFeeBps} bps is outside 0…10000");
+        Check(terms.SlashBps is >= 0 and <= MaxBps, $"slash {terms.SlashBps} bps is outside 0…10000");
+        Check(terms.StakeCap.Sign >= 0, "stake cap is negative");
+
+        var curators = outcomes.OrderBy(c => c.Account.ToLowerInvariant(), StringComparer.Ordinal).ToList();
+        foreach (var c in curators)
+        {
+            Check(c.Stake.Sign >= 0, $"{c.Account}: negative stake");
+            Check(c.ScoreBps is >= -MaxBps and <= MaxBps, $"{c.Account}: score {c.ScoreBps} bps is outside −10000…10000");
+        }
+
+        var duplicate = curators.Select(c => c.Account.ToLowerInvariant()).GroupBy(a => a).FirstOrDefault(g => g.Count() > 1);
+        Check(duplicate is null, $"curator {duplicate?.Key} is listed twice");
+
+        var fee = terms.RewardPool * terms.OracleFeeBps / MaxBps;
+        var slashes = curators.Select(c => c.Stake * terms.SlashBps * Math.Max(0, -c.ScoreBps) / MaxBps / MaxBps).ToList();
+        var distributable = terms.RewardPool - fee + Sum(slashes);
+        var weights = curators.Select(c => BigInteger.Min(c.Stake, terms.StakeCap) * Math.Max(0L, c.Value)).ToList();
+        var totalWeight = Sum(weights);
+
+        var lines = new List<CuratorPayout>(curators.Count);
+        for (var i = 0; i < curators.Count; i++)
+        {
+            var c = curators[i];
+            var reward = totalWeight.IsZero ? BigInteger.Zero : distributable * weights[i] / totalWeight;
+            lines.Add(new CuratorPayout(c.Account, c.Stake, c.ScoreBps, c.Value, slashes[i], reward, c.Stake - slashes[i] + reward));
+        }
+
+        var totalStaked = Sum(curators.Select(c => c.Stake));
+        var sponsor = distributable - Sum(lines.Select(l => l.Reward));
+        return new PayoutTable(fee, distributable, lines, sponsor, totalStaked, totalStaked + terms.RewardPool - fee);
+    }
+
+    private static BigInteger Sum(IEnumerable<BigInteger> values) => values.Aggregate(BigInteger.Zero, (a, b) => a + b);
+
+    private static void Check(bool condition, string problem)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(problem);
+        }
+    }
+}

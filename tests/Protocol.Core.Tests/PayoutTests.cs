@@ -1,0 +1,118 @@
+using System.Numerics;
+using CsCheck;
+using Protocol.Core.Merkle;
+using Protocol.Core.Payouts;
+
+namespace Protocol.Core.Tests;
+
+public sealed class PayoutTests
+{
+    private static readonly System.Text.Json.JsonElement Data = Vectors.Load("payouts.json");
+
+    [Fact]
+    public void Tables_and_roots_match_the_reference_arithmetic()
+    {
+        var cases = Data.Items("cases").ToList();
+        Assert.True(cases.Count >= 10);
+        foreach (var c in cases)
+        {
+            var t = c.GetProperty("terms");
+            var terms = new MarketTerms(t.Big("rewardPool"), t.Int("oracleFeeBps"), t.Int("slashBps"), t.Big("stakeCap"));
+            var outcomes = c.Items("curators").Select(x => new CuratorOutcome(x.Str("account"), x.Big("stake"), x.Int("scoreBps"), (long)x.Big("value")));
+            var table = PayoutCalculator.Compute(terms, outcomes);
+            var expected = c.GetProperty("expected");
+
+            Assert.Equal(expected.Big("fee"), table.Fee);
+            Assert.Equal(expected.Big("distributable"), table.Distributable);
+            Assert.Equal(expected.Big("sponsorRemainder"), table.SponsorRemainder);
+            Assert.Equal(expected.Big("totalPayout"), table.TotalPayout);
+            var rows = expected.Items("curators").ToList();
+            Assert.Equal(rows.Count, table.Curators.Count);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                Assert.Equal(rows[i].Str("account"), table.Curators[i].Account);
+                Assert.Equal(rows[i].Big("slash"), table.Curators[i].Slash);
+                Assert.Equal(rows[i].Big("reward"), table.Curators[i].Reward);
+                Assert.Equal(rows[i].Big("payout"), table.Curators[i].Payout);
+            }
+
+            var root = MerkleTree.Build(table.Leaves(c.Big("marketId"), c.Str("sponsor")).Select(l => l.Hash)).Root;
+            Assert.Equal(expected.B32("root"), root);
+        }
+    }
+
+    private static readonly Gen<MarketTerms> GenTerms =
+        Gen.Select(Gen.Long[0, long.MaxValue / 4], Gen.Int[0, 10_000], Gen.Int[0, 10_000], Gen.Long[0, long.MaxValue / 4])
+            .Select((pool, fee, slash, cap) => new MarketTerms(new BigInteger(pool) * 1_000_003, fee, slash, new BigInteger(cap)));
+
+    private static readonly Gen<List<CuratorOutcome>> GenCurators =
+        Gen.Select(Gen.Long[0, long.MaxValue / 4], Gen.Int[-10_000, 10_000], Gen.Long[-5_000_000, 5_000_000], Gen.Bool)
+            .Select((stake, score, value, unrevealed) => (stake, score, value, unrevealed))
+            .List[0, 40]
+            .Select(list => list.Select((x, i) => x.unrevealed
+                ? new CuratorOutcome($"0x{i + 1:x40}", x.stake, -10_000, 0)
+                : new CuratorOutcome($"0x{i + 1:x40}", x.stake, x.score, x.value)).ToList());
+
+    [Fact]
+    public void Leaves_add_up_to_total_payout_and_nothing_is_negative() =>
+        Gen.Select(GenTerms, GenCurators).Sample((terms, curators) =>
+        {
+            var table = PayoutCalculator.Compute(terms, curators);
+            var leaves = table.Leaves(1, "0x00000000000000000000000000000000000000aa");
+            var sum = leaves.Aggregate(BigInteger.Zero, (a, l) => a + l.Amount);
+            var staked = curators.Aggregate(BigInteger.Zero, (a, c) => a + c.Stake);
+            return sum == table.TotalPayout
+                && table.TotalPayout == staked + terms.RewardPool - table.Fee
+                && leaves.All(l => l.Amount.Sign >= 0)
+                && table.Curators.All(c => c.Slash <= c.Stake && c.Reward.Sign >= 0);
+        });
+
+    [Fact]
+    public void Sponsor_remainder_absorbs_all_rounding_dust() =>
+        Gen.Select(GenTerms, GenCurators).Sample((terms, curators) =>
+        {
+            var table = PayoutCalculator.Compute(terms, curators);
+            var rewarded = table.Curators.Count(c => c.Value > 0 && c.Stake > 0 && terms.StakeCap > 0);
+            // With anyone to reward, floor division loses less than one token per rewarded curator.
+            return rewarded == 0
+                ? table.SponsorRemainder == table.Distributable
+                : table.SponsorRemainder >= 0 && table.SponsorRemainder < rewarded;
+        });
+
+    [Fact]
+    public void Unrevealed_curators_lose_the_full_slash_and_earn_nothing() =>
+        Gen.Select(GenTerms, GenCurators).Sample((terms, curators) =>
+        {
+            var table = PayoutCalculator.Compute(terms, curators);
+            return table.Curators.Where(c => c.ScoreBps == -10_000 && c.Value == 0)
+                .All(c => c.Reward.IsZero && c.Slash == c.Stake * terms.SlashBps / 10_000 && c.Payout == c.Stake - c.Slash);
+        });
+
+    [Fact]
+    public void Stake_above_the_cap_earns_no_extra_reward()
+    {
+        var terms = new MarketTerms(1_000_000, 0, 5_000, StakeCap: 100);
+        var table = PayoutCalculator.Compute(terms,
+        [
+            new CuratorOutcome("0x0000000000000000000000000000000000000001", 100, 5_000, 10),
+            new CuratorOutcome("0x0000000000000000000000000000000000000002", 10_000, 5_000, 10),
+            new CuratorOutcome("0x0000000000000000000000000000000000000003", 50, 5_000, 10),
+        ]);
+
+        Assert.Equal(table.Curators[0].Reward, table.Curators[1].Reward);
+        Assert.Equal(table.Curators[0].Reward / 2, table.Curators[2].Reward);
+        Assert.Equal(400_000, table.Curators[0].Reward);
+        Assert.Equal(200_000, table.SponsorRemainder + table.Curators[2].Reward);
+    }
+
+    [Fact]
+    public void Bad_terms_and_duplicate_curators_are_refused()
+    {
+        var ok = new MarketTerms(100, 100, 100, 100);
+        var alice = new CuratorOutcome("0x0000000000000000000000000000000000000001", 10, 0, 0);
+        Assert.Throws<ArgumentException>(() => PayoutCalculator.Compute(ok with { OracleFeeBps = 10_001 }, [alice]));
+        Assert.Throws<ArgumentException>(() => PayoutCalculator.Compute(ok with { SlashBps = -1 }, [alice]));
+        Assert.Throws<ArgumentException>(() => PayoutCalculator.Compute(ok, [alice with { ScoreBps = 10_001 }]));
+        Assert.Throws<ArgumentException>(() => PayoutCalculator.Compute(ok, [alice, alice with { Account = alice.Account.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal) }]));
+    }
+}

@@ -189,3 +189,14 @@ const payoutCases = [...Array(10).keys()].map((i) => {
   return { marketId, sponsor, terms, curators, expected: { ...table, root } };
 });
 write('payouts.json', { cases: payoutCases });
+
+// ---- canonical JSON Lines --------------------------------------------------------------------------
+// JSON.stringify of an object with the fields in the documented order is the canonical line.
+const tricky = ['plain', 'quote " and backslash \\', 'tab\tnewline\ncr\r', 'control \u0001\u001f del \u007f', 'ünïcödé — 中文 😀', ''];
+const canonical = {
+  tasks: tricky.map((t, i) => ({ record: { id: `t${i}`, prompt: t, a: `a ${t}`, b: 'b' } })),
+  gold: tricky.map((t, i) => ({ record: { id: `g${i}`, prompt: 'p', a: t, b: 'b', pref: i % 2 ? 'b' : 'a' } })),
+  labels: tricky.map((t, i) => ({ record: { id: t || 'empty-text', pref: i % 2 ? 'a' : 'b' } })),
+};
+for (const list of Object.values(canonical)) for (const c of list) c.line = JSON.stringify(c.record) + '\n';
+write('canonical.json', canonical);

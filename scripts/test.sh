@@ -62,7 +62,7 @@ passed=$((passed + dp)) failed=$((failed + df)) skipped=$((skipped + ds))
 if [ "${#trx_files[@]}" -eq 0 ]; then
   note_failure "dotnet test produced no results (build error?)"
 elif [ "$dotnet_rc" -ne 0 ] && [ "$df" -eq 0 ]; then
-  note_failure "dotnet test exited with $dotnet_rc without a failed test (crashed test host?)"
+  note_failure "dotnet test exited with $dotnet_rc but no test failed: a project did not build or a test host crashed (see $results/dotnet.log)"
 fi
 phase dotnet
 

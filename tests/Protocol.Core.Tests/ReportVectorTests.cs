@@ -1,4 +1,5 @@
 using Nethereum.Signer;
+using Protocol.Core.Contracts;
 using Protocol.Core.Reports;
 
 namespace Protocol.Core.Tests;

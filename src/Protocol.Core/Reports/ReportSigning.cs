@@ -2,6 +2,7 @@ using System.Numerics;
 using Nethereum.ABI.EIP712;
 using Nethereum.Signer;
 using Nethereum.Signer.EIP712;
+using Protocol.Core.Contracts;
 using Protocol.Core.Hashing;
 
 namespace Protocol.Core.Reports;

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IOracleRegistry} from "./IOracleRegistry.sol";
+
+/// @notice Phase of a market, derived from its stored status and the block timestamp (see `phase`).
+enum Phase {
+    None, // no such market
+    Open, // commits accepted (now < commitDeadline)
+    Reveal, // reveals accepted (commitDeadline <= now < revealDeadline)
+    Evaluation, // gold reveal and attestations of the current round
+    Challenge, // a report was accepted; disputes accepted until acceptedAt + challengePeriod
+    Disputed, // waiting for the arbiter
+    Finalized, // claims open (stored, or due: challenge window passed without dispute)
+    Cancelled, // refunds open (stored, or due: no accepted report by the evaluation deadline)
+    Forfeited // stakes back plus the pool to revealed curators (stored, or due: gold not revealed by goldDeadline)
+}
+
+/// @notice Status stored in the market; it changes only on actions.
+enum MarketStatus {
+    Active,
+    Accepted,
+    Disputed,
+    Finalized,
+    Cancelled,
+    Forfeited
+}
+
+/// @notice Why an account was credited (pull payment, see `withdrawCredit`).
+enum CreditReason {
+    OracleFee, // share of the oracle fee for a signer of the finalized report
+    DisputeBondToSigners, // share of a failed challenger's bond for a signer of the report that stood
+    DisputeBondRefund, // bond back to a challenger whose dispute overturned the report
+    PoolRefund // reward pool back to the sponsor (cancelled, or forfeited with no revealed curator)
+}
+
+/// @notice What a sponsor passes to `createMarket`. Amounts are in `token` units; times are unix seconds.
+struct MarketParams {
+    address token;
+    uint128 rewardPool;
+    bytes32 taskPoolHash;
+    string taskPoolURI;
+    bytes32 goldCommitment; // keccak256(abi.encode(goldHash, salt))
+    bytes32 evalSpecHash;
+    string evalSpecURI;
+    uint64 commitDeadline;
+    uint64 revealDeadline;
+    uint64 goldDeadline;
+    uint64 evaluationDeadline;
+    uint64 challengePeriod;
+    uint128 minStake;
+    uint128 stakeCap;
+    uint16 slashBps;
+    uint16 oracleFeeBps;
+    uint128 disputeBond;
+}
+
+/// @notice What the market stores of a market's parameters (fixed at creation; URIs live in `MarketCreated` only).
+/// @dev `evaluationPeriod` = evaluationDeadline - revealDeadline at creation; each round after an overturn gets it anew.
+struct MarketConfig {
+    address sponsor;
+    uint64 commitDeadline;
+    uint16 slashBps;
+    uint16 oracleFeeBps;
+    address token;
+    uint64 revealDeadline;
+    uint64 goldDeadline;
+    uint64 evaluationPeriod;
+    uint64 challengePeriod;
+    uint128 minStake;
+    uint128 stakeCap;
+    uint128 rewardPool;
+    uint128 disputeBond;
+    bytes32 taskPoolHash;
+    bytes32 goldCommitment;
+    bytes32 evalSpecHash;
+}
+
+/// @notice A market's mutable state.
+/// @dev `balance` is what the market still holds (pool + stakes + an open dispute bond, less everything paid or
+///      credited out); every outflow is subtracted from it with checked arithmetic, so no market can pay more than it
+///      holds. After a market is cancelled or forfeited, `totalStaked`/`totalRevealedStake` count the stakes not yet
+///      refunded. `resultsRoot`, `totalPayout`, `acceptedAt` and `acceptedDigest` describe the accepted report of the
+///      current round (zero when none).
+struct MarketState {
+    MarketStatus status;
+    uint32 round;
+    bool goldRevealed;
+    uint64 evaluationDeadline;
+    uint64 acceptedAt;
+    uint128 balance;
+    uint128 claimed;
+    uint128 totalStaked;
+    uint128 totalRevealedStake;
+    uint128 totalPayout;
+    bytes32 resultsRoot;
+    bytes32 acceptedDigest;
+    bytes32 goldHash;
+    address challenger;
+}
+
+/// @notice One curator's submission to one market.
+struct Submission {
+    bytes32 commitment; // keccak256(abi.encode(marketId, curator, labelsHash, salt))
+    uint128 stake;
+    bool revealed;
+    bool refunded; // stake (and forfeit share) paid back after a cancel or forfeit
+}
+
+/// @notice The EIP-712 report oracles sign (domain "FeedbackMarket", version "1", this contract).
+struct Report {
+    uint256 marketId;
+    uint32 round;
+    bytes32 resultsRoot;
+    uint256 totalPayout;
+    bytes32 scoresHash;
+    bytes32 metricsHash;
+}
+
+/// @title IFeedbackMarket
+/// @notice Singleton holding every feedback market by id: sponsors fund a reward pool for preference labels, curators
+///         commit and reveal label files with a stake, bonded oracles sign an EIP-712 report whose Merkle root pays
+///         everyone, and an arbiter settles disputes. See docs/contracts.md for the life cycle, events and gas.
+/// @dev Every entry point runs checks, effects, event, token transfer, and is non-reentrant. Fee-on-transfer and
+///      rebasing tokens are not supported (amounts are booked as sent).
+interface IFeedbackMarket {
+    /* VIEWS */
+
+    /// @notice Address allowed to resolve disputes (fixed at deployment).
+    function arbiter() external view returns (address);
+
+    /// @notice The oracle registry whose active oracles sign reports (fixed at deployment).
+    function registry() external view returns (IOracleRegistry);
+
+    /// @notice Number of markets created; ids run from 1 to `marketCount()`.
+    function marketCount() external view returns (uint256);
+
+    /// @notice The stored parameters of `marketId` (all zero when it does not exist).
+    function marketConfig(uint256 marketId) external view returns (MarketConfig memory);
+
+    /// @notice The state of `marketId`.
+    function marketState(uint256 marketId) external view returns (MarketState memory);
+
+    /// @notice The submission of `curator` to `marketId` (stake 0 when none).
+    function submission(uint256 marketId, address curator) external view returns (Submission memory);
+
+    /// @notice The phase of `marketId` now, derived from its stored status and `block.timestamp`.
+    /// @dev Finalized/Cancelled/Forfeited are returned as soon as they are due; payouts (`claim`, `refund`) open then,
+    ///      while `finalize`/`cancel`/`forfeit` record the status and credit the oracle fee or the sponsor's pool.
+    function phase(uint256 marketId) external view returns (Phase);
+
+    /// @notice The EIP-712 digest oracles sign for `report` on this chain and contract.
+    function reportDigest(Report calldata report) external view returns (bytes32);
+
+    /// @notice The distinct active signers accumulated so far for `digest`, in attestation order.
+    function reportSigners(bytes32 digest) external view returns (address[] memory);
+
+    /// @notice Whether the payout leaf `leaf` has been claimed.
+    function isClaimed(bytes32 leaf) external view returns (bool);
+
+    /// @notice Amount of `token` credited to `account` and not yet withdrawn.
+    function credit(address token, address account) external view returns (uint256);
+
+    /* MARKET CREATION */
+
+    /// @notice Creates a market and pulls `params.rewardPool` of `params.token` from the caller (the sponsor).
+    /// @dev Requires now < commitDeadline < revealDeadline < goldDeadline < evaluationDeadline,
+    ///      evaluationDeadline - revealDeadline <= MAX_EVALUATION_PERIOD, 0 < challengePeriod <= MAX_CHALLENGE_PERIOD,
+    ///      0 < minStake <= stakeCap, slashBps and oracleFeeBps <= 10,000, and non-zero token, pool, gold commitment
+    ///      and dispute bond. Emits `MarketCreated` with every parameter.
+    /// @return marketId The new market's id (sequential from 1).
+    function createMarket(MarketParams calldata params) external returns (uint256 marketId);
+
+    /* CURATORS */
+
+    /// @notice Commits the caller to a label file with `stake` (pulled from the caller) while the market is Open.
+    /// @param commitment keccak256(abi.encode(marketId, curator, labelsHash, salt)).
+    /// @param stake Between the market's minStake and stakeCap inclusive.
+    function commit(uint256 marketId, bytes32 commitment, uint256 stake) external;
+
+    /// @notice Reveals the caller's committed label file during the Reveal phase.
+    /// @dev The event carries `uri` so oracle nodes fetch the label file from it and check it against `labelsHash`.
+    function reveal(uint256 marketId, bytes32 labelsHash, bytes32 salt, string calldata uri) external;
+
+    /* SPONSOR */
+
+    /// @notice Reveals the gold set (sponsor only) from revealDeadline until before goldDeadline.
+    function revealGold(uint256 marketId, bytes32 goldHash, bytes32 salt, string calldata uri) external;
+
+    /* ORACLES */
+
+    /// @notice Adds the signatures of distinct active oracles to `report`'s digest (anyone may relay). When the count
+    ///         reaches the registry's quorum the report is accepted and the Challenge phase starts.
+    /// @dev Requires the Evaluation phase, the gold set revealed, `report.round` the current round and
+    ///      `report.totalPayout == totalStaked + rewardPool - oracleFee`. Signatures of signers already counted are
+    ///      skipped; an invalid signature or an inactive signer reverts. Gas is independent of the number of curators.
+    /// @return accepted Whether the report is now accepted.
+    function attest(Report calldata report, bytes[] calldata signatures) external returns (bool accepted);
+
+    /// @notice Slashes an oracle that signed two different reports for the same market and round; the caller
+    ///         receives the prover's share of the bond.
+    function proveEquivocation(Report calldata a, bytes calldata signatureA, Report calldata b, bytes calldata signatureB)
+        external;
+
+    /* DISPUTES */
+
+    /// @notice Disputes the accepted report during the Challenge phase, pulling the market's dispute bond from the
+    ///         caller. Locks the report signers' bonds in the registry until resolution.
+    function dispute(uint256 marketId) external;
+
+    /// @notice Arbiter only. `overturned == false`: the report stands, the bond is split among its signers and the
+    ///         market is finalized. `overturned == true`: the bond is credited back to the challenger, every signer is
+    ///         slashed (the challenger is the prover) and a new evaluation round starts with a fresh deadline.
+    function resolveDispute(uint256 marketId, bool overturned) external;
+
+    /* SETTLEMENT */
+
+    /// @notice Records the Finalized status once the challenge window passed and credits the oracle fee to the
+    ///         report's signers (equal shares, the division remainder to the first signer).
+    function finalize(uint256 marketId) external;
+
+    /// @notice Pays a payout leaf of a finalized market to `account` (anyone may call; funds always go to `account`).
+    /// @dev leaf = keccak256(bytes.concat(keccak256(abi.encode(marketId, account, amount, scoreBps)))), sorted-pair
+    ///      proof. Each leaf pays once, and the market's claimed total never exceeds the report's totalPayout.
+    function claim(uint256 marketId, address account, uint256 amount, int32 scoreBps, bytes32[] calldata proof)
+        external;
+
+    /// @notice Records the Cancelled status (no accepted report by the evaluation deadline) and credits the reward
+    ///         pool back to the sponsor. Stakes are refunded with `refund`.
+    function cancel(uint256 marketId) external;
+
+    /// @notice Records the Forfeited status (gold not revealed by goldDeadline). If no curator revealed, the pool is
+    ///         credited back to the sponsor; otherwise it goes to revealed curators through `refund`.
+    function forfeit(uint256 marketId) external;
+
+    /// @notice Pays `curator`'s stake back in a cancelled or forfeited market (anyone may call; funds go to `curator`).
+    /// @dev Forfeited and revealed: plus poolLeft * stake / revealedStakeLeft, so each share is at least the floor of
+    ///      the pro-rata share and the last revealed curator receives the exact remainder (no dust stays).
+    function refund(uint256 marketId, address curator) external;
+
+    /// @notice Pays `account` everything credited to it in `token` (anyone may call; funds go to `account`).
+    function withdrawCredit(address token, address account) external;
+}

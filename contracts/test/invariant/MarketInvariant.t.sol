@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Test} from "forge-std/Test.sol";
+import {StdInvariant} from "forge-std/StdInvariant.sol";
+import {console} from "forge-std/console.sol";
+
+import {FeedbackMarket} from "../../src/FeedbackMarket.sol";
+import {OracleRegistry} from "../../src/OracleRegistry.sol";
+import {TestToken} from "../../src/testing/TestToken.sol";
+import {MarketState, MarketStatus} from "../../src/interfaces/IFeedbackMarket.sol";
+import {MarketHandler} from "./MarketHandler.sol";
+
+/// @notice Conservation of funds, one line per property. The market and the registry share one token here, so the
+///         first invariant covers both contracts together.
+/// forge-config: default.invariant.runs = 1000
+/// forge-config: default.invariant.depth = 32
+/// forge-config: default.invariant.fail-on-revert = false
+contract MarketInvariantTest is Test {
+    TestToken internal token;
+    OracleRegistry internal registry;
+    FeedbackMarket internal market;
+    MarketHandler internal handler;
+
+    function setUp() public {
+        vm.warp(1_000_000);
+        token = new TestToken("Test Token", "TT", 18);
+        registry = new OracleRegistry(address(this), token, 10e18, 45 days, 2, makeAddr("treasury"));
+        market = new FeedbackMarket(registry, makeAddr("arbiter"));
+        registry.setMarket(address(market));
+        handler = new MarketHandler(market, registry, token, makeAddr("arbiter"));
+        targetContract(address(handler));
+        bytes4[] memory selectors = new bytes4[](19);
+        selectors[0] = MarketHandler.drive0.selector;
+        selectors[1] = MarketHandler.drive1.selector;
+        selectors[2] = MarketHandler.drive2.selector;
+        selectors[3] = MarketHandler.drive3.selector;
+        selectors[4] = MarketHandler.drive4.selector;
+        selectors[5] = MarketHandler.drive5.selector;
+        selectors[6] = MarketHandler.drive6.selector;
+        selectors[7] = MarketHandler.drive7.selector;
+        selectors[8] = MarketHandler.drive8.selector;
+        selectors[9] = MarketHandler.drive9.selector;
+        selectors[10] = MarketHandler.createMarket.selector;
+        selectors[11] = MarketHandler.claim.selector;
+        selectors[12] = MarketHandler.refund.selector;
+        selectors[13] = MarketHandler.withdrawCredit.selector;
+        selectors[14] = MarketHandler.warp.selector;
+        selectors[15] = MarketHandler.registerOracle.selector;
+        selectors[16] = MarketHandler.requestExit.selector;
+        selectors[17] = MarketHandler.withdrawBond.selector;
+        selectors[18] = MarketHandler.proveEquivocation.selector;
+        targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: selectors}));
+    }
+
+    /// @dev The handler reaches every path: a long deterministic walk, then the four properties.
+    function test_HandlerReachesEveryPath() public {
+        for (uint256 i; i < 3_000; ++i) {
+            uint256 rnd = uint256(keccak256(abi.encode(i)));
+            uint256 pick = rnd % 24;
+            if (pick < 14) handler.drive0(rnd >> 8, rnd >> 16);
+            else if (pick == 14) handler.createMarket(rnd, rnd >> 8, uint16(rnd >> 16), uint16(rnd >> 32), uint128(rnd >> 48));
+            else if (pick == 15) handler.claim(rnd >> 8, rnd >> 16);
+            else if (pick == 16) handler.refund(rnd >> 8, rnd >> 16);
+            else if (pick == 17) handler.withdrawCredit(rnd >> 8);
+            else if (pick == 18) handler.warp(rnd >> 8);
+            else if (pick == 19) handler.registerOracle(rnd >> 8);
+            else if (pick == 20 && i % 5 == 0) handler.requestExit(rnd >> 8);
+            else if (pick == 21) handler.withdrawBond(rnd >> 8);
+            else if (pick == 22 && i % 7 == 0) handler.proveEquivocation(rnd >> 8, rnd >> 16, rnd >> 24);
+        }
+        string[15] memory paths = [
+            "createMarket",
+            "commit",
+            "reveal",
+            "revealGold",
+            "attest",
+            "dispute",
+            "overturn",
+            "stand",
+            "finalize",
+            "claim",
+            "cancel",
+            "forfeit",
+            "refund",
+            "withdrawCredit",
+            "equivocation"
+        ];
+        for (uint256 i; i < paths.length; ++i) {
+            assertGt(handler.calls(paths[i]), 0, paths[i]);
+        }
+        invariant_BalanceEqualsWhatIsOwed();
+        invariant_ClaimedWithinTotalPayout();
+        invariant_NoLeafClaimedTwice();
+        invariant_CancelledMarketRefundsEveryStake();
+    }
+
+    /// @dev What the contracts hold equals what all markets, credits and bonds still owe.
+    function invariant_BalanceEqualsWhatIsOwed() public view {
+        assertEq(token.balanceOf(address(market)) + token.balanceOf(address(registry)), _owed());
+    }
+
+    /// @dev No market's claimed total exceeds its total payout.
+    function invariant_ClaimedWithinTotalPayout() public view {
+        for (uint256 id = 1; id <= market.marketCount(); ++id) {
+            assertLe(market.marketState(id).claimed, market.marketState(id).totalPayout);
+        }
+    }
+
+    /// @dev No leaf is claimed twice.
+    function invariant_NoLeafClaimedTwice() public view {
+        assertEq(handler.doubleClaims(), 0);
+    }
+
+    /// @dev A cancelled market refunds every stake: each refund paid the exact stake, and what it still holds is
+    ///      exactly the stakes not yet refunded.
+    function invariant_CancelledMarketRefundsEveryStake() public view {
+        assertEq(handler.cancelRefundShortfall(), 0);
+        for (uint256 id = 1; id <= market.marketCount(); ++id) {
+            MarketState memory s = market.marketState(id);
+            if (s.status == MarketStatus.Cancelled) assertEq(s.balance, s.totalStaked);
+        }
+    }
+
+    function _owed() internal view returns (uint256 owed) {
+        for (uint256 id = 1; id <= market.marketCount(); ++id) {
+            owed += market.marketState(id).balance;
+        }
+        address[] memory accounts = handler.creditAccounts();
+        for (uint256 i; i < accounts.length; ++i) {
+            owed += market.credit(address(token), accounts[i]);
+        }
+        for (uint256 i; i < handler.oracleCount(); ++i) {
+            owed += registry.oracle(handler.oracles(i)).bond;
+        }
+    }
+
+    function afterInvariant() external view {
+        string[16] memory names = [
+            "createMarket",
+            "commit",
+            "reveal",
+            "revealGold",
+            "attest",
+            "dispute",
+            "overturn",
+            "stand",
+            "finalize",
+            "claim",
+            "claimReverted",
+            "cancel",
+            "forfeit",
+            "refund",
+            "withdrawCredit",
+            "equivocation"
+        ];
+        for (uint256 i; i < names.length; ++i) {
+            console.log(names[i], handler.calls(names[i]));
+        }
+    }
+}

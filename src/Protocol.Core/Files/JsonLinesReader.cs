@@ -40,10 +40,18 @@ internal static class JsonLinesReader
             .Select(x => (x.Line, x.Values.Select(v => (string)v!).ToArray()));
 
     /// <summary>Reads objects with typed fields (all present; the first is the unique key).</summary>
+    public static IAsyncEnumerable<(int Line, object?[] Values)> ReadTypedAsync(
+        Stream stream, string fileName, Field[] fields, FileReadOptions? options, CancellationToken cancellationToken) =>
+        ReadTypedAsync(stream, fileName, _ => (fields, 0), options, cancellationToken);
+
+    /// <summary>
+    /// Reads objects whose schema depends on the line number (<paramref name="schema"/> gives the fields and
+    /// the index of the key field that must be non-empty and unique, or −1 for none).
+    /// </summary>
     public static async IAsyncEnumerable<(int Line, object?[] Values)> ReadTypedAsync(
         Stream stream,
         string fileName,
-        Field[] fields,
+        Func<int, (Field[] Fields, int Key)> schema,
         FileReadOptions? options,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -52,11 +60,16 @@ internal static class JsonLinesReader
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var (number, line) in LinesAsync(stream, fileName, options.MaxLineBytes, cancellationToken).ConfigureAwait(false))
         {
+            var (fields, keyIndex) = schema(number);
             var values = ParseObject(line.Span, fields, fileName, number);
-            var key = (string)values[0]!;
-            if (!ids.TryAdd(key, number))
+            if (keyIndex >= 0)
             {
-                throw new FileFormatException(fileName, number, $"duplicate {fields[0].Name} \"{key}\" (first on line {ids[key]})");
+                var key = values[keyIndex] as string;
+                Expect(key is { Length: > 0 }, $"empty {fields[keyIndex].Name}", fileName, number);
+                if (!ids.TryAdd(key!, number))
+                {
+                    throw new FileFormatException(fileName, number, $"duplicate {fields[keyIndex].Name} \"{key}\" (first on line {ids[key!]})");
+                }
             }
 
             yield return (number, values);
@@ -147,7 +160,6 @@ internal static class JsonLinesReader
             Expect(seen[i], $"missing field \"{fields[i].Name}\"", fileName, number);
         }
 
-        Expect(values[0] is string { Length: > 0 }, $"empty {fields[0].Name}", fileName, number);
         return values;
     }
 

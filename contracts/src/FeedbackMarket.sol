@@ -27,6 +27,46 @@ import {EventsLib} from "./libraries/EventsLib.sol";
 import {HashLib} from "./libraries/HashLib.sol";
 import {PayoutLib} from "./libraries/PayoutLib.sol";
 
+/// @dev Storage layout of a market's parameters; `marketConfig` returns them as a `MarketConfig`. Every commit reads
+///      the first two slots only (token and commit deadline, stake bounds).
+struct StoredConfig {
+    address token;
+    uint64 commitDeadline;
+    uint16 slashBps;
+    uint16 oracleFeeBps;
+    uint128 minStake;
+    uint128 stakeCap;
+    address sponsor;
+    uint64 revealDeadline;
+    uint64 goldDeadline;
+    uint64 evaluationPeriod;
+    uint64 challengePeriod;
+    uint128 rewardPool;
+    uint128 disputeBond;
+    bytes32 taskPoolHash;
+    bytes32 goldCommitment;
+    bytes32 evalSpecHash;
+}
+
+/// @dev Storage layout of a market's state; `marketState` returns it as a `MarketState`. A commit writes one slot
+///      (balance and stake total), a claim two (balance; claimed total next to the total payout it is checked against).
+struct StoredState {
+    MarketStatus status;
+    uint32 round;
+    bool goldRevealed;
+    uint64 evaluationDeadline;
+    uint64 acceptedAt;
+    uint128 balance;
+    uint128 totalStaked;
+    uint128 claimed;
+    uint128 totalPayout;
+    uint128 totalRevealedStake;
+    bytes32 resultsRoot;
+    bytes32 acceptedDigest;
+    bytes32 goldHash;
+    address challenger;
+}
+
 /// @title FeedbackMarket
 /// @notice The singleton holding every feedback market by id. See `IFeedbackMarket` and docs/contracts.md.
 contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
@@ -49,13 +89,14 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     /// @inheritdoc IFeedbackMarket
     mapping(address token => mapping(address account => uint256)) public credit;
 
-    mapping(uint256 marketId => MarketConfig) internal _configs;
-    mapping(uint256 marketId => MarketState) internal _states;
+    mapping(uint256 marketId => StoredConfig) internal _configs;
+    mapping(uint256 marketId => StoredState) internal _states;
     mapping(uint256 marketId => mapping(address curator => Submission)) internal _submissions;
     mapping(bytes32 digest => address[]) internal _signers;
 
     /* CONSTRUCTOR */
 
+    /// @notice Deploys the singleton against `registry_`, with `arbiter_` resolving disputes.
     /// @param registry_ The oracle registry (its unbonding delay must exceed `ConstantsLib.MIN_UNBONDING_DELAY`).
     /// @param arbiter_ The dispute resolver (a multisig or governance contract).
     constructor(IOracleRegistry registry_, address arbiter_) EIP712("FeedbackMarket", "1") {
@@ -102,7 +143,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
         marketId = ++marketCount;
         _storeConfig(_configs[marketId], params, evaluationPeriod);
-        MarketState storage s = _states[marketId];
+        StoredState storage s = _states[marketId];
         s.evaluationDeadline = params.evaluationDeadline;
         s.balance = params.rewardPool;
 
@@ -115,7 +156,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFeedbackMarket
     function commit(uint256 marketId, bytes32 commitment, uint256 stake) external nonReentrant {
-        MarketConfig storage c = _configs[marketId];
+        StoredConfig storage c = _configs[marketId];
         uint64 commitDeadline = c.commitDeadline;
         if (commitDeadline == 0) revert ErrorsLib.MarketNotFound(marketId);
         if (block.timestamp >= commitDeadline) revert ErrorsLib.InvalidPhase(marketId, _phase(c, _states[marketId]));
@@ -129,7 +170,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         uint128 stake128 = uint128(stake);
         sub.commitment = commitment;
         sub.stake = stake128;
-        MarketState storage s = _states[marketId];
+        StoredState storage s = _states[marketId];
         uint128 totalStaked = s.totalStaked + stake128;
         s.totalStaked = totalStaked;
         s.balance += stake128;
@@ -141,7 +182,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFeedbackMarket
     function reveal(uint256 marketId, bytes32 labelsHash, bytes32 salt, string calldata uri) external {
-        MarketConfig storage c = _configs[marketId];
+        StoredConfig storage c = _configs[marketId];
         uint64 commitDeadline = c.commitDeadline;
         if (commitDeadline == 0) revert ErrorsLib.MarketNotFound(marketId);
         if (block.timestamp < commitDeadline || block.timestamp >= c.revealDeadline) {
@@ -165,7 +206,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFeedbackMarket
     function revealGold(uint256 marketId, bytes32 goldHash, bytes32 salt, string calldata uri) external {
-        (MarketConfig storage c, MarketState storage s) = _market(marketId);
+        (StoredConfig storage c, StoredState storage s) = _market(marketId);
         if (msg.sender != c.sponsor) revert ErrorsLib.Unauthorized(msg.sender, c.sponsor);
         if (s.goldRevealed) revert ErrorsLib.GoldAlreadyRevealed(marketId);
         Phase current = _phase(c, s);
@@ -184,7 +225,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     /// @inheritdoc IFeedbackMarket
     function attest(Report calldata report, bytes[] calldata signatures) external nonReentrant returns (bool accepted) {
         uint256 marketId = report.marketId;
-        (MarketConfig storage c, MarketState storage s) = _market(marketId);
+        (StoredConfig storage c, StoredState storage s) = _market(marketId);
         Phase current = _phase(c, s);
         if (current != Phase.Evaluation) revert ErrorsLib.InvalidPhase(marketId, current);
         if (!s.goldRevealed) revert ErrorsLib.GoldNotRevealed(marketId);
@@ -201,10 +242,12 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IFeedbackMarket
-    function proveEquivocation(Report calldata a, bytes calldata signatureA, Report calldata b, bytes calldata signatureB)
-        external
-        nonReentrant
-    {
+    function proveEquivocation(
+        Report calldata a,
+        bytes calldata signatureA,
+        Report calldata b,
+        bytes calldata signatureB
+    ) external nonReentrant {
         bytes32 digestA = _hashTypedDataV4(HashLib.structHash(a));
         bytes32 digestB = _hashTypedDataV4(HashLib.structHash(b));
         if (a.marketId != b.marketId || a.round != b.round || digestA == digestB) {
@@ -225,7 +268,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFeedbackMarket
     function dispute(uint256 marketId) external nonReentrant {
-        (MarketConfig storage c, MarketState storage s) = _market(marketId);
+        (StoredConfig storage c, StoredState storage s) = _market(marketId);
         Phase current = _phase(c, s);
         if (current != Phase.Challenge) revert ErrorsLib.InvalidPhase(marketId, current);
 
@@ -244,7 +287,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     /// @inheritdoc IFeedbackMarket
     function resolveDispute(uint256 marketId, bool overturned) external nonReentrant {
         if (msg.sender != arbiter) revert ErrorsLib.Unauthorized(msg.sender, arbiter);
-        (MarketConfig storage c, MarketState storage s) = _market(marketId);
+        (StoredConfig storage c, StoredState storage s) = _market(marketId);
         if (s.status != MarketStatus.Disputed) revert ErrorsLib.InvalidPhase(marketId, _phase(c, s));
 
         bytes32 digest = s.acceptedDigest;
@@ -269,7 +312,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFeedbackMarket
     function finalize(uint256 marketId) external nonReentrant {
-        (MarketConfig storage c, MarketState storage s) = _market(marketId);
+        (StoredConfig storage c, StoredState storage s) = _market(marketId);
         Phase current = _phase(c, s);
         if (current != Phase.Finalized) revert ErrorsLib.InvalidPhase(marketId, current);
         if (s.status == MarketStatus.Finalized) revert ErrorsLib.AlreadySettled(marketId);
@@ -282,7 +325,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         external
         nonReentrant
     {
-        MarketState storage s = _states[marketId];
+        StoredState storage s = _states[marketId];
         MarketStatus status = s.status;
         // Claims open once finalized, or as soon as the challenge window passed without a dispute.
         if (
@@ -290,7 +333,8 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
                 && (status != MarketStatus.Accepted
                     || block.timestamp < s.acceptedAt + _configs[marketId].challengePeriod)
         ) {
-            revert ErrorsLib.InvalidPhase(marketId, _phase(_configs[marketId], s));
+            (StoredConfig storage c,) = _market(marketId);
+            revert ErrorsLib.InvalidPhase(marketId, _phase(c, s));
         }
         bytes32 leaf = HashLib.leaf(marketId, account, amount, scoreBps);
         if (isClaimed[leaf]) revert ErrorsLib.AlreadyClaimed(leaf);
@@ -313,7 +357,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFeedbackMarket
     function cancel(uint256 marketId) external nonReentrant {
-        (MarketConfig storage c, MarketState storage s) = _market(marketId);
+        (StoredConfig storage c, StoredState storage s) = _market(marketId);
         Phase current = _phase(c, s);
         if (current != Phase.Cancelled) revert ErrorsLib.InvalidPhase(marketId, current);
         if (s.status == MarketStatus.Cancelled) revert ErrorsLib.AlreadySettled(marketId);
@@ -328,7 +372,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFeedbackMarket
     function forfeit(uint256 marketId) external nonReentrant {
-        (MarketConfig storage c, MarketState storage s) = _market(marketId);
+        (StoredConfig storage c, StoredState storage s) = _market(marketId);
         Phase current = _phase(c, s);
         if (current != Phase.Forfeited) revert ErrorsLib.InvalidPhase(marketId, current);
         if (s.status == MarketStatus.Forfeited) revert ErrorsLib.AlreadySettled(marketId);
@@ -345,7 +389,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFeedbackMarket
     function refund(uint256 marketId, address curator) external nonReentrant {
-        (MarketConfig storage c, MarketState storage s) = _market(marketId);
+        (StoredConfig storage c, StoredState storage s) = _market(marketId);
         Phase current = _phase(c, s);
         if (current != Phase.Cancelled && current != Phase.Forfeited) revert ErrorsLib.InvalidPhase(marketId, current);
         Submission storage sub = _submissions[marketId][curator];
@@ -387,13 +431,43 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     /* VIEWS */
 
     /// @inheritdoc IFeedbackMarket
-    function marketConfig(uint256 marketId) external view returns (MarketConfig memory) {
-        return _configs[marketId];
+    function marketConfig(uint256 marketId) external view returns (MarketConfig memory c) {
+        StoredConfig storage sc = _configs[marketId];
+        c.sponsor = sc.sponsor;
+        c.commitDeadline = sc.commitDeadline;
+        c.slashBps = sc.slashBps;
+        c.oracleFeeBps = sc.oracleFeeBps;
+        c.token = sc.token;
+        c.revealDeadline = sc.revealDeadline;
+        c.goldDeadline = sc.goldDeadline;
+        c.evaluationPeriod = sc.evaluationPeriod;
+        c.challengePeriod = sc.challengePeriod;
+        c.minStake = sc.minStake;
+        c.stakeCap = sc.stakeCap;
+        c.rewardPool = sc.rewardPool;
+        c.disputeBond = sc.disputeBond;
+        c.taskPoolHash = sc.taskPoolHash;
+        c.goldCommitment = sc.goldCommitment;
+        c.evalSpecHash = sc.evalSpecHash;
     }
 
     /// @inheritdoc IFeedbackMarket
-    function marketState(uint256 marketId) external view returns (MarketState memory) {
-        return _states[marketId];
+    function marketState(uint256 marketId) external view returns (MarketState memory s) {
+        StoredState storage ss = _states[marketId];
+        s.status = ss.status;
+        s.round = ss.round;
+        s.goldRevealed = ss.goldRevealed;
+        s.evaluationDeadline = ss.evaluationDeadline;
+        s.acceptedAt = ss.acceptedAt;
+        s.balance = ss.balance;
+        s.claimed = ss.claimed;
+        s.totalStaked = ss.totalStaked;
+        s.totalRevealedStake = ss.totalRevealedStake;
+        s.totalPayout = ss.totalPayout;
+        s.resultsRoot = ss.resultsRoot;
+        s.acceptedDigest = ss.acceptedDigest;
+        s.goldHash = ss.goldHash;
+        s.challenger = ss.challenger;
     }
 
     /// @inheritdoc IFeedbackMarket
@@ -403,7 +477,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFeedbackMarket
     function phase(uint256 marketId) external view returns (Phase) {
-        MarketConfig storage c = _configs[marketId];
+        StoredConfig storage c = _configs[marketId];
         if (c.commitDeadline == 0) return Phase.None;
         return _phase(c, _states[marketId]);
     }
@@ -421,14 +495,14 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     /* INTERNAL */
 
     /// @dev The stored market, or revert when it does not exist.
-    function _market(uint256 marketId) internal view returns (MarketConfig storage c, MarketState storage s) {
+    function _market(uint256 marketId) internal view returns (StoredConfig storage c, StoredState storage s) {
         c = _configs[marketId];
         if (c.commitDeadline == 0) revert ErrorsLib.MarketNotFound(marketId);
         s = _states[marketId];
     }
 
     /// @dev The phase of an existing market (see `Phase`). Time boundaries are half-open: [start, deadline).
-    function _phase(MarketConfig storage c, MarketState storage s) internal view returns (Phase) {
+    function _phase(StoredConfig storage c, StoredState storage s) internal view returns (Phase) {
         MarketStatus status = s.status;
         if (status == MarketStatus.Active) {
             if (block.timestamp < c.commitDeadline) return Phase.Open;
@@ -444,7 +518,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev Stores `params` with the caller as sponsor (field by field: a 16-field literal is too deep for the stack).
-    function _storeConfig(MarketConfig storage c, MarketParams calldata params, uint64 evaluationPeriod) internal {
+    function _storeConfig(StoredConfig storage c, MarketParams calldata params, uint64 evaluationPeriod) internal {
         c.sponsor = msg.sender;
         c.commitDeadline = params.commitDeadline;
         c.slashBps = params.slashBps;
@@ -478,14 +552,15 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
             address signer = ECDSA.recover(digest, signatures[i]);
             if (_contains(seen, count, signer)) continue;
             if (!registry.isActive(signer)) revert ErrorsLib.OracleNotActive(signer);
-            seen[count++] = signer;
+            seen[count] = signer;
+            ++count;
             stored.push(signer);
             emit EventsLib.Attested(marketId, round, digest, signer, count);
         }
     }
 
     /// @dev Records the accepted report and starts the challenge window.
-    function _accept(MarketState storage s, Report calldata report, bytes32 digest, uint64 challengePeriod) internal {
+    function _accept(StoredState storage s, Report calldata report, bytes32 digest, uint64 challengePeriod) internal {
         uint64 acceptedAt = uint64(block.timestamp);
         s.status = MarketStatus.Accepted;
         s.acceptedAt = acceptedAt;
@@ -508,8 +583,8 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     /// @dev Starts the next evaluation round, credits the bond back to the challenger and slashes every signer.
     function _overturn(
         uint256 marketId,
-        MarketConfig storage c,
-        MarketState storage s,
+        StoredConfig storage c,
+        StoredState storage s,
         bytes32 digest,
         address challenger,
         address[] memory signers
@@ -536,7 +611,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev Records the Finalized status and credits the oracle fee to the accepted report's signers.
-    function _finalize(uint256 marketId, MarketConfig storage c, MarketState storage s) internal {
+    function _finalize(uint256 marketId, StoredConfig storage c, StoredState storage s) internal {
         uint256 fee = PayoutLib.oracleFee(c.rewardPool, c.oracleFeeBps);
         bytes32 digest = s.acceptedDigest;
         s.status = MarketStatus.Finalized;
@@ -562,9 +637,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev Moves `amount` from the market's balance to `account`'s pull credit (nothing when zero).
-    function _credit(uint256 marketId, address token, address account, uint256 amount, CreditReason reason)
-        internal
-    {
+    function _credit(uint256 marketId, address token, address account, uint256 amount, CreditReason reason) internal {
         if (amount == 0) return;
         _states[marketId].balance -= amount.toUint128();
         credit[token][account] += amount;

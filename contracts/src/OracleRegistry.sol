@@ -39,6 +39,7 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
 
     /* CONSTRUCTOR */
 
+    /// @notice Deploys the registry with its fixed bond token, minimum bond and unbonding delay.
     /// @param owner_ Governance (Ownable2Step).
     /// @param bondToken_ Token of every bond.
     /// @param minBond_ Smallest first bond (at least 1).
@@ -53,7 +54,9 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
         uint256 quorum_,
         address treasury_
     ) Ownable(owner_) {
-        if (address(bondToken_) == address(0) || treasury_ == address(0)) revert ErrorsLib.ZeroAddress();
+        if (address(bondToken_) == address(0) || treasury_ == address(0)) {
+            revert ErrorsLib.ZeroAddress();
+        }
         if (minBond_ == 0) revert ErrorsLib.BondTooLow(minBond_, 1);
         if (unbondingDelay_ <= ConstantsLib.MIN_UNBONDING_DELAY) {
             revert ErrorsLib.UnbondingDelayTooShort(unbondingDelay_, ConstantsLib.MIN_UNBONDING_DELAY + 1);

@@ -41,7 +41,14 @@ contract AttestTest is BaseTest {
                 r.metricsHash
             )
         );
-        assertEq(ConstantsLib.REPORT_TYPEHASH, keccak256(bytes("Report(uint256 marketId,uint32 round,bytes32 resultsRoot,uint256 totalPayout,bytes32 scoresHash,bytes32 metricsHash)")));
+        assertEq(
+            ConstantsLib.REPORT_TYPEHASH,
+            keccak256(
+                bytes(
+                    "Report(uint256 marketId,uint32 round,bytes32 resultsRoot,uint256 totalPayout,bytes32 scoresHash,bytes32 metricsHash)"
+                )
+            )
+        );
         assertEq(market.reportDigest(r), keccak256(abi.encodePacked("\x19\x01", domain, structHash)));
     }
 
@@ -153,7 +160,9 @@ contract AttestTest is BaseTest {
     function test_Attest_RevertsOnTotalPayoutMismatch() public {
         Report memory bad = r;
         bad.totalPayout += 1;
-        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.TotalPayoutMismatch.selector, r.totalPayout + 1, r.totalPayout));
+        vm.expectRevert(
+            abi.encodeWithSelector(ErrorsLib.TotalPayoutMismatch.selector, r.totalPayout + 1, r.totalPayout)
+        );
         market.attest(bad, new bytes[](0));
     }
 

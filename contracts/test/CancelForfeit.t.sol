@@ -123,7 +123,8 @@ contract CancelForfeitTest is BaseTest {
     /// @dev Dust: three equal revealed stakes and a pool not divisible by three; the last takes the remainder.
     function testFuzz_Forfeit_SharesSumToPool(uint96 a, uint96 b, uint96 c, uint8 order) public {
         uint256 id = _create();
-        uint256[3] memory stakes = [bound(a, MIN_STAKE, STAKE_CAP), bound(b, MIN_STAKE, STAKE_CAP), bound(c, MIN_STAKE, STAKE_CAP)];
+        uint256[3] memory stakes =
+            [bound(a, MIN_STAKE, STAKE_CAP), bound(b, MIN_STAKE, STAKE_CAP), bound(c, MIN_STAKE, STAKE_CAP)];
         for (uint256 i; i < 3; ++i) {
             _commit(id, curators[i], stakes[i]);
         }

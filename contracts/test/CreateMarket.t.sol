@@ -167,9 +167,7 @@ contract CreateMarketTest is BaseTest {
         _expectCreateRevert(p, abi.encodeWithSelector(ErrorsLib.InvalidStakeBounds.selector, 0, STAKE_CAP));
         p = _params();
         p.stakeCap = MIN_STAKE - 1;
-        _expectCreateRevert(
-            p, abi.encodeWithSelector(ErrorsLib.InvalidStakeBounds.selector, MIN_STAKE, MIN_STAKE - 1)
-        );
+        _expectCreateRevert(p, abi.encodeWithSelector(ErrorsLib.InvalidStakeBounds.selector, MIN_STAKE, MIN_STAKE - 1));
     }
 
     function test_CreateMarket_RevertsOnBps() public {

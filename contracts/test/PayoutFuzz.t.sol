@@ -93,9 +93,11 @@ contract PayoutFuzzTest is BaseTest {
     }
 
     /// @dev Random scores and values, settled on chain: every leaf pays, the market ends empty.
-    function testFuzz_Payout_SettlesExactlyOnChain(uint96[3] memory stakes, int32[3] memory scores, int32[3] memory values)
-        public
-    {
+    function testFuzz_Payout_SettlesExactlyOnChain(
+        uint96[3] memory stakes,
+        int32[3] memory scores,
+        int32[3] memory values
+    ) public {
         uint256 id = _create();
         address[] memory accounts = new address[](3);
         int32[] memory s = new int32[](3);
@@ -126,12 +128,12 @@ contract PayoutFuzzTest is BaseTest {
         pure
     {
         vm.assume(id != id2 && a != b);
-        bytes32 l = HashLib.leaf(id, a, amount, score);
-        assertEq(l, keccak256(bytes.concat(keccak256(abi.encode(id, a, amount, score)))));
-        assertTrue(l != HashLib.leaf(id2, a, amount, score));
-        assertTrue(l != HashLib.leaf(id, b, amount, score));
-        assertTrue(l != HashLib.leaf(id, a, amount ^ 1, score));
-        assertTrue(l != HashLib.leaf(id, a, amount, score ^ 1));
+        bytes32 lf = HashLib.leaf(id, a, amount, score);
+        assertEq(lf, keccak256(bytes.concat(keccak256(abi.encode(id, a, amount, score)))));
+        assertTrue(lf != HashLib.leaf(id2, a, amount, score));
+        assertTrue(lf != HashLib.leaf(id, b, amount, score));
+        assertTrue(lf != HashLib.leaf(id, a, amount ^ 1, score));
+        assertTrue(lf != HashLib.leaf(id, a, amount, score ^ 1));
     }
 
     /// @dev Commitments are bound to market, curator, labels and salt.

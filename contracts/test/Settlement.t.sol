@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {BaseTest} from "./utils/BaseTest.sol";
-import {Report, Phase, MarketState, MarketStatus, CreditReason} from "../src/interfaces/IFeedbackMarket.sol";
+import {Report, Phase, MarketState, MarketStatus} from "../src/interfaces/IFeedbackMarket.sol";
 import {ErrorsLib} from "../src/libraries/ErrorsLib.sol";
 import {EventsLib} from "../src/libraries/EventsLib.sol";
 import {HashLib} from "../src/libraries/HashLib.sol";
@@ -116,6 +116,8 @@ contract SettlementTest is BaseTest {
         uint256 id2 = _create();
         vm.expectRevert(abi.encodeWithSelector(ErrorsLib.InvalidPhase.selector, id2, Phase.Open));
         market.claim(id2, leafAccounts[0], leafAmounts[0], leafScores[0], proof);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.MarketNotFound.selector, 77));
+        market.claim(77, leafAccounts[0], leafAmounts[0], leafScores[0], proof);
     }
 
     function test_Claim_RevertsTwice() public {

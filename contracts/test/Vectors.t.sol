@@ -87,15 +87,15 @@ contract VectorsTest is Test {
             string memory t = _at(".trees", trees, "");
             bytes32 root = vm.parseJsonBytes32(json, string.concat(t, ".root"));
             for (uint256 i; vm.keyExistsJson(json, _at(string.concat(t, ".leaves"), i, "")); ++i) {
-                string memory l = _at(string.concat(t, ".leaves"), i, "");
+                string memory lf = _at(string.concat(t, ".leaves"), i, "");
                 bytes32 leaf = HashLib.leaf(
-                    vm.parseJsonUint(json, string.concat(l, ".marketId")),
-                    vm.parseJsonAddress(json, string.concat(l, ".account")),
-                    vm.parseJsonUint(json, string.concat(l, ".amount")),
-                    int32(vm.parseJsonInt(json, string.concat(l, ".scoreBps")))
+                    vm.parseJsonUint(json, string.concat(lf, ".marketId")),
+                    vm.parseJsonAddress(json, string.concat(lf, ".account")),
+                    vm.parseJsonUint(json, string.concat(lf, ".amount")),
+                    int32(vm.parseJsonInt(json, string.concat(lf, ".scoreBps")))
                 );
-                assertEq(leaf, vm.parseJsonBytes32(json, string.concat(l, ".hash")));
-                assertTrue(MerkleProof.verify(vm.parseJsonBytes32Array(json, string.concat(l, ".proof")), root, leaf));
+                assertEq(leaf, vm.parseJsonBytes32(json, string.concat(lf, ".hash")));
+                assertTrue(MerkleProof.verify(vm.parseJsonBytes32Array(json, string.concat(lf, ".proof")), root, leaf));
             }
         }
         assertGt(trees, 4);

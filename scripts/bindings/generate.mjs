@@ -75,7 +75,9 @@ function render(contract, abi) {
     parts.push(`/// <summary><c>${f.name}(${f.inputs.map((i) => i.type).join(',')})</c>, ${f.stateMutability}.</summary>\n[Function("${f.name}"${ret})]\npublic sealed class ${cls} : FunctionMessage\n{\n${body}\n}`);
     if (f.outputs.length > 1 || (f.outputs.length === 1 && f.outputs[0].type === 'tuple')) {
       const outCls = cls.replace(/Function$/, 'Output');
-      parts.push(`/// <summary>What <c>${f.name}</c> returns.</summary>\n[FunctionOutput]\npublic sealed class ${outCls} : IFunctionOutputDTO\n{\n${parameters(f.outputs, structs)}\n}`);
+      // A single return value is always ReturnValue1: implementation-side names (`c`, `s`) are not part of the interface.
+      const outputs = f.outputs.length === 1 ? [{ ...f.outputs[0], name: '' }] : f.outputs;
+      parts.push(`/// <summary>What <c>${f.name}</c> returns.</summary>\n[FunctionOutput]\npublic sealed class ${outCls} : IFunctionOutputDTO\n{\n${parameters(outputs, structs)}\n}`);
     }
   }
   for (const e of abi.filter((x) => x.type === 'event')) {

@@ -35,6 +35,8 @@ enum CreditReason {
 }
 
 /// @notice What a sponsor passes to `createMarket`. Amounts are in `token` units; times are unix seconds.
+/// @dev Calldata only (never stored as is), so its field order follows the protocol, not storage packing.
+// solhint-disable-next-line gas-struct-packing
 struct MarketParams {
     address token;
     uint128 rewardPool;
@@ -136,29 +138,39 @@ interface IFeedbackMarket {
     function marketCount() external view returns (uint256);
 
     /// @notice The stored parameters of `marketId` (all zero when it does not exist).
+    /// @param marketId The market id.
     function marketConfig(uint256 marketId) external view returns (MarketConfig memory);
 
     /// @notice The state of `marketId`.
+    /// @param marketId The market id.
     function marketState(uint256 marketId) external view returns (MarketState memory);
 
     /// @notice The submission of `curator` to `marketId` (stake 0 when none).
+    /// @param marketId The market id.
+    /// @param curator The curator.
     function submission(uint256 marketId, address curator) external view returns (Submission memory);
 
     /// @notice The phase of `marketId` now, derived from its stored status and `block.timestamp`.
     /// @dev Finalized/Cancelled/Forfeited are returned as soon as they are due; payouts (`claim`, `refund`) open then,
     ///      while `finalize`/`cancel`/`forfeit` record the status and credit the oracle fee or the sponsor's pool.
+    /// @param marketId The market id.
     function phase(uint256 marketId) external view returns (Phase);
 
     /// @notice The EIP-712 digest oracles sign for `report` on this chain and contract.
+    /// @param report The report.
     function reportDigest(Report calldata report) external view returns (bytes32);
 
     /// @notice The distinct active signers accumulated so far for `digest`, in attestation order.
+    /// @param digest The EIP-712 digest of the report.
     function reportSigners(bytes32 digest) external view returns (address[] memory);
 
     /// @notice Whether the payout leaf `leaf` has been claimed.
+    /// @param leaf The payout leaf hash.
     function isClaimed(bytes32 leaf) external view returns (bool);
 
     /// @notice Amount of `token` credited to `account` and not yet withdrawn.
+    /// @param token The ERC-20 of the market.
+    /// @param account The account.
     function credit(address token, address account) external view returns (uint256);
 
     /* MARKET CREATION */
@@ -169,22 +181,32 @@ interface IFeedbackMarket {
     ///      0 < minStake <= stakeCap, slashBps and oracleFeeBps <= 10,000, and non-zero token, pool, gold commitment
     ///      and dispute bond. Emits `MarketCreated` with every parameter.
     /// @return marketId The new market's id (sequential from 1).
+    /// @param params Every creation parameter, URIs included.
     function createMarket(MarketParams calldata params) external returns (uint256 marketId);
 
     /* CURATORS */
 
     /// @notice Commits the caller to a label file with `stake` (pulled from the caller) while the market is Open.
+    /// @param marketId The market id.
     /// @param commitment keccak256(abi.encode(marketId, curator, labelsHash, salt)).
     /// @param stake Between the market's minStake and stakeCap inclusive.
     function commit(uint256 marketId, bytes32 commitment, uint256 stake) external;
 
     /// @notice Reveals the caller's committed label file during the Reveal phase.
     /// @dev The event carries `uri` so oracle nodes fetch the label file from it and check it against `labelsHash`.
+    /// @param marketId The market id.
+    /// @param labelsHash keccak256 of the label file bytes.
+    /// @param salt The salt of the commitment.
+    /// @param uri Where the file can be fetched (file://, http(s)://, ipfs://).
     function reveal(uint256 marketId, bytes32 labelsHash, bytes32 salt, string calldata uri) external;
 
     /* SPONSOR */
 
     /// @notice Reveals the gold set (sponsor only) from revealDeadline until before goldDeadline.
+    /// @param marketId The market id.
+    /// @param goldHash keccak256 of the gold set file bytes.
+    /// @param salt The salt of the commitment.
+    /// @param uri Where the file can be fetched (file://, http(s)://, ipfs://).
     function revealGold(uint256 marketId, bytes32 goldHash, bytes32 salt, string calldata uri) external;
 
     /* ORACLES */
@@ -195,49 +217,73 @@ interface IFeedbackMarket {
     ///      `report.totalPayout == totalStaked + rewardPool - oracleFee`. Signatures of signers already counted are
     ///      skipped; an invalid signature or an inactive signer reverts. Gas is independent of the number of curators.
     /// @return accepted Whether the report is now accepted.
+    /// @param report The report.
+    /// @param signatures 65-byte ECDSA signatures of the report digest by oracles.
     function attest(Report calldata report, bytes[] calldata signatures) external returns (bool accepted);
 
     /// @notice Slashes an oracle that signed two different reports for the same market and round; the caller
     ///         receives the prover's share of the bond.
-    function proveEquivocation(Report calldata a, bytes calldata signatureA, Report calldata b, bytes calldata signatureB)
-        external;
+    /// @param a The first report.
+    /// @param signatureA An oracle's signature of `a`.
+    /// @param b The second report.
+    /// @param signatureB The same oracle's signature of `b`.
+    function proveEquivocation(
+        Report calldata a,
+        bytes calldata signatureA,
+        Report calldata b,
+        bytes calldata signatureB
+    ) external;
 
     /* DISPUTES */
 
     /// @notice Disputes the accepted report during the Challenge phase, pulling the market's dispute bond from the
     ///         caller. Locks the report signers' bonds in the registry until resolution.
+    /// @param marketId The market id.
     function dispute(uint256 marketId) external;
 
     /// @notice Arbiter only. `overturned == false`: the report stands, the bond is split among its signers and the
     ///         market is finalized. `overturned == true`: the bond is credited back to the challenger, every signer is
     ///         slashed (the challenger is the prover) and a new evaluation round starts with a fresh deadline.
+    /// @param marketId The market id.
+    /// @param overturned Whether the arbiter overturned the report.
     function resolveDispute(uint256 marketId, bool overturned) external;
 
     /* SETTLEMENT */
 
     /// @notice Records the Finalized status once the challenge window passed and credits the oracle fee to the
     ///         report's signers (equal shares, the division remainder to the first signer).
+    /// @param marketId The market id.
     function finalize(uint256 marketId) external;
 
     /// @notice Pays a payout leaf of a finalized market to `account` (anyone may call; funds always go to `account`).
     /// @dev leaf = keccak256(bytes.concat(keccak256(abi.encode(marketId, account, amount, scoreBps)))), sorted-pair
     ///      proof. Each leaf pays once, and the market's claimed total never exceeds the report's totalPayout.
-    function claim(uint256 marketId, address account, uint256 amount, int32 scoreBps, bytes32[] calldata proof)
-        external;
+    /// @param marketId The market id.
+    /// @param account The account.
+    /// @param amount The amount, in token units.
+    /// @param scoreBps The account's score in basis points (-10000 … 10000).
+    /// @param proof Sorted-pair Merkle proof of the leaf.
+    function claim(uint256 marketId, address account, uint256 amount, int32 scoreBps, bytes32[] calldata proof) external;
 
     /// @notice Records the Cancelled status (no accepted report by the evaluation deadline) and credits the reward
     ///         pool back to the sponsor. Stakes are refunded with `refund`.
+    /// @param marketId The market id.
     function cancel(uint256 marketId) external;
 
     /// @notice Records the Forfeited status (gold not revealed by goldDeadline). If no curator revealed, the pool is
     ///         credited back to the sponsor; otherwise it goes to revealed curators through `refund`.
+    /// @param marketId The market id.
     function forfeit(uint256 marketId) external;
 
     /// @notice Pays `curator`'s stake back in a cancelled or forfeited market (anyone may call; funds go to `curator`).
     /// @dev Forfeited and revealed: plus poolLeft * stake / revealedStakeLeft, so each share is at least the floor of
     ///      the pro-rata share and the last revealed curator receives the exact remainder (no dust stays).
+    /// @param marketId The market id.
+    /// @param curator The curator.
     function refund(uint256 marketId, address curator) external;
 
     /// @notice Pays `account` everything credited to it in `token` (anyone may call; funds go to `account`).
+    /// @param token The ERC-20 of the market.
+    /// @param account The account.
     function withdrawCredit(address token, address account) external;
 }

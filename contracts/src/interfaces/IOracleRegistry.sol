@@ -52,14 +52,17 @@ interface IOracleRegistry {
     function market() external view returns (address);
 
     /// @notice The registry entry of `account`.
+    /// @param account The account.
     function oracle(address account) external view returns (Oracle memory);
 
     /// @notice Whether `account` is a registered, bonded oracle that has not requested exit (its signatures count).
+    /// @param account The account.
     function isActive(address account) external view returns (bool);
 
     /// @notice Registers the caller with a bond of `amount`, or adds `amount` to the bond of an active oracle.
     /// @dev Pulls `amount` of `bondToken` from the caller (approve first). Slashed oracles can never register again.
     ///      Reverts with `BondTooLow` when a first bond is below `minBond`, `OracleNotRegistrable` when exiting or slashed.
+    /// @param amount The amount, in token units.
     function register(uint256 amount) external;
 
     /// @notice Stops the caller's signatures from counting and starts the unbonding delay.
@@ -71,22 +74,29 @@ interface IOracleRegistry {
     function withdraw() external;
 
     /// @notice Sets the quorum (1 … `ConstantsLib.MAX_QUORUM`). Owner only.
+    /// @param newQuorum The new quorum.
     function setQuorum(uint256 newQuorum) external;
 
     /// @notice Sets the treasury that receives the non-prover part of slashed bonds. Owner only; not zero.
+    /// @param newTreasury The new treasury.
     function setTreasury(address newTreasury) external;
 
     /// @notice Sets the market contract once. Owner only.
+    /// @param newMarket The market contract.
     function setMarket(address newMarket) external;
 
     /// @notice Locks the bonds of `oracles` (signers of a disputed report) until `unlock`. Market only.
+    /// @param oracles The oracles (signers of the report).
     function lock(address[] calldata oracles) external;
 
     /// @notice Releases one lock from each of `oracles` (the dispute was resolved). Market only.
+    /// @param oracles The oracles (signers of the report).
     function unlock(address[] calldata oracles) external;
 
     /// @notice Takes the whole bond of `account`, bans it, and pays `PROVER_REWARD_BPS` of it to `prover` and the rest
     ///         to the treasury. Market only (equivocation proofs and overturned reports go through the market).
     /// @return slashed The amount taken; 0 (and no effect) when `account` holds no bond.
+    /// @param account The account.
+    /// @param prover Who proved the fault and receives the prover reward.
     function slash(address account, address prover) external returns (uint256 slashed);
 }

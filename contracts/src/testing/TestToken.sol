@@ -14,6 +14,8 @@ contract TestToken is ERC20 {
     }
 
     /// @notice Mints `amount` to `to`. Unrestricted on purpose: this token has no value.
+    /// @param to Receives the new tokens.
+    /// @param amount How many (in base units).
     function mint(address to, uint256 amount) external {
         _mint(to, amount);
     }

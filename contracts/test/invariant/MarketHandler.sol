@@ -7,7 +7,13 @@ import {FeedbackMarket} from "../../src/FeedbackMarket.sol";
 import {OracleRegistry} from "../../src/OracleRegistry.sol";
 import {TestToken} from "../../src/testing/TestToken.sol";
 import {
-    MarketParams, MarketConfig, MarketState, MarketStatus, Report, Phase, Submission
+    MarketParams,
+    MarketConfig,
+    MarketState,
+    MarketStatus,
+    Report,
+    Phase,
+    Submission
 } from "../../src/interfaces/IFeedbackMarket.sol";
 import {OracleStatus} from "../../src/interfaces/IOracleRegistry.sol";
 import {HashLib} from "../../src/libraries/HashLib.sol";
@@ -214,10 +220,10 @@ contract MarketHandler is Test {
         (uint256 id, bool ok) = _pick(mSeed);
         if (!ok || market.phase(id) != Phase.Finalized || _leaves[id].length == 0) return;
         uint256 i = leafSeed % _leaves[id].length;
-        Leaf memory l = _leaves[id][i];
+        Leaf memory lf = _leaves[id][i];
         bytes32 h = _leafHashes[id][i];
         bytes32[] memory proof = MerkleHelper.proof(_leafHashes[id], i);
-        try market.claim(id, l.account, l.amount, l.score, proof) {
+        try market.claim(id, lf.account, lf.amount, lf.score, proof) {
             if (ghostClaimed[h]) doubleClaims++;
             ghostClaimed[h] = true;
             calls["claim"]++;
@@ -228,14 +234,18 @@ contract MarketHandler is Test {
 
     function cancel(uint256 mSeed) external {
         (uint256 id, bool ok) = _pick(mSeed);
-        if (!ok || market.phase(id) != Phase.Cancelled || market.marketState(id).status == MarketStatus.Cancelled) return;
+        if (!ok || market.phase(id) != Phase.Cancelled || market.marketState(id).status == MarketStatus.Cancelled) {
+            return;
+        }
         market.cancel(id);
         calls["cancel"]++;
     }
 
     function forfeit(uint256 mSeed) external {
         (uint256 id, bool ok) = _pick(mSeed);
-        if (!ok || market.phase(id) != Phase.Forfeited || market.marketState(id).status == MarketStatus.Forfeited) return;
+        if (!ok || market.phase(id) != Phase.Forfeited || market.marketState(id).status == MarketStatus.Forfeited) {
+            return;
+        }
         market.forfeit(id);
         calls["forfeit"]++;
     }

@@ -15,7 +15,7 @@ import {MarketHandler} from "./MarketHandler.sol";
 ///         first invariant covers both contracts together.
 /// forge-config: default.invariant.runs = 1000
 /// forge-config: default.invariant.depth = 32
-/// forge-config: default.invariant.fail-on-revert = false
+/// forge-config: default.invariant.fail-on-revert = true
 contract MarketInvariantTest is Test {
     TestToken internal token;
     OracleRegistry internal registry;
@@ -58,16 +58,27 @@ contract MarketInvariantTest is Test {
         for (uint256 i; i < 3_000; ++i) {
             uint256 rnd = uint256(keccak256(abi.encode(i)));
             uint256 pick = rnd % 24;
-            if (pick < 14) handler.drive0(rnd >> 8, rnd >> 16);
-            else if (pick == 14) handler.createMarket(rnd, rnd >> 8, uint16(rnd >> 16), uint16(rnd >> 32), uint128(rnd >> 48));
-            else if (pick == 15) handler.claim(rnd >> 8, rnd >> 16);
-            else if (pick == 16) handler.refund(rnd >> 8, rnd >> 16);
-            else if (pick == 17) handler.withdrawCredit(rnd >> 8);
-            else if (pick == 18) handler.warp(rnd >> 8);
-            else if (pick == 19) handler.registerOracle(rnd >> 8);
-            else if (pick == 20 && i % 5 == 0) handler.requestExit(rnd >> 8);
-            else if (pick == 21) handler.withdrawBond(rnd >> 8);
-            else if (pick == 22 && i % 7 == 0) handler.proveEquivocation(rnd >> 8, rnd >> 16, rnd >> 24);
+            if (pick < 14) {
+                handler.drive0(rnd >> 8, rnd >> 16);
+            } else if (pick == 14) {
+                handler.createMarket(rnd, rnd >> 8, uint16(rnd >> 16), uint16(rnd >> 32), uint128(rnd >> 48));
+            } else if (pick == 15) {
+                handler.claim(rnd >> 8, rnd >> 16);
+            } else if (pick == 16) {
+                handler.refund(rnd >> 8, rnd >> 16);
+            } else if (pick == 17) {
+                handler.withdrawCredit(rnd >> 8);
+            } else if (pick == 18) {
+                handler.warp(rnd >> 8);
+            } else if (pick == 19) {
+                handler.registerOracle(rnd >> 8);
+            } else if (pick == 20 && i % 5 == 0) {
+                handler.requestExit(rnd >> 8);
+            } else if (pick == 21) {
+                handler.withdrawBond(rnd >> 8);
+            } else if (pick == 22 && i % 7 == 0) {
+                handler.proveEquivocation(rnd >> 8, rnd >> 16, rnd >> 24);
+            }
         }
         string[15] memory paths = [
             "createMarket",

@@ -32,8 +32,8 @@ library MerkleHelper {
     function _up(bytes32[] memory layer) private pure returns (bytes32[] memory next) {
         next = new bytes32[]((layer.length + 1) / 2);
         for (uint256 i; i < next.length; ++i) {
-            uint256 l = 2 * i;
-            next[i] = l + 1 < layer.length ? Hashes.commutativeKeccak256(layer[l], layer[l + 1]) : layer[l];
+            uint256 left = 2 * i;
+            next[i] = left + 1 < layer.length ? Hashes.commutativeKeccak256(layer[left], layer[left + 1]) : layer[left];
         }
     }
 }

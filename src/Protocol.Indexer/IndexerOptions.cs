@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Protocol.Indexer;
+
+/// <summary>Configuration of one indexer (section <c>Indexer</c>).</summary>
+public sealed class IndexerOptions
+{
+    /// <summary>JSON-RPC endpoint of the chain.</summary>
+    [Required]
+    public string RpcUrl { get; set; } = "";
+
+    /// <summary>PostgreSQL connection string of the database to fill.</summary>
+    [Required]
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>The FeedbackMarket contract.</summary>
+    [Required]
+    public string MarketAddress { get; set; } = "";
+
+    /// <summary>The OracleRegistry contract.</summary>
+    [Required]
+    public string RegistryAddress { get; set; } = "";
+
+    /// <summary>First block to index (the deployment block).</summary>
+    [Range(0, long.MaxValue)]
+    public long StartBlock { get; set; }
+
+    /// <summary>
+    /// Blocks behind the head that can still be reorganised: the indexer follows them block by block,
+    /// keeps their hashes, and rolls back to the common ancestor when the chain replaces them
+    /// (Ponder uses 30–250 blocks depending on the chain; rindexer 20–200).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int ReorgDepth { get; set; } = 64;
+
+    /// <summary>First eth_getLogs range when backfilling; it grows on success and halves on errors.</summary>
+    [Range(1, 1_000_000)]
+    public int InitialBlockRange { get; set; } = 2_000;
+
+    /// <summary>Largest eth_getLogs range.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxBlockRange { get; set; } = 100_000;
+
+    /// <summary>Responses with more logs than this are treated as oversized: the range is split.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxLogsPerRequest { get; set; } = 20_000;
+
+    /// <summary>Wait between polls of the head once caught up.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Timeout of one JSON-RPC request.</summary>
+    public TimeSpan RpcTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts per JSON-RPC request before the error stops the indexer (transient errors are retried with backoff).</summary>
+    [Range(1, 100)]
+    public int RpcAttempts { get; set; } = 6;
+}

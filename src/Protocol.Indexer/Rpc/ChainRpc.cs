@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace Protocol.Indexer.Rpc;
+
+/// <summary>A JSON-RPC error response, or a response that does not have the expected shape.</summary>
+public sealed class RpcException(string method, int code, string message)
+    : Exception($"{method}: RPC error {code}: {message}")
+{
+    public int Code { get; } = code;
+}
+
+/// <summary>
+/// The few JSON-RPC calls the indexer makes, over plain HttpClient and System.Text.Json (the log
+/// firehose is the hot path; Nethereum's Newtonsoft-based client is several times slower on it).
+/// Transient failures (timeouts, connection errors, 5xx, malformed bodies) are retried with backoff;
+/// JSON-RPC errors are returned to the caller, which decides (e.g. split an oversized range).
+/// </summary>
+public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, int attempts, ILogger logger)
+{
+    private long _id;
+
+    public async Task<long> BlockNumberAsync(CancellationToken cancellationToken) =>
+        ParseQuantity((await CallAsync("eth_blockNumber", [], cancellationToken).ConfigureAwait(false))!.GetValue<string>());
+
+    public async Task<BlockHeader?> BlockAsync(long number, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync("eth_getBlockByNumber", [Quantity(number), false], cancellationToken).ConfigureAwait(false);
+        return result is JsonObject block ? ToHeader(block) : null;
+    }
+
+    /// <summary>Logs of <paramref name="addresses"/> in blocks [from, to].</summary>
+    public async Task<List<RawLog>> LogsAsync(long from, long to, string[] addresses, CancellationToken cancellationToken)
+    {
+        var filter = new JsonObject { ["fromBlock"] = Quantity(from), ["toBlock"] = Quantity(to), ["address"] = new JsonArray([.. addresses.Select(a => (JsonNode)a)]) };
+        return ToLogs(await CallAsync("eth_getLogs", [filter], cancellationToken).ConfigureAwait(false), "eth_getLogs");
+    }
+
+    /// <summary>Logs of one block by hash: consistent with that block even while the chain reorganises.</summary>
+    public async Task<List<RawLog>> LogsAsync(string blockHash, string[] addresses, CancellationToken cancellationToken)
+    {
+        var filter = new JsonObject { ["blockHash"] = blockHash, ["address"] = new JsonArray([.. addresses.Select(a => (JsonNode)a)]) };
+        return ToLogs(await CallAsync("eth_getLogs", [filter], cancellationToken).ConfigureAwait(false), "eth_getLogs");
+    }
+
+    private async Task<JsonNode?> CallAsync(string method, JsonNode?[] parameters, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SendOnceAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsTransient(e, cancellationToken) && attempt < attempts)
+            {
+                var delay = TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * (1 << (attempt - 1))));
+                Log.RpcRetry(logger, method, attempt, attempts, e.Message, delay);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<JsonNode?> SendOnceAsync(string method, JsonNode?[] parameters, CancellationToken cancellationToken)
+    {
+        var request = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = Interlocked.Increment(ref _id),
+            ["method"] = method,
+            ["params"] = new JsonArray(parameters),
+        };
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        using var response = await http.PostAsJsonAsync(endpoint, request, cts.Token).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(cts.Token).ConfigureAwait(false)
+            ?? throw new JsonException($"{method}: empty response");
+        if (body["error"] is JsonObject error)
+        {
+            throw new RpcException(method, error["code"]?.GetValue<int>() ?? 0, error["message"]?.GetValue<string>() ?? "(no message)");
+        }
+
+        return body.ContainsKey("result") ? body["result"] : throw new JsonException($"{method}: response has neither result nor error");
+    }
+
+    private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        OperationCanceledException => !cancellationToken.IsCancellationRequested, // our own per-request timeout
+        HttpRequestException or JsonException or IOException => true,
+        _ => false,
+    };
+
+    private static List<RawLog> ToLogs(JsonNode? result, string method)
+    {
+        if (result is not JsonArray array)
+        {
+            throw new JsonException($"{method}: result is not an array");
+        }
+
+        var logs = new List<RawLog>(array.Count);
+        foreach (var node in array)
+        {
+            var log = node as JsonObject ?? throw new JsonException($"{method}: log is not an object");
+            logs.Add(new RawLog(
+                Str(log, "address").ToLowerInvariant(),
+                [.. (log["topics"] as JsonArray ?? throw new JsonException("log without topics")).Select(t => t!.GetValue<string>().ToLowerInvariant())],
+                Str(log, "data"),
+                ParseQuantity(Str(log, "blockNumber")),
+                Str(log, "blockHash").ToLowerInvariant(),
+                log["blockTimestamp"] is JsonValue ts ? ParseQuantity(ts.GetValue<string>()) : null,
+                Str(log, "transactionHash").ToLowerInvariant(),
+                (int)ParseQuantity(Str(log, "logIndex")),
+                log["removed"]?.GetValue<bool>() ?? false));
+        }
+
+        return logs;
+    }
+
+    private static BlockHeader ToHeader(JsonObject block) => new(
+        ParseQuantity(Str(block, "number")), Str(block, "hash").ToLowerInvariant(), Str(block, "parentHash").ToLowerInvariant(), ParseQuantity(Str(block, "timestamp")));
+
+    private static string Str(JsonObject o, string name) =>
+        o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new JsonException($"missing or non-string field {name}");
+
+    internal static string Quantity(long value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture);
+
+    internal static long ParseQuantity(string hex) =>
+        hex.StartsWith("0x", StringComparison.Ordinal) && long.TryParse(hex.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new JsonException($"not a hex quantity: {hex}");
+}

@@ -1,0 +1,16 @@
+namespace Protocol.Indexer.Rpc;
+
+/// <summary>A log as eth_getLogs returns it, fields kept as the node sent them (hex).</summary>
+public sealed record RawLog(
+    string Address,
+    string[] Topics,
+    string Data,
+    long BlockNumber,
+    string BlockHash,
+    long? BlockTimestamp,
+    string TransactionHash,
+    int LogIndex,
+    bool Removed);
+
+/// <summary>The header fields the indexer needs.</summary>
+public sealed record BlockHeader(long Number, string Hash, string ParentHash, long Timestamp);

@@ -15,13 +15,13 @@ namespace Protocol.Indexer.Tests;
 /// <summary>Builds indexers for a deployment and checks a database against the chain.</summary>
 internal static class IndexerHarness
 {
-    public static ChainIndexer Create(ProtocolDeployment d, NpgsqlDataSource db, string rpcUrl, int reorgDepth, TimeSpan? rpcTimeout = null, int initialRange = 2_000)
+    public static ChainIndexer Create(ProtocolDeployment d, NpgsqlDataSource db, string rpcUrl, int reorgDepth, TimeSpan? rpcTimeout = null, int initialRange = 2_000, int maxLogs = 20_000)
     {
         var options = new IndexerOptions
         {
             RpcUrl = rpcUrl, ConnectionString = "", MarketAddress = d.MarketAddress, RegistryAddress = d.RegistryAddress,
             StartBlock = d.StartBlock, ReorgDepth = reorgDepth, InitialBlockRange = initialRange,
-            RpcTimeout = rpcTimeout ?? TimeSpan.FromSeconds(10), RpcAttempts = 8,
+            RpcTimeout = rpcTimeout ?? TimeSpan.FromSeconds(10), RpcAttempts = 8, MaxLogsPerRequest = maxLogs,
         };
         return new ChainIndexer(options, db, new HttpClient(), NullLogger<ChainIndexer>.Instance);
     }

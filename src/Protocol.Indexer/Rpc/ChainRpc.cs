@@ -48,11 +48,19 @@ public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, in
 
     private async Task<JsonNode?> CallAsync(string method, JsonNode?[] parameters, CancellationToken cancellationToken)
     {
+        // Serialised once: the same request bytes are sent again on each retry.
+        var request = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = Interlocked.Increment(ref _id),
+            ["method"] = method,
+            ["params"] = new JsonArray(parameters),
+        }.ToJsonString();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await SendOnceAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+                return await SendOnceAsync(method, request, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsTransient(e, cancellationToken) && attempt < attempts)
             {
@@ -63,18 +71,12 @@ public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, in
         }
     }
 
-    private async Task<JsonNode?> SendOnceAsync(string method, JsonNode?[] parameters, CancellationToken cancellationToken)
+    private async Task<JsonNode?> SendOnceAsync(string method, string request, CancellationToken cancellationToken)
     {
-        var request = new JsonObject
-        {
-            ["jsonrpc"] = "2.0",
-            ["id"] = Interlocked.Increment(ref _id),
-            ["method"] = method,
-            ["params"] = new JsonArray(parameters),
-        };
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
-        using var response = await http.PostAsJsonAsync(endpoint, request, cts.Token).ConfigureAwait(false);
+        using var content = new StringContent(request, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(endpoint, content, cts.Token).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonObject>(cts.Token).ConfigureAwait(false)
             ?? throw new JsonException($"{method}: empty response");

@@ -45,6 +45,9 @@ public sealed class ChainIndexer
     /// <summary>Events written since start.</summary>
     public long EventsIndexed { get; private set; }
 
+    /// <summary>eth_getLogs ranges split since start (provider errors or oversized answers).</summary>
+    public long RangeSplits { get; private set; }
+
     /// <summary>Reorgs undone since start.</summary>
     public long Reorgs { get; private set; }
 
@@ -156,6 +159,7 @@ public sealed class ChainIndexer
             }
 
             _range = Math.Max(1, (to - from + 1) / 2);
+            RangeSplits++;
             Log.SplitRange(_logger, from, to, problem, _range);
             to = from + _range - 1;
         }

@@ -1,0 +1,50 @@
+using Dapper;
+using Npgsql;
+using Protocol.Core.Payouts;
+using Protocol.TestSupport;
+using static Protocol.TestSupport.ProtocolDeployment;
+
+namespace Protocol.Indexer.Tests;
+
+/// <summary>The indexer behind an RPC provider that fails, truncates and stalls now and then.</summary>
+public sealed class FaultyRpcTests(AnvilFixture anvil, PostgresDatabaseFixture db) : IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>
+{
+    [Fact]
+    public async Task Faults_are_retried_and_the_database_still_equals_the_chain()
+    {
+        var d = await DeployAsync(anvil);
+        for (var i = 0; i < 3; i++)
+        {
+            var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 100, 1_000, 100 * Token));
+            await market.CommitAsync(4, 10 * Token);
+            await market.CommitAsync(5, 10 * Token);
+        }
+
+        await using var proxy = new FaultyRpcProxy(anvil.RpcUrl, faultRate: 0.25, stall: TimeSpan.FromSeconds(2));
+        var indexer = IndexerHarness.Create(d, db.DataSource, proxy.Url, reorgDepth: 4, rpcTimeout: TimeSpan.FromMilliseconds(700), initialRange: 3);
+        await indexer.SyncToHeadAsync(CancellationToken.None);
+
+        Assert.True(proxy.Faults >= 5, $"only {proxy.Faults} faults in {proxy.Requests} requests");
+        await IndexerHarness.AssertRowsAreTheChainsLogsAsync(anvil, d, db.DataSource);
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        Assert.Equal(6, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM committed"));
+    }
+
+    [Fact]
+    public async Task Oversized_log_ranges_are_split_until_they_fit()
+    {
+        var d = await DeployAsync(anvil);
+        var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 100, 1_000, 100 * Token));
+        foreach (var curator in new[] { 4, 5, 6, 7 })
+        {
+            await market.CommitAsync(curator, 10 * Token);
+        }
+
+        await using var database = NpgsqlDataSource.Create(await db.Cluster.CreateDatabaseAsync("oversized"));
+        var indexer = IndexerHarness.Create(d, database, anvil.RpcUrl, reorgDepth: 2, initialRange: 10_000, maxLogs: 2);
+        await indexer.SyncToHeadAsync(CancellationToken.None);
+
+        await IndexerHarness.AssertRowsAreTheChainsLogsAsync(anvil, d, database);
+        Assert.True(indexer.RangeSplits > 0);
+    }
+}

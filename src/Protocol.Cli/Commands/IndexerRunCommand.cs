@@ -1,0 +1,120 @@
+using System.ComponentModel;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Protocol.Indexer;
+using Protocol.Indexer.Sync;
+using Spectre.Console.Cli;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary><c>fmp indexer run</c>: the indexer as a hosted service. Settings come from the options file, then <c>FMP_Indexer__*</c> environment variables, then flags.</summary>
+public sealed class IndexerRunCommand : AsyncCommand<IndexerRunCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-c|--config <FILE>")]
+        [Description("JSON options file with an \"Indexer\" section (see docs/analysts.md).")]
+        public string? ConfigFile { get; init; }
+
+        [CommandOption("--rpc <URL>")]
+        [Description("JSON-RPC endpoint.")]
+        public string? RpcUrl { get; init; }
+
+        [CommandOption("--db <CONNECTION>")]
+        [Description("PostgreSQL connection string.")]
+        public string? ConnectionString { get; init; }
+
+        [CommandOption("--market <ADDRESS>")]
+        public string? MarketAddress { get; init; }
+
+        [CommandOption("--registry <ADDRESS>")]
+        public string? RegistryAddress { get; init; }
+
+        [CommandOption("--start-block <N>")]
+        public long? StartBlock { get; init; }
+
+        [CommandOption("--reorg-depth <N>")]
+        public int? ReorgDepth { get; init; }
+
+        [CommandOption("--log-format <FORMAT>")]
+        [Description("text (default) or json.")]
+        public string LogFormat { get; init; } = "text";
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.Sources.Clear();
+        if (settings.ConfigFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(settings.ConfigFile), optional: false);
+        }
+
+        builder.Configuration.AddEnvironmentVariables("FMP_");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Indexer:RpcUrl"] = settings.RpcUrl,
+            ["Indexer:ConnectionString"] = settings.ConnectionString,
+            ["Indexer:MarketAddress"] = settings.MarketAddress,
+            ["Indexer:RegistryAddress"] = settings.RegistryAddress,
+            ["Indexer:StartBlock"] = settings.StartBlock?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Indexer:ReorgDepth"] = settings.ReorgDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }.Where(kv => kv.Value is not null));
+        builder.Logging.ClearProviders();
+        if (settings.LogFormat == "json")
+        {
+            builder.Logging.AddJsonConsole();
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss ");
+        }
+
+        builder.Services.AddOptions<IndexerOptions>().Bind(builder.Configuration.GetSection("Indexer")).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<IndexerOptions>>().Value.ConnectionString));
+        builder.Services.AddSingleton(_ => new HttpClient());
+        builder.Services.AddSingleton(sp => new ChainIndexer(
+            sp.GetRequiredService<IOptions<IndexerOptions>>().Value, sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<ILogger<ChainIndexer>>()));
+        builder.Services.AddHostedService<IndexerWorker>();
+
+        using var host = builder.Build();
+        try
+        {
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync("invalid indexer options: " + string.Join("; ", e.Failures)).ConfigureAwait(false);
+            return 2;
+        }
+    }
+
+    /// <summary>Runs the indexer until the host stops; a failure stops the host with a non-zero exit.</summary>
+    private sealed class IndexerWorker(ChainIndexer indexer, IHostApplicationLifetime lifetime, ILogger<IndexerWorker> logger) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            try
+            {
+                await indexer.RunAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+#pragma warning disable CA1031 // the host must stop with an error code whatever went wrong
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                CliLog.Fatal(logger, e);
+                Environment.ExitCode = 1;
+                lifetime.StopApplication();
+            }
+        }
+    }
+}

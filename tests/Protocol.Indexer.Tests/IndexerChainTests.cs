@@ -36,6 +36,15 @@ public sealed class IndexerChainTests(AnvilFixture anvil, PostgresDatabaseFixtur
         Assert.Equal("exiting", await connection.ExecuteScalarAsync<string>("SELECT status FROM oracles WHERE oracle = @o", new { o = AnvilFixture.DevAddress(3).ToLowerInvariant() }));
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM disputes WHERE overturned = false"));
 
+        // Every market paid out exactly what it took in (the analyst guide's money query).
+        var sql = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "docs", "analysts.md"));
+        var moneyQuery = sql[sql.IndexOf("SELECT m.market_id,", StringComparison.Ordinal)..];
+        moneyQuery = moneyQuery[..(moneyQuery.IndexOf(';', StringComparison.Ordinal) + 1)];
+        foreach (var row in await connection.QueryAsync(moneyQuery))
+        {
+            Assert.Equal((decimal)row.money_in, (decimal)row.money_out);
+        }
+
         // Curator 7 never revealed in the settled markets: its leaderboard row shows the slash.
         var loser = await connection.QuerySingleAsync("SELECT * FROM curator_leaderboard WHERE curator = @c", new { c = AnvilFixture.DevAddress(7).ToLowerInvariant() });
         Assert.True((decimal)loser.profit < 0);

@@ -10,5 +10,10 @@ app.Configure(config =>
         indexer.SetDescription("Mirror the protocol's events into PostgreSQL for analysts.");
         indexer.AddCommand<IndexerRunCommand>("run").WithDescription("Backfill, then follow the chain head (reorg-safe); stops on Ctrl+C or SIGTERM.");
     });
+    config.AddBranch("api", api =>
+    {
+        api.SetDescription("Read-only HTTP API for analysts over the indexed database.");
+        api.AddCommand<ApiRunCommand>("run").WithDescription("Serve /api/... and /openapi/v1.json on loopback.");
+    });
 });
 return await app.RunAsync(args);

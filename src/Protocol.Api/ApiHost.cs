@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Protocol.Api.Apis;
+
+namespace Protocol.Api;
+
+/// <summary>Builds the analysts' web application: the API, its OpenAPI description, on the given (loopback) URLs.</summary>
+public static class ApiHost
+{
+    public static WebApplication Build(string connectionString, string urls, string[]? args = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        builder.WebHost.UseUrls(urls);
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.MapOpenApi();
+        app.MapAnalystApi();
+        return app;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+
+namespace Protocol.Api.Apis;
+
+/// <summary>
+/// The analysts' read-only endpoints over the indexer's views. Every list takes <c>offset</c> and
+/// <c>limit</c> (1–1000, default 100) and answers JSON <c>{items, offset, limit, total}</c>, or CSV with
+/// <c>?format=csv</c>. Amounts are decimal strings.
+/// </summary>
+public static partial class AnalystApi
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    public static IEndpointRouteBuilder MapAnalystApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/markets", (NpgsqlDataSource db, HttpRequest request, CancellationToken ct) =>
+            ListAsync(db, request, "SELECT * FROM market_summary ORDER BY market_id", "SELECT count(*) FROM market_summary", new(), ct))
+            .WithSummary("Markets with their status, stakes, claims and attestations");
+        api.MapGet("/markets/{id}", MarketAsync).WithSummary("One market: parameters, submissions, reports, attestations, disputes");
+        api.MapGet("/markets/{id}/submissions", (string id, NpgsqlDataSource db, HttpRequest request, CancellationToken ct) =>
+            TryMarketId(id, out var marketId)
+                ? ListAsync(db, request, "SELECT * FROM submissions WHERE market_id = @id ORDER BY curator", "SELECT count(*) FROM submissions WHERE market_id = @id", new() { ["id"] = marketId }, ct)
+                : Task.FromResult(BadId(id)))
+            .WithSummary("Curators of one market: stake, reveal, score, payout");
+        api.MapGet("/curators/{address}", CuratorAsync).WithSummary("One curator: leaderboard row and history across markets");
+        api.MapGet("/leaderboard", (NpgsqlDataSource db, HttpRequest request, CancellationToken ct) =>
+            ListAsync(db, request, "SELECT * FROM curator_leaderboard ORDER BY profit DESC NULLS LAST, curator", "SELECT count(*) FROM curator_leaderboard", new(), ct))
+            .WithSummary("Curators ranked by profit");
+        api.MapGet("/oracles", (NpgsqlDataSource db, HttpRequest request, CancellationToken ct) =>
+            ListAsync(db, request, "SELECT * FROM oracle_performance ORDER BY oracle", "SELECT count(*) FROM oracle_performance", new(), ct))
+            .WithSummary("Oracles: bond, attestations, disagreements, slashes");
+        return app;
+    }
+
+    private static async Task<IResult> MarketAsync(string id, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (!TryMarketId(id, out var marketId))
+        {
+            return BadId(id);
+        }
+
+        var p = new Dictionary<string, object> { ["id"] = marketId };
+        var market = await Rows.QueryAsync(db, "SELECT m.*, s.curators, s.revealed, s.total_staked, s.total_claimed FROM markets m JOIN market_summary s USING (market_id) WHERE m.market_id = @id", p, ct).ConfigureAwait(false);
+        if (market.Values.Count == 0)
+        {
+            return Results.Problem($"market {id} not found", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        return Results.Ok(new
+        {
+            market = market.ToObjects()[0],
+            submissions = (await Rows.QueryAsync(db, "SELECT * FROM submissions WHERE market_id = @id ORDER BY curator", p, ct).ConfigureAwait(false)).ToObjects(),
+            reports = (await Rows.QueryAsync(db, "SELECT * FROM reports WHERE market_id = @id ORDER BY round, accepted_at", p, ct).ConfigureAwait(false)).ToObjects(),
+            attestations = (await Rows.QueryAsync(db, "SELECT * FROM attestations WHERE market_id = @id ORDER BY block_time, signer", p, ct).ConfigureAwait(false)).ToObjects(),
+            disputes = (await Rows.QueryAsync(db, "SELECT * FROM disputes WHERE market_id = @id ORDER BY disputed_at", p, ct).ConfigureAwait(false)).ToObjects(),
+        });
+    }
+
+    private static async Task<IResult> CuratorAsync(string address, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (!AddressPattern().IsMatch(address))
+        {
+            return Results.Problem($"not an address: {address}", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var p = new Dictionary<string, object> { ["a"] = address.ToLowerInvariant() };
+        var summary = await Rows.QueryAsync(db, "SELECT * FROM curator_leaderboard WHERE curator = @a", p, ct).ConfigureAwait(false);
+        if (summary.Values.Count == 0)
+        {
+            return Results.Problem($"curator {address} has no submissions", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        return Results.Ok(new
+        {
+            curator = summary.ToObjects()[0],
+            history = (await Rows.QueryAsync(db, "SELECT * FROM submissions WHERE curator = @a ORDER BY committed_at", p, ct).ConfigureAwait(false)).ToObjects(),
+        });
+    }
+
+    private static async Task<IResult> ListAsync(NpgsqlDataSource db, HttpRequest request, string sql, string countSql, Dictionary<string, object> parameters, CancellationToken ct)
+    {
+        if (!TryPage(request, out var offset, out var limit, out var problem))
+        {
+            return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        parameters["offset"] = offset;
+        parameters["limit"] = limit;
+        var rows = await Rows.QueryAsync(db, sql + " OFFSET @offset LIMIT @limit", parameters, ct).ConfigureAwait(false);
+        if (string.Equals(request.Query["format"], "csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return Results.Text(rows.ToCsv(), "text/csv; charset=utf-8");
+        }
+
+        await using var count = db.CreateCommand(countSql);
+        foreach (var (name, value) in parameters.Where(p => p.Key is not ("offset" or "limit")))
+        {
+            count.Parameters.AddWithValue(name, value);
+        }
+
+        var total = (long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        return Results.Ok(new { items = rows.ToObjects(), offset, limit, total });
+    }
+
+    private static bool TryPage(HttpRequest request, out int offset, out int limit, out string problem)
+    {
+        offset = 0;
+        limit = DefaultLimit;
+        problem = "";
+        if (request.Query.TryGetValue("offset", out var o) && (!int.TryParse(o, out offset) || offset < 0))
+        {
+            problem = $"offset must be a non-negative integer, not '{o}'";
+            return false;
+        }
+
+        if (request.Query.TryGetValue("limit", out var l) && (!int.TryParse(l, out limit) || limit is < 1 or > MaxLimit))
+        {
+            problem = $"limit must be between 1 and {MaxLimit}, not '{l}'";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool TryMarketId(string id, out decimal marketId) =>
+        decimal.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out marketId);
+
+    private static IResult BadId(string id) => Results.Problem($"not a market id: {id}", statusCode: StatusCodes.Status400BadRequest);
+
+    [GeneratedRegex("^0x[0-9a-fA-F]{40}$")]
+    private static partial Regex AddressPattern();
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel;
+using Protocol.Api;
+using Spectre.Console.Cli;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary><c>fmp api run</c>: the analysts' HTTP API (loopback by default).</summary>
+public sealed class ApiRunCommand : AsyncCommand<ApiRunCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--db <CONNECTION>")]
+        [Description("PostgreSQL connection string of the indexed database (or FMP_DB).")]
+        public string? ConnectionString { get; init; }
+
+        [CommandOption("--urls <URLS>")]
+        [Description("Where to listen; default http://127.0.0.1:5080.")]
+        public string Urls { get; init; } = "http://127.0.0.1:5080";
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var db = settings.ConnectionString ?? Environment.GetEnvironmentVariable("FMP_DB");
+        if (string.IsNullOrWhiteSpace(db))
+        {
+            await Console.Error.WriteLineAsync("--db (or FMP_DB) is required").ConfigureAwait(false);
+            return 2;
+        }
+
+        await using var app = ApiHost.Build(db, settings.Urls);
+        await app.RunAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -16,6 +16,9 @@ import {MarketHandler} from "./MarketHandler.sol";
 /// forge-config: default.invariant.runs = 1000
 /// forge-config: default.invariant.depth = 32
 /// forge-config: default.invariant.fail-on-revert = true
+/// forge-config: ci.invariant.runs = 10000
+/// forge-config: ci.invariant.depth = 32
+/// forge-config: ci.invariant.fail-on-revert = true
 contract MarketInvariantTest is Test {
     TestToken internal token;
     OracleRegistry internal registry;

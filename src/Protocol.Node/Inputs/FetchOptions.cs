@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Protocol.Node.Inputs;
+
+/// <summary>Limits for fetching inputs named by untrusted URIs (label files, gold sets, task pools).</summary>
+public sealed class FetchOptions
+{
+    /// <summary>Largest file accepted, in bytes.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxBytes { get; set; } = 64L << 20;
+
+    /// <summary>Time allowed for one whole download (connect, headers and body).</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts for transient failures (connection errors, timeouts, 5xx, 429).</summary>
+    [Range(1, 10)]
+    public int Attempts { get; set; } = 3;
+
+    /// <summary>HTTP gateway that serves <c>ipfs://CID[/path]</c> as <c>{gateway}/CID[/path]</c>, e.g. <c>http://127.0.0.1:8080/ipfs/</c>. Empty: ipfs URIs are refused.</summary>
+    public string IpfsGateway { get; set; } = "";
+
+    /// <summary>
+    /// Folders that <c>file://</c> URIs may read from. Empty (the default): file URIs are refused, since a
+    /// curator could otherwise point the node at its own keystore.
+    /// </summary>
+    public IList<string> FileRoots { get; } = [];
+}

@@ -1,0 +1,85 @@
+using System.Numerics;
+using Microsoft.Extensions.Logging;
+using Protocol.Core.Files;
+using Protocol.Core.Hashing;
+
+namespace Protocol.Node.Inputs;
+
+/// <summary>A curator's submission as the chain records it (<c>LabelsHash</c> and <c>Uri</c> are null when never revealed).</summary>
+public sealed record RevealedSubmission(string Curator, BigInteger Stake, Bytes32? LabelsHash, string? Uri);
+
+/// <summary>
+/// A submission after checking: valid with its labels, or invalid with the reason that goes into the
+/// metrics file (the curator then scores −10000).
+/// </summary>
+public sealed record CuratorInput(string Curator, BigInteger Stake, bool Valid, string? Reason, IReadOnlyList<Label> Labels)
+{
+    public static CuratorInput Invalid(RevealedSubmission s, string reason) => new(s.Curator, s.Stake, false, reason, []);
+}
+
+/// <summary>
+/// Turns revealed submissions into evaluation inputs: fetch the label file, check its keccak256 against
+/// the revealed hash, parse it strictly, and check every id against the task pool. Whatever a file
+/// contains, the result is a valid input or an invalid one with its reason — never an exception.
+/// </summary>
+public sealed class SubmissionLoader(InputFetcher fetcher, FileReadOptions readOptions, ILogger<SubmissionLoader> logger)
+{
+    public async Task<CuratorInput> LoadAsync(RevealedSubmission submission, IReadOnlySet<string> taskIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        ArgumentNullException.ThrowIfNull(taskIds);
+        var input = await CheckAsync(submission, taskIds, cancellationToken).ConfigureAwait(false);
+        if (!input.Valid)
+        {
+            NodeLog.InvalidSubmission(logger, submission.Curator, input.Reason!);
+        }
+
+        return input;
+    }
+
+    private async Task<CuratorInput> CheckAsync(RevealedSubmission submission, IReadOnlySet<string> taskIds, CancellationToken cancellationToken)
+    {
+        if (submission.LabelsHash is not { } expected || submission.Uri is null)
+        {
+            return CuratorInput.Invalid(submission, "not revealed");
+        }
+
+        var fetched = await fetcher.FetchAsync(submission.Uri, cancellationToken).ConfigureAwait(false);
+        if (!fetched.Succeeded)
+        {
+            return CuratorInput.Invalid(submission, "fetch failed: " + fetched.Failure);
+        }
+
+        var actual = Keccak.Hash(fetched.Bytes);
+        if (actual != expected)
+        {
+            return CuratorInput.Invalid(submission, $"hash mismatch: revealed {expected}, file has {actual}");
+        }
+
+        var labels = new List<Label>();
+        try
+        {
+            var line = 0;
+            await foreach (var label in ProtocolFiles.ReadLabelsAsync(new MemoryStream(fetched.Bytes!), "labels", readOptions, cancellationToken).ConfigureAwait(false))
+            {
+                line++;
+                if (!taskIds.Contains(label.Id))
+                {
+                    return CuratorInput.Invalid(submission, $"line {line}: id \"{Shorten(label.Id)}\" is not in the task pool");
+                }
+
+                labels.Add(label);
+            }
+        }
+        catch (FileFormatException e)
+        {
+            return CuratorInput.Invalid(submission, $"line {e.Line}: {e.Problem}");
+        }
+
+        return labels.Count == 0
+            ? CuratorInput.Invalid(submission, "the label file has no labels")
+            : new CuratorInput(submission.Curator, submission.Stake, true, null, labels);
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
+}

@@ -10,6 +10,12 @@ app.Configure(config =>
         indexer.SetDescription("Mirror the protocol's events into PostgreSQL for analysts.");
         indexer.AddCommand<IndexerRunCommand>("run").WithDescription("Backfill, then follow the chain head (reorg-safe); stops on Ctrl+C or SIGTERM.");
     });
+    config.AddBranch("keys", keys =>
+    {
+        keys.SetDescription("The oracle's key, in a Web3 Secret Storage file unlocked by a password file.");
+        keys.AddCommand<KeysNewCommand>("new").WithDescription("Create a new key; prints its address.");
+        keys.AddCommand<KeysShowCommand>("show").WithDescription("Print a keystore's address (and check the password when given).");
+    });
     config.AddBranch("api", api =>
     {
         api.SetDescription("Read-only HTTP API for analysts over the indexed database.");

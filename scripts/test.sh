@@ -43,6 +43,13 @@ else
 fi
 phase forge
 
+# Lint is part of the contract: solhint and forge fmt must stay clean (they count as failures, not as tests).
+node_modules/.bin/forge fmt --check >"$results/fmt.log" 2>&1 || note_failure "forge fmt --check: contracts need formatting (see $results/fmt.log)"
+node_modules/.bin/solhint --max-warnings 0 -c .solhint.json 'contracts/src/**/*.sol' 'contracts/script/**/*.sol' >"$results/solhint.log" 2>&1 \
+  && node_modules/.bin/solhint --max-warnings 0 -c contracts/test/.solhint.json 'contracts/test/**/*.sol' >>"$results/solhint.log" 2>&1 \
+  || note_failure "solhint found problems (see $results/solhint.log)"
+phase lint
+
 # 3. .NET: every test project in Protocol.sln, results as TRX files that are counted below.
 dotnet test Protocol.sln --nologo --verbosity quiet \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/dotnet" \

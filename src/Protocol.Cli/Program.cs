@@ -9,6 +9,7 @@ app.Configure(config =>
     {
         indexer.SetDescription("Mirror the protocol's events into PostgreSQL for analysts.");
         indexer.AddCommand<IndexerRunCommand>("run").WithDescription("Backfill, then follow the chain head (reorg-safe); stops on Ctrl+C or SIGTERM.");
+        indexer.AddCommand<IndexerCheckCommand>("check").WithDescription("Compare the database with the contracts' state at the checkpoint; exit 1 on any difference.");
     });
     config.AddBranch("keys", keys =>
     {

@@ -43,6 +43,15 @@ public sealed class IndexerChainTests(AnvilFixture anvil, PostgresDatabaseFixtur
             Assert.Equal((decimal)row.money_in, (decimal)row.money_out);
         }
 
+        // The consistency check notices a tampered row, naming the market and field.
+        var tampered = await connection.QueryFirstAsync<(long Block, int Log)>("SELECT block_number, log_index FROM claimed WHERE market_id = 2 ORDER BY 1, 2");
+        await connection.ExecuteAsync("UPDATE claimed SET amount = amount + 1 WHERE block_number = @Block AND log_index = @Log", new { tampered.Block, tampered.Log });
+        var differences = await new Protocol.Indexer.Consistency.ConsistencyCheck(db.DataSource, anvil.Web3, d.MarketAddress, d.RegistryAddress).RunAsync(CancellationToken.None);
+        var difference = Assert.Single(differences);
+        Assert.Equal(("market 2", "claimed"), (difference.Subject, difference.Field));
+        await connection.ExecuteAsync("UPDATE claimed SET amount = amount - 1 WHERE block_number = @Block AND log_index = @Log", new { tampered.Block, tampered.Log });
+        Assert.Empty(await new Protocol.Indexer.Consistency.ConsistencyCheck(db.DataSource, anvil.Web3, d.MarketAddress, d.RegistryAddress).RunAsync(CancellationToken.None));
+
         // Curator 7 never revealed in the settled markets: its leaderboard row shows the slash.
         var loser = await connection.QuerySingleAsync("SELECT * FROM curator_leaderboard WHERE curator = @c", new { c = AnvilFixture.DevAddress(7).ToLowerInvariant() });
         Assert.True((decimal)loser.profit < 0);

@@ -51,6 +51,9 @@ public sealed class IndexerOptions
     /// <summary>Timeout of one JSON-RPC request.</summary>
     public TimeSpan RpcTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Cron schedule of the consistency check (a Hangfire recurring job); empty turns it off.</summary>
+    public string ConsistencyCheckCron { get; set; } = "*/10 * * * *";
+
     /// <summary>Attempts per JSON-RPC request before the error stops the indexer (transient errors are retried with backoff).</summary>
     [Range(1, 100)]
     public int RpcAttempts { get; set; } = 6;

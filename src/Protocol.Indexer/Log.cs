@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied migration {Migration}")]
     public static partial void Migrated(ILogger logger, string migration);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Inconsistent: {Subject}.{Field} is {Indexed} in the database but {OnChain} on chain")]
+    public static partial void Inconsistent(ILogger logger, string subject, string field, string indexed, string onChain);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consistency check: the database equals the chain at its checkpoint")]
+    public static partial void Consistent(ILogger logger);
 }

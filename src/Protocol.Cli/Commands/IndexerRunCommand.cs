@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using Hangfire;
+using Hangfire.PostgreSql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Protocol.Indexer;
+using Protocol.Indexer.Jobs;
 using Protocol.Indexer.Sync;
 using Spectre.Console.Cli;
 
@@ -82,6 +85,15 @@ public sealed class IndexerRunCommand : AsyncCommand<IndexerRunCommand.Settings>
             sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<ILogger<ChainIndexer>>()));
         builder.Services.AddHostedService<IndexerWorker>();
 
+        // Recurring jobs (Hangfire on the indexer's own database, schema "hangfire").
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<IndexerOptions>>().Value);
+        builder.Services.AddSingleton<ConsistencyJob>();
+        builder.Services.AddHangfire((sp, hangfire) => hangfire.UsePostgreSqlStorage(
+            storage => storage.UseConnectionFactory(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>())),
+            new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
+        builder.Services.AddHangfireServer(server => server.WorkerCount = 1);
+        builder.Services.AddHostedService<RecurringJobs>();
+
         using var host = builder.Build();
         try
         {
@@ -93,6 +105,26 @@ public sealed class IndexerRunCommand : AsyncCommand<IndexerRunCommand.Settings>
             await Console.Error.WriteLineAsync("invalid indexer options: " + string.Join("; ", e.Failures)).ConfigureAwait(false);
             return 2;
         }
+    }
+
+    /// <summary>Registers (or removes) the recurring jobs at start.</summary>
+    private sealed class RecurringJobs(IRecurringJobManager jobs, IndexerOptions options) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrWhiteSpace(options.ConsistencyCheckCron))
+            {
+                jobs.RemoveIfExists(ConsistencyJob.Id);
+            }
+            else
+            {
+                jobs.AddOrUpdate<ConsistencyJob>(ConsistencyJob.Id, job => job.RunAsync(CancellationToken.None), options.ConsistencyCheckCron);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Runs the indexer until the host stops; a failure stops the host with a non-zero exit.</summary>

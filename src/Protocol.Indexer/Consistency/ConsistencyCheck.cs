@@ -29,7 +29,8 @@ public sealed class ConsistencyCheck(NpgsqlDataSource db, IWeb3 web3, string mar
     public async Task<IReadOnlyList<Difference>> RunAsync(CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var checkpoint = await connection.QuerySingleOrDefaultAsync<long?>("SELECT block_number FROM indexer_checkpoint").ConfigureAwait(false);
+        var migrated = await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('indexer_checkpoint') IS NOT NULL").ConfigureAwait(false);
+        var checkpoint = migrated ? await connection.QuerySingleOrDefaultAsync<long?>("SELECT block_number FROM indexer_checkpoint").ConfigureAwait(false) : null;
         if (checkpoint is null)
         {
             return [];

@@ -9,4 +9,10 @@ internal static partial class NodeLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Submission of {Curator} is invalid: {Reason}")]
     public static partial void InvalidSubmission(ILogger logger, string curator, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evaluated market {MarketId} round {Round}: {Trainings} trainings on {Backend}")]
+    public static partial void Evaluated(ILogger logger, System.Numerics.BigInteger marketId, uint round, long trainings, string backend);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Attested market {MarketId} round {Round}: digest {Digest} in {Transaction}")]
+    public static partial void Attested(ILogger logger, System.Numerics.BigInteger marketId, uint round, Protocol.Core.Hashing.Bytes32 digest, string transaction);
 }

@@ -23,7 +23,7 @@ public sealed class ReportLedgerTests(PostgresDatabaseFixture db) : IClassFixtur
 
     private async Task<ReportLedger> LedgerAsync()
     {
-        var ledger = new ReportLedger(db.DataSource, 31337, Market);
+        var ledger = new ReportLedger(db.DataSource, 31337, Market, Key.GetPublicAddress());
         await ledger.EnsureSchemaAsync(CancellationToken.None);
         return ledger;
     }

@@ -78,12 +78,15 @@ public sealed class ProtocolDeployment
     public Task<BigInteger> BalanceAsync(string account) =>
         _anvil.Web3.CallAsync<BalanceOfFunction, BigInteger>(TokenAddress, new BalanceOfFunction { Account = account });
 
-    /// <summary>Creates a market whose deadlines lie 1, 2, 3 and 25 hours ahead; returns it with its config.</summary>
-    public async Task<TestMarket> CreateMarketAsync(MarketTerms terms, ulong challengePeriod = 7_200)
+    /// <summary>
+    /// Creates a market whose deadlines lie 1, 2, 3 and 25 hours ahead; returns it with its config. Without
+    /// <paramref name="files"/> the task pool, spec and gold set are placeholders (hashes of nothing real).
+    /// </summary>
+    public async Task<TestMarket> CreateMarketAsync(MarketTerms terms, ulong challengePeriod = 7_200, MarketFiles? files = null)
     {
         ArgumentNullException.ThrowIfNull(terms);
         var now = (ulong)(await _anvil.LatestBlockAsync().ConfigureAwait(false)).Timestamp.Value;
-        var goldHash = Keccak.Hash(Guid.NewGuid().ToByteArray());
+        var goldHash = files?.GoldHash ?? Keccak.Hash(Guid.NewGuid().ToByteArray());
         var goldSalt = Commitments.NewSalt();
         await MintAndApproveAsync(Sponsor, MarketAddress, terms.RewardPool).ConfigureAwait(false);
         var receipt = await Send(Sponsor, MarketAddress, new CreateMarketFunction
@@ -91,18 +94,21 @@ public sealed class ProtocolDeployment
             Params = new MarketParams
             {
                 Token = TokenAddress, RewardPool = terms.RewardPool,
-                TaskPoolHash = Keccak.Hash("tasks"u8).ToArray(), TaskPoolURI = "file:///tasks.jsonl",
+                TaskPoolHash = (files?.TaskPoolHash ?? Keccak.Hash("tasks"u8)).ToArray(), TaskPoolURI = files?.TaskPoolUri ?? "file:///tasks.jsonl",
                 GoldCommitment = Commitments.Gold(goldHash, goldSalt).ToArray(),
-                EvalSpecHash = Keccak.Hash("spec"u8).ToArray(), EvalSpecURI = "file:///specs/bt-shapley-v1.json",
+                EvalSpecHash = (files?.SpecHash ?? Keccak.Hash("spec"u8)).ToArray(), EvalSpecURI = files?.SpecUri ?? "file:///specs/bt-shapley-v1.json",
                 CommitDeadline = now + 3_600, RevealDeadline = now + 7_200, GoldDeadline = now + 10_800, EvaluationDeadline = now + 90_000,
                 ChallengePeriod = challengePeriod, MinStake = 1 * Token, StakeCap = terms.StakeCap,
                 SlashBps = (ushort)terms.SlashBps, OracleFeeBps = (ushort)terms.OracleFeeBps, DisputeBond = 50 * Token,
             },
         }).ConfigureAwait(false);
         var created = receipt.DecodeAllEvents<MarketCreatedEvent>().Single().Event;
-        return new TestMarket(this, _anvil, created.MarketId, terms, goldHash, goldSalt, challengePeriod);
+        return new TestMarket(this, _anvil, created.MarketId, terms, goldHash, goldSalt, challengePeriod) { GoldUri = files?.GoldUri ?? "file:///gold.jsonl" };
     }
 }
+
+/// <summary>The sponsor's real inputs of a market: hashes (of the exact file bytes) and URIs.</summary>
+public sealed record MarketFiles(Bytes32 TaskPoolHash, string TaskPoolUri, Bytes32 SpecHash, string SpecUri, Bytes32 GoldHash, string GoldUri);
 
 /// <summary>One market on the test chain and the moves of its life cycle.</summary>
 public sealed class TestMarket
@@ -134,7 +140,16 @@ public sealed class TestMarket
 
     public IReadOnlyDictionary<int, BigInteger> Stakes => _stakes;
 
-    public Bytes32 LabelsHash(int curator) => Keccak.Hash([.. Id.ToByteArray(), (byte)curator]);
+    /// <summary>Where the gold set is revealed to be.</summary>
+    public string GoldUri { get; init; } = "file:///gold.jsonl";
+
+    private readonly Dictionary<int, (Bytes32 Hash, string Uri)> _labelFiles = [];
+
+    /// <summary>Gives <paramref name="curator"/> a real label file (before it commits); otherwise its labels are a placeholder hash.</summary>
+    public void UseLabelFile(int curator, Bytes32 hash, string uri) => _labelFiles[curator] = (hash, uri);
+
+    public Bytes32 LabelsHash(int curator) =>
+        _labelFiles.TryGetValue(curator, out var file) ? file.Hash : Keccak.Hash([.. Id.ToByteArray(), (byte)curator]);
 
     public Bytes32 Salt(int curator) => Keccak.Hash([.. Id.ToByteArray(), (byte)curator, 0x5a]);
 
@@ -148,12 +163,13 @@ public sealed class TestMarket
 
     public Task RevealAsync(int curator) => _d.Send(curator, _d.MarketAddress, new RevealFunction
     {
-        MarketId = Id, LabelsHash = LabelsHash(curator).ToArray(), Salt = Salt(curator).ToArray(), Uri = $"file:///labels/{Id}/{curator}.jsonl",
+        MarketId = Id, LabelsHash = LabelsHash(curator).ToArray(), Salt = Salt(curator).ToArray(),
+        Uri = _labelFiles.TryGetValue(curator, out var file) ? file.Uri : $"file:///labels/{Id}/{curator}.jsonl",
     });
 
     public Task RevealGoldAsync() => _d.Send(ProtocolDeployment.Sponsor, _d.MarketAddress, new RevealGoldFunction
     {
-        MarketId = Id, GoldHash = GoldHash.ToArray(), Salt = GoldSalt.ToArray(), Uri = "file:///gold.jsonl",
+        MarketId = Id, GoldHash = GoldHash.ToArray(), Salt = GoldSalt.ToArray(), Uri = GoldUri,
     });
 
     /// <summary>Builds the report for the given outcomes (payout table, leaves, tree) for round <paramref name="round"/>.</summary>

@@ -22,20 +22,22 @@ public sealed class EquivocationRefusedException(BigInteger marketId, uint round
 }
 
 /// <summary>
-/// The equivocation guard: one persisted (market, round) → digest record per market contract. The record
+/// The equivocation guard: one persisted (market, round) → digest record per signer and market contract. The record
 /// is checked, under a row lock, before any signature is made; a signature is persisted in the same
 /// transaction before anyone can submit it. A node that restarts mid-job, runs twice, or is asked again
 /// gets back the same signature or a refusal — never a second digest.
 /// </summary>
-public sealed class ReportLedger(NpgsqlDataSource dataSource, BigInteger chainId, string marketContract)
+public sealed class ReportLedger(NpgsqlDataSource dataSource, BigInteger chainId, string marketContract, string signer)
 {
     private readonly string _contract = marketContract.ToLowerInvariant();
+    private readonly string _signer = signer.ToLowerInvariant();
 
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("""
             CREATE TABLE IF NOT EXISTS oracle_reports (
+                signer text NOT NULL,
                 chain_id numeric NOT NULL,
                 market_contract text NOT NULL,
                 market_id numeric(78,0) NOT NULL,
@@ -43,7 +45,7 @@ public sealed class ReportLedger(NpgsqlDataSource dataSource, BigInteger chainId
                 digest text NOT NULL,
                 signature text NOT NULL,
                 signed_at timestamptz NOT NULL DEFAULT now(),
-                PRIMARY KEY (chain_id, market_contract, market_id, round)
+                PRIMARY KEY (signer, chain_id, market_contract, market_id, round)
             )
             """).ConfigureAwait(false);
     }
@@ -57,14 +59,14 @@ public sealed class ReportLedger(NpgsqlDataSource dataSource, BigInteger chainId
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(sign);
-        var key = new { chain = (decimal)chainId, contract = _contract, market = (decimal)report.MarketId, round = (long)report.Round };
+        var key = new { signer = _signer, chain = (decimal)chainId, contract = _contract, market = (decimal)report.MarketId, round = (long)report.Round };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Serialise every signer of this (market, round), also across processes sharing the database.
+        // Serialise every attempt of this key on this (market, round), also across processes sharing the database.
         await connection.ExecuteAsync(
-            "SELECT pg_advisory_xact_lock(hashtextextended(@contract || ':' || @chain::text || ':' || @market::text || ':' || @round::text, 0))", key, tx).ConfigureAwait(false);
+            "SELECT pg_advisory_xact_lock(hashtextextended(@signer || ':' || @contract || ':' || @chain::text || ':' || @market::text || ':' || @round::text, 0))", key, tx).ConfigureAwait(false);
         var existing = await connection.QuerySingleOrDefaultAsync<(string Digest, string Signature)?>(
-            "SELECT digest, signature FROM oracle_reports WHERE chain_id = @chain AND market_contract = @contract AND market_id = @market AND round = @round",
+            "SELECT digest, signature FROM oracle_reports WHERE signer = @signer AND chain_id = @chain AND market_contract = @contract AND market_id = @market AND round = @round",
             key, tx).ConfigureAwait(false);
         if (existing is { } row)
         {
@@ -76,8 +78,8 @@ public sealed class ReportLedger(NpgsqlDataSource dataSource, BigInteger chainId
 
         var signature = sign();
         await connection.ExecuteAsync(
-            "INSERT INTO oracle_reports (chain_id, market_contract, market_id, round, digest, signature) VALUES (@chain, @contract, @market, @round, @digest, @signature)",
-            new { key.chain, key.contract, key.market, key.round, digest = digest.ToString(), signature = "0x" + Convert.ToHexStringLower(signature) }, tx).ConfigureAwait(false);
+            "INSERT INTO oracle_reports (signer, chain_id, market_contract, market_id, round, digest, signature) VALUES (@signer, @chain, @contract, @market, @round, @digest, @signature)",
+            new { key.signer, key.chain, key.contract, key.market, key.round, digest = digest.ToString(), signature = "0x" + Convert.ToHexStringLower(signature) }, tx).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new SignedReport(report.MarketId, report.Round, digest, signature);
     }

@@ -1,0 +1,44 @@
+using System.Numerics;
+
+namespace Protocol.Evaluation;
+
+/// <summary>A curator's (or the gold set's) preference in a comparison.</summary>
+public enum Preference
+{
+    /// <summary>Response a is better.</summary>
+    A,
+
+    /// <summary>Response b is better.</summary>
+    B,
+}
+
+/// <summary>One comparison of the task pool.</summary>
+public sealed record TaskItem(string Id, string Prompt, string A, string B);
+
+/// <summary>One label of a curator's label file.</summary>
+public sealed record Label(string Id, Preference Pref);
+
+/// <summary>One held-out gold comparison.</summary>
+public sealed record GoldItem(string Id, string Prompt, string A, string B, Preference Pref);
+
+/// <summary>
+/// A revealed curator and its labels. <paramref name="InvalidReason"/> is set by the caller when the label
+/// file could not be fetched, did not match its hash or did not parse; the engine adds its own reasons
+/// (unknown or duplicate task ids).
+/// </summary>
+public sealed record CuratorLabels(string Address, IReadOnlyList<Label> Labels, string? InvalidReason = null);
+
+/// <summary>Everything one evaluation reads.</summary>
+/// <param name="MarketId">The market id (uint256).</param>
+/// <param name="Round">The evaluation round (uint32).</param>
+/// <param name="GoldHash">keccak256 of the gold file bytes (32 bytes); seeds the permutations.</param>
+/// <param name="TaskPool">The task pool.</param>
+/// <param name="Gold">The gold set.</param>
+/// <param name="Curators">Every revealed curator (unrevealed curators are the caller's: score −10000).</param>
+public sealed record MarketInput(
+    BigInteger MarketId,
+    uint Round,
+    ReadOnlyMemory<byte> GoldHash,
+    IReadOnlyList<TaskItem> TaskPool,
+    IReadOnlyList<GoldItem> Gold,
+    IReadOnlyList<CuratorLabels> Curators);

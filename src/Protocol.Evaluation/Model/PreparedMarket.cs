@@ -1,0 +1,180 @@
+namespace Protocol.Evaluation.Model;
+
+/// <summary>One curator's labels as (item index, +1 for a / −1 for b).</summary>
+internal readonly record struct CuratorExamples(int[] Items, sbyte[] Signs);
+
+/// <summary>
+/// The featurised market: quantised comparisons of the labelled task items and of the gold set, and the
+/// valid curators' labels as item indices. Curators are in address order (the spec's canonical order).
+/// </summary>
+internal sealed class PreparedMarket
+{
+    /// <summary>Most labels of valid curators a market may hold (keeps int64 gradients exact).</summary>
+    public const int MaxLabels = 1 << 22;
+
+    /// <summary>Most gold comparisons (keeps the int64 utility sum exact).</summary>
+    public const int MaxGold = 1 << 17;
+
+    public required int Dim { get; init; }
+
+    public required SparseRows Items { get; init; }
+
+    public required SparseRows Gold { get; init; }
+
+    /// <summary>+1 where gold prefers a, −1 where b.</summary>
+    public required sbyte[] GoldSigns { get; init; }
+
+    /// <summary>Labels of each valid curator, in the order of <see cref="ValidCurators"/>.</summary>
+    public required CuratorExamples[] Curators { get; init; }
+
+    /// <summary>Indices into the input's curator list of the valid curators, in address order.</summary>
+    public required int[] ValidCurators { get; init; }
+
+    public int CuratorCount => Curators.Length;
+
+    /// <summary>
+    /// Per curator, the gradient its labels contribute at w = 0: Σ over its labels of ∓2^23 · x (exact int64).
+    /// At w = 0 every p is T[4096] = 2^23, so r = 2^23 (n⁻ − n⁺) and a coalition's first gradient is the sum
+    /// of its curators' vectors — the CPU path uses this to skip the first pass over the data.
+    /// </summary>
+    public long[][] ZeroGradients => zeroGradients ??= BuildZeroGradients();
+
+    private long[][]? zeroGradients;
+
+    private long[][] BuildZeroGradients()
+    {
+        var result = new long[Curators.Length][];
+        var half = FixedPoint.SigmoidTable[FixedPoint.SigmoidCentre];
+        for (var c = 0; c < Curators.Length; c++)
+        {
+            var g = new long[Dim];
+            var ex = Curators[c];
+            for (var l = 0; l < ex.Items.Length; l++)
+            {
+                var i = ex.Items[l];
+                var r = ex.Signs[l] > 0 ? half - (1L << FixedPoint.ProbabilityBits) : half;
+                for (var e = Items.RowStart[i]; e < Items.RowStart[i + 1]; e++)
+                {
+                    g[Items.Columns[e]] += r * Items.Values[e];
+                }
+            }
+
+            result[c] = g;
+        }
+
+        return result;
+    }
+
+    public int TotalLabels => Curators.Sum(c => c.Items.Length);
+
+    public static PreparedMarket Build(int dim, MarketInput input, string?[] invalidReasons, string[] addresses, int maxThreads, CancellationToken ct)
+    {
+        var itemIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < input.TaskPool.Count; i++)
+        {
+            itemIndex.TryAdd(input.TaskPool[i].Id, i);
+        }
+
+        var order = Enumerable.Range(0, input.Curators.Count)
+            .OrderBy(i => addresses[i], StringComparer.Ordinal)
+            .ToArray();
+        var valid = new List<int>();
+        var usedItems = new SortedSet<int>();
+        foreach (var c in order)
+        {
+            if (invalidReasons[c] is not null)
+            {
+                continue;
+            }
+
+            var seen = new HashSet<int>();
+            foreach (var label in input.Curators[c].Labels)
+            {
+                if (label is null || label.Id is null || !itemIndex.TryGetValue(label.Id, out var item))
+                {
+                    invalidReasons[c] = $"unknown task id '{Truncate(label?.Id)}'";
+                    break;
+                }
+
+                if (label.Pref is not (Preference.A or Preference.B))
+                {
+                    invalidReasons[c] = $"invalid preference for task id '{Truncate(label.Id)}'";
+                    break;
+                }
+
+                if (!seen.Add(item))
+                {
+                    invalidReasons[c] = $"duplicate task id '{Truncate(label.Id)}'";
+                    break;
+                }
+            }
+
+            if (invalidReasons[c] is null)
+            {
+                valid.Add(c);
+                usedItems.UnionWith(seen);
+            }
+        }
+
+        var compact = new Dictionary<int, int>();
+        var usedList = usedItems.ToArray();
+        for (var k = 0; k < usedList.Length; k++)
+        {
+            compact[usedList[k]] = k;
+        }
+
+        var curators = new CuratorExamples[valid.Count];
+        long total = 0;
+        for (var v = 0; v < valid.Count; v++)
+        {
+            var labels = input.Curators[valid[v]].Labels;
+            var items = new int[labels.Count];
+            var signs = new sbyte[labels.Count];
+            for (var l = 0; l < labels.Count; l++)
+            {
+                items[l] = compact[itemIndex[labels[l].Id]];
+                signs[l] = labels[l].Pref == Preference.A ? (sbyte)1 : (sbyte)-1;
+            }
+
+            curators[v] = new CuratorExamples(items, signs);
+            total += items.Length;
+        }
+
+        if (total > MaxLabels)
+        {
+            throw new ArgumentException($"{total} labels exceed the spec's limit of {MaxLabels}");
+        }
+
+        if (input.Gold.Count > MaxGold)
+        {
+            throw new ArgumentException($"{input.Gold.Count} gold items exceed the spec's limit of {MaxGold}");
+        }
+
+        var featuriser = new Featuriser(dim);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads, CancellationToken = ct };
+        var itemRows = new int[usedList.Length][];
+        Parallel.For(0, usedList.Length, options, k =>
+        {
+            var t = input.TaskPool[usedList[k]];
+            itemRows[k] = featuriser.Comparison(t.A ?? string.Empty, t.B ?? string.Empty);
+        });
+        var goldRows = new int[input.Gold.Count][];
+        Parallel.For(0, input.Gold.Count, options, k =>
+        {
+            var g = input.Gold[k];
+            goldRows[k] = featuriser.Comparison(g.A ?? string.Empty, g.B ?? string.Empty);
+        });
+
+        return new PreparedMarket
+        {
+            Dim = dim,
+            Items = SparseRows.FromDense(dim, itemRows),
+            Gold = SparseRows.FromDense(dim, goldRows),
+            GoldSigns = input.Gold.Select(g => g.Pref == Preference.A ? (sbyte)1 : (sbyte)-1).ToArray(),
+            Curators = curators,
+            ValidCurators = [.. valid],
+        };
+    }
+
+    private static string Truncate(string? id) => id is null ? "(null)" : id.Length <= 64 ? id : id[..64] + "…";
+}

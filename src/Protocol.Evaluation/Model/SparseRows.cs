@@ -1,0 +1,95 @@
+namespace Protocol.Evaluation.Model;
+
+/// <summary>Rows of quantised comparisons in compressed sparse row form (column indices ascending).</summary>
+public sealed class SparseRows
+{
+    private SparseRows(int dim, int[] rowStart, int[] columns, int[] values)
+    {
+        Dim = dim;
+        RowStart = rowStart;
+        Columns = columns;
+        Values = values;
+    }
+
+    /// <summary>Number of columns (features).</summary>
+    public int Dim { get; }
+
+    /// <summary>Row r holds entries RowStart[r] … RowStart[r + 1] − 1.</summary>
+    public int[] RowStart { get; }
+
+    /// <summary>Column of each entry.</summary>
+    public int[] Columns { get; }
+
+    /// <summary>Value of each entry (units of 2^−15).</summary>
+    public int[] Values { get; }
+
+    /// <summary>Number of rows.</summary>
+    public int Count => RowStart.Length - 1;
+
+    /// <summary>Builds the rows from dense quantised vectors, dropping zeros.</summary>
+    public static SparseRows FromDense(int dim, IReadOnlyList<int[]> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var start = new int[rows.Count + 1];
+        var cols = new List<int>();
+        var vals = new List<int>();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var row = rows[r];
+            for (var j = 0; j < dim; j++)
+            {
+                if (row[j] != 0)
+                {
+                    cols.Add(j);
+                    vals.Add(row[j]);
+                }
+            }
+
+            start[r + 1] = cols.Count;
+        }
+
+        return new SparseRows(dim, start, [.. cols], [.. vals]);
+    }
+
+    /// <summary>The transpose (rows become feature columns), for kernels that reduce per feature.</summary>
+    public SparseRows Transpose()
+    {
+        var start = new int[Dim + 1];
+        foreach (var c in Columns)
+        {
+            start[c + 1]++;
+        }
+
+        for (var j = 0; j < Dim; j++)
+        {
+            start[j + 1] += start[j];
+        }
+
+        var fill = (int[])start.Clone();
+        var cols = new int[Columns.Length];
+        var vals = new int[Values.Length];
+        for (var r = 0; r < Count; r++)
+        {
+            for (var e = RowStart[r]; e < RowStart[r + 1]; e++)
+            {
+                var p = fill[Columns[e]]++;
+                cols[p] = r;
+                vals[p] = Values[e];
+            }
+        }
+
+        return new SparseRows(Count, start, cols, vals);
+    }
+
+    /// <summary>Σ x·w of one row in units of 2^−39 (exact int64).</summary>
+    public long Dot(int row, ReadOnlySpan<long> w)
+    {
+        long z = 0;
+        for (var e = RowStart[row]; e < RowStart[row + 1]; e++)
+        {
+            z += Values[e] * w[Columns[e]];
+        }
+
+        return z;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Numerics;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Hashing;
+using Protocol.Node.Inputs;
+
+namespace Protocol.Node.Chain;
+
+/// <summary>Everything the node reads from the chain to evaluate one market.</summary>
+public sealed record MarketSnapshot(
+    BigInteger MarketId,
+    MarketConfig Config,
+    MarketState State,
+    byte Phase,
+    string TaskPoolUri,
+    string EvalSpecUri,
+    string? GoldUri,
+    IReadOnlyList<RevealedSubmission> Submissions)
+{
+    /// <summary><c>Phase.Evaluation</c> in the contract's enum.</summary>
+    public const byte EvaluationPhase = 3;
+
+    public Bytes32 TaskPoolHash => new(Config.TaskPoolHash);
+
+    public Bytes32 EvalSpecHash => new(Config.EvalSpecHash);
+
+    public Bytes32? GoldHash => State.GoldRevealed ? new Bytes32(State.GoldHash) : null;
+
+    /// <summary>Reads the market's views and its events (URIs live only in events).</summary>
+    public static async Task<MarketSnapshot> ReadAsync(IWeb3 web3, string market, BigInteger marketId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(web3);
+        cancellationToken.ThrowIfCancellationRequested();
+        var config = (await web3.QueryAsync<MarketConfigFunction, MarketConfigOutput>(market, new MarketConfigFunction { MarketId = marketId }).ConfigureAwait(false)).ReturnValue1;
+        var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(market, new MarketStateFunction { MarketId = marketId }).ConfigureAwait(false)).ReturnValue1;
+        var phase = await web3.CallAsync<PhaseFunction, byte>(market, new PhaseFunction { MarketId = marketId }).ConfigureAwait(false);
+
+        var created = await EventsAsync<MarketCreatedEvent>(web3, market, marketId).ConfigureAwait(false);
+        var gold = await EventsAsync<GoldRevealedEvent>(web3, market, marketId).ConfigureAwait(false);
+        var commits = await EventsAsync<CommittedEvent>(web3, market, marketId).ConfigureAwait(false);
+        var reveals = (await EventsAsync<RevealedEvent>(web3, market, marketId).ConfigureAwait(false))
+            .ToDictionary(r => r.Curator.ToLowerInvariant());
+        var parameters = created.SingleOrDefault()?.Params
+            ?? throw new InvalidOperationException($"market {marketId} has no MarketCreated event at {market}");
+
+        var submissions = commits
+            .Select(c => reveals.TryGetValue(c.Curator.ToLowerInvariant(), out var r)
+                ? new RevealedSubmission(c.Curator.ToLowerInvariant(), c.Stake, new Bytes32(r.LabelsHash), r.Uri)
+                : new RevealedSubmission(c.Curator.ToLowerInvariant(), c.Stake, null, null))
+            .OrderBy(s => s.Curator, StringComparer.Ordinal)
+            .ToList();
+        return new MarketSnapshot(marketId, config, state, phase, parameters.TaskPoolURI, parameters.EvalSpecURI, gold.LastOrDefault()?.Uri, submissions);
+    }
+
+    private static async Task<List<T>> EventsAsync<T>(IWeb3 web3, string market, BigInteger marketId)
+        where T : class, Nethereum.ABI.FunctionEncoding.Attributes.IEventDTO, new()
+    {
+        var handler = web3.Eth.GetEvent<T>(market);
+        var filter = handler.CreateFilterInput(marketId, BlockParameter.CreateEarliest(), BlockParameter.CreateLatest());
+        return [.. (await handler.GetAllChangesAsync(filter).ConfigureAwait(false)).Select(e => e.Event)];
+    }
+}

@@ -1,0 +1,126 @@
+using System.Numerics;
+using Microsoft.Extensions.Logging;
+using Protocol.Core.Contracts;
+using Protocol.Core.Files;
+using Protocol.Core.Hashing;
+using Protocol.Core.Merkle;
+using Protocol.Core.Payouts;
+using Protocol.Core.Reports;
+using Protocol.Evaluation;
+using Protocol.Node.Chain;
+using Protocol.Node.Inputs;
+using Engine = Protocol.Evaluation;
+
+namespace Protocol.Node.Evaluation;
+
+/// <summary>What one evaluation of a market produced: the report and everything it commits to.</summary>
+public sealed record EvaluationOutcome(
+    Report Report,
+    Bytes32 Digest,
+    byte[] ScoresFile,
+    byte[] MetricsFile,
+    PayoutTable Table,
+    IReadOnlyList<PayoutLeaf> Leaves,
+    MerkleTree Tree,
+    EvaluationResult Result);
+
+/// <summary>The market's own inputs (task pool, gold set, spec) cannot be used: no honest report exists.</summary>
+public sealed class MarketInputException(string problem) : Exception(problem);
+
+/// <summary>
+/// One market, one round: fetch and check the sponsor's inputs (task pool, gold set, evaluation spec)
+/// against their on-chain hashes, load every curator's labels (bad ones become invalid submissions with
+/// their reason), run the evaluation engine, settle the payouts, and build the canonical scores and
+/// metrics files, the Merkle leaves and the EIP-712 report.
+/// </summary>
+public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader loader, EvaluationOptions engineOptions, ILogger<EvaluationPipeline> logger)
+{
+    public async Task<EvaluationOutcome> RunAsync(
+        MarketSnapshot market, BigInteger chainId, string marketContract, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        if (market.GoldHash is not { } goldHash || market.GoldUri is null)
+        {
+            throw new MarketInputException($"market {market.MarketId}: the gold set is not revealed");
+        }
+
+        var specBytes = await FetchCheckedAsync(market.EvalSpecUri, market.EvalSpecHash, "evaluation spec", cancellationToken).ConfigureAwait(false);
+        var spec = EvaluationSpec.Parse(specBytes);
+        var tasks = await ProtocolFiles.ReadTaskPoolAsync(
+            new MemoryStream(await FetchCheckedAsync(market.TaskPoolUri, market.TaskPoolHash, "task pool", cancellationToken).ConfigureAwait(false)),
+            "task pool", cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var gold = await ProtocolFiles.ReadGoldAsync(
+            new MemoryStream(await FetchCheckedAsync(market.GoldUri, goldHash, "gold set", cancellationToken).ConfigureAwait(false)),
+            "gold set", cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+
+        var taskIds = tasks.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        var inputs = new List<CuratorInput>();
+        foreach (var submission in market.Submissions)
+        {
+            inputs.Add(await loader.LoadAsync(submission, taskIds, cancellationToken).ConfigureAwait(false));
+        }
+
+        // The engine sees every revealed curator (invalid ones with their reason); unrevealed ones are scored here.
+        var revealed = inputs.Where(i => i.Reason != "not revealed").ToList();
+        var engineInput = new MarketInput(
+            market.MarketId, market.State.Round, goldHash.ToArray(),
+            [.. tasks.Select(t => new Engine.TaskItem(t.Id, t.Prompt, t.A, t.B))],
+            [.. gold.Select(g => new Engine.GoldItem(g.Id, g.Prompt, g.A, g.B, (Engine.Preference)g.Pref))],
+            [.. revealed.Select(i => new CuratorLabels(i.Curator, [.. i.Labels.Select(l => new Engine.Label(l.Id, (Engine.Preference)l.Pref))], i.Reason))]);
+        var result = await EvaluationEngine.EvaluateAsync(spec, engineInput, engineOptions, progress, cancellationToken).ConfigureAwait(false);
+        NodeLog.Evaluated(logger, market.MarketId, market.State.Round, result.Metrics.TrainingsRun, result.Metrics.Backend);
+
+        var byAddress = result.Curators.ToDictionary(c => c.Address, StringComparer.Ordinal);
+        var terms = new MarketTerms(market.Config.RewardPool, market.Config.OracleFeeBps, market.Config.SlashBps, market.Config.StakeCap);
+        var table = PayoutCalculator.Compute(terms, inputs.Select(i => byAddress.TryGetValue(i.Curator, out var r)
+            ? new CuratorOutcome(i.Curator, i.Stake, r.ScoreBps, r.ValueMicro)
+            : new CuratorOutcome(i.Curator, i.Stake, -10_000, 0)));
+
+        var payouts = table.Curators.ToDictionary(c => c.Account, StringComparer.Ordinal);
+        var scores = ScoresFile.ToBytes(inputs.Select(i =>
+        {
+            var p = payouts[i.Curator];
+            var r = byAddress.GetValueOrDefault(i.Curator);
+            var valid = r?.Valid ?? false;
+            return new ScoreLine(i.Curator, valid, valid ? null : r?.InvalidReason ?? i.Reason, r?.LabelCount ?? 0, p.Value, p.ScoreBps, p.Stake, p.Slash, p.Reward, p.Payout);
+        }));
+        var m = result.Metrics;
+        var metrics = MetricsFile.ToBytes(
+            new MarketMetrics(market.MarketId, market.State.Round, m.Spec, market.EvalSpecHash.ToString(), m.Method, m.Seed, goldHash.ToString(),
+                m.GoldItems, m.ValidCurators, m.Labels, m.LabelledItems, m.UtilityAllFixed, m.UtilityEmptyFixed, m.GoldAccuracy,
+                m.TrainingsRun, m.Permutations, m.Truncations),
+            inputs.Select(i =>
+            {
+                var r = byAddress.GetValueOrDefault(i.Curator);
+                var valid = r?.Valid ?? false;
+                return new CuratorMetrics(i.Curator, valid, valid ? null : r?.InvalidReason ?? i.Reason, r?.LabelCount ?? 0,
+                    (BigInteger)(r?.ValueNumerator ?? 0), (BigInteger)m.ValueDenominator, r?.Shapley ?? 0, r?.ValueMicro ?? 0, r?.ScoreBps ?? -10_000);
+            }));
+
+        var leaves = table.Leaves(market.MarketId, market.Config.Sponsor.ToLowerInvariant());
+        var tree = MerkleTree.Build(leaves.Select(l => l.Hash));
+        var report = new Report
+        {
+            MarketId = market.MarketId,
+            Round = market.State.Round,
+            ResultsRoot = tree.Root.ToArray(),
+            TotalPayout = table.TotalPayout,
+            ScoresHash = Keccak.Hash(scores).ToArray(),
+            MetricsHash = Keccak.Hash(metrics).ToArray(),
+        };
+        var digest = new ReportSigning(chainId, marketContract).Digest(report);
+        return new EvaluationOutcome(report, digest, scores, metrics, table, leaves, tree, result);
+    }
+
+    private async Task<byte[]> FetchCheckedAsync(string uri, Bytes32 expected, string what, CancellationToken cancellationToken)
+    {
+        var fetched = await fetcher.FetchAsync(uri, cancellationToken).ConfigureAwait(false);
+        if (!fetched.Succeeded)
+        {
+            throw new MarketInputException($"{what}: {fetched.Failure}");
+        }
+
+        var actual = Keccak.Hash(fetched.Bytes);
+        return actual == expected ? fetched.Bytes! : throw new MarketInputException($"{what}: hash mismatch: committed {expected}, file has {actual}");
+    }
+}

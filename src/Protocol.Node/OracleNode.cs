@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Nethereum.Signer;
+using Nethereum.Web3;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Hashing;
+using Protocol.Core.Reports;
+using Protocol.Evaluation;
+using Protocol.Node.Chain;
+using Protocol.Node.Evaluation;
+using Protocol.Node.Signing;
+
+namespace Protocol.Node;
+
+/// <summary>What the node did for one market and round.</summary>
+public sealed record AttestationOutcome(string Status, Bytes32? Digest, string? TransactionHash, string? OutputFolder)
+{
+    public static AttestationOutcome Skipped(string why) => new(why, null, null, null);
+}
+
+/// <summary>
+/// One oracle's job for one market: read it from the chain, evaluate it, publish the canonical files,
+/// sign the report once (the ledger refuses a second digest), and attest unless the report is already
+/// accepted or already carries this oracle's signature.
+/// </summary>
+public sealed class OracleNode(
+    IWeb3 web3, string marketContract, BigInteger chainId, EthECKey key, ReportLedger ledger, EvaluationPipeline pipeline, string outputRoot, ILogger<OracleNode> logger)
+{
+    private readonly ReportSigning _signing = new(chainId, marketContract);
+
+    /// <summary>This oracle's address.</summary>
+    public string Address { get; } = key.GetPublicAddress();
+
+    public async Task<AttestationOutcome> EvaluateAndAttestAsync(BigInteger marketId, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var market = await MarketSnapshot.ReadAsync(web3, marketContract, marketId, cancellationToken).ConfigureAwait(false);
+        if (market.Phase != MarketSnapshot.EvaluationPhase)
+        {
+            return AttestationOutcome.Skipped($"not in evaluation (phase {market.Phase})");
+        }
+
+        if (market.GoldHash is null)
+        {
+            return AttestationOutcome.Skipped("gold set not revealed yet");
+        }
+
+        var outcome = await pipeline.RunAsync(market, chainId, marketContract, progress, cancellationToken).ConfigureAwait(false);
+        var folder = await PublishAsync(outcome, cancellationToken).ConfigureAwait(false);
+        var signed = await ledger.SignOnceAsync(outcome.Report, outcome.Digest, () => _signing.Sign(outcome.Report, key), cancellationToken).ConfigureAwait(false);
+
+        var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(marketContract, new MarketStateFunction { MarketId = marketId }).ConfigureAwait(false)).ReturnValue1;
+        if (state.Round == outcome.Report.Round && new Bytes32(state.AcceptedDigest) == signed.Digest)
+        {
+            return new AttestationOutcome("already accepted", signed.Digest, null, folder);
+        }
+
+        var signers = await web3.CallAsync<ReportSignersFunction, List<string>>(marketContract, new ReportSignersFunction { Digest = signed.Digest.ToArray() }).ConfigureAwait(false);
+        if (signers.Any(s => string.Equals(s, Address, StringComparison.OrdinalIgnoreCase)))
+        {
+            return new AttestationOutcome("already attested", signed.Digest, null, folder);
+        }
+
+        var receipt = await web3.SendAsync(marketContract, new AttestFunction { Report = outcome.Report, Signatures = [signed.Signature] }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        NodeLog.Attested(logger, marketId, outcome.Report.Round, signed.Digest, receipt.TransactionHash);
+        return new AttestationOutcome("attested", signed.Digest, receipt.TransactionHash, folder);
+    }
+
+    // Served folder layout: <root>/<marketId>/<round>/{scores.jsonl, metrics.jsonl, leaves.json}. The leaves
+    // file gives every account its amount, score and proof, so claimers need nothing else.
+    private async Task<string> PublishAsync(EvaluationOutcome outcome, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(outputRoot, outcome.Report.MarketId.ToString(CultureInfo.InvariantCulture), outcome.Report.Round.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(folder);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "scores.jsonl"), outcome.ScoresFile, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "metrics.jsonl"), outcome.MetricsFile, cancellationToken).ConfigureAwait(false);
+        var leaves = new
+        {
+            marketId = outcome.Report.MarketId.ToString(CultureInfo.InvariantCulture),
+            round = outcome.Report.Round,
+            root = outcome.Tree.Root.ToString(),
+            digest = outcome.Digest.ToString(),
+            leaves = outcome.Leaves.Select(l => new
+            {
+                account = l.Account,
+                amount = l.Amount.ToString(CultureInfo.InvariantCulture),
+                scoreBps = l.ScoreBps,
+                proof = outcome.Tree.Proof(l.Hash).Select(p => p.ToString()),
+            }),
+        };
+        await File.WriteAllTextAsync(Path.Combine(folder, "leaves.json"), JsonSerializer.Serialize(leaves, JsonOptions), cancellationToken).ConfigureAwait(false);
+        return folder;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+}

@@ -1,0 +1,170 @@
+using System.Numerics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nethereum.Signer;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Files;
+using Protocol.Core.Hashing;
+using Protocol.Core.Payouts;
+using Protocol.Evaluation;
+using Protocol.Node.Evaluation;
+using Protocol.Node.Inputs;
+using Protocol.Node.Signing;
+using Protocol.TestSupport;
+using static Protocol.TestSupport.ProtocolDeployment;
+using GoldItem = Protocol.Core.Files.GoldItem;
+using Label = Protocol.Core.Files.Label;
+using Preference = Protocol.Core.Files.Preference;
+using TaskItem = Protocol.Core.Files.TaskItem;
+
+namespace Protocol.Node.Tests;
+
+/// <summary>
+/// Three oracle nodes (quorum two) evaluate a market built from real crowd data on anvil. One of them is
+/// fed a corrupted copy of a curator's label file by its IPFS gateway, so it signs a different digest; the
+/// other two still reach the quorum, and the published leaves pay everyone exactly the scores file's amounts.
+/// </summary>
+public sealed class MultiNodeTests(AnvilFixture anvil, PostgresDatabaseFixture db) : IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>, IDisposable
+{
+    private const string Cid = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG";
+    private readonly string _dir = Directory.CreateTempSubdirectory("fmp-market-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Two_honest_nodes_reach_quorum_while_a_misled_node_disagrees()
+    {
+        var (tasks, gold) = LoadCrowdData();
+        var files = new MarketFiles(
+            await WriteAsync("tasks.jsonl", tasks.Select(ProtocolFiles.ToLine)), new Uri(Path.Combine(_dir, "tasks.jsonl")).AbsoluteUri,
+            Keccak.Hash(File.ReadAllBytes(Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json"))), new Uri(Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json")).AbsoluteUri,
+            await WriteAsync("gold.jsonl", gold.Select(ProtocolFiles.ToLine)), new Uri(Path.Combine(_dir, "gold.jsonl")).AbsoluteUri);
+
+        // Curators: 4 labels like the crowd's majority, 5 mostly so (served over IPFS), 6 the opposite, 7 never reveals.
+        var majority = tasks.Take(60).Select(t => new Label(t.Id, Majority(t.Id))).ToList();
+        var good = CanonicalWriter.ToBytes(majority.Select(ProtocolFiles.ToLine));
+        var noisy = CanonicalWriter.ToBytes(majority.Take(50).Select((l, i) => ProtocolFiles.ToLine(i % 5 == 0 ? l with { Pref = Flip(l.Pref) } : l)));
+        var flipped = CanonicalWriter.ToBytes(majority.Select(l => ProtocolFiles.ToLine(l with { Pref = Flip(l.Pref) })));
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "good.jsonl"), good);
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "flipped.jsonl"), flipped);
+
+        await using var honestGateway = new HostileServer();
+        await using var lyingGateway = new HostileServer();
+        await honestGateway.InitializeAsync();
+        await lyingGateway.InitializeAsync();
+        honestGateway.Serve(Cid, noisy);
+        lyingGateway.Serve(Cid, [.. noisy, .. "{\"id\":\"extra\",\"pref\":\"a\"}\n"u8]);
+
+        var d = await DeployAsync(anvil);
+        var market = await d.CreateMarketAsync(new MarketTerms(1_000 * Token, 500, 5_000, 100 * Token), files: files);
+        market.UseLabelFile(4, Keccak.Hash(good), new Uri(Path.Combine(_dir, "good.jsonl")).AbsoluteUri);
+        market.UseLabelFile(5, Keccak.Hash(noisy), $"ipfs://{Cid}");
+        market.UseLabelFile(6, Keccak.Hash(flipped), new Uri(Path.Combine(_dir, "flipped.jsonl")).AbsoluteUri);
+        foreach (var c in new[] { 4, 5, 6, 7 })
+        {
+            await market.CommitAsync(c, 50 * Token);
+        }
+
+        await anvil.IncreaseTimeAsync(3_600);
+        foreach (var c in new[] { 4, 5, 6 })
+        {
+            await market.RevealAsync(c);
+        }
+
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealGoldAsync();
+
+        var honest1 = Node(d, 1, honestGateway.Url);
+        var misled = Node(d, 3, lyingGateway.Url);
+        var honest2 = Node(d, 2, honestGateway.Url);
+
+        var first = await honest1.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
+        var other = await misled.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
+        var second = await honest2.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
+        Assert.Equal(("attested", "attested", "attested"), (first.Status, other.Status, second.Status));
+        Assert.Equal(first.Digest, second.Digest);
+        Assert.NotEqual(first.Digest, other.Digest);
+
+        var state = (await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = market.Id })).ReturnValue1;
+        Assert.Equal(first.Digest, new Bytes32(state.AcceptedDigest));
+        Assert.StartsWith("not in evaluation", (await honest1.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None)).Status, StringComparison.Ordinal); // accepted: the challenge window runs
+
+        // The honest scores: the flipped curator is slashed and below the others, the unrevealed one gets −10000.
+        var scores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(first.OutputFolder!, "scores.jsonl")), "scores.jsonl").ToListAsync();
+        var byAccount = scores.ToDictionary(s => s.Account);
+        ScoreLine Of(int i) => byAccount[AnvilFixture.DevAddress(i).ToLowerInvariant()];
+        Assert.True(Of(4).ScoreBps > 0 && Of(5).ScoreBps > 0, $"good {Of(4).ScoreBps}, noisy {Of(5).ScoreBps}");
+        Assert.True(Of(6).ScoreBps < 0 && Of(6).Slash > 0, $"flipped {Of(6).ScoreBps}");
+        Assert.Equal((-10_000, false, "not revealed"), (Of(7).ScoreBps, Of(7).Valid, Of(7).Reason));
+        var misledScores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(other.OutputFolder!, "scores.jsonl")), "scores.jsonl").ToListAsync();
+        Assert.StartsWith("hash mismatch", misledScores.Single(s => string.Equals(s.Account, AnvilFixture.DevAddress(5), StringComparison.OrdinalIgnoreCase)).Reason, StringComparison.Ordinal);
+
+        // Everyone claims from the published leaves file and receives exactly the scores file's payout.
+        await anvil.IncreaseTimeAsync((long)market.ChallengePeriod + 1);
+        using var leaves = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(first.OutputFolder!, "leaves.json")));
+        foreach (var leaf in leaves.RootElement.GetProperty("leaves").EnumerateArray())
+        {
+            var account = leaf.GetProperty("account").GetString()!;
+            var before = await d.BalanceAsync(account);
+            var amount = BigInteger.Parse(leaf.GetProperty("amount").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            await d.Send(Sponsor, d.MarketAddress, new ClaimFunction
+            {
+                MarketId = market.Id, Account = account, Amount = amount, ScoreBps = leaf.GetProperty("scoreBps").GetInt32(),
+                Proof = [.. leaf.GetProperty("proof").EnumerateArray().Select(p => Bytes32.Parse(p.GetString()!).ToArray())],
+            });
+            Assert.Equal(amount, await d.BalanceAsync(account) - before);
+            if (byAccount.TryGetValue(account, out var line))
+            {
+                Assert.Equal(line.Payout, amount);
+            }
+        }
+
+        var settled = (await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = market.Id })).ReturnValue1;
+        Assert.Equal(settled.TotalPayout, settled.Claimed);
+    }
+
+    private OracleNode Node(ProtocolDeployment d, int account, string gateway)
+    {
+        var fetch = new FetchOptions { IpfsGateway = gateway + "/ipfs/", Timeout = TimeSpan.FromSeconds(5) };
+        fetch.FileRoots.Add(_dir);
+        fetch.FileRoots.Add(Path.Combine(RepositoryLayout.Root, "specs"));
+        var fetcher = new InputFetcher(new HttpClient(), fetch, NullLogger<InputFetcher>.Instance);
+        var loader = new SubmissionLoader(fetcher, FileReadOptions.Default, NullLogger<SubmissionLoader>.Instance);
+        var pipeline = new EvaluationPipeline(fetcher, loader, new EvaluationOptions { Backend = EvaluationBackend.Cpu }, NullLogger<EvaluationPipeline>.Instance);
+        var key = new EthECKey(AnvilFixture.DevPrivateKeys[account]);
+        var ledger = new ReportLedger(db.DataSource, AnvilFixture.ChainId, d.MarketAddress, key.GetPublicAddress());
+        ledger.EnsureSchemaAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return new OracleNode(anvil.Web3For(account), d.MarketAddress, AnvilFixture.ChainId, key, ledger, pipeline,
+            Path.Combine(_dir, $"out-{account}"), NullLogger<OracleNode>.Instance);
+    }
+
+    private readonly Dictionary<string, Preference> _majority = [];
+
+    private Preference Majority(string id) => _majority[id];
+
+    private static Preference Flip(Preference p) => p == Preference.A ? Preference.B : Preference.A;
+
+    // Task pool: the first 80 pairs of one debate that have a strict majority; gold: the next 40.
+    private (List<TaskItem> Tasks, List<GoldItem> Gold) LoadCrowdData()
+    {
+        var file = Directory.GetFiles(Path.Combine(RepositoryLayout.Root, "data", "ukpconvarg1"), "*.jsonl").Order(StringComparer.Ordinal).First();
+        var items = File.ReadLines(file).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("majority", out var m) && m.ValueKind == JsonValueKind.String)
+            .Take(120).ToList();
+        foreach (var e in items)
+        {
+            _majority[e.GetProperty("id").GetString()!] = e.GetProperty("majority").GetString() == "a" ? Preference.A : Preference.B;
+        }
+
+        TaskItem Task(JsonElement e) => new(e.GetProperty("id").GetString()!, e.GetProperty("prompt").GetString()!, e.GetProperty("a").GetString()!, e.GetProperty("b").GetString()!);
+        return ([.. items.Take(80).Select(Task)], [.. items.Skip(80).Select(Task).Select(t => new GoldItem(t.Id, t.Prompt, t.A, t.B, _majority[t.Id]))]);
+    }
+
+    private async Task<Bytes32> WriteAsync(string name, IEnumerable<CanonicalLine> lines)
+    {
+        var bytes = CanonicalWriter.ToBytes(lines);
+        await File.WriteAllBytesAsync(Path.Combine(_dir, name), bytes);
+        return Keccak.Hash(bytes);
+    }
+}

@@ -11,6 +11,11 @@ app.Configure(config =>
         indexer.AddCommand<IndexerRunCommand>("run").WithDescription("Backfill, then follow the chain head (reorg-safe); stops on Ctrl+C or SIGTERM.");
         indexer.AddCommand<IndexerCheckCommand>("check").WithDescription("Compare the database with the contracts' state at the checkpoint; exit 1 on any difference.");
     });
+    config.AddBranch("node", node =>
+    {
+        node.SetDescription("The oracle node: watch markets, evaluate in durable jobs, sign once, attest.");
+        node.AddCommand<NodeRunCommand>("run").WithDescription("Run until Ctrl+C or SIGTERM.");
+    });
     config.AddBranch("keys", keys =>
     {
         keys.SetDescription("The oracle's key, in a Web3 Secret Storage file unlocked by a password file.");

@@ -15,4 +15,13 @@ internal static partial class NodeLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Attested market {MarketId} round {Round}: digest {Digest} in {Transaction}")]
     public static partial void Attested(ILogger logger, System.Numerics.BigInteger marketId, uint round, Protocol.Core.Hashing.Bytes32 digest, string transaction);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Enqueued evaluation of market {MarketId} round {Round} as job {JobId}")]
+    public static partial void Enqueued(ILogger logger, System.Numerics.BigInteger marketId, uint round, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Market {MarketId} round {Round}: {Done}/{Total} trainings")]
+    public static partial void Progress(ILogger logger, System.Numerics.BigInteger marketId, uint round, long done, long total);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Market {MarketId} round {Round}: {Status} (digest {Digest})")]
+    public static partial void JobDone(ILogger logger, System.Numerics.BigInteger marketId, uint round, string status, Protocol.Core.Hashing.Bytes32? digest);
 }

@@ -35,17 +35,18 @@ public sealed class MultiNodeTests(AnvilFixture anvil, PostgresDatabaseFixture d
     [Fact]
     public async Task Two_honest_nodes_reach_quorum_while_a_misled_node_disagrees()
     {
-        var (tasks, gold) = LoadCrowdData();
+        var crowd = new CrowdMarket(_dir);
+        var (tasks, gold) = crowd.LoadCrowdData();
         var files = new MarketFiles(
-            await WriteAsync("tasks.jsonl", tasks.Select(ProtocolFiles.ToLine)), new Uri(Path.Combine(_dir, "tasks.jsonl")).AbsoluteUri,
+            await crowd.WriteAsync("tasks.jsonl", tasks.Select(ProtocolFiles.ToLine)), new Uri(Path.Combine(_dir, "tasks.jsonl")).AbsoluteUri,
             Keccak.Hash(File.ReadAllBytes(Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json"))), new Uri(Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json")).AbsoluteUri,
-            await WriteAsync("gold.jsonl", gold.Select(ProtocolFiles.ToLine)), new Uri(Path.Combine(_dir, "gold.jsonl")).AbsoluteUri);
+            await crowd.WriteAsync("gold.jsonl", gold.Select(ProtocolFiles.ToLine)), new Uri(Path.Combine(_dir, "gold.jsonl")).AbsoluteUri);
 
         // Curators: 4 labels like the crowd's majority, 5 mostly so (served over IPFS), 6 the opposite, 7 never reveals.
-        var majority = tasks.Take(60).Select(t => new Label(t.Id, Majority(t.Id))).ToList();
+        var majority = tasks.Take(60).Select(t => new Label(t.Id, crowd.Majority(t.Id))).ToList();
         var good = CanonicalWriter.ToBytes(majority.Select(ProtocolFiles.ToLine));
-        var noisy = CanonicalWriter.ToBytes(majority.Take(50).Select((l, i) => ProtocolFiles.ToLine(i % 5 == 0 ? l with { Pref = Flip(l.Pref) } : l)));
-        var flipped = CanonicalWriter.ToBytes(majority.Select(l => ProtocolFiles.ToLine(l with { Pref = Flip(l.Pref) })));
+        var noisy = CanonicalWriter.ToBytes(majority.Take(50).Select((l, i) => ProtocolFiles.ToLine(i % 5 == 0 ? l with { Pref = CrowdMarket.Flip(l.Pref) } : l)));
+        var flipped = CanonicalWriter.ToBytes(majority.Select(l => ProtocolFiles.ToLine(l with { Pref = CrowdMarket.Flip(l.Pref) })));
         await File.WriteAllBytesAsync(Path.Combine(_dir, "good.jsonl"), good);
         await File.WriteAllBytesAsync(Path.Combine(_dir, "flipped.jsonl"), flipped);
 
@@ -75,9 +76,9 @@ public sealed class MultiNodeTests(AnvilFixture anvil, PostgresDatabaseFixture d
         await anvil.IncreaseTimeAsync(3_600);
         await market.RevealGoldAsync();
 
-        var honest1 = Node(d, 1, honestGateway.Url);
-        var misled = Node(d, 3, lyingGateway.Url);
-        var honest2 = Node(d, 2, honestGateway.Url);
+        var honest1 = crowd.Node(anvil, db, d, 1, honestGateway.Url);
+        var misled = crowd.Node(anvil, db, d, 3, lyingGateway.Url);
+        var honest2 = crowd.Node(anvil, db, d, 2, honestGateway.Url);
 
         var first = await honest1.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
         var other = await misled.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
@@ -122,49 +123,5 @@ public sealed class MultiNodeTests(AnvilFixture anvil, PostgresDatabaseFixture d
 
         var settled = (await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = market.Id })).ReturnValue1;
         Assert.Equal(settled.TotalPayout, settled.Claimed);
-    }
-
-    private OracleNode Node(ProtocolDeployment d, int account, string gateway)
-    {
-        var fetch = new FetchOptions { IpfsGateway = gateway + "/ipfs/", Timeout = TimeSpan.FromSeconds(5) };
-        fetch.FileRoots.Add(_dir);
-        fetch.FileRoots.Add(Path.Combine(RepositoryLayout.Root, "specs"));
-        var fetcher = new InputFetcher(new HttpClient(), fetch, NullLogger<InputFetcher>.Instance);
-        var loader = new SubmissionLoader(fetcher, FileReadOptions.Default, NullLogger<SubmissionLoader>.Instance);
-        var pipeline = new EvaluationPipeline(fetcher, loader, new EvaluationOptions { Backend = EvaluationBackend.Cpu }, NullLogger<EvaluationPipeline>.Instance);
-        var key = new EthECKey(AnvilFixture.DevPrivateKeys[account]);
-        var ledger = new ReportLedger(db.DataSource, AnvilFixture.ChainId, d.MarketAddress, key.GetPublicAddress());
-        ledger.EnsureSchemaAsync(CancellationToken.None).GetAwaiter().GetResult();
-        return new OracleNode(anvil.Web3For(account), d.MarketAddress, AnvilFixture.ChainId, key, ledger, pipeline,
-            Path.Combine(_dir, $"out-{account}"), NullLogger<OracleNode>.Instance);
-    }
-
-    private readonly Dictionary<string, Preference> _majority = [];
-
-    private Preference Majority(string id) => _majority[id];
-
-    private static Preference Flip(Preference p) => p == Preference.A ? Preference.B : Preference.A;
-
-    // Task pool: the first 80 pairs of one debate that have a strict majority; gold: the next 40.
-    private (List<TaskItem> Tasks, List<GoldItem> Gold) LoadCrowdData()
-    {
-        var file = Directory.GetFiles(Path.Combine(RepositoryLayout.Root, "data", "ukpconvarg1"), "*.jsonl").Order(StringComparer.Ordinal).First();
-        var items = File.ReadLines(file).Select(l => JsonDocument.Parse(l).RootElement)
-            .Where(e => e.TryGetProperty("majority", out var m) && m.ValueKind == JsonValueKind.String)
-            .Take(120).ToList();
-        foreach (var e in items)
-        {
-            _majority[e.GetProperty("id").GetString()!] = e.GetProperty("majority").GetString() == "a" ? Preference.A : Preference.B;
-        }
-
-        TaskItem Task(JsonElement e) => new(e.GetProperty("id").GetString()!, e.GetProperty("prompt").GetString()!, e.GetProperty("a").GetString()!, e.GetProperty("b").GetString()!);
-        return ([.. items.Take(80).Select(Task)], [.. items.Skip(80).Select(Task).Select(t => new GoldItem(t.Id, t.Prompt, t.A, t.B, _majority[t.Id]))]);
-    }
-
-    private async Task<Bytes32> WriteAsync(string name, IEnumerable<CanonicalLine> lines)
-    {
-        var bytes = CanonicalWriter.ToBytes(lines);
-        await File.WriteAllBytesAsync(Path.Combine(_dir, name), bytes);
-        return Keccak.Hash(bytes);
     }
 }

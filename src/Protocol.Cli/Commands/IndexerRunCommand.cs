@@ -67,15 +67,7 @@ public sealed class IndexerRunCommand : AsyncCommand<IndexerRunCommand.Settings>
             ["Indexer:StartBlock"] = settings.StartBlock?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Indexer:ReorgDepth"] = settings.ReorgDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }.Where(kv => kv.Value is not null));
-        builder.Logging.ClearProviders();
-        if (settings.LogFormat == "json")
-        {
-            builder.Logging.AddJsonConsole();
-        }
-        else
-        {
-            builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss ");
-        }
+        Logging.Configure(builder.Logging, settings.LogFormat);
 
         builder.Services.AddOptions<IndexerOptions>().Bind(builder.Configuration.GetSection("Indexer")).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<IndexerOptions>>().Value.ConnectionString));

@@ -1,0 +1,140 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+using Npgsql;
+using Protocol.Core.Files;
+using Protocol.Evaluation;
+using Protocol.Indexer.Jobs;
+using Protocol.Node;
+using Protocol.Node.Evaluation;
+using Protocol.Node.Inputs;
+using Protocol.Node.Jobs;
+using Protocol.Node.Signing;
+using Spectre.Console.Cli;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary>
+/// <c>fmp node run</c>: the oracle node. Settings come from the options file (section <c>Node</c>), then
+/// <c>FMP_Node__*</c> environment variables, then flags; they are validated and the key is unlocked
+/// before anything starts.
+/// </summary>
+public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-c|--config <FILE>")]
+        [Description("JSON options file with a \"Node\" section (see docs/operators.md).")]
+        public string? ConfigFile { get; init; }
+
+        [CommandOption("--rpc <URL>")]
+        public string? RpcUrl { get; init; }
+
+        [CommandOption("--market <ADDRESS>")]
+        public string? MarketAddress { get; init; }
+
+        [CommandOption("--db <CONNECTION>")]
+        public string? ConnectionString { get; init; }
+
+        [CommandOption("-k|--keystore <FILE>")]
+        public string? Keystore { get; init; }
+
+        [CommandOption("-p|--password-file <FILE>")]
+        public string? PasswordFile { get; init; }
+
+        [CommandOption("--out <FOLDER>")]
+        [Description("Where scores, metrics and leaves files are published.")]
+        public string? OutputFolder { get; init; }
+
+        [CommandOption("--backend <BACKEND>")]
+        [Description("auto, cpu or cuda.")]
+        public string? Backend { get; init; }
+
+        [CommandOption("--log-format <FORMAT>")]
+        public string LogFormat { get; init; } = "text";
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.Sources.Clear();
+        if (settings.ConfigFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(settings.ConfigFile), optional: false);
+        }
+
+        builder.Configuration.AddEnvironmentVariables("FMP_");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Node:RpcUrl"] = settings.RpcUrl,
+            ["Node:MarketAddress"] = settings.MarketAddress,
+            ["Node:ConnectionString"] = settings.ConnectionString,
+            ["Node:Keystore"] = settings.Keystore,
+            ["Node:PasswordFile"] = settings.PasswordFile,
+            ["Node:OutputFolder"] = settings.OutputFolder,
+            ["Node:Backend"] = settings.Backend,
+        }.Where(kv => kv.Value is not null));
+        Logging.Configure(builder.Logging, settings.LogFormat);
+
+        var options = builder.Configuration.GetSection("Node").Get<NodeOptions>() ?? new NodeOptions();
+        var problems = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true))
+        {
+            await Console.Error.WriteLineAsync("invalid node options: " + string.Join("; ", problems.Select(p => p.ErrorMessage))).ConfigureAwait(false);
+            return 2;
+        }
+
+        var key = await Keystore.UnlockAsync(options.Keystore, options.PasswordFile, cancellationToken).ConfigureAwait(false);
+        var chainId = (await new Web3(options.RpcUrl).Eth.ChainId.SendRequestAsync().ConfigureAwait(false)).Value;
+        var web3 = new Web3(new Account(key, chainId), options.RpcUrl);
+        var db = NpgsqlDataSource.Create(options.ConnectionString);
+        var ledger = new ReportLedger(db, chainId, options.MarketAddress, key.GetPublicAddress());
+        await ledger.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await ScanJob.EnsureSchemaAsync(db, cancellationToken).ConfigureAwait(false);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(db);
+        services.AddSingleton<IWeb3>(web3);
+        services.AddSingleton(ledger);
+        services.AddSingleton(options.Fetch);
+        services.AddSingleton(_ => new HttpClient());
+        services.AddSingleton(FileReadOptions.Default);
+        services.AddSingleton<InputFetcher>();
+        services.AddSingleton<SubmissionLoader>();
+        services.AddSingleton(new EvaluationOptions { Backend = Enum.Parse<EvaluationBackend>(options.Backend, ignoreCase: true) });
+        services.AddSingleton<EvaluationPipeline>();
+        services.AddSingleton(sp => new OracleNode(web3, options.MarketAddress, chainId, key, ledger, sp.GetRequiredService<EvaluationPipeline>(),
+            Path.GetFullPath(options.OutputFolder), sp.GetRequiredService<ILogger<OracleNode>>()));
+        services.AddTransient<ScanJob>();
+        services.AddTransient<EvaluateJob>();
+        services.AddHangfire(hangfire => hangfire.UsePostgreSqlStorage(
+            storage => storage.UseConnectionFactory(new DataSourceConnectionFactory(db)),
+            new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
+        services.AddHangfireServer(server => server.WorkerCount = 1); // evaluations use every core already
+        services.AddHostedService(sp => new RecurringScan(sp.GetRequiredService<IRecurringJobManager>(), options.ScanCron));
+
+        using var host = builder.Build();
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    private sealed class RecurringScan(IRecurringJobManager jobs, string cron) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            jobs.AddOrUpdate<ScanJob>(ScanJob.Id, job => job.RunAsync(CancellationToken.None), cron);
+            jobs.Trigger(ScanJob.Id); // look right away, not only at the next tick
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

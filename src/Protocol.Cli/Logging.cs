@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+
+namespace Protocol.Cli;
+
+/// <summary>Console logging for the long-running commands: readable text, or one JSON object per line for log shippers.</summary>
+internal static class Logging
+{
+    public static void Configure(ILoggingBuilder logging, string format)
+    {
+        logging.ClearProviders();
+        if (format == "json")
+        {
+            logging.AddJsonConsole();
+        }
+        else
+        {
+            logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss ");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Numerics;
+using Dapper;
+using Hangfire;
+using Microsoft.Extensions.Logging;
+using Nethereum.Web3;
+using Npgsql;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Node.Chain;
+
+namespace Protocol.Node.Jobs;
+
+/// <summary>
+/// Recurring: finds markets in their evaluation phase with the gold set revealed and enqueues one
+/// evaluation job per (market, round) — once, whatever the number of scans or node processes sharing
+/// this database (the <c>node_jobs</c> row is the claim).
+/// </summary>
+public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db, IBackgroundJobClient jobs, ILogger<ScanJob> logger)
+{
+    public const string Id = "scan-markets";
+
+    public static async Task EnsureSchemaAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS node_jobs (market_id numeric(78,0) NOT NULL, round bigint NOT NULL, job_id text, enqueued_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_id, round))").ConfigureAwait(false);
+    }
+
+    [DisableConcurrentExecution(timeoutInSeconds: 300)]
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var count = await web3.CallAsync<MarketCountFunction, BigInteger>(options.MarketAddress, new MarketCountFunction()).ConfigureAwait(false);
+        var enqueued = 0;
+        for (var id = BigInteger.One; id <= count; id++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var phase = await web3.CallAsync<PhaseFunction, byte>(options.MarketAddress, new PhaseFunction { MarketId = id }).ConfigureAwait(false);
+            if (phase != MarketSnapshot.EvaluationPhase)
+            {
+                continue;
+            }
+
+            var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
+            if (state.GoldRevealed && await ClaimAsync(id, state.Round, cancellationToken).ConfigureAwait(false))
+            {
+                var marketId = id.ToString(CultureInfo.InvariantCulture);
+                var jobId = jobs.Enqueue<EvaluateJob>(job => job.RunAsync(marketId, state.Round, CancellationToken.None));
+                await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await connection.ExecuteAsync("UPDATE node_jobs SET job_id = @jobId WHERE market_id = @m::numeric AND round = @round", new { jobId, m = marketId, round = (long)state.Round }).ConfigureAwait(false);
+                NodeLog.Enqueued(logger, id, state.Round, jobId);
+                enqueued++;
+            }
+        }
+
+        return enqueued;
+    }
+
+    private async Task<bool> ClaimAsync(BigInteger marketId, uint round, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(
+            "INSERT INTO node_jobs (market_id, round) VALUES (@m::numeric, @round) ON CONFLICT DO NOTHING",
+            new { m = marketId.ToString(CultureInfo.InvariantCulture), round = (long)round }).ConfigureAwait(false) == 1;
+    }
+}
+
+/// <summary>One market and round: evaluate, publish, sign once, attest (retried by Hangfire on failure).</summary>
+public sealed class EvaluateJob(OracleNode node, ILogger<EvaluateJob> logger)
+{
+    [AutomaticRetry(Attempts = 5)]
+    public async Task RunAsync(string marketId, uint round, CancellationToken cancellationToken)
+    {
+        var id = BigInteger.Parse(marketId, CultureInfo.InvariantCulture);
+        var progress = new Progress<Protocol.Evaluation.EvaluationProgress>(p => NodeLog.Progress(logger, id, round, p.TrainingsDone, p.TrainingsTotal));
+        var outcome = await node.EvaluateAndAttestAsync(id, progress, cancellationToken).ConfigureAwait(false);
+        NodeLog.JobDone(logger, id, round, outcome.Status, outcome.Digest);
+    }
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+using Protocol.Node.Inputs;
+
+namespace Protocol.Node;
+
+/// <summary>Configuration of an oracle node (section <c>Node</c> of the options file; <c>FMP_Node__*</c> environment variables).</summary>
+public sealed class NodeOptions
+{
+    /// <summary>JSON-RPC endpoint of the chain.</summary>
+    [Required]
+    public string RpcUrl { get; set; } = "";
+
+    /// <summary>The FeedbackMarket contract.</summary>
+    [Required]
+    [RegularExpression("^0x[0-9a-fA-F]{40}$", ErrorMessage = "MarketAddress must be 0x followed by 40 hex digits")]
+    public string MarketAddress { get; set; } = "";
+
+    /// <summary>PostgreSQL database of this node: Hangfire's jobs, the equivocation ledger.</summary>
+    [Required]
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Web3 Secret Storage file of the oracle key (<c>fmp keys new</c>).</summary>
+    [Required]
+    public string Keystore { get; set; } = "";
+
+    /// <summary>File holding the keystore password.</summary>
+    [Required]
+    public string PasswordFile { get; set; } = "";
+
+    /// <summary>Where the scores, metrics and leaves files are published (serve this folder).</summary>
+    public string OutputFolder { get; set; } = "out/node";
+
+    /// <summary>Cron schedule of the scan for markets to evaluate.</summary>
+    public string ScanCron { get; set; } = "* * * * *";
+
+    /// <summary>Evaluation backend: auto, cpu or cuda.</summary>
+    [RegularExpression("^(auto|cpu|cuda)$", ErrorMessage = "Backend must be auto, cpu or cuda")]
+    public string Backend { get; set; } = "auto";
+
+    /// <summary>Limits for fetching inputs.</summary>
+    public FetchOptions Fetch { get; set; } = new();
+}

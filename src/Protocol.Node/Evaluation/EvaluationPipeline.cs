@@ -24,6 +24,21 @@ public sealed record EvaluationOutcome(
     MerkleTree Tree,
     EvaluationResult Result);
 
+/// <summary>Everything one evaluation needs, loaded and checked.</summary>
+public sealed record EvaluationRequest(
+    BigInteger ChainId,
+    string MarketContract,
+    BigInteger MarketId,
+    uint Round,
+    string Sponsor,
+    MarketTerms Terms,
+    Bytes32 GoldHash,
+    Bytes32 SpecHash,
+    EvaluationSpec Spec,
+    IReadOnlyList<Core.Files.TaskItem> Tasks,
+    IReadOnlyList<Core.Files.GoldItem> Gold,
+    IReadOnlyList<CuratorInput> Curators);
+
 /// <summary>The market's own inputs (task pool, gold set, spec) cannot be used: no honest report exists.</summary>
 public sealed class MarketInputException(string problem) : Exception(problem);
 
@@ -45,13 +60,20 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         }
 
         var specBytes = await FetchCheckedAsync(market.EvalSpecUri, market.EvalSpecHash, "evaluation spec", cancellationToken).ConfigureAwait(false);
-        var spec = EvaluationSpec.Parse(specBytes);
-        var tasks = await ProtocolFiles.ReadTaskPoolAsync(
-            new MemoryStream(await FetchCheckedAsync(market.TaskPoolUri, market.TaskPoolHash, "task pool", cancellationToken).ConfigureAwait(false)),
-            "task pool", cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var gold = await ProtocolFiles.ReadGoldAsync(
-            new MemoryStream(await FetchCheckedAsync(market.GoldUri, goldHash, "gold set", cancellationToken).ConfigureAwait(false)),
-            "gold set", cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        EvaluationSpec spec;
+        try
+        {
+            spec = EvaluationSpec.Parse(specBytes);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            throw new MarketInputException($"evaluation spec: {e.Message}");
+        }
+
+        var taskBytes = await FetchCheckedAsync(market.TaskPoolUri, market.TaskPoolHash, "task pool", cancellationToken).ConfigureAwait(false);
+        var tasks = await ReadSponsorFileAsync(ProtocolFiles.ReadTaskPoolAsync(new MemoryStream(taskBytes), "task pool", cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        var goldBytes = await FetchCheckedAsync(market.GoldUri, goldHash, "gold set", cancellationToken).ConfigureAwait(false);
+        var gold = await ReadSponsorFileAsync(ProtocolFiles.ReadGoldAsync(new MemoryStream(goldBytes), "gold set", cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
 
         var taskIds = tasks.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
         var inputs = new List<CuratorInput>();
@@ -60,19 +82,29 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
             inputs.Add(await loader.LoadAsync(submission, taskIds, cancellationToken).ConfigureAwait(false));
         }
 
+        var terms = new MarketTerms(market.Config.RewardPool, market.Config.OracleFeeBps, market.Config.SlashBps, market.Config.StakeCap);
+        var request = new EvaluationRequest(chainId, marketContract, market.MarketId, market.State.Round, market.Config.Sponsor, terms,
+            goldHash, market.EvalSpecHash, spec, tasks, gold, inputs);
+        return await EvaluateAsync(request, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Evaluates inputs that are already loaded and checked (the chain-free part, also used by <c>fmp evaluate</c>).</summary>
+    public async Task<EvaluationOutcome> EvaluateAsync(EvaluationRequest request, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (tasks, gold, inputs, goldHash) = (request.Tasks, request.Gold, request.Curators, request.GoldHash);
         // The engine sees every revealed curator (invalid ones with their reason); unrevealed ones are scored here.
         var revealed = inputs.Where(i => i.Reason != "not revealed").ToList();
         var engineInput = new MarketInput(
-            market.MarketId, market.State.Round, goldHash.ToArray(),
+            request.MarketId, request.Round, goldHash.ToArray(),
             [.. tasks.Select(t => new Engine.TaskItem(t.Id, t.Prompt, t.A, t.B))],
             [.. gold.Select(g => new Engine.GoldItem(g.Id, g.Prompt, g.A, g.B, (Engine.Preference)g.Pref))],
             [.. revealed.Select(i => new CuratorLabels(i.Curator, [.. i.Labels.Select(l => new Engine.Label(l.Id, (Engine.Preference)l.Pref))], i.Reason))]);
-        var result = await EvaluationEngine.EvaluateAsync(spec, engineInput, engineOptions, progress, cancellationToken).ConfigureAwait(false);
-        NodeLog.Evaluated(logger, market.MarketId, market.State.Round, result.Metrics.TrainingsRun, result.Metrics.Backend);
+        var result = await EvaluationEngine.EvaluateAsync(request.Spec, engineInput, engineOptions, progress, cancellationToken).ConfigureAwait(false);
+        NodeLog.Evaluated(logger, request.MarketId, request.Round, result.Metrics.TrainingsRun, result.Metrics.Backend);
 
         var byAddress = result.Curators.ToDictionary(c => c.Address, StringComparer.Ordinal);
-        var terms = new MarketTerms(market.Config.RewardPool, market.Config.OracleFeeBps, market.Config.SlashBps, market.Config.StakeCap);
-        var table = PayoutCalculator.Compute(terms, inputs.Select(i => byAddress.TryGetValue(i.Curator, out var r)
+        var table = PayoutCalculator.Compute(request.Terms, inputs.Select(i => byAddress.TryGetValue(i.Curator, out var r)
             ? new CuratorOutcome(i.Curator, i.Stake, r.ScoreBps, r.ValueMicro)
             : new CuratorOutcome(i.Curator, i.Stake, -10_000, 0)));
 
@@ -86,7 +118,7 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         }));
         var m = result.Metrics;
         var metrics = MetricsFile.ToBytes(
-            new MarketMetrics(market.MarketId, market.State.Round, m.Spec, market.EvalSpecHash.ToString(), m.Method, m.Seed, goldHash.ToString(),
+            new MarketMetrics(request.MarketId, request.Round, m.Spec, request.SpecHash.ToString(), m.Method, m.Seed, goldHash.ToString(),
                 m.GoldItems, m.ValidCurators, m.Labels, m.LabelledItems, m.UtilityAllFixed, m.UtilityEmptyFixed, m.GoldAccuracy,
                 m.TrainingsRun, m.Permutations, m.Truncations),
             inputs.Select(i =>
@@ -97,19 +129,31 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
                     (BigInteger)(r?.ValueNumerator ?? 0), (BigInteger)m.ValueDenominator, r?.Shapley ?? 0, r?.ValueMicro ?? 0, r?.ScoreBps ?? -10_000);
             }));
 
-        var leaves = table.Leaves(market.MarketId, market.Config.Sponsor.ToLowerInvariant());
+        var leaves = table.Leaves(request.MarketId, request.Sponsor.ToLowerInvariant());
         var tree = MerkleTree.Build(leaves.Select(l => l.Hash));
         var report = new Report
         {
-            MarketId = market.MarketId,
-            Round = market.State.Round,
+            MarketId = request.MarketId,
+            Round = request.Round,
             ResultsRoot = tree.Root.ToArray(),
             TotalPayout = table.TotalPayout,
             ScoresHash = Keccak.Hash(scores).ToArray(),
             MetricsHash = Keccak.Hash(metrics).ToArray(),
         };
-        var digest = new ReportSigning(chainId, marketContract).Digest(report);
+        var digest = new ReportSigning(request.ChainId, request.MarketContract).Digest(report);
         return new EvaluationOutcome(report, digest, scores, metrics, table, leaves, tree, result);
+    }
+
+    private static async Task<List<T>> ReadSponsorFileAsync<T>(IAsyncEnumerable<T> items, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await items.ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileFormatException e)
+        {
+            throw new MarketInputException(e.Message);
+        }
     }
 
     private async Task<byte[]> FetchCheckedAsync(string uri, Bytes32 expected, string what, CancellationToken cancellationToken)

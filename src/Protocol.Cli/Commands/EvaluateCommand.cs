@@ -1,0 +1,185 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Protocol.Core.Files;
+using Protocol.Core.Hashing;
+using Protocol.Core.Payouts;
+using Protocol.Evaluation;
+using Protocol.Node.Evaluation;
+using Protocol.Node.Inputs;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary>
+/// <c>fmp evaluate</c>: the evaluation of one market from local files, without a chain. Writes the canonical
+/// scores and metrics files and the leaves, and prints the report digest an oracle would sign.
+/// </summary>
+public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--tasks <FILE>")]
+        [Description("Task pool (JSON Lines).")]
+        public string Tasks { get; init; } = "";
+
+        [CommandOption("--gold <FILE>")]
+        [Description("Gold set (JSON Lines).")]
+        public string Gold { get; init; } = "";
+
+        [CommandOption("--manifest <FILE>")]
+        [Description("Curators, one JSON object per line: {\"address\":\"0x…\",\"stake\":\"100\",\"labels\":\"path\"} (labels null: never revealed).")]
+        public string Manifest { get; init; } = "";
+
+        [CommandOption("--spec <FILE>")]
+        [Description("Evaluation spec document (default specs/bt-shapley-v1.json).")]
+        public string Spec { get; init; } = "specs/bt-shapley-v1.json";
+
+        [CommandOption("--out <FOLDER>")]
+        public string Out { get; init; } = "out/evaluate";
+
+        [CommandOption("--market-id <ID>")]
+        public string MarketId { get; init; } = "1";
+
+        [CommandOption("--round <N>")]
+        public uint Round { get; init; }
+
+        [CommandOption("--pool <AMOUNT>")]
+        [Description("Reward pool in token units.")]
+        public string Pool { get; init; } = "1000000000000000000000";
+
+        [CommandOption("--fee-bps <BPS>")]
+        public int FeeBps { get; init; } = 500;
+
+        [CommandOption("--slash-bps <BPS>")]
+        public int SlashBps { get; init; } = 5_000;
+
+        [CommandOption("--stake-cap <AMOUNT>")]
+        public string StakeCap { get; init; } = "100000000000000000000";
+
+        [CommandOption("--sponsor <ADDRESS>")]
+        public string Sponsor { get; init; } = "0x0000000000000000000000000000000000005a05";
+
+        [CommandOption("--chain-id <ID>")]
+        public long ChainId { get; init; } = 31337;
+
+        [CommandOption("--market-contract <ADDRESS>")]
+        public string MarketContract { get; init; } = "0x0000000000000000000000000000000000000000";
+
+        [CommandOption("--decimals <N>")]
+        [Description("Token decimals, for display only (default 18).")]
+        public int Decimals { get; init; } = 18;
+
+        [CommandOption("--backend <BACKEND>")]
+        [Description("auto, cpu or cuda.")]
+        public string Backend { get; init; } = "auto";
+
+        public override ValidationResult Validate() =>
+            new[] { Tasks, Gold, Manifest }.Any(string.IsNullOrWhiteSpace)
+                ? ValidationResult.Error("--tasks, --gold and --manifest are required")
+                : ValidationResult.Success();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var spec = EvaluationSpec.Parse(await File.ReadAllBytesAsync(settings.Spec, cancellationToken).ConfigureAwait(false));
+        var tasks = await ProtocolFiles.ReadTaskPoolAsync(File.OpenRead(settings.Tasks), settings.Tasks, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var goldBytes = await File.ReadAllBytesAsync(settings.Gold, cancellationToken).ConfigureAwait(false);
+        var gold = await ProtocolFiles.ReadGoldAsync(new MemoryStream(goldBytes), settings.Gold, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+
+        var fetch = new FetchOptions();
+        var submissions = new List<RevealedSubmission>();
+        var manifestDir = Path.GetDirectoryName(Path.GetFullPath(settings.Manifest))!;
+        foreach (var line in await File.ReadAllLinesAsync(settings.Manifest, cancellationToken).ConfigureAwait(false))
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            using var entry = JsonDocument.Parse(line);
+            var address = entry.RootElement.GetProperty("address").GetString()!;
+            var stake = BigInteger.Parse(entry.RootElement.GetProperty("stake").GetString()!, CultureInfo.InvariantCulture);
+            var labels = entry.RootElement.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
+            if (labels is null)
+            {
+                submissions.Add(new RevealedSubmission(address.ToLowerInvariant(), stake, null, null));
+                continue;
+            }
+
+            var path = Path.GetFullPath(Path.Combine(manifestDir, labels));
+            fetch.FileRoots.Add(Path.GetDirectoryName(path)!);
+            // Local files have no revealed hash to check against: the file's own hash stands in for it.
+            var hash = File.Exists(path) ? Keccak.Hash(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)) : Bytes32.Zero;
+            submissions.Add(new RevealedSubmission(address.ToLowerInvariant(), stake, hash, new Uri(path).AbsoluteUri));
+        }
+
+        using var http = new HttpClient();
+        var fetcher = new InputFetcher(http, fetch, NullLogger<InputFetcher>.Instance);
+        var loader = new SubmissionLoader(fetcher, FileReadOptions.Default, NullLogger<SubmissionLoader>.Instance);
+        var taskIds = tasks.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        var inputs = new List<CuratorInput>();
+        foreach (var s in submissions)
+        {
+            inputs.Add(await loader.LoadAsync(s, taskIds, cancellationToken).ConfigureAwait(false));
+        }
+
+        var request = new EvaluationRequest(settings.ChainId, settings.MarketContract, BigInteger.Parse(settings.MarketId, CultureInfo.InvariantCulture), settings.Round,
+            settings.Sponsor, new MarketTerms(BigInteger.Parse(settings.Pool, CultureInfo.InvariantCulture), settings.FeeBps, settings.SlashBps, BigInteger.Parse(settings.StakeCap, CultureInfo.InvariantCulture)),
+            Keccak.Hash(goldBytes), Keccak.Hash(await File.ReadAllBytesAsync(settings.Spec, cancellationToken).ConfigureAwait(false)), spec, tasks, gold, inputs);
+        var pipeline = new EvaluationPipeline(fetcher, loader, new EvaluationOptions { Backend = Enum.Parse<EvaluationBackend>(settings.Backend, ignoreCase: true) }, NullLogger<EvaluationPipeline>.Instance);
+
+        EvaluationOutcome outcome = null!;
+        var clock = Stopwatch.StartNew();
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var bar = ctx.AddTask("training", maxValue: 1);
+                var progress = new SynchronousProgress<EvaluationProgress>(p =>
+                {
+                    bar.MaxValue = Math.Max(1, p.TrainingsTotal);
+                    bar.Value = p.TrainingsDone;
+                    bar.Description = $"training {p.TrainingsDone}/{p.TrainingsTotal} ({p.TrainingsDone / Math.Max(0.001, clock.Elapsed.TotalSeconds):0} /s)";
+                });
+                outcome = await pipeline.EvaluateAsync(request, progress, cancellationToken).ConfigureAwait(false);
+                bar.Value = bar.MaxValue;
+            }).ConfigureAwait(false);
+
+        Directory.CreateDirectory(settings.Out);
+        await File.WriteAllBytesAsync(Path.Combine(settings.Out, "scores.jsonl"), outcome.ScoresFile, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(Path.Combine(settings.Out, "metrics.jsonl"), outcome.MetricsFile, cancellationToken).ConfigureAwait(false);
+
+        var table = new Table().AddColumns("curator", "valid", "labels", "score (bps)", "value (µ)", "stake", "payout", "profit");
+        var scores = await ScoresFile.ReadAsync(new MemoryStream(outcome.ScoresFile), "scores.jsonl", cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var s in scores.OrderByDescending(s => s.ScoreBps))
+        {
+            table.AddRow(s.Account[..10] + "…", s.Valid ? "yes" : $"[red]no[/]: {Markup.Escape(s.Reason ?? "")}", s.Labels.ToString(CultureInfo.InvariantCulture),
+                s.ScoreBps.ToString(CultureInfo.InvariantCulture), s.Value.ToString(CultureInfo.InvariantCulture),
+                Tokens(s.Stake, settings.Decimals), Tokens(s.Payout, settings.Decimals), Tokens(s.Payout - s.Stake, settings.Decimals));
+        }
+
+        AnsiConsole.Write(table);
+        var m = outcome.Result.Metrics;
+        AnsiConsole.MarkupLine($"{m.TrainingsRun} trainings on {Markup.Escape(m.Backend)} in {clock.Elapsed.TotalSeconds:0.0} s; gold accuracy {m.GoldAccuracy:0.000}, U(all) {m.UtilityAll:0.0000}, U(∅) {m.UtilityEmpty:0.0000}");
+        AnsiConsole.MarkupLine($"files in [bold]{Markup.Escape(Path.GetFullPath(settings.Out))}[/]; report digest [bold]{outcome.Digest}[/]");
+        return 0;
+    }
+
+    /// <summary>A token amount in whole tokens with four decimals (display only; the files keep exact integers).</summary>
+    internal static string Tokens(BigInteger amount, int decimals)
+    {
+        var scaled = (decimal)(amount * 10_000 / BigInteger.Pow(10, decimals)) / 10_000m;
+        return scaled.ToString("#,0.0000", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Progress reported on the engine's thread (Spectre's progress display is thread-safe).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Protocol.Core.Files;
+using Protocol.Core.Hashing;
+using Protocol.TestSupport;
+using Label = Protocol.Core.Files.Label;
+
+namespace Protocol.Node.Tests;
+
+/// <summary><c>fmp evaluate</c> as a user runs it: local files in, canonical files and a digest out, the same every time.</summary>
+public sealed class EvaluateCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fmp-evaluate-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Evaluate_writes_canonical_files_and_the_same_digest_with_any_thread_count()
+    {
+        var crowd = new CrowdMarket(_dir);
+        var (tasks, gold) = crowd.LoadCrowdData();
+        await crowd.WriteAsync("tasks.jsonl", tasks.Select(ProtocolFiles.ToLine));
+        await crowd.WriteAsync("gold.jsonl", gold.Select(ProtocolFiles.ToLine));
+        await crowd.WriteAsync("good.jsonl", tasks.Take(60).Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
+        await crowd.WriteAsync("flipped.jsonl", tasks.Take(60).Select(t => ProtocolFiles.ToLine(new Label(t.Id, CrowdMarket.Flip(crowd.Majority(t.Id))))));
+        await File.WriteAllLinesAsync(Path.Combine(_dir, "manifest.jsonl"),
+        [
+            """{"address":"0x1111111111111111111111111111111111111111","stake":"50000000000000000000","labels":"good.jsonl"}""",
+            """{"address":"0x3333333333333333333333333333333333333333","stake":"50000000000000000000","labels":"flipped.jsonl"}""",
+            """{"address":"0x6666666666666666666666666666666666666666","stake":"50000000000000000000","labels":null}""",
+        ]);
+
+        var one = await RunAsync("out-1", ("DOTNET_PROCESSOR_COUNT", "1"));
+        var two = await RunAsync("out-2", ("DOTNET_PROCESSOR_COUNT", "2"));
+
+        Assert.Equal(one.Digest, two.Digest);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_dir, "out-1", "scores.jsonl")), await File.ReadAllBytesAsync(Path.Combine(_dir, "out-2", "scores.jsonl")));
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_dir, "out-1", "metrics.jsonl")), await File.ReadAllBytesAsync(Path.Combine(_dir, "out-2", "metrics.jsonl")));
+        var scores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(_dir, "out-1", "scores.jsonl")), "scores").ToListAsync();
+        Assert.True(scores.Single(s => s.Account.StartsWith("0x1111", StringComparison.Ordinal)).ScoreBps > 0);
+        Assert.True(scores.Single(s => s.Account.StartsWith("0x3333", StringComparison.Ordinal)).ScoreBps < 0);
+        Assert.Equal("not revealed", scores.Single(s => s.Account.StartsWith("0x6666", StringComparison.Ordinal)).Reason);
+    }
+
+    private async Task<(string Digest, string Output)> RunAsync(string outFolder, (string Name, string Value) environment)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                Path.Combine(AppContext.BaseDirectory, "fmp.dll"), "evaluate", "--tasks", Path.Combine(_dir, "tasks.jsonl"), "--gold", Path.Combine(_dir, "gold.jsonl"),
+                "--manifest", Path.Combine(_dir, "manifest.jsonl"), "--spec", Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json"),
+                "--out", Path.Combine(_dir, outFolder), "--backend", "cpu",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment[environment.Name] = environment.Value;
+        info.Environment["COLUMNS"] = "400";
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, output + errors);
+        var digest = System.Text.RegularExpressions.Regex.Match(output, @"report digest\s+(0x[0-9a-f]{64})").Groups[1].Value;
+        Assert.Equal(66, digest.Length);
+        return (digest, output);
+    }
+}

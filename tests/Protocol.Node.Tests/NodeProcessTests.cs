@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Numerics;
+using Dapper;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Contracts.OracleRegistryBindings;
+using Protocol.Core.Files;
+using Protocol.Core.Hashing;
+using Protocol.Core.Payouts;
+using Protocol.Node.Signing;
+using Protocol.TestSupport;
+using static Protocol.TestSupport.ProtocolDeployment;
+using Label = Protocol.Core.Files.Label;
+
+namespace Protocol.Node.Tests;
+
+/// <summary>The operator guide's commands, as written: a new key, a config file, <c>fmp node run</c> attesting a market.</summary>
+public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture db) : IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fmp-node-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task A_node_started_from_its_config_file_evaluates_and_attests()
+    {
+        // Keys, as the guide says.
+        var keystore = Path.Combine(_dir, "oracle.json");
+        var password = Path.Combine(_dir, "oracle.password");
+        await File.WriteAllTextAsync(password, "a long passphrase\n");
+        var created = await Fmp("keys", "new", "--keystore", keystore, "--password-file", password);
+        var address = await Keystore.AddressAsync(keystore, CancellationToken.None);
+        Assert.Contains(address, created, StringComparison.Ordinal);
+
+        // A market in its evaluation phase, built from crowd data.
+        var crowd = new CrowdMarket(_dir);
+        var (tasks, gold) = crowd.LoadCrowdData();
+        var specPath = Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json");
+        var files = new MarketFiles(
+            await crowd.WriteAsync("tasks.jsonl", tasks.Select(ProtocolFiles.ToLine)), new Uri(Path.Combine(_dir, "tasks.jsonl")).AbsoluteUri,
+            Keccak.Hash(File.ReadAllBytes(specPath)), new Uri(specPath).AbsoluteUri,
+            await crowd.WriteAsync("gold.jsonl", gold.Select(ProtocolFiles.ToLine)), new Uri(Path.Combine(_dir, "gold.jsonl")).AbsoluteUri);
+        var labels = await crowd.WriteAsync("good.jsonl", tasks.Take(40).Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
+        var d = await DeployAsync(anvil);
+
+        // Fund and bond the new oracle key.
+        await anvil.Web3For(Sponsor).Eth.GetEtherTransferService().TransferEtherAndWaitForReceiptAsync(address, 10m);
+        await d.Send(Sponsor, d.TokenAddress, new Protocol.Core.Contracts.TestTokenBindings.MintFunction { To = address, Amount = OracleBond });
+        var oracle = new Web3(new Account(await Keystore.UnlockAsync(keystore, password, CancellationToken.None), AnvilFixture.ChainId), anvil.RpcUrl);
+        await oracle.SendAsync(d.TokenAddress, new Protocol.Core.Contracts.TestTokenBindings.ApproveFunction { Spender = d.RegistryAddress, Value = OracleBond });
+        await oracle.SendAsync(d.RegistryAddress, new RegisterFunction { Amount = OracleBond });
+
+        var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token), files: files);
+        market.UseLabelFile(4, labels, new Uri(Path.Combine(_dir, "good.jsonl")).AbsoluteUri);
+        await market.CommitAsync(4, 10 * Token);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealAsync(4);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealGoldAsync();
+
+        var config = Path.Combine(_dir, "node.json");
+        await File.WriteAllTextAsync(config, $$"""
+            {
+              "Node": {
+                "RpcUrl": "{{anvil.RpcUrl}}",
+                "MarketAddress": "{{d.MarketAddress}}",
+                "ConnectionString": "{{db.ConnectionString}}",
+                "Keystore": "{{keystore}}",
+                "PasswordFile": "{{password}}",
+                "OutputFolder": "{{Path.Combine(_dir, "out")}}",
+                "Backend": "cpu",
+                "Fetch": { "FileRoots": [ "{{_dir}}", "{{Path.GetDirectoryName(specPath)}}" ] }
+              }
+            }
+            """);
+
+        var log = new System.Text.StringBuilder();
+        using var node = Start(log, "node", "run", "--config", config);
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            string? digest = null;
+            while (digest is null)
+            {
+                if (node.HasExited)
+                {
+                    Assert.Fail($"the node exited with {node.ExitCode}: {log}");
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"the node did not sign within 120 s: {log}");
+                await Task.Delay(250);
+                await using var connection = await db.DataSource.OpenConnectionAsync();
+                if (await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL"))
+                {
+                    digest = await connection.ExecuteScalarAsync<string?>("SELECT digest FROM oracle_reports WHERE signer = @s", new { s = address.ToLowerInvariant() });
+                }
+            }
+
+            List<string> signers = [];
+            while (!signers.Any(s => string.Equals(s, address, StringComparison.OrdinalIgnoreCase)))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the node signed but did not attest within 120 s: {log}");
+                await Task.Delay(250);
+                signers = await anvil.Web3.CallAsync<ReportSignersFunction, List<string>>(d.MarketAddress, new ReportSignersFunction { Digest = Bytes32.Parse(digest).ToArray() });
+            }
+
+            Assert.True(File.Exists(Path.Combine(_dir, "out", market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", "leaves.json")));
+        }
+        finally
+        {
+            node.Kill(entireProcessTree: true);
+            await node.WaitForExitAsync();
+        }
+    }
+
+    // Both streams are drained into the log as the node runs (a full pipe would block it).
+    private static Process Start(System.Text.StringBuilder log, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fmp.dll"));
+        foreach (var a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task<string> Fmp(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["COLUMNS"] = "200";
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fmp.dll"));
+        foreach (var a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, errors);
+        return await output;
+    }
+}

@@ -40,6 +40,13 @@ internal sealed class IlgpuDevice
 
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Delegate> kernels = new(StringComparer.Ordinal);
+
+    /// <summary>A loaded kernel, loaded once per device.</summary>
+    public TDelegate Kernel<TDelegate>(string name, Func<Accelerator, TDelegate> load)
+        where TDelegate : Delegate =>
+        (TDelegate)kernels.GetOrAdd(name, _ => load(Accelerator));
+
     private static IlgpuDevice? CreateCuda()
     {
         CudaLibrary.Install();

@@ -13,8 +13,9 @@ internal readonly struct DeviceRows(ArrayView<int> start, ArrayView<int> columns
 }
 
 /// <summary>Per-model coalition state on the device.</summary>
-internal readonly struct DeviceCoalitions(ArrayView<int> positive, ArrayView<int> negative, ArrayView<int> active, ArrayView<double> gradientStep)
+internal readonly struct DeviceCoalitions(ArrayView<int> positive, ArrayView<int> negative, ArrayView<int> active, ArrayView<double> gradientStep, ArrayView<int> atZero)
 {
+    public readonly ArrayView<int> AtZero = atZero;
     public readonly ArrayView<int> Positive = positive;
     public readonly ArrayView<int> Negative = negative;
     public readonly ArrayView<int> Active = active;
@@ -57,6 +58,8 @@ internal sealed class IlgpuModelBatch : ModelBatch
     private readonly int[] negativeHost;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> zeroFlags;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> resetFlags;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> atZero;
+    private readonly int[] atZeroHost;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int> resetCountsKernel;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>> addLabelsKernel;
     private readonly int[] addsSinceUpload;
@@ -103,12 +106,12 @@ internal sealed class IlgpuModelBatch : ModelBatch
         weights.MemSetToZero();
         positive.MemSetToZero();
         negative.MemSetToZero();
-        forward = accelerator.LoadAutoGroupedStreamKernel<Index1D, DeviceRows, ArrayView<long>, ArrayView<long>, DeviceCoalitions, ArrayView<long>, int>(ForwardKernel);
-        backwardPartial = accelerator.LoadAutoGroupedStreamKernel<Index1D, DeviceRows, ArrayView<long>, ArrayView<int>, ArrayView<long>, int>(BackwardPartialKernel);
-        update = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<long>, DeviceCoalitions, ArrayView<long>, double, int>(UpdateKernel);
+        forward = device.Kernel(nameof(ForwardKernel), a => a.LoadAutoGroupedStreamKernel<Index1D, DeviceRows, ArrayView<long>, ArrayView<long>, DeviceCoalitions, ArrayView<long>, int>(ForwardKernel));
+        backwardPartial = device.Kernel(nameof(BackwardPartialKernel), a => a.LoadAutoGroupedStreamKernel<Index1D, DeviceRows, ArrayView<long>, ArrayView<int>, ArrayView<long>, int>(BackwardPartialKernel));
+        update = device.Kernel(nameof(UpdateKernel), a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<long>, DeviceCoalitions, ArrayView<long>, double, int>(UpdateKernel));
         partials = accelerator.Allocate1D<long>((long)capacity * market.Dim * ColumnChunks);
-        goldKernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, DeviceRows, ArrayView<long>, ArrayView<int>, ArrayView<long>, int>(GoldKernel);
-        zeroKernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<long>, ArrayView<int>, int>(ZeroKernel);
+        goldKernel = device.Kernel(nameof(GoldKernel), a => a.LoadAutoGroupedStreamKernel<Index1D, DeviceRows, ArrayView<long>, ArrayView<int>, ArrayView<long>, int>(GoldKernel));
+        zeroKernel = device.Kernel(nameof(ZeroKernel), a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<long>, ArrayView<int>, int>(ZeroKernel));
         dirty = new bool[capacity];
         flagsHost = new int[capacity];
         stepsHost = new double[capacity];
@@ -117,8 +120,11 @@ internal sealed class IlgpuModelBatch : ModelBatch
         negativeHost = new int[Math.Max(1, capacity * market.Items.Count)];
         zeroFlags = accelerator.Allocate1D<int>(capacity);
         resetFlags = accelerator.Allocate1D<int>(capacity);
-        resetCountsKernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(ResetCountsKernel);
-        addLabelsKernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(AddLabelsKernel);
+        atZero = accelerator.Allocate1D<int>(capacity);
+        atZeroHost = new int[capacity];
+        Array.Fill(atZeroHost, 1);
+        resetCountsKernel = device.Kernel(nameof(ResetCountsKernel), a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(ResetCountsKernel));
+        addLabelsKernel = device.Kernel(nameof(AddLabelsKernel), a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(AddLabelsKernel));
         addsSinceUpload = new int[capacity];
         resetHost = new int[capacity];
         pendingCurators = new List<int>[capacity];
@@ -185,7 +191,7 @@ internal sealed class IlgpuModelBatch : ModelBatch
         Upload(active);
         trainTime.Start();
         var n = Market.Items.Count;
-        var coalitions = new DeviceCoalitions(positive.View, negative.View, activeFlags.View, steps.View);
+        var coalitions = new DeviceCoalitions(positive.View, negative.View, activeFlags.View, steps.View, atZero.View);
         for (var it = 0; it < iterations; it++)
         {
             ct.ThrowIfCancellationRequested();
@@ -194,11 +200,21 @@ internal sealed class IlgpuModelBatch : ModelBatch
                 forward(Capacity * n, items, weights.View, table.View, coalitions, residuals.View, Capacity);
             }
 
+            if (it == 0)
+            {
+                atZero.MemSetToZero(); // only the first step can start from w = 0
+            }
+
             backwardPartial(Capacity * Market.Dim * ColumnChunks, columns, residuals.View, activeFlags.View, partials.View, Capacity);
             update(Capacity * Market.Dim, partials.View, coalitions, weights.View, DecayStep, Capacity);
         }
 
         accelerator.Synchronize();
+        for (var b = 0; b < Capacity; b++)
+        {
+            atZeroHost[b] = active[b] && iterations > 0 ? 0 : atZeroHost[b];
+        }
+
         trainTime.Stop();
     }
 
@@ -235,6 +251,7 @@ internal sealed class IlgpuModelBatch : ModelBatch
         // Applied on the device at the next upload (see Upload): zero the rows of models being reset.
         zeroHost[b] = 1;
         zeroPending = true;
+        atZeroHost[b] = 1;
     }
 
     private void Upload(bool[] active)
@@ -247,6 +264,7 @@ internal sealed class IlgpuModelBatch : ModelBatch
         }
 
         activeFlags.View.CopyFromCPU(flagsHost);
+        atZero.View.CopyFromCPU(atZeroHost);
         steps.View.CopyFromCPU(stepsHost);
         if (zeroPending)
         {
@@ -368,6 +386,7 @@ internal sealed class IlgpuModelBatch : ModelBatch
             addIndex?.Dispose();
             addPositive?.Dispose();
             resetFlags.Dispose();
+            atZero.Dispose();
             foreach (var buffer in owned)
             {
                 buffer.Dispose();
@@ -408,7 +427,7 @@ internal sealed class IlgpuModelBatch : ModelBatch
 
         long z0 = 0, z1 = 0;
         var e = rows.Start[i];
-        var end = rows.Start[i + 1];
+        var end = c.AtZero[b] != 0 ? e : rows.Start[i + 1]; // w = 0: z = 0 without reading the row
         for (; e + 1 < end; e += 2)
         {
             z0 += rows.Values[e] * w[((long)rows.Columns[e] * models) + b];

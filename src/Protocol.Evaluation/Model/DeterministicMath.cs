@@ -18,6 +18,11 @@ public static class DeterministicMath
     /// <summary>Terms of the log1p atanh series.</summary>
     public const int Log1pTerms = 18;
 
+    // Reciprocals as constants (each the correctly rounded double of 1/k): a multiply is several times
+    // cheaper than a divide, and the gold log-likelihood is evaluated millions of times per market.
+    private static readonly double[] InverseK = Enumerable.Range(0, ExpDegree + 1).Select(k => k == 0 ? 0.0 : 1.0 / k).ToArray();
+    private static readonly double[] InverseOdd = Enumerable.Range(0, Log1pTerms).Select(k => 1.0 / ((2 * k) + 1)).ToArray();
+
     /// <summary>e^x for x ≤ 0; 0 below −700.</summary>
     public static double Exp(double x)
     {
@@ -36,7 +41,7 @@ public static class DeterministicMath
         var p = 1.0;
         for (var k = ExpDegree; k >= 1; k--)
         {
-            p = 1.0 + ((r / k) * p);
+            p = 1.0 + ((r * InverseK[k]) * p);
         }
 
         return Math.ScaleB(p, (int)n);
@@ -52,10 +57,10 @@ public static class DeterministicMath
 
         var s = u / (2.0 + u);
         var s2 = s * s;
-        var q = 1.0 / ((2 * (Log1pTerms - 1)) + 1);
+        var q = InverseOdd[Log1pTerms - 1];
         for (var k = Log1pTerms - 2; k >= 0; k--)
         {
-            q = (1.0 / ((2 * k) + 1)) + (s2 * q);
+            q = InverseOdd[k] + (s2 * q);
         }
 
         return 2.0 * s * q;

@@ -88,6 +88,12 @@ internal sealed class PreparedMarket
             }
 
             var seen = new HashSet<int>();
+            if (input.Curators[c].Labels is null)
+            {
+                invalidReasons[c] = "no label list";
+                continue;
+            }
+
             foreach (var label in input.Curators[c].Labels)
             {
                 if (label is null || label.Id is null || !itemIndex.TryGetValue(label.Id, out var item))

@@ -2,24 +2,8 @@ using System.Numerics;
 
 namespace Protocol.Evaluation;
 
-/// <summary>A curator's (or the gold set's) preference in a comparison.</summary>
-public enum Preference
-{
-    /// <summary>Response a is better.</summary>
-    A,
-
-    /// <summary>Response b is better.</summary>
-    B,
-}
-
-/// <summary>One comparison of the task pool.</summary>
-public sealed record TaskItem(string Id, string Prompt, string A, string B);
-
-/// <summary>One label of a curator's label file.</summary>
-public sealed record Label(string Id, Preference Pref);
-
-/// <summary>One held-out gold comparison.</summary>
-public sealed record GoldItem(string Id, string Prompt, string A, string B, Preference Pref);
+// The comparison records (TaskItem, Label, GoldItem, Preference) are the protocol's own file records
+// from Protocol.Core.Files, so readers, the node and the engine share one definition.
 
 /// <summary>
 /// A revealed curator and its labels. <paramref name="InvalidReason"/> is set by the caller when the label

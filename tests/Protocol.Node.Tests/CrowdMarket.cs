@@ -8,9 +8,6 @@ using Protocol.Node.Evaluation;
 using Protocol.Node.Inputs;
 using Protocol.Node.Signing;
 using Protocol.TestSupport;
-using GoldItem = Protocol.Core.Files.GoldItem;
-using Preference = Protocol.Core.Files.Preference;
-using TaskItem = Protocol.Core.Files.TaskItem;
 
 namespace Protocol.Node.Tests;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.TestSupport;
-using Label = Protocol.Core.Files.Label;
 
 namespace Protocol.Node.Tests;
 

@@ -13,10 +13,6 @@ using Protocol.Node.Inputs;
 using Protocol.Node.Signing;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
-using GoldItem = Protocol.Core.Files.GoldItem;
-using Label = Protocol.Core.Files.Label;
-using Preference = Protocol.Core.Files.Preference;
-using TaskItem = Protocol.Core.Files.TaskItem;
 
 namespace Protocol.Node.Tests;
 

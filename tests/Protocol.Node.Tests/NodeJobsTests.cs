@@ -14,7 +14,6 @@ using Protocol.Indexer.Jobs;
 using Protocol.Node.Jobs;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
-using Label = Protocol.Core.Files.Label;
 
 namespace Protocol.Node.Tests;
 

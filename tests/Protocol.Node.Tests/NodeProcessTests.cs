@@ -12,7 +12,6 @@ using Protocol.Core.Payouts;
 using Protocol.Node.Signing;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
-using Label = Protocol.Core.Files.Label;
 
 namespace Protocol.Node.Tests;
 

@@ -9,7 +9,6 @@ using Protocol.Core.Reports;
 using Protocol.Evaluation;
 using Protocol.Node.Chain;
 using Protocol.Node.Inputs;
-using Engine = Protocol.Evaluation;
 
 namespace Protocol.Node.Evaluation;
 
@@ -35,8 +34,8 @@ public sealed record EvaluationRequest(
     Bytes32 GoldHash,
     Bytes32 SpecHash,
     EvaluationSpec Spec,
-    IReadOnlyList<Core.Files.TaskItem> Tasks,
-    IReadOnlyList<Core.Files.GoldItem> Gold,
+    IReadOnlyList<TaskItem> Tasks,
+    IReadOnlyList<GoldItem> Gold,
     IReadOnlyList<CuratorInput> Curators);
 
 /// <summary>The market's own inputs (task pool, gold set, spec) cannot be used: no honest report exists.</summary>
@@ -97,9 +96,9 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         var revealed = inputs.Where(i => i.Reason != "not revealed").ToList();
         var engineInput = new MarketInput(
             request.MarketId, request.Round, goldHash.ToArray(),
-            [.. tasks.Select(t => new Engine.TaskItem(t.Id, t.Prompt, t.A, t.B))],
-            [.. gold.Select(g => new Engine.GoldItem(g.Id, g.Prompt, g.A, g.B, (Engine.Preference)g.Pref))],
-            [.. revealed.Select(i => new CuratorLabels(i.Curator, [.. i.Labels.Select(l => new Engine.Label(l.Id, (Engine.Preference)l.Pref))], i.Reason))]);
+            tasks,
+            gold,
+            [.. revealed.Select(i => new CuratorLabels(i.Curator, i.Labels, i.Reason))]);
         var result = await EvaluationEngine.EvaluateAsync(request.Spec, engineInput, engineOptions, progress, cancellationToken).ConfigureAwait(false);
         NodeLog.Evaluated(logger, request.MarketId, request.Round, result.Metrics.TrainingsRun, result.Metrics.Backend);
 

@@ -1,0 +1,128 @@
+// Indexer benchmark: ≥ 200k protocol events on a throw-away anvil chain, backfilled cold into a fresh
+// PostgreSQL database by the real indexer, next to the raw limits measured in the same run (eth_getLogs
+// alone, binary COPY alone). Figures, not a test. Usage: scripts/bench/indexer.sh [events]
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexTypes;
+using Npgsql;
+using NpgsqlTypes;
+using Protocol.Core.Contracts;
+using Protocol.Indexer;
+using Protocol.Indexer.Rpc;
+using Protocol.Indexer.Sync;
+using Protocol.TestSupport;
+
+var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
+const int PerTransaction = 1_000;
+var ci = CultureInfo.InvariantCulture;
+
+var anvil = new AnvilFixture();
+await anvil.InitializeAsync();
+var database = new PostgresDatabaseFixture();
+await database.InitializeAsync();
+try
+{
+    var d = await ProtocolDeployment.DeployAsync(anvil);
+    var firehose = await anvil.DeployAsync("EventFirehose");
+    var code = await anvil.Web3.Eth.GetCode.SendRequestAsync(firehose);
+    await anvil.RpcAsync<object>("anvil_setCode", d.MarketAddress, code);
+
+    var clock = Stopwatch.StartNew();
+    var web3 = anvil.Web3For(0);
+    for (var first = 0; first < events; first += PerTransaction)
+    {
+        await web3.SendAsync(d.MarketAddress, new FireFunction { MarketId = 1, First = first, N = Math.Min(PerTransaction, events - first), Gas = 12_000_000 });
+    }
+
+    var head = (long)(await anvil.LatestBlockAsync()).Number.Value;
+    Console.WriteLine(string.Create(ci, $"generated {events:N0} Committed events in {head - d.StartBlock + 1} blocks in {clock.Elapsed.TotalSeconds:0.0} s"));
+
+    // 1. The indexer, cold, into an empty database (migrations included).
+    var options = new IndexerOptions
+    {
+        RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, RegistryAddress = d.RegistryAddress, StartBlock = d.StartBlock,
+        ReorgDepth = 8, InitialBlockRange = 50, MaxBlockRange = 100_000, MaxLogsPerRequest = 100_000,
+    };
+    using var http = new HttpClient();
+    var indexer = new ChainIndexer(options, database.DataSource, http, NullLogger<ChainIndexer>.Instance);
+    clock.Restart();
+    await indexer.SyncToHeadAsync(CancellationToken.None);
+    var indexSeconds = clock.Elapsed.TotalSeconds;
+    var indexed = indexer.EventsIndexed;
+    Console.WriteLine(string.Create(ci, $"indexer: {indexed:N0} events in {indexSeconds:0.00} s = {indexed / indexSeconds:N0} events/s (range splits {indexer.RangeSplits})"));
+
+    // 2. eth_getLogs alone over the same blocks, in 50-block requests, parsed.
+    var rpc = new ChainRpc(http, new Uri(anvil.RpcUrl), TimeSpan.FromSeconds(60), 1, NullLogger.Instance);
+    clock.Restart();
+    long fetched = 0;
+    for (var from = d.StartBlock; from <= head; from += 50)
+    {
+        fetched += (await rpc.LogsAsync(from, Math.Min(head, from + 49), [d.MarketAddress, d.RegistryAddress], CancellationToken.None)).Count;
+    }
+
+    var logsSeconds = clock.Elapsed.TotalSeconds;
+    Console.WriteLine(string.Create(ci, $"eth_getLogs alone: {fetched:N0} logs in {logsSeconds:0.00} s = {fetched / logsSeconds:N0} logs/s"));
+
+    // 3. Binary COPY alone: the same number of rows of the same shape into a table like `committed`.
+    await using var connection = await database.DataSource.OpenConnectionAsync();
+    await using (var create = new NpgsqlCommand("CREATE TABLE copy_bench (LIKE committed INCLUDING ALL)", connection))
+    {
+        await create.ExecuteNonQueryAsync();
+    }
+
+    clock.Restart();
+    await using (var tx = await connection.BeginTransactionAsync())
+    {
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY copy_bench (block_number, log_index, block_time, block_hash, tx_hash, market_id, curator, commitment, stake, total_staked) FROM STDIN (FORMAT BINARY)"))
+        {
+            var time = DateTimeOffset.UtcNow;
+            var hash = "0x" + new string('a', 64);
+            for (var i = 0; i < indexed; i++)
+            {
+                await importer.StartRowAsync();
+                await importer.WriteAsync((long)(i / PerTransaction), NpgsqlDbType.Bigint);
+                await importer.WriteAsync(i % PerTransaction, NpgsqlDbType.Integer);
+                await importer.WriteAsync(time, NpgsqlDbType.TimestampTz);
+                await importer.WriteAsync(hash, NpgsqlDbType.Text);
+                await importer.WriteAsync(hash, NpgsqlDbType.Text);
+                await importer.WriteAsync(BigInteger.One, NpgsqlDbType.Numeric);
+                await importer.WriteAsync("0x0000000000000000000000000000000000000001", NpgsqlDbType.Text);
+                await importer.WriteAsync(hash, NpgsqlDbType.Text);
+                await importer.WriteAsync(new BigInteger(i) * 1_000_000_000_000_000_000, NpgsqlDbType.Numeric);
+                await importer.WriteAsync(new BigInteger(i + 1) * 1_000_000_000_000_000_000, NpgsqlDbType.Numeric);
+            }
+
+            await importer.CompleteAsync();
+        }
+
+        await tx.CommitAsync();
+    }
+
+    var copySeconds = clock.Elapsed.TotalSeconds;
+    Console.WriteLine(string.Create(ci, $"binary COPY alone: {indexed:N0} rows in {copySeconds:0.00} s = {indexed / copySeconds:N0} rows/s"));
+    Console.WriteLine(string.Create(ci, $"ratios: indexer / getLogs = {fetched / logsSeconds / (indexed / indexSeconds):0.0}x slower than fetching alone; " +
+        $"the two raw limits in series allow {1 / (logsSeconds / fetched + copySeconds / indexed):N0} events/s"));
+}
+finally
+{
+    await database.DisposeAsync();
+    await anvil.DisposeAsync();
+}
+
+[Function("fire")]
+internal sealed class FireFunction : FunctionMessage
+{
+    [Parameter("uint256", "marketId", 1)]
+    public BigInteger MarketId { get; set; }
+
+    [Parameter("uint256", "first", 2)]
+    public BigInteger First { get; set; }
+
+    [Parameter("uint256", "n", 3)]
+    public BigInteger N { get; set; }
+}

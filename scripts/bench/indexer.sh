@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Benchmark of the indexer (docs/analysts.md): figures, not a test.
+#   scripts/bench/indexer.sh [events]     (default 200000)
+# Starts its own anvil and PostgreSQL, generates protocol events, and prints the indexer's events/s next
+# to eth_getLogs alone and binary COPY alone measured in the same run.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+scripts/bootstrap.sh
+node_modules/.bin/forge build >/dev/null
+dotnet build scripts/bench/Protocol.Indexer.Bench -c Release --nologo -v quiet -o out/indexer-bench >/dev/null
+exec dotnet out/indexer-bench/indexer-bench.dll "$@"

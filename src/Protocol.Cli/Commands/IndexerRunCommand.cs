@@ -50,24 +50,15 @@ public sealed class IndexerRunCommand : AsyncCommand<IndexerRunCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.Sources.Clear();
-        if (settings.ConfigFile is not null)
+        var builder = HostBuilder.Create(settings.ConfigFile, "Indexer", new Dictionary<string, string?>
         {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(settings.ConfigFile), optional: false);
-        }
-
-        builder.Configuration.AddEnvironmentVariables("FMP_");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Indexer:RpcUrl"] = settings.RpcUrl,
-            ["Indexer:ConnectionString"] = settings.ConnectionString,
-            ["Indexer:MarketAddress"] = settings.MarketAddress,
-            ["Indexer:RegistryAddress"] = settings.RegistryAddress,
-            ["Indexer:StartBlock"] = settings.StartBlock?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Indexer:ReorgDepth"] = settings.ReorgDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }.Where(kv => kv.Value is not null));
-        Logging.Configure(builder.Logging, settings.LogFormat);
+            ["RpcUrl"] = settings.RpcUrl,
+            ["ConnectionString"] = settings.ConnectionString,
+            ["MarketAddress"] = settings.MarketAddress,
+            ["RegistryAddress"] = settings.RegistryAddress,
+            ["StartBlock"] = settings.StartBlock?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ReorgDepth"] = settings.ReorgDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, settings.LogFormat);
 
         builder.Services.AddOptions<IndexerOptions>().Bind(builder.Configuration.GetSection("Indexer")).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<IndexerOptions>>().Value.ConnectionString));

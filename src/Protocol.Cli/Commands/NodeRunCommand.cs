@@ -63,25 +63,16 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.Sources.Clear();
-        if (settings.ConfigFile is not null)
+        var builder = HostBuilder.Create(settings.ConfigFile, "Node", new Dictionary<string, string?>
         {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(settings.ConfigFile), optional: false);
-        }
-
-        builder.Configuration.AddEnvironmentVariables("FMP_");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Node:RpcUrl"] = settings.RpcUrl,
-            ["Node:MarketAddress"] = settings.MarketAddress,
-            ["Node:ConnectionString"] = settings.ConnectionString,
-            ["Node:Keystore"] = settings.Keystore,
-            ["Node:PasswordFile"] = settings.PasswordFile,
-            ["Node:OutputFolder"] = settings.OutputFolder,
-            ["Node:Backend"] = settings.Backend,
-        }.Where(kv => kv.Value is not null));
-        Logging.Configure(builder.Logging, settings.LogFormat);
+            ["RpcUrl"] = settings.RpcUrl,
+            ["MarketAddress"] = settings.MarketAddress,
+            ["ConnectionString"] = settings.ConnectionString,
+            ["Keystore"] = settings.Keystore,
+            ["PasswordFile"] = settings.PasswordFile,
+            ["OutputFolder"] = settings.OutputFolder,
+            ["Backend"] = settings.Backend,
+        }, settings.LogFormat);
 
         var options = builder.Configuration.GetSection("Node").Get<NodeOptions>() ?? new NodeOptions();
         var problems = new List<ValidationResult>();

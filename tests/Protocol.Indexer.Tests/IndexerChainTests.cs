@@ -28,6 +28,22 @@ public sealed class IndexerChainTests(AnvilFixture anvil, PostgresDatabaseFixtur
         await IndexerHarness.AssertRowsAreTheChainsLogsAsync(anvil, d, db.DataSource);
         await IndexerHarness.AssertViewsMatchContractStateAsync(anvil, d, db.DataSource);
 
+        // The fast decoder and the Nethereum bindings agree on every log of every kind the paths emitted.
+        var rpc = new Protocol.Indexer.Rpc.ChainRpc(new HttpClient(), new Uri(anvil.RpcUrl), TimeSpan.FromSeconds(10), 1, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var head = (long)(await anvil.LatestBlockAsync()).Number.Value;
+        var fastKinds = new HashSet<string>();
+        foreach (var log in await rpc.LogsAsync(d.StartBlock, head, [d.MarketAddress, d.RegistryAddress], CancellationToken.None))
+        {
+            var table = Protocol.Indexer.Schema.EventTables.All.SingleOrDefault(t => t.Topic0 == log.Topics[0] && string.Equals(t.Contract == "FeedbackMarket" ? d.MarketAddress : d.RegistryAddress, log.Address, StringComparison.OrdinalIgnoreCase));
+            if (table?.FastDecode is { } fast)
+            {
+                Assert.Equal(Protocol.Indexer.Sync.LogDecoder.DecodeWithNethereum(table, log), fast(log.Topics, Convert.FromHexString(log.Data.AsSpan(2))));
+                fastKinds.Add(table.Name);
+            }
+        }
+
+        Assert.True(fastKinds.Count >= 15, string.Join(", ", fastKinds));
+
         await using var connection = await db.DataSource.OpenConnectionAsync();
         var statuses = (await connection.QueryAsync<string>("SELECT status FROM markets ORDER BY market_id")).ToList();
         Assert.Equal(["finalized", "finalized", "cancelled", "forfeited"], statuses);

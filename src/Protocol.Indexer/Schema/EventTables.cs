@@ -19,7 +19,10 @@ public sealed record EventColumn(string Name, string SqlType, NpgsqlDbType DbTyp
 /// (struct parameters flattened), plus where the log came from. Every row carries its block number, so
 /// rolling back a reorg is one DELETE per table.
 /// </summary>
-public sealed record EventTable(string Name, string Contract, string EventName, string Topic0, IReadOnlyList<EventColumn> Columns, Func<FilterLog, object> Decode);
+/// <remarks><see cref="FastDecode"/> reads the column values straight from topics and data when the event has no struct parameter.</remarks>
+public sealed record EventTable(
+    string Name, string Contract, string EventName, string Topic0, IReadOnlyList<EventColumn> Columns, Func<FilterLog, object> Decode,
+    Func<string[], byte[], object?[]>? FastDecode = null);
 
 /// <summary>
 /// Derives the event tables from the generated bindings, so the schema follows the ABI: every event of
@@ -83,7 +86,8 @@ public static class EventTables
                 AddColumns(type, obj => obj, "", columns);
                 tables.Add(new EventTable(
                     Snake(eventName), contract, eventName, "0x" + abi.Sha3Signature.ToLowerInvariant(), columns,
-                    log => decode.Invoke(null, [Activator.CreateInstance(type), abi, log])!));
+                    log => decode.Invoke(null, [Activator.CreateInstance(type), abi, log])!,
+                    AbiLogDecoder.TryCreate(type)));
             }
         }
 

@@ -26,24 +26,34 @@ public sealed class LogDecoder(string marketAddress, string registryAddress)
             return null;
         }
 
-        object dto;
+        object?[] values;
         try
         {
-            dto = table.Decode(new FilterLog
-            {
-                Address = log.Address,
-                Topics = [.. log.Topics.Cast<object>()],
-                Data = log.Data,
-                BlockNumber = new HexBigInteger(log.BlockNumber),
-                BlockHash = log.BlockHash,
-                TransactionHash = log.TransactionHash,
-                LogIndex = new HexBigInteger(log.LogIndex),
-            });
+            values = table.FastDecode is { } fast ? fast(log.Topics, Convert.FromHexString(log.Data.AsSpan(2))) : DecodeWithNethereum(table, log);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new InvalidDataException($"{table.EventName} log {log.TransactionHash}#{log.LogIndex} in block {log.BlockNumber} does not decode: {e.GetBaseException().Message}", e);
         }
+
+        return new DecodedEvent(table, log.BlockNumber, log.LogIndex, DateTimeOffset.FromUnixTimeSeconds(blockTimestamp), log.BlockHash, log.TransactionHash, values);
+    }
+
+    /// <summary>The reflection-based decoding through the Nethereum bindings (structs; and the reference the fast path is tested against).</summary>
+    public static object?[] DecodeWithNethereum(EventTable table, RawLog log)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(log);
+        var dto = table.Decode(new FilterLog
+        {
+            Address = log.Address,
+            Topics = [.. log.Topics.Cast<object>()],
+            Data = log.Data,
+            BlockNumber = new HexBigInteger(log.BlockNumber),
+            BlockHash = log.BlockHash,
+            TransactionHash = log.TransactionHash,
+            LogIndex = new HexBigInteger(log.LogIndex),
+        });
 
         var values = new object?[table.Columns.Count];
         for (var i = 0; i < values.Length; i++)
@@ -51,6 +61,6 @@ public sealed class LogDecoder(string marketAddress, string registryAddress)
             values[i] = table.Columns[i].Read(dto);
         }
 
-        return new DecodedEvent(table, log.BlockNumber, log.LogIndex, DateTimeOffset.FromUnixTimeSeconds(blockTimestamp), log.BlockHash, log.TransactionHash, values);
+        return values;
     }
 }

@@ -141,8 +141,14 @@ public sealed class UkpConvArg1
     public double Spearman(EvaluationResult result)
     {
         var values = result.Curators.Where(c => Agreement.ContainsKey(c.Address)).ToList();
-        var x = Ranks(values.Select(c => c.Shapley).ToArray());
-        var y = Ranks(values.Select(c => Agreement[c.Address]).ToArray());
+        return Spearman(values.Select(c => c.Shapley).ToArray(), values.Select(c => Agreement[c.Address]).ToArray());
+    }
+
+    /// <summary>Spearman rank correlation of two samples (average ranks for ties).</summary>
+    public static double Spearman(double[] first, double[] second)
+    {
+        var x = Ranks(first);
+        var y = Ranks(second);
         var mx = x.Average();
         var my = y.Average();
         double sxy = 0, sxx = 0, syy = 0;

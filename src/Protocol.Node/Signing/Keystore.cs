@@ -11,15 +11,19 @@ namespace Protocol.Node.Signing;
 public static class Keystore
 {
     /// <summary>Creates a new random key, writes it encrypted to <paramref name="keystorePath"/> (mode 600), returns its address.</summary>
-    public static async Task<string> CreateAsync(string keystorePath, string passwordFile, CancellationToken cancellationToken)
+    public static Task<string> CreateAsync(string keystorePath, string passwordFile, CancellationToken cancellationToken) =>
+        SaveAsync(keystorePath, passwordFile, EthECKey.GenerateKey(), cancellationToken);
+
+    /// <summary>Writes an existing key encrypted to <paramref name="keystorePath"/> (mode 600), returns its address.</summary>
+    public static async Task<string> SaveAsync(string keystorePath, string passwordFile, EthECKey key, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(key);
         if (File.Exists(keystorePath))
         {
             throw new IOException($"{keystorePath} exists; refusing to overwrite a key");
         }
 
         var password = await ReadPasswordAsync(passwordFile, cancellationToken).ConfigureAwait(false);
-        var key = EthECKey.GenerateKey();
         var address = key.GetPublicAddress();
         var json = new KeyStoreService().EncryptAndGenerateDefaultKeyStoreAsJson(password, key.GetPrivateKeyAsBytes(), address);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keystorePath))!);

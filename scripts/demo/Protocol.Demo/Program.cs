@@ -1,0 +1,220 @@
+// The demo: one feedback market on real crowd labels (UKPConvArg1), end to end on a local chain —
+// contracts, three oracle nodes (quorum two) and the indexer as real processes — and who won or lost.
+// Run it with scripts/demo.sh; everything it writes is under out/demo.
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
+using Nethereum.Hex.HexTypes;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Signer;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+using Npgsql;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Contracts.TestTokenBindings;
+using Protocol.Core.Hashing;
+using Protocol.Core.Payouts;
+using Protocol.Demo;
+using Protocol.Evaluation.Tests;
+using Protocol.Indexer.Consistency;
+using Protocol.Node.Signing;
+using Protocol.TestSupport;
+using Spectre.Console;
+
+var ci = CultureInfo.InvariantCulture;
+var root = RepositoryLayout.Root;
+var output = Path.Combine(root, "out", "demo");
+if (Directory.Exists(output))
+{
+    Directory.Delete(output, recursive: true);
+}
+
+var filesDir = Directory.CreateDirectory(Path.Combine(output, "files")).FullName;
+var logsDir = Directory.CreateDirectory(Path.Combine(output, "logs")).FullName;
+var fmp = Path.Combine(root, "out", "demo-bin", "fmp.dll");
+var token = ProtocolDeployment.Token;
+var stake = 50 * token;
+var terms = new MarketTerms(RewardPool: 10_000 * token, OracleFeeBps: 500, SlashBps: 5_000, StakeCap: 100 * token);
+var processes = new List<Process>();
+
+AnsiConsole.Write(new Rule("[bold]Feedback Market Protocol — demo[/]").LeftJustified());
+var anvil = new AnvilFixture();
+PostgresCluster? postgres = null;
+try
+{
+    Step.Say("starting a local chain (anvil) and a throw-away PostgreSQL cluster");
+    await anvil.InitializeAsync();
+    postgres = await PostgresCluster.StartAsync();
+
+    Step.Say("deploying the contracts: token, oracle registry (quorum 2, three bonded oracles), market");
+    var d = await ProtocolDeployment.DeployAsync(anvil);
+
+    Step.Say("building the market from UKPConvArg1 crowd labels (data/ukpconvarg1)");
+    var crowd = UkpConvArg1.Load(UkpConvArg1.DataDirectory(root), minLabels: 30, injectedPerKind: 1);
+    var curators = Curators.From(crowd);
+    var tasksHash = await Curators.WriteAsync(Path.Combine(filesDir, "tasks.jsonl"), crowd.Input.TaskPool.Select(ProtocolFiles.ToLine));
+    var goldHash = await Curators.WriteAsync(Path.Combine(filesDir, "gold.jsonl"), crowd.Input.Gold.Select(ProtocolFiles.ToLine));
+    foreach (var c in curators)
+    {
+        c.LabelsHash = await Curators.WriteAsync(Path.Combine(filesDir, $"{c.Address}.jsonl"), c.Labels.Select(ProtocolFiles.ToLine));
+    }
+
+    var specPath = Path.Combine(root, "specs", "bt-shapley-v1.json");
+    var market = await d.CreateMarketAsync(terms, challengePeriod: 3_600, new MarketFiles(
+        tasksHash, Uri(Path.Combine(filesDir, "tasks.jsonl")), Keccak.Hash(File.ReadAllBytes(specPath)), Uri(specPath),
+        goldHash, Uri(Path.Combine(filesDir, "gold.jsonl"))));
+    AnsiConsole.MarkupLine(ci, $"  market {market.Id}: {crowd.Input.TaskPool.Count:N0} comparisons to label, {crowd.Input.Gold.Count:N0} hidden gold comparisons, {curators.Count} curators ({curators.Count(c => c.Kind == "crowd")} crowd workers), pool {terms.RewardPool / token:N0} tokens");
+
+    await AnsiConsole.Progress().StartAsync(async ctx =>
+    {
+        var bar = ctx.AddTask("curators stake and commit", maxValue: curators.Count);
+        foreach (var c in curators)
+        {
+            await anvil.RpcAsync<object>("anvil_setBalance", c.Address, new HexBigInteger(BigInteger.Pow(10, 20)));
+            await d.Send(ProtocolDeployment.Sponsor, d.TokenAddress, new MintFunction { To = c.Address, Amount = stake });
+            var web3 = new Web3(new Account(c.Key, AnvilFixture.ChainId), anvil.RpcUrl);
+            await web3.SendAsync(d.TokenAddress, new ApproveFunction { Spender = d.MarketAddress, Value = stake });
+            var commitment = Commitments.Labels(market.Id, c.Address, c.LabelsHash, c.Salt);
+            await web3.SendAsync(d.MarketAddress, new CommitFunction { MarketId = market.Id, Commitment = commitment.ToArray(), Stake = stake });
+            bar.Increment(1);
+        }
+    });
+
+    await anvil.IncreaseTimeAsync(3_600);
+    await AnsiConsole.Progress().StartAsync(async ctx =>
+    {
+        var revealing = curators.Where(c => c.Kind != "no reveal").ToList();
+        var bar = ctx.AddTask("curators reveal their label files", maxValue: revealing.Count);
+        foreach (var c in revealing)
+        {
+            var web3 = new Web3(new Account(c.Key, AnvilFixture.ChainId), anvil.RpcUrl);
+            await web3.SendAsync(d.MarketAddress, new RevealFunction
+            {
+                MarketId = market.Id, LabelsHash = c.LabelsHash.ToArray(), Salt = c.Salt.ToArray(), Uri = Uri(Path.Combine(filesDir, $"{c.Address}.jsonl")),
+            });
+            bar.Increment(1);
+        }
+    });
+
+    await anvil.IncreaseTimeAsync(3_600);
+    Step.Say("the sponsor reveals the gold set; evaluation opens");
+    await market.RevealGoldAsync();
+
+    Step.Say("starting three oracle nodes (fmp node run) and the indexer (fmp indexer run)");
+    var password = Path.Combine(output, "oracle.password");
+    await File.WriteAllTextAsync(password, "demo\n");
+    var nodeOutputs = new List<string>();
+    foreach (var o in ProtocolDeployment.Oracles)
+    {
+        var keystore = Path.Combine(output, $"oracle-{o}.json");
+        await Keystore.SaveAsync(keystore, password, new EthECKey(AnvilFixture.DevPrivateKeys[o]), CancellationToken.None);
+        var nodeOut = Path.Combine(output, $"node-{o}");
+        nodeOutputs.Add(nodeOut);
+        var config = Path.Combine(output, $"node-{o}.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        {
+            Node = new
+            {
+                RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, ConnectionString = await postgres.CreateDatabaseAsync($"node{o}"),
+                Keystore = keystore, PasswordFile = password, OutputFolder = nodeOut, Backend = "auto",
+                Fetch = new { FileRoots = new[] { filesDir, Path.GetDirectoryName(specPath)! } },
+            },
+        }));
+        processes.Add(Step.Start(fmp, Path.Combine(logsDir, $"node-{o}.log"), "node", "run", "--config", config));
+    }
+
+    var indexerDb = await postgres.CreateDatabaseAsync("indexer");
+    processes.Add(Step.Start(fmp, Path.Combine(logsDir, "indexer.log"), "indexer", "run", "--rpc", anvil.RpcUrl, "--db", indexerDb,
+        "--market", d.MarketAddress, "--registry", d.RegistryAddress, "--start-block", d.StartBlock.ToString(ci), "--reorg-depth", "8"));
+
+    var clock = Stopwatch.StartNew();
+    await AnsiConsole.Status().StartAsync("oracles evaluate (Shapley values of 64 permutations), sign and attest…", async ctx =>
+    {
+        while (true)
+        {
+            var state = (await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = market.Id })).ReturnValue1;
+            var attestations = (await anvil.Web3.Eth.GetEvent<AttestedEvent>(d.MarketAddress).GetAllChangesAsync(
+                anvil.Web3.Eth.GetEvent<AttestedEvent>(d.MarketAddress).CreateFilterInput(market.Id, BlockParameter.CreateEarliest(), BlockParameter.CreateLatest()))).Count;
+            ctx.Status(string.Create(ci, $"oracles evaluate, sign and attest… {attestations} attestation(s), {clock.Elapsed.TotalSeconds:0} s"));
+            if (state.Status == 1)
+            {
+                break;
+            }
+
+            if (processes.Any(p => p.HasExited) || clock.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new InvalidOperationException($"no report accepted; see the logs in {logsDir}");
+            }
+
+            await Task.Delay(1_000);
+        }
+    });
+    Step.Say(string.Create(ci, $"report accepted by the quorum after {clock.Elapsed.TotalSeconds:0} s"));
+
+    await anvil.IncreaseTimeAsync((long)market.ChallengePeriod + 1);
+    await market.FinalizeAsync();
+    Step.Say("challenge window over, market finalized; everyone claims with the proofs the oracles published");
+    var leavesFile = Directory.GetFiles(nodeOutputs[0], "leaves.json", SearchOption.AllDirectories).Single();
+    using var leaves = JsonDocument.Parse(await File.ReadAllTextAsync(leavesFile));
+    var claimed = new Dictionary<string, BigInteger>(StringComparer.OrdinalIgnoreCase);
+    foreach (var leaf in leaves.RootElement.GetProperty("leaves").EnumerateArray())
+    {
+        var account = leaf.GetProperty("account").GetString()!;
+        var amount = BigInteger.Parse(leaf.GetProperty("amount").GetString()!, ci);
+        await d.Send(ProtocolDeployment.Sponsor, d.MarketAddress, new ClaimFunction
+        {
+            MarketId = market.Id, Account = account, Amount = amount, ScoreBps = leaf.GetProperty("scoreBps").GetInt32(),
+            Proof = [.. leaf.GetProperty("proof").EnumerateArray().Select(p => Bytes32.Parse(p.GetString()!).ToArray())],
+        });
+        claimed[account] = amount;
+    }
+
+    var fees = BigInteger.Zero;
+    foreach (var o in ProtocolDeployment.Oracles)
+    {
+        var credit = await anvil.Web3.CallAsync<CreditFunction, BigInteger>(d.MarketAddress, new CreditFunction { Token = d.TokenAddress, Account = AnvilFixture.DevAddress(o) });
+        if (credit > 0)
+        {
+            await d.Send(o, d.MarketAddress, new WithdrawCreditFunction { Token = d.TokenAddress, Account = AnvilFixture.DevAddress(o) });
+            fees += credit;
+        }
+    }
+
+    Step.Say("waiting for the indexer to reach the head, then checking the database against the chain");
+    await using var indexerData = NpgsqlDataSource.Create(indexerDb);
+    var head = (long)(await anvil.LatestBlockAsync()).Number.Value;
+    while (await Step.CheckpointAsync(indexerData) < head)
+    {
+        await Task.Delay(500);
+    }
+
+    var differences = await new ConsistencyCheck(indexerData, anvil.Web3, d.MarketAddress, d.RegistryAddress).RunAsync(CancellationToken.None);
+
+    var scores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(Path.GetDirectoryName(leavesFile)!, "scores.jsonl")), "scores.jsonl").ToListAsync();
+    var marketLeft = await d.BalanceAsync(d.MarketAddress);
+    var report = Results.Build(curators, scores, crowd, terms, stake, fees, claimed, leaves.RootElement.GetProperty("digest").GetString()!,
+        Path.Combine(Path.GetDirectoryName(leavesFile)!, "metrics.jsonl"));
+    Results.Print(report, differences.Count, marketLeft);
+    await Results.WriteAsync(report, output);
+    return marketLeft.IsZero && differences.Count == 0 && report.TotalIn == report.TotalOut ? 0 : 1;
+}
+finally
+{
+    foreach (var p in processes.Where(p => !p.HasExited))
+    {
+        p.Kill(entireProcessTree: true);
+        await p.WaitForExitAsync();
+    }
+
+    if (postgres is not null)
+    {
+        await postgres.DisposeAsync();
+    }
+
+    await anvil.DisposeAsync();
+}
+
+static string Uri(string path) => new System.Uri(path).AbsoluteUri;

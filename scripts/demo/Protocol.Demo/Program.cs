@@ -24,9 +24,12 @@ using Protocol.Node.Signing;
 using Protocol.TestSupport;
 using Spectre.Console;
 
+// Options: --small (30 crowd workers: the quick version the test suite runs), --out DIR, --fmp PATH/fmp.dll.
 var ci = CultureInfo.InvariantCulture;
 var root = RepositoryLayout.Root;
-var output = Path.Combine(root, "out", "demo");
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+var small = args.Contains("--small");
+var output = Path.GetFullPath(Option("--out") ?? Path.Combine(root, "out", "demo"));
 if (Directory.Exists(output))
 {
     Directory.Delete(output, recursive: true);
@@ -34,7 +37,7 @@ if (Directory.Exists(output))
 
 var filesDir = Directory.CreateDirectory(Path.Combine(output, "files")).FullName;
 var logsDir = Directory.CreateDirectory(Path.Combine(output, "logs")).FullName;
-var fmp = Path.Combine(root, "out", "demo-bin", "fmp.dll");
+var fmp = Path.GetFullPath(Option("--fmp") ?? Path.Combine(root, "out", "demo-bin", "fmp.dll"));
 var token = ProtocolDeployment.Token;
 var stake = 50 * token;
 var terms = new MarketTerms(RewardPool: 10_000 * token, OracleFeeBps: 500, SlashBps: 5_000, StakeCap: 100 * token);
@@ -53,7 +56,7 @@ try
     var d = await ProtocolDeployment.DeployAsync(anvil);
 
     Step.Say("building the market from UKPConvArg1 crowd labels (data/ukpconvarg1)");
-    var crowd = UkpConvArg1.Load(UkpConvArg1.DataDirectory(root), minLabels: 30, injectedPerKind: 1);
+    var crowd = UkpConvArg1.Load(UkpConvArg1.DataDirectory(root), minLabels: 30, injectedPerKind: 1, maxCrowd: small ? 30 : int.MaxValue);
     var curators = Curators.From(crowd);
     var tasksHash = await Curators.WriteAsync(Path.Combine(filesDir, "tasks.jsonl"), crowd.Input.TaskPool.Select(ProtocolFiles.ToLine));
     var goldHash = await Curators.WriteAsync(Path.Combine(filesDir, "gold.jsonl"), crowd.Input.Gold.Select(ProtocolFiles.ToLine));
@@ -199,7 +202,7 @@ try
         Path.Combine(Path.GetDirectoryName(leavesFile)!, "metrics.jsonl"));
     Results.Print(report, differences.Count, marketLeft);
     await Results.WriteAsync(report, output);
-    return marketLeft.IsZero && differences.Count == 0 && report.TotalIn == report.TotalOut ? 0 : 1;
+    return Results.Check(report, differences.Count, marketLeft) ? 0 : 1;
 }
 finally
 {

@@ -75,6 +75,44 @@ internal static class Results
         AnsiConsole.MarkupLine(differences == 0 ? "indexer: the database equals the chain" : $"[red]indexer: {differences} difference(s) from the chain[/]");
     }
 
+    /// <summary>
+    /// What the demo must show, as its exit status: money conserved and nothing left in the market, the
+    /// indexer equal to the chain, the honest majority of crowd workers in profit, and a loss for every
+    /// injected bad behaviour except the copier (a copy of a good file is worth what the original is under
+    /// Shapley; see the notes of issue 8).
+    /// </summary>
+    public static bool Check(DemoReport report, int differences, BigInteger marketLeft)
+    {
+        var failures = new List<string>();
+        if (report.TotalIn != report.TotalOut || !marketLeft.IsZero)
+        {
+            failures.Add("money is not conserved");
+        }
+
+        if (differences != 0)
+        {
+            failures.Add("the indexer differs from the chain");
+        }
+
+        var crowd = report.Rows.Where(r => r.Kind == "crowd").ToList();
+        if (crowd.Count(r => r.Profit > 0) * 2 <= crowd.Count)
+        {
+            failures.Add("the honest majority did not profit");
+        }
+
+        foreach (var bad in report.Rows.Where(r => r.Kind is "random" or "flipped" or "always a" or "no reveal" && r.Profit >= 0))
+        {
+            failures.Add($"the {bad.Kind} curator did not lose");
+        }
+
+        foreach (var failure in failures)
+        {
+            AnsiConsole.MarkupLine($"[red]check failed: {Markup.Escape(failure)}[/]");
+        }
+
+        return failures.Count == 0;
+    }
+
     public static async Task WriteAsync(DemoReport report, string output)
     {
         var summary = new

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Text.Json;
+
+namespace Protocol.Demo.Tests;
+
+/// <summary>
+/// The demo's flow at a smaller size (30 crowd workers and the injected curators), as a user runs it:
+/// its own chain and database, three node processes and the indexer. The demo's exit status carries its
+/// checks (money conserved, indexer equal to the chain, honest majority in profit, bad behaviours lose);
+/// the summary it writes is checked again here.
+/// </summary>
+public sealed class SmallDemoTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("fmp-demo-").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    [Fact]
+    public async Task A_small_market_on_crowd_data_settles_and_pays_the_right_curators()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "fmp-demo.dll"), "--small", "--out", _out, "--fmp", Path.Combine(AppContext.BaseDirectory, "fmp.dll") })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["COLUMNS"] = "160";
+        using var demo = Process.Start(info)!;
+        var output = demo.StandardOutput.ReadToEndAsync();
+        var errors = demo.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        await demo.WaitForExitAsync(timeout.Token);
+        Assert.True(demo.ExitCode == 0, await output + await errors);
+
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_out, "summary.json")));
+        var s = summary.RootElement;
+        Assert.Equal(s.GetProperty("totalIn").GetString(), s.GetProperty("totalOut").GetString());
+        var curators = s.GetProperty("curators").EnumerateArray().ToList();
+        BigInteger Profit(JsonElement c) => BigInteger.Parse(c.GetProperty("profit").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var kind in new[] { "random", "flipped", "always a", "no reveal" })
+        {
+            Assert.True(Profit(curators.Single(c => c.GetProperty("kind").GetString() == kind)) < 0, $"{kind} did not lose");
+        }
+
+        var crowd = curators.Where(c => c.GetProperty("kind").GetString() == "crowd").ToList();
+        Assert.Equal(30, crowd.Count);
+        Assert.True(crowd.Count(c => Profit(c) > 0) > crowd.Count / 2);
+        Assert.Matches("^0x[0-9a-f]{64}$", s.GetProperty("reportDigest").GetString()!);
+        Assert.True(File.Exists(Path.Combine(_out, "score-vs-agreement.svg")));
+    }
+}

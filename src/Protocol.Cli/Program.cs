@@ -1,6 +1,12 @@
 using Protocol.Cli.Commands;
 using Spectre.Console.Cli;
 
+if (Console.IsOutputRedirected)
+{
+    // Piped or logged output: no wrapping inside hashes and addresses.
+    Spectre.Console.AnsiConsole.Profile.Width = 240;
+}
+
 var app = new CommandApp();
 app.Configure(config =>
 {
@@ -16,6 +22,7 @@ app.Configure(config =>
     {
         node.SetDescription("The oracle node: watch markets, evaluate in durable jobs, sign once, attest.");
         node.AddCommand<NodeRunCommand>("run").WithDescription("Run until Ctrl+C or SIGTERM.");
+        node.AddCommand<NodeStatusCommand>("status").WithDescription("The key, its bond and balance, the chain, the reports signed, disagreements seen.");
     });
     config.AddBranch("keys", keys =>
     {

@@ -24,4 +24,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Market {MarketId} round {Round}: {Status} (digest {Digest})")]
     public static partial void JobDone(ILogger logger, System.Numerics.BigInteger marketId, uint round, string status, Protocol.Core.Hashing.Bytes32? digest);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Disagreement on market {MarketId} round {Round}: oracle {Signer} attested {TheirDigest}, this node signed {OurDigest}")]
+    public static partial void Disagreement(ILogger logger, System.Numerics.BigInteger marketId, uint round, string signer, string theirDigest, string ourDigest);
 }

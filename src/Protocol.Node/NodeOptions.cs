@@ -37,6 +37,10 @@ public sealed class NodeOptions
     [RegularExpression("^(auto|cpu|cuda)$", ErrorMessage = "Backend must be auto, cpu or cuda")]
     public string Backend { get; set; } = "auto";
 
+    /// <summary>Loopback port of the Prometheus endpoint (<c>http://127.0.0.1:{port}/metrics</c>); 0 turns it off.</summary>
+    [Range(0, 65535)]
+    public int MetricsPort { get; set; } = 9464;
+
     /// <summary>Limits for fetching inputs.</summary>
     public FetchOptions Fetch { get; set; } = new();
 }

@@ -12,6 +12,7 @@ using Protocol.Evaluation;
 using Protocol.Node.Chain;
 using Protocol.Node.Evaluation;
 using Protocol.Node.Signing;
+using Prometheus;
 
 namespace Protocol.Node;
 
@@ -47,7 +48,13 @@ public sealed class OracleNode(
             return AttestationOutcome.Skipped("gold set not revealed yet");
         }
 
-        var outcome = await pipeline.RunAsync(market, chainId, marketContract, progress, cancellationToken).ConfigureAwait(false);
+        EvaluationOutcome outcome;
+        using (NodeMetrics.EvaluationSeconds.NewTimer())
+        {
+            outcome = await pipeline.RunAsync(market, chainId, marketContract, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        NodeMetrics.Trainings.Inc(outcome.Result.Metrics.TrainingsRun);
         var folder = await PublishAsync(outcome, cancellationToken).ConfigureAwait(false);
         var signed = await ledger.SignOnceAsync(outcome.Report, outcome.Digest, () => _signing.Sign(outcome.Report, key), cancellationToken).ConfigureAwait(false);
 
@@ -65,6 +72,7 @@ public sealed class OracleNode(
 
         var receipt = await web3.SendAsync(marketContract, new AttestFunction { Report = outcome.Report, Signatures = [signed.Signature] }, cancellationToken: cancellationToken).ConfigureAwait(false);
         NodeLog.Attested(logger, marketId, outcome.Report.Round, signed.Digest, receipt.TransactionHash);
+        NodeMetrics.Attestations.Inc();
         return new AttestationOutcome("attested", signed.Digest, receipt.TransactionHash, folder);
     }
 

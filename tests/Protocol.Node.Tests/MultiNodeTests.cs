@@ -1,4 +1,9 @@
 using System.Numerics;
+using Dapper;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Protocol.Indexer.Jobs;
+using Protocol.Node.Jobs;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nethereum.Signer;
@@ -86,6 +91,22 @@ public sealed class MultiNodeTests(AnvilFixture anvil, PostgresDatabaseFixture d
         var state = (await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = market.Id })).ReturnValue1;
         Assert.Equal(first.Digest, new Bytes32(state.AcceptedDigest));
         Assert.StartsWith("not in evaluation", (await honest1.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None)).Status, StringComparison.Ordinal); // accepted: the challenge window runs
+
+        // The honest node's scan notices the misled node's digest, once.
+        await ScanJob.EnsureSchemaAsync(db.DataSource, CancellationToken.None);
+        var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db.DataSource), new PostgreSqlStorageOptions { SchemaName = "hangfire_scan", PrepareSchemaIfNecessary = true });
+        var scan = new ScanJob(anvil.Web3For(1), new NodeOptions { RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress }, db.DataSource, new BackgroundJobClient(storage), NullLogger<ScanJob>.Instance);
+        var disagreementsBefore = NodeMetrics.Disagreements.Value;
+        await scan.RunAsync(CancellationToken.None);
+        await scan.RunAsync(CancellationToken.None);
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        {
+            var seen = (await connection.QueryAsync<(string Signer, string Digest)>("SELECT signer, digest FROM node_disagreements WHERE market_id = @m::numeric",
+                new { m = market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })).ToList();
+            Assert.Equal((AnvilFixture.DevAddress(3).ToLowerInvariant(), other.Digest.ToString()), Assert.Single(seen));
+        }
+
+        Assert.Equal(disagreementsBefore + 1, NodeMetrics.Disagreements.Value);
 
         // The honest scores: the flipped curator is slashed and below the others, the unrevealed one gets −10000.
         var scores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(first.OutputFolder!, "scores.jsonl")), "scores.jsonl").ToListAsync();

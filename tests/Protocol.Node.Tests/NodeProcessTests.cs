@@ -59,6 +59,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         await anvil.IncreaseTimeAsync(3_600);
         await market.RevealGoldAsync();
 
+        var metricsPort = FreePort.Next();
         var config = Path.Combine(_dir, "node.json");
         await File.WriteAllTextAsync(config, $$"""
             {
@@ -70,6 +71,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
                 "PasswordFile": "{{password}}",
                 "OutputFolder": "{{Path.Combine(_dir, "out")}}",
                 "Backend": "cpu",
+                "MetricsPort": {{metricsPort}},
                 "Fetch": { "FileRoots": [ "{{_dir}}", "{{Path.GetDirectoryName(specPath)}}" ] }
               }
             }
@@ -106,6 +108,15 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
             }
 
             Assert.True(File.Exists(Path.Combine(_dir, "out", market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", "leaves.json")));
+
+            // Observability as the guide describes it: Prometheus on loopback, and the status command.
+            using var http = new HttpClient();
+            var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+            Assert.Contains("fmp_node_attestations_total 1", metrics, StringComparison.Ordinal);
+            Assert.Contains("fmp_node_jobs_total{outcome=\"attested\"} 1", metrics, StringComparison.Ordinal);
+            var status = await Fmp("node", "status", "--config", config);
+            Assert.Contains(address, status, StringComparison.Ordinal);
+            Assert.Contains(digest, status, StringComparison.Ordinal);
         }
         finally
         {

@@ -112,6 +112,8 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         services.AddHangfireServer(server => server.WorkerCount = 1); // evaluations use every core already
         services.AddHostedService(sp => new RecurringScan(sp.GetRequiredService<IRecurringJobManager>(), options.ScanCron));
 
+        using var metrics = options.MetricsPort > 0 ? new Prometheus.MetricServer("127.0.0.1", options.MetricsPort) : null;
+        metrics?.Start();
         using var host = builder.Build();
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;

@@ -55,7 +55,54 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
             }
         }
 
+        await WatchDisagreementsAsync(cancellationToken).ConfigureAwait(false);
+        if (web3.TransactionManager?.Account?.Address is { } me)
+        {
+            NodeMetrics.WalletBalance.Set((double)Nethereum.Util.UnitConversion.Convert.FromWei(await web3.Eth.GetBalance.SendRequestAsync(me).ConfigureAwait(false)));
+        }
+
         return enqueued;
+    }
+
+    // Other oracles' attestations for a market and round this node signed: every digest that differs
+    // from ours is logged and counted once (a node fed different inputs, or a faulty or malicious one).
+    private async Task WatchDisagreementsAsync(CancellationToken cancellationToken)
+    {
+        if (web3.TransactionManager?.Account?.Address is not { } me)
+        {
+            return;
+        }
+
+        await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL").ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS node_disagreements (market_id numeric(78,0) NOT NULL, round bigint NOT NULL, digest text NOT NULL, signer text NOT NULL, seen_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_id, round, digest, signer))").ConfigureAwait(false);
+        var mine = await connection.QueryAsync<(string Market, long Round, string Digest)>(
+            "SELECT market_id::text, round, digest FROM oracle_reports WHERE signer = @me AND market_contract = @contract",
+            new { me = me.ToLowerInvariant(), contract = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false);
+        foreach (var (market, round, digest) in mine)
+        {
+            var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
+            var handler = web3.Eth.GetEvent<AttestedEvent>(options.MarketAddress);
+            var attested = await handler.GetAllChangesAsync(handler.CreateFilterInput(id, (uint)round,
+                Nethereum.RPC.Eth.DTOs.BlockParameter.CreateEarliest(), Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest())).ConfigureAwait(false);
+            foreach (var other in attested.Select(e => e.Event).Where(e => !string.Equals("0x" + Convert.ToHexStringLower(e.Digest), digest, StringComparison.Ordinal)))
+            {
+                var otherDigest = "0x" + Convert.ToHexStringLower(other.Digest);
+                var first = await connection.ExecuteAsync(
+                    "INSERT INTO node_disagreements (market_id, round, digest, signer) VALUES (@market::numeric, @round, @otherDigest, @signer) ON CONFLICT DO NOTHING",
+                    new { market, round, otherDigest, signer = other.Signer.ToLowerInvariant() }).ConfigureAwait(false) == 1;
+                if (first)
+                {
+                    NodeMetrics.Disagreements.Inc();
+                    NodeLog.Disagreement(logger, id, (uint)round, other.Signer, otherDigest, digest);
+                }
+            }
+        }
     }
 
     private async Task<bool> ClaimAsync(BigInteger marketId, uint round, CancellationToken cancellationToken)
@@ -75,7 +122,18 @@ public sealed class EvaluateJob(OracleNode node, ILogger<EvaluateJob> logger)
     {
         var id = BigInteger.Parse(marketId, CultureInfo.InvariantCulture);
         var progress = new Progress<Protocol.Evaluation.EvaluationProgress>(p => NodeLog.Progress(logger, id, round, p.TrainingsDone, p.TrainingsTotal));
-        var outcome = await node.EvaluateAndAttestAsync(id, progress, cancellationToken).ConfigureAwait(false);
+        AttestationOutcome outcome;
+        try
+        {
+            outcome = await node.EvaluateAndAttestAsync(id, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            NodeMetrics.Jobs.WithLabels("failed").Inc();
+            throw;
+        }
+
+        NodeMetrics.Jobs.WithLabels(outcome.Status == "attested" ? "attested" : "skipped").Inc();
         NodeLog.JobDone(logger, id, round, outcome.Status, outcome.Digest);
     }
 }

@@ -1,0 +1,78 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Numerics;
+using Dapper;
+using Microsoft.Extensions.Configuration;
+using Nethereum.Web3;
+using Npgsql;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Contracts.OracleRegistryBindings;
+using Protocol.Node;
+using Protocol.Node.Signing;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary><c>fmp node status</c>: what the node's key, the chain and the node's database say right now.</summary>
+public sealed class NodeStatusCommand : AsyncCommand<NodeStatusCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-c|--config <FILE>")]
+        [Description("The node's options file.")]
+        public string ConfigFile { get; init; } = "";
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrEmpty(ConfigFile) ? ValidationResult.Error("--config is required") : ValidationResult.Success();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(settings.ConfigFile)).AddEnvironmentVariables("FMP_").Build();
+        var options = configuration.GetSection("Node").Get<NodeOptions>() ?? new NodeOptions();
+        var address = await Keystore.AddressAsync(options.Keystore, cancellationToken).ConfigureAwait(false);
+        var web3 = new Web3(options.RpcUrl);
+        var ci = CultureInfo.InvariantCulture;
+
+        var head = (await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().ConfigureAwait(false)).Value;
+        var balance = Nethereum.Util.UnitConversion.Convert.FromWei(await web3.Eth.GetBalance.SendRequestAsync(address).ConfigureAwait(false));
+        var registry = await web3.CallAsync<RegistryFunction, string>(options.MarketAddress, new RegistryFunction()).ConfigureAwait(false);
+        var active = await web3.CallAsync<IsActiveFunction, bool>(registry, new IsActiveFunction { Account = address }).ConfigureAwait(false);
+        var entry = (await web3.QueryAsync<OracleFunction, OracleOutput>(registry, new OracleFunction { Account = address }).ConfigureAwait(false)).ReturnValue1;
+        var count = await web3.CallAsync<MarketCountFunction, BigInteger>(options.MarketAddress, new MarketCountFunction()).ConfigureAwait(false);
+
+        var overview = new Table().HideHeaders().AddColumns("", "");
+        overview.AddRow("oracle", address);
+        overview.AddRow("registered", active ? "[green]active[/]" : "[red]not active[/]");
+        overview.AddRow("bond", entry.Bond.ToString(ci));
+        overview.AddRow("balance", string.Create(ci, $"{balance:0.####} ETH"));
+        overview.AddRow("chain head", head.ToString(ci));
+        overview.AddRow("markets", count.ToString(ci));
+        AnsiConsole.Write(overview);
+
+        await using var db = NpgsqlDataSource.Create(options.ConnectionString);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL").ConfigureAwait(false))
+        {
+            var signed = new Table().Title("signed reports").AddColumns("market", "round", "digest", "signed at");
+            foreach (var r in await connection.QueryAsync<(string Market, long Round, string Digest, DateTime At)>(
+                "SELECT market_id::text, round, digest, signed_at FROM oracle_reports WHERE signer = @s ORDER BY signed_at DESC LIMIT 20",
+                new { s = address.ToLowerInvariant() }).ConfigureAwait(false))
+            {
+                signed.AddRow(r.Market, r.Round.ToString(ci), r.Digest, r.At.ToString("u", ci));
+            }
+
+            AnsiConsole.Write(signed);
+        }
+
+        if (await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('node_disagreements') IS NOT NULL").ConfigureAwait(false))
+        {
+            var disagreements = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM node_disagreements").ConfigureAwait(false);
+            AnsiConsole.MarkupLine(disagreements == 0 ? "no disagreeing attestations seen" : $"[yellow]{disagreements} disagreeing attestation(s) seen (see the logs)[/]");
+        }
+
+        return active ? 0 : 1;
+    }
+}

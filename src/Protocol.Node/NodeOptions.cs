@@ -41,6 +41,10 @@ public sealed class NodeOptions
     [Range(0, 65535)]
     public int MetricsPort { get; set; } = 9464;
 
+    /// <summary>Loopback port of the Hangfire dashboard (<c>http://127.0.0.1:{port}/hangfire</c>); 0 turns it off.</summary>
+    [Range(0, 65535)]
+    public int DashboardPort { get; set; } = 9465;
+
     /// <summary>Limits for fetching inputs.</summary>
     public FetchOptions Fetch { get; set; } = new();
 }

@@ -60,6 +60,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         await market.RevealGoldAsync();
 
         var metricsPort = FreePort.Next();
+        var dashboardPort = FreePort.Next();
         var config = Path.Combine(_dir, "node.json");
         await File.WriteAllTextAsync(config, $$"""
             {
@@ -72,6 +73,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
                 "OutputFolder": "{{Path.Combine(_dir, "out")}}",
                 "Backend": "cpu",
                 "MetricsPort": {{metricsPort}},
+                "DashboardPort": {{dashboardPort}},
                 "Fetch": { "FileRoots": [ "{{_dir}}", "{{Path.GetDirectoryName(specPath)}}" ] }
               }
             }
@@ -114,6 +116,8 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
             var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
             Assert.Contains("fmp_node_attestations_total 1", metrics, StringComparison.Ordinal);
             Assert.Contains("fmp_node_jobs_total{outcome=\"attested\"} 1", metrics, StringComparison.Ordinal);
+            var jobs = await http.GetStringAsync($"http://127.0.0.1:{dashboardPort}/hangfire/recurring");
+            Assert.Contains("scan-markets", jobs, StringComparison.Ordinal);
             var status = await Fmp("node", "status", "--config", config);
             Assert.Contains(address, status, StringComparison.Ordinal);
             Assert.Contains(digest, status, StringComparison.Ordinal);

@@ -106,17 +106,30 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
             Path.GetFullPath(options.OutputFolder), sp.GetRequiredService<ILogger<OracleNode>>()));
         services.AddTransient<ScanJob>();
         services.AddTransient<EvaluateJob>();
-        services.AddHangfire(hangfire => hangfire.UsePostgreSqlStorage(
-            storage => storage.UseConnectionFactory(new DataSourceConnectionFactory(db)),
-            new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
+        var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db), new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true });
+        services.AddHangfire(hangfire => hangfire.UseStorage(storage));
         services.AddHangfireServer(server => server.WorkerCount = 1); // evaluations use every core already
         services.AddHostedService(sp => new RecurringScan(sp.GetRequiredService<IRecurringJobManager>(), options.ScanCron));
 
         using var metrics = options.MetricsPort > 0 ? new Prometheus.MetricServer("127.0.0.1", options.MetricsPort) : null;
         metrics?.Start();
+        await using var dashboard = options.DashboardPort > 0 ? await StartDashboardAsync(storage, options.DashboardPort, cancellationToken).ConfigureAwait(false) : null;
         using var host = builder.Build();
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    // Hangfire's dashboard on loopback only (its default authorization admits local requests only).
+    private static async Task<Microsoft.AspNetCore.Builder.WebApplication> StartDashboardAsync(JobStorage storage, int port, CancellationToken cancellationToken)
+    {
+        var web = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseUrls(web.WebHost, $"http://127.0.0.1:{port}");
+        web.Logging.ClearProviders();
+        web.Services.AddHangfire(hangfire => hangfire.UseStorage(storage));
+        var app = web.Build();
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "fmp oracle node" }, storage);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return app;
     }
 
     private sealed class RecurringScan(IRecurringJobManager jobs, string cron) : IHostedService

@@ -70,7 +70,9 @@ public sealed class OracleNode(
             return new AttestationOutcome("already attested", signed.Digest, null, folder);
         }
 
-        var receipt = await web3.SendAsync(marketContract, new AttestFunction { Report = outcome.Report, Signatures = [signed.Signature] }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Stuck or dropped attestations are sent again with the same nonce and higher fees.
+        var receipt = await new TransactionSender(web3, Address)
+            .SendAsync(marketContract, new AttestFunction { Report = outcome.Report, Signatures = [signed.Signature] }, cancellationToken).ConfigureAwait(false);
         NodeLog.Attested(logger, marketId, outcome.Report.Round, signed.Digest, receipt.TransactionHash);
         NodeMetrics.Attestations.Inc();
         return new AttestationOutcome("attested", signed.Digest, receipt.TransactionHash, folder);

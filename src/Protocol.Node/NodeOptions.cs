@@ -45,6 +45,12 @@ public sealed class NodeOptions
     [Range(0, 65535)]
     public int DashboardPort { get; set; } = 9465;
 
+    /// <summary>
+    /// How soon a job whose process died (killed, crashed, machine lost) is picked up again. Running jobs
+    /// keep extending it (Hangfire's sliding invisibility), so long evaluations are not run twice.
+    /// </summary>
+    public TimeSpan JobRecoveryTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Limits for fetching inputs.</summary>
     public FetchOptions Fetch { get; set; } = new();
 }

@@ -22,8 +22,10 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
-    public async Task A_node_started_from_its_config_file_evaluates_and_attests()
+    private sealed record Setup(string Config, string Address, ProtocolDeployment Deployment, TestMarket Market, int MetricsPort, int DashboardPort, Npgsql.NpgsqlDataSource NodeDb);
+
+    // Keys as the guide says, a funded and bonded oracle, a market in evaluation, and the node's config file.
+    private async Task<Setup> SetUpAsync(string extraConfig = "")
     {
         // Keys, as the guide says.
         var keystore = Path.Combine(_dir, "oracle.json");
@@ -61,24 +63,32 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
 
         var metricsPort = FreePort.Next();
         var dashboardPort = FreePort.Next();
+        var nodeDb = await db.Cluster.CreateDatabaseAsync("node_" + Guid.NewGuid().ToString("N")[..12]); // this test's node alone
         var config = Path.Combine(_dir, "node.json");
         await File.WriteAllTextAsync(config, $$"""
             {
               "Node": {
                 "RpcUrl": "{{anvil.RpcUrl}}",
                 "MarketAddress": "{{d.MarketAddress}}",
-                "ConnectionString": "{{db.ConnectionString}}",
+                "ConnectionString": "{{nodeDb}}",
                 "Keystore": "{{keystore}}",
                 "PasswordFile": "{{password}}",
                 "OutputFolder": "{{Path.Combine(_dir, "out")}}",
                 "Backend": "cpu",
                 "MetricsPort": {{metricsPort}},
                 "DashboardPort": {{dashboardPort}},
-                "Fetch": { "FileRoots": [ "{{_dir}}", "{{Path.GetDirectoryName(specPath)}}" ] }
+                "Fetch": { "FileRoots": [ "{{_dir}}", "{{Path.GetDirectoryName(specPath)}}" ] }{{extraConfig}}
               }
             }
             """);
+        return new Setup(config, address, d, market, metricsPort, dashboardPort, Npgsql.NpgsqlDataSource.Create(nodeDb));
+    }
 
+    [Fact]
+    public async Task A_node_started_from_its_config_file_evaluates_and_attests()
+    {
+        var (config, address, d, market, metricsPort, dashboardPort, nodeData) = await SetUpAsync();
+        await using var _ = nodeData;
         var log = new System.Text.StringBuilder();
         using var node = Start(log, "node", "run", "--config", config);
         try
@@ -94,7 +104,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
 
                 Assert.True(DateTime.UtcNow < deadline, $"the node did not sign within 120 s: {log}");
                 await Task.Delay(250);
-                await using var connection = await db.DataSource.OpenConnectionAsync();
+                await using var connection = await nodeData.OpenConnectionAsync();
                 if (await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL"))
                 {
                     digest = await connection.ExecuteScalarAsync<string?>("SELECT digest FROM oracle_reports WHERE signer = @s", new { s = address.ToLowerInvariant() });
@@ -125,6 +135,67 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         finally
         {
             node.Kill(entireProcessTree: true);
+            await node.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Killing_the_node_at_any_point_never_yields_a_second_digest()
+    {
+        var (config, address, d, market, _, _, nodeData) = await SetUpAsync(""", "JobRecoveryTimeout": "00:00:03" """);
+        await using var _ = nodeData;
+        var log = new System.Text.StringBuilder();
+        async Task<string?> SignedAsync()
+        {
+            await using var connection = await nodeData.OpenConnectionAsync();
+            return await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL")
+                ? await connection.ExecuteScalarAsync<string?>("SELECT digest FROM oracle_reports WHERE signer = @s", new { s = address.ToLowerInvariant() })
+                : null;
+        }
+
+        async Task<bool> AttestedAsync()
+        {
+            var digest = await SignedAsync();
+            return digest is not null && (await anvil.Web3.CallAsync<ReportSignersFunction, List<string>>(d.MarketAddress, new ReportSignersFunction { Digest = Bytes32.Parse(digest).ToArray() }))
+                .Any(s => string.Equals(s, address, StringComparison.OrdinalIgnoreCase));
+        }
+
+        // 1. Killed (SIGKILL) the moment its signature is persisted: before, during or just after attesting.
+        await RunUntilAsync(config, log, async () => await SignedAsync() is not null);
+        // 2. Restarted: the interrupted job comes back and the same signature is attested (or found attested).
+        await RunUntilAsync(config, log, AttestedAsync);
+        // 3. Restarted once more after everything was done: it must not sign or attest anything new.
+        await RunUntilAsync(config, log, async () => { await Task.Delay(5_000); return true; });
+
+        await using var connection = await nodeData.OpenConnectionAsync();
+        var digests = (await connection.QueryAsync<string>("SELECT digest FROM oracle_reports WHERE signer = @s", new { s = address.ToLowerInvariant() })).ToList();
+        var signed = Assert.Single(digests);
+        var handler = anvil.Web3.Eth.GetEvent<AttestedEvent>(d.MarketAddress);
+        var attested = (await handler.GetAllChangesAsync(handler.CreateFilterInput(market.Id, Nethereum.RPC.Eth.DTOs.BlockParameter.CreateEarliest(), Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest())))
+            .Select(e => e.Event).Where(e => string.Equals(e.Signer, address, StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Equal(signed, "0x" + Convert.ToHexStringLower(Assert.Single(attested).Digest));
+    }
+
+    private static async Task RunUntilAsync(string config, System.Text.StringBuilder log, Func<Task<bool>> done)
+    {
+        using var node = Start(log, "node", "run", "--config", config);
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            while (!await done())
+            {
+                if (node.HasExited)
+                {
+                    Assert.Fail($"the node exited with {node.ExitCode}: {log}");
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"no progress within 120 s: {log}");
+                await Task.Delay(20);
+            }
+        }
+        finally
+        {
+            node.Kill(entireProcessTree: true); // SIGKILL: no shutdown of any kind
             await node.WaitForExitAsync();
         }
     }

@@ -106,7 +106,13 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
             Path.GetFullPath(options.OutputFolder), sp.GetRequiredService<ILogger<OracleNode>>()));
         services.AddTransient<ScanJob>();
         services.AddTransient<EvaluateJob>();
-        var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db), new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true });
+        var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db), new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            InvisibilityTimeout = options.JobRecoveryTimeout,
+            UseSlidingInvisibilityTimeout = true,
+        });
         services.AddHangfire(hangfire => hangfire.UseStorage(storage));
         services.AddHangfireServer(server => server.WorkerCount = 1); // evaluations use every core already
         services.AddHostedService(sp => new RecurringScan(sp.GetRequiredService<IRecurringJobManager>(), options.ScanCron));

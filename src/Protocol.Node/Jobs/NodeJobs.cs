@@ -28,7 +28,8 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
             "CREATE TABLE IF NOT EXISTS node_jobs (market_id numeric(78,0) NOT NULL, round bigint NOT NULL, job_id text, enqueued_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_id, round))").ConfigureAwait(false);
     }
 
-    [DisableConcurrentExecution(timeoutInSeconds: 300)]
+    // No DisableConcurrentExecution: a lock held by a killed process would stall every scan after a
+    // restart, and overlapping scans are harmless (the node_jobs insert is the claim).
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);

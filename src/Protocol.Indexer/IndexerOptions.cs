@@ -54,6 +54,9 @@ public sealed class IndexerOptions
     /// <summary>Cron schedule of the consistency check (a Hangfire recurring job); empty turns it off.</summary>
     public string ConsistencyCheckCron { get; set; } = "*/10 * * * *";
 
+    /// <summary>Cron schedule of the materialised-view refresh (a Hangfire recurring job); empty turns it off.</summary>
+    public string RefreshViewsCron { get; set; } = "*/5 * * * *";
+
     /// <summary>Attempts per JSON-RPC request before the error stops the indexer (transient errors are retried with backoff).</summary>
     [Range(1, 100)]
     public int RpcAttempts { get; set; } = 6;

@@ -10,9 +10,9 @@ namespace Protocol.Indexer.Tests;
 /// <summary>The consistency check as a Hangfire recurring job on PostgreSQL storage, run by a real Hangfire server.</summary>
 public sealed class ConsistencyJobTests(AnvilFixture anvil, PostgresDatabaseFixture db) : IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>
 {
-    private sealed class Activator(Func<object> create) : JobActivator
+    private sealed class Activator(params object[] jobs) : JobActivator
     {
-        public override object ActivateJob(Type jobType) => create();
+        public override object ActivateJob(Type jobType) => jobs.Single(jobType.IsInstanceOfType);
     }
 
     [Fact]
@@ -27,13 +27,24 @@ public sealed class ConsistencyJobTests(AnvilFixture anvil, PostgresDatabaseFixt
             new DataSourceConnectionFactory(db.DataSource),
             new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromMilliseconds(100) });
         var job = new ConsistencyJob(db.DataSource, options, NullLogger<ConsistencyJob>.Instance);
-        using var server = new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = 1, Activator = new Activator(() => job) }, storage);
+        using var server = new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = 1, Activator = new Activator(job, new RefreshViewsJob(db.DataSource)) }, storage);
         var jobs = new RecurringJobManager(storage);
         jobs.AddOrUpdate<ConsistencyJob>(ConsistencyJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Never());
         var monitor = storage.GetMonitoringApi();
 
         jobs.Trigger(ConsistencyJob.Id);
         await WaitAsync(() => monitor.SucceededListCount() == 1);
+
+        // The materialised views are refreshed by their own recurring job.
+        jobs.AddOrUpdate<RefreshViewsJob>(RefreshViewsJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Never());
+        jobs.Trigger(RefreshViewsJob.Id);
+        await WaitAsync(() => monitor.SucceededListCount() == 2);
+        await using (var read = await db.DataSource.OpenConnectionAsync())
+        {
+            Assert.Equal(await read.ExecuteScalarAsync<long>("SELECT count(*) FROM committed"), await read.ExecuteScalarAsync<long>("SELECT sum(commits) FROM daily_activity"));
+            Assert.Equal(await read.ExecuteScalarAsync<decimal>("SELECT sum(stake) FROM committed"), await read.ExecuteScalarAsync<decimal>("SELECT sum(staked) FROM daily_activity"));
+            Assert.Equal(await read.ExecuteScalarAsync<decimal>("SELECT sum(stake + reward) FROM refunded"), await read.ExecuteScalarAsync<decimal>("SELECT sum(refunded) FROM daily_activity"));
+        }
 
         await using (var connection = await db.DataSource.OpenConnectionAsync())
         {

@@ -71,6 +71,7 @@ public sealed class IndexerRunCommand : AsyncCommand<IndexerRunCommand.Settings>
         // Recurring jobs (Hangfire on the indexer's own database, schema "hangfire").
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<IndexerOptions>>().Value);
         builder.Services.AddSingleton<ConsistencyJob>();
+        builder.Services.AddSingleton<RefreshViewsJob>();
         builder.Services.AddHangfire((sp, hangfire) => hangfire.UsePostgreSqlStorage(
             storage => storage.UseConnectionFactory(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>())),
             new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
@@ -102,6 +103,15 @@ public sealed class IndexerRunCommand : AsyncCommand<IndexerRunCommand.Settings>
             else
             {
                 jobs.AddOrUpdate<ConsistencyJob>(ConsistencyJob.Id, job => job.RunAsync(CancellationToken.None), options.ConsistencyCheckCron);
+            }
+
+            if (string.IsNullOrWhiteSpace(options.RefreshViewsCron))
+            {
+                jobs.RemoveIfExists(RefreshViewsJob.Id);
+            }
+            else
+            {
+                jobs.AddOrUpdate<RefreshViewsJob>(RefreshViewsJob.Id, job => job.RunAsync(CancellationToken.None), options.RefreshViewsCron);
             }
 
             return Task.CompletedTask;

@@ -110,6 +110,7 @@ try
     var password = Path.Combine(output, "oracle.password");
     await File.WriteAllTextAsync(password, "demo\n");
     var nodeOutputs = new List<string>();
+    var dashboards = new PortList();
     foreach (var o in ProtocolDeployment.Oracles)
     {
         var keystore = Path.Combine(output, $"oracle-{o}.json");
@@ -123,6 +124,7 @@ try
             {
                 RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, ConnectionString = await postgres.CreateDatabaseAsync($"node{o}"),
                 Keystore = keystore, PasswordFile = password, OutputFolder = nodeOut, Backend = "auto",
+                MetricsPort = FreePort.Next(), DashboardPort = dashboards.AddPort(),
                 Fetch = new { FileRoots = new[] { filesDir, Path.GetDirectoryName(specPath)! } },
             },
         }));
@@ -133,6 +135,7 @@ try
     processes.Add(Step.Start(fmp, Path.Combine(logsDir, "indexer.log"), "indexer", "run", "--rpc", anvil.RpcUrl, "--db", indexerDb,
         "--market", d.MarketAddress, "--registry", d.RegistryAddress, "--start-block", d.StartBlock.ToString(ci), "--reorg-depth", "8"));
 
+    AnsiConsole.MarkupLine($"  job dashboards of the nodes: {string.Join(", ", dashboards.Ports.Select(p => $"http://127.0.0.1:{p}/hangfire"))}");
     var clock = Stopwatch.StartNew();
     await AnsiConsole.Status().StartAsync("oracles evaluate (Shapley values of 64 permutations), sign and attest…", async ctx =>
     {
@@ -221,3 +224,16 @@ finally
 }
 
 static string Uri(string path) => new System.Uri(path).AbsoluteUri;
+
+/// <summary>Free loopback ports handed to the nodes, remembered for printing.</summary>
+internal sealed class PortList
+{
+    public List<int> Ports { get; } = [];
+
+    public int AddPort()
+    {
+        var port = FreePort.Next();
+        Ports.Add(port);
+        return port;
+    }
+}

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Protocol.TestSupport;
 
 namespace Protocol.Node.Tests;
@@ -29,6 +30,7 @@ public sealed class HostileServer : IAsyncLifetime
         Url = $"http://127.0.0.1:{port}";
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(Url);
+        builder.Logging.ClearProviders(); // a request log per hostile case would drown the test output
         _app = builder.Build();
         _app.MapGet("/files/{name}", (string name) => _files.TryGetValue(name, out var b) ? Results.Bytes(b, "application/x-ndjson") : Results.NotFound());
         _app.MapGet("/ipfs/{cid}", (string cid) => _files.TryGetValue(cid, out var b) ? Results.Bytes(b) : Results.NotFound());

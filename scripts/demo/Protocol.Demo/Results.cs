@@ -143,7 +143,7 @@ internal static class Results
     // Score against agreement for crowd workers; injected curators in a strip on the left, by kind.
     private static string Chart(DemoReport report)
     {
-        const int W = 760, H = 480, L = 150, R = 20, T = 40, B = 50;
+        const int W = 800, H = 480, L = 190, R = 20, T = 40, B = 50;
         var graded = report.Rows.Where(r => r.Agreement is not null).ToList();
         var minX = Math.Floor(graded.Min(r => r.Agreement!.Value) * 10) / 10;
         var maxX = Math.Ceiling(graded.Max(r => r.Agreement!.Value) * 10) / 10;
@@ -165,19 +165,21 @@ internal static class Results
         }
 
         svg.Append(Ci, $"<text x=\"{(L + W - R) / 2}\" y=\"{H - 12}\" text-anchor=\"middle\">agreement with the majority of the other workers on the same pairs (never given to the oracles)</text>");
-        svg.Append(Ci, $"<text x=\"14\" y=\"{(T + H - B) / 2}\" transform=\"rotate(-90 14 {(T + H - B) / 2})\" text-anchor=\"middle\">score (basis points)</text>");
+        svg.Append(Ci, $"<text x=\"{L - 52}\" y=\"{(T + H - B) / 2}\" transform=\"rotate(-90 {L - 52} {(T + H - B) / 2})\" text-anchor=\"middle\">score (basis points)</text>");
         foreach (var r in graded)
         {
             svg.Append(Ci, $"<circle cx=\"{X(r.Agreement!.Value):0.0}\" cy=\"{Y(r.ScoreBps):0.0}\" r=\"3.5\" fill=\"#1f77b4\" fill-opacity=\"0.7\"><title>{r.Address} score {r.ScoreBps}</title></circle>");
         }
 
-        var others = report.Rows.Where(r => r.Agreement is null).ToList();
-        for (var i = 0; i < others.Count; i++)
+        // Injected curators have no agreement: a strip on the left, labels stacked where scores coincide.
+        svg.Append(Ci, $"<text x=\"16\" y=\"{T - 6}\" font-size=\"11\" fill=\"#d62728\">injected</text>");
+        var stacked = new Dictionary<int, int>();
+        foreach (var r in report.Rows.Where(r => r.Agreement is null))
         {
-            var r = others[i];
-            var x = 40 + (i % 3 * 30);
-            svg.Append(Ci, $"<rect x=\"{x - 4}\" y=\"{Y(r.ScoreBps) - 4:0.0}\" width=\"8\" height=\"8\" fill=\"#d62728\"><title>{r.Kind} score {r.ScoreBps}</title></rect>");
-            svg.Append(Ci, $"<text x=\"{x + 8}\" y=\"{Y(r.ScoreBps) + 4 + (i % 2 * 10):0.0}\" font-size=\"10\" fill=\"#d62728\">{r.Kind}</text>");
+            var k = stacked[r.ScoreBps] = stacked.GetValueOrDefault(r.ScoreBps) + 1;
+            var y = Y(r.ScoreBps) + ((k - 1) * 13 * (r.ScoreBps < 0 ? -1 : 1));
+            svg.Append(Ci, $"<rect x=\"16\" y=\"{y - 4:0.0}\" width=\"8\" height=\"8\" fill=\"#d62728\"><title>{r.Kind} score {r.ScoreBps}</title></rect>");
+            svg.Append(Ci, $"<text x=\"28\" y=\"{y + 4:0.0}\" font-size=\"11\" fill=\"#d62728\">{r.Kind} ({r.ScoreBps})</text>");
         }
 
         svg.Append("</svg>");

@@ -16,7 +16,8 @@ using Protocol.Indexer.Rpc;
 using Protocol.Indexer.Sync;
 using Protocol.TestSupport;
 
-var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
+var events = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 200_000;
+var withPonder = args.Contains("--ponder");
 const int PerTransaction = 1_000;
 var ci = CultureInfo.InvariantCulture;
 
@@ -105,6 +106,12 @@ try
 
     var copySeconds = clock.Elapsed.TotalSeconds;
     Console.WriteLine(string.Create(ci, $"binary COPY alone: {indexed:N0} rows in {copySeconds:0.00} s = {indexed / copySeconds:N0} rows/s"));
+    if (withPonder)
+    {
+        var ponderSeconds = await Ponder.RunAsync(database.Cluster, anvil.RpcUrl, d.MarketAddress, d.StartBlock, events);
+        Console.WriteLine(string.Create(ci, $"Ponder 0.16.10 (Node 22, cache disabled, same chain and PostgreSQL): {events:N0} events in {ponderSeconds:0.00} s = {events / ponderSeconds:N0} events/s; this indexer is {ponderSeconds / indexSeconds:0.0}x faster"));
+    }
+
     Console.WriteLine(string.Create(ci, $"ratios: indexer / getLogs = {fetched / logsSeconds / (indexed / indexSeconds):0.0}x slower than fetching alone; " +
         $"the two raw limits in series allow {1 / (logsSeconds / fetched + copySeconds / indexed):N0} events/s"));
 }

@@ -29,6 +29,9 @@ public sealed class ChainIndexer
     private readonly ILogger _logger;
     private long _range;
 
+    // The next backfill range's logs, requested while the current range is decoded and written.
+    private (long From, long To, Task<List<RawLog>> Logs)? _prefetch;
+
     public ChainIndexer(IndexerOptions options, NpgsqlDataSource dataSource, HttpClient http, ILogger<ChainIndexer> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -133,13 +136,14 @@ public sealed class ChainIndexer
     private async Task BackfillAsync(long from, long to, long head, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        var fetch = TakePrefetch(from, to) ?? _rpc.LogsAsync(from, to, _addresses, cancellationToken);
         List<RawLog> logs;
         while (true)
         {
             string? problem;
             try
             {
-                logs = await _rpc.LogsAsync(from, to, _addresses, cancellationToken).ConfigureAwait(false);
+                logs = await fetch.ConfigureAwait(false);
                 problem = logs.Count > _options.MaxLogsPerRequest && to > from ? $"{logs.Count} logs" : null;
             }
             catch (RpcException e)
@@ -162,6 +166,15 @@ public sealed class ChainIndexer
             RangeSplits++;
             Log.SplitRange(_logger, from, to, problem, _range);
             to = from + _range - 1;
+            fetch = _rpc.LogsAsync(from, to, _addresses, cancellationToken);
+        }
+
+        _range = Math.Min(_options.MaxBlockRange, Math.Max(_range, to - from + 1) * 2);
+        var safe = head - _options.ReorgDepth;
+        if (to + 1 <= safe)
+        {
+            var nextTo = Math.Min(safe, to + _range);
+            _prefetch = (to + 1, nextTo, _rpc.LogsAsync(to + 1, nextTo, _addresses, cancellationToken));
         }
 
         var end = await _rpc.BlockAsync(to, cancellationToken).ConfigureAwait(false)
@@ -170,7 +183,25 @@ public sealed class ChainIndexer
         await _store.WriteBatchAsync(events, [end], end, pruneBelow: head - _options.ReorgDepth - 1, cancellationToken).ConfigureAwait(false);
         EventsIndexed += events.Count;
         Log.Batch(_logger, from, to, events.Count, watch.ElapsedMilliseconds, _range, head);
-        _range = Math.Min(_options.MaxBlockRange, Math.Max(_range, to - from + 1) * 2);
+    }
+
+    // The prefetched logs when they are for exactly this range; otherwise they are dropped (their
+    // failure, if any, observed) and the caller fetches afresh.
+    private Task<List<RawLog>>? TakePrefetch(long from, long to)
+    {
+        if (_prefetch is not { } prefetch)
+        {
+            return null;
+        }
+
+        _prefetch = null;
+        if (prefetch.From == from && prefetch.To == to)
+        {
+            return prefetch.Logs;
+        }
+
+        _ = prefetch.Logs.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return null;
     }
 
     // Near the head: block by block, each block's logs fetched by its hash, each parent hash checked.

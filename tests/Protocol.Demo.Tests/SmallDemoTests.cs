@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Protocol.TestSupport;
 using System.Numerics;
 using System.Text.Json;
 
@@ -19,19 +19,9 @@ public sealed class SmallDemoTests : IDisposable
     [Fact]
     public async Task A_small_market_on_crowd_data_settles_and_pays_the_right_curators()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "fmp-demo.dll"), "--small", "--out", _out, "--fmp", Path.Combine(AppContext.BaseDirectory, "fmp.dll") })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment["COLUMNS"] = "160";
-        using var demo = Process.Start(info)!;
-        var output = demo.StandardOutput.ReadToEndAsync();
-        var errors = demo.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
-        await demo.WaitForExitAsync(timeout.Token);
-        Assert.True(demo.ExitCode == 0, await output + await errors);
+        var (exit, output) = await CliProcess.RunAsync(Path.Combine(AppContext.BaseDirectory, "fmp-demo.dll"),
+            ["--small", "--out", _out, "--fmp", CliProcess.Fmp], TimeSpan.FromMinutes(8));
+        Assert.True(exit == 0, output);
 
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_out, "summary.json")));
         var s = summary.RootElement;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dapper;
 using Npgsql;
 using Protocol.Core.Payouts;
@@ -27,18 +26,16 @@ public sealed class KillRestartTests(AnvilFixture anvil, PostgresDatabaseFixture
         var span = head - d.StartBlock;
         foreach (var fraction in new[] { 0.2, 0.45, 0.7 })
         {
-            using var process = StartIndexer(d);
+            using var indexer = StartIndexer(d);
             var target = d.StartBlock + (long)(span * fraction);
-            await WaitAsync(process, async () => await CheckpointAsync() >= target);
-            process.Kill(); // SIGKILL: no shutdown, no flush
-            await process.WaitForExitAsync();
+            await WaitAsync(indexer, async () => await CheckpointAsync() >= target);
+            await indexer.KillAsync(); // SIGKILL: no shutdown, no flush
         }
 
         using (var last = StartIndexer(d))
         {
             await WaitAsync(last, async () => await CheckpointAsync() >= head);
-            last.Kill();
-            await last.WaitForExitAsync();
+            await last.KillAsync();
         }
 
         await IndexerHarness.AssertRowsAreTheChainsLogsAsync(anvil, d, db.DataSource);
@@ -46,29 +43,13 @@ public sealed class KillRestartTests(AnvilFixture anvil, PostgresDatabaseFixture
         Assert.Equal(12, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM committed"));
     }
 
-    private Process StartIndexer(ProtocolDeployment d)
-    {
-        var cli = Path.Combine(AppContext.BaseDirectory, "fmp.dll");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                cli, "indexer", "run", "--rpc", anvil.RpcUrl, "--db", db.ConnectionString, "--market", d.MarketAddress,
-                "--registry", d.RegistryAddress, "--start-block", d.StartBlock.ToString(System.Globalization.CultureInfo.InvariantCulture), "--reorg-depth", "2",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // One block per batch, so that kills land between and inside many small transactions.
-        info.Environment["FMP_Indexer__InitialBlockRange"] = "1";
-        info.Environment["FMP_Indexer__MaxBlockRange"] = "1";
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    // One block per batch, so that kills land between and inside many small transactions.
+    private CliProcess StartIndexer(ProtocolDeployment d) => CliProcess.Start(CliProcess.Fmp,
+        [
+            "indexer", "run", "--rpc", anvil.RpcUrl, "--db", db.ConnectionString, "--market", d.MarketAddress,
+            "--registry", d.RegistryAddress, "--start-block", d.StartBlock.ToString(System.Globalization.CultureInfo.InvariantCulture), "--reorg-depth", "2",
+        ],
+        new Dictionary<string, string> { ["FMP_Indexer__InitialBlockRange"] = "1", ["FMP_Indexer__MaxBlockRange"] = "1" });
 
     private async Task<long> CheckpointAsync()
     {
@@ -77,13 +58,13 @@ public sealed class KillRestartTests(AnvilFixture anvil, PostgresDatabaseFixture
         return exists ? await connection.ExecuteScalarAsync<long?>("SELECT block_number FROM indexer_checkpoint") ?? -1 : -1;
     }
 
-    private static async Task WaitAsync(Process process, Func<Task<bool>> condition)
+    private static async Task WaitAsync(CliProcess indexer, Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!await condition())
         {
-            Assert.False(process.HasExited, $"the indexer exited with {(process.HasExited ? process.ExitCode : 0)}");
-            Assert.True(DateTime.UtcNow < deadline, "the indexer made no progress in 60 s");
+            Assert.False(indexer.Process.HasExited, $"the indexer exited: {indexer.Log}");
+            Assert.True(DateTime.UtcNow < deadline, $"the indexer made no progress in 60 s: {indexer.Log}");
             await Task.Delay(20);
         }
     }

@@ -14,7 +14,7 @@ namespace Protocol.Node.Tests;
 /// <summary>A small market built from real UKPConvArg1 crowd data in a scratch folder, and oracle nodes that read it.</summary>
 internal sealed class CrowdMarket(string _dir)
 {
-    public OracleNode Node(AnvilFixture anvil, PostgresDatabaseFixture db, ProtocolDeployment d, int account, string gateway)
+    public async Task<OracleNode> NodeAsync(AnvilFixture anvil, PostgresDatabaseFixture db, ProtocolDeployment d, int account, string gateway)
     {
         var fetch = new FetchOptions { IpfsGateway = gateway + "/ipfs/", Timeout = TimeSpan.FromSeconds(5) };
         fetch.FileRoots.Add(_dir);
@@ -24,7 +24,7 @@ internal sealed class CrowdMarket(string _dir)
         var pipeline = new EvaluationPipeline(fetcher, loader, new EvaluationOptions { Backend = EvaluationBackend.Cpu }, NullLogger<EvaluationPipeline>.Instance);
         var key = new EthECKey(AnvilFixture.DevPrivateKeys[account]);
         var ledger = new ReportLedger(db.DataSource, AnvilFixture.ChainId, d.MarketAddress, key.GetPublicAddress());
-        ledger.EnsureSchemaAsync(CancellationToken.None).GetAwaiter().GetResult();
+        await ledger.EnsureSchemaAsync(CancellationToken.None);
         return new OracleNode(anvil.Web3For(account), d.MarketAddress, AnvilFixture.ChainId, key, ledger, pipeline,
             Path.Combine(_dir, $"out-{account}"), NullLogger<OracleNode>.Instance);
     }

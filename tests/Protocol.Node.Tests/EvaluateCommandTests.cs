@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
@@ -43,24 +42,13 @@ public sealed class EvaluateCommandTests : IDisposable
 
     private async Task<(string Digest, string Output)> RunAsync(string outFolder, (string Name, string Value) environment)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                Path.Combine(AppContext.BaseDirectory, "fmp.dll"), "evaluate", "--tasks", Path.Combine(_dir, "tasks.jsonl"), "--gold", Path.Combine(_dir, "gold.jsonl"),
-                "--manifest", Path.Combine(_dir, "manifest.jsonl"), "--spec", Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json"),
-                "--out", Path.Combine(_dir, outFolder), "--backend", "cpu",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment[environment.Name] = environment.Value;
-        info.Environment["COLUMNS"] = "400";
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, output + errors);
+        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp,
+        [
+            "evaluate", "--tasks", Path.Combine(_dir, "tasks.jsonl"), "--gold", Path.Combine(_dir, "gold.jsonl"),
+            "--manifest", Path.Combine(_dir, "manifest.jsonl"), "--spec", Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json"),
+            "--out", Path.Combine(_dir, outFolder), "--backend", "cpu",
+        ], TimeSpan.FromMinutes(3), new Dictionary<string, string> { [environment.Name] = environment.Value });
+        Assert.True(exit == 0, output);
         var digest = System.Text.RegularExpressions.Regex.Match(output, @"report digest\s+(0x[0-9a-f]{64})").Groups[1].Value;
         Assert.Equal(66, digest.Length);
         return (digest, output);

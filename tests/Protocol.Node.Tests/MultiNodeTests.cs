@@ -77,9 +77,9 @@ public sealed class MultiNodeTests(AnvilFixture anvil, PostgresDatabaseFixture d
         await anvil.IncreaseTimeAsync(3_600);
         await market.RevealGoldAsync();
 
-        var honest1 = crowd.Node(anvil, db, d, 1, honestGateway.Url);
-        var misled = crowd.Node(anvil, db, d, 3, lyingGateway.Url);
-        var honest2 = crowd.Node(anvil, db, d, 2, honestGateway.Url);
+        var honest1 = await crowd.NodeAsync(anvil, db, d, 1, honestGateway.Url);
+        var misled = await crowd.NodeAsync(anvil, db, d, 3, lyingGateway.Url);
+        var honest2 = await crowd.NodeAsync(anvil, db, d, 2, honestGateway.Url);
 
         var first = await honest1.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
         var other = await misled.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);

@@ -50,7 +50,7 @@ public sealed class NodeJobsTests(AnvilFixture anvil, PostgresDatabaseFixture db
         await market.RevealAsync(4);
         await anvil.IncreaseTimeAsync(3_600);
 
-        var node = crowd.Node(anvil, db, d, 1, "http://127.0.0.1:9");
+        var node = await crowd.NodeAsync(anvil, db, d, 1, "http://127.0.0.1:9");
         var options = new NodeOptions { RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, ConnectionString = db.ConnectionString };
         await ScanJob.EnsureSchemaAsync(db.DataSource, CancellationToken.None);
         var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db.DataSource),

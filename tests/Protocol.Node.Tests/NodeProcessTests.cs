@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using Dapper;
 using Nethereum.Web3;
@@ -89,54 +88,22 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     {
         var (config, address, d, market, metricsPort, dashboardPort, nodeData) = await SetUpAsync();
         await using var _ = nodeData;
-        var log = new System.Text.StringBuilder();
-        using var node = Start(log, "node", "run", "--config", config);
-        try
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-            string? digest = null;
-            while (digest is null)
-            {
-                if (node.HasExited)
-                {
-                    Assert.Fail($"the node exited with {node.ExitCode}: {log}");
-                }
+        using var node = StartNode(config);
+        await WaitUntilAsync(node, () => AttestedAsync(nodeData, address, d));
+        var digest = (await SignedAsync(nodeData, address))!;
+        Assert.True(File.Exists(Path.Combine(_dir, "out", market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", "leaves.json")));
 
-                Assert.True(DateTime.UtcNow < deadline, $"the node did not sign within 120 s: {log}");
-                await Task.Delay(250);
-                await using var connection = await nodeData.OpenConnectionAsync();
-                if (await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL"))
-                {
-                    digest = await connection.ExecuteScalarAsync<string?>("SELECT digest FROM oracle_reports WHERE signer = @s", new { s = address.ToLowerInvariant() });
-                }
-            }
-
-            List<string> signers = [];
-            while (!signers.Any(s => string.Equals(s, address, StringComparison.OrdinalIgnoreCase)))
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"the node signed but did not attest within 120 s: {log}");
-                await Task.Delay(250);
-                signers = await anvil.Web3.CallAsync<ReportSignersFunction, List<string>>(d.MarketAddress, new ReportSignersFunction { Digest = Bytes32.Parse(digest).ToArray() });
-            }
-
-            Assert.True(File.Exists(Path.Combine(_dir, "out", market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", "leaves.json")));
-
-            // Observability as the guide describes it: Prometheus on loopback, and the status command.
-            using var http = new HttpClient();
-            var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
-            Assert.Contains("fmp_node_attestations_total 1", metrics, StringComparison.Ordinal);
-            Assert.Contains("fmp_node_jobs_total{outcome=\"attested\"} 1", metrics, StringComparison.Ordinal);
-            var jobs = await http.GetStringAsync($"http://127.0.0.1:{dashboardPort}/hangfire/recurring");
-            Assert.Contains("scan-markets", jobs, StringComparison.Ordinal);
-            var status = await Fmp("node", "status", "--config", config);
-            Assert.Contains(address, status, StringComparison.Ordinal);
-            Assert.Contains(digest, status, StringComparison.Ordinal);
-        }
-        finally
-        {
-            node.Kill(entireProcessTree: true);
-            await node.WaitForExitAsync();
-        }
+        // Observability as the guide describes it: Prometheus on loopback, the job dashboard, the status command.
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        Assert.Contains("fmp_node_attestations_total 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("fmp_node_jobs_total{outcome=\"attested\"} 1", metrics, StringComparison.Ordinal);
+        var jobs = await http.GetStringAsync($"http://127.0.0.1:{dashboardPort}/hangfire/recurring");
+        Assert.Contains("scan-markets", jobs, StringComparison.Ordinal);
+        var status = await Fmp("node", "status", "--config", config);
+        Assert.Contains(address, status, StringComparison.Ordinal);
+        Assert.Contains(digest, status, StringComparison.Ordinal);
+        await node.KillAsync();
     }
 
     [Fact]
@@ -144,28 +111,13 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     {
         var (config, address, d, market, _, _, nodeData) = await SetUpAsync(""", "JobRecoveryTimeout": "00:00:03" """);
         await using var _ = nodeData;
-        var log = new System.Text.StringBuilder();
-        async Task<string?> SignedAsync()
-        {
-            await using var connection = await nodeData.OpenConnectionAsync();
-            return await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL")
-                ? await connection.ExecuteScalarAsync<string?>("SELECT digest FROM oracle_reports WHERE signer = @s", new { s = address.ToLowerInvariant() })
-                : null;
-        }
-
-        async Task<bool> AttestedAsync()
-        {
-            var digest = await SignedAsync();
-            return digest is not null && (await anvil.Web3.CallAsync<ReportSignersFunction, List<string>>(d.MarketAddress, new ReportSignersFunction { Digest = Bytes32.Parse(digest).ToArray() }))
-                .Any(s => string.Equals(s, address, StringComparison.OrdinalIgnoreCase));
-        }
 
         // 1. Killed (SIGKILL) the moment its signature is persisted: before, during or just after attesting.
-        await RunUntilAsync(config, log, async () => await SignedAsync() is not null);
+        await RunUntilAsync(config, async () => await SignedAsync(nodeData, address) is not null);
         // 2. Restarted: the interrupted job comes back and the same signature is attested (or found attested).
-        await RunUntilAsync(config, log, AttestedAsync);
+        await RunUntilAsync(config, () => AttestedAsync(nodeData, address, d));
         // 3. Restarted once more after everything was done: it must not sign or attest anything new.
-        await RunUntilAsync(config, log, async () => { await Task.Delay(5_000); return true; });
+        await RunUntilAsync(config, async () => { await Task.Delay(5_000); return true; });
 
         await using var connection = await nodeData.OpenConnectionAsync();
         var digests = (await connection.QueryAsync<string>("SELECT digest FROM oracle_reports WHERE signer = @s", new { s = address.ToLowerInvariant() })).ToList();
@@ -176,63 +128,51 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         Assert.Equal(signed, "0x" + Convert.ToHexStringLower(Assert.Single(attested).Digest));
     }
 
-    private static async Task RunUntilAsync(string config, System.Text.StringBuilder log, Func<Task<bool>> done)
+    private static async Task<string?> SignedAsync(Npgsql.NpgsqlDataSource nodeData, string address)
     {
-        using var node = Start(log, "node", "run", "--config", config);
+        await using var connection = await nodeData.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL")
+            ? await connection.ExecuteScalarAsync<string?>("SELECT digest FROM oracle_reports WHERE signer = @s", new { s = address.ToLowerInvariant() })
+            : null;
+    }
+
+    private async Task<bool> AttestedAsync(Npgsql.NpgsqlDataSource nodeData, string address, ProtocolDeployment d)
+    {
+        var digest = await SignedAsync(nodeData, address);
+        return digest is not null && (await anvil.Web3.CallAsync<ReportSignersFunction, List<string>>(d.MarketAddress, new ReportSignersFunction { Digest = Bytes32.Parse(digest).ToArray() }))
+            .Any(s => string.Equals(s, address, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static CliProcess StartNode(string config) => CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", config]);
+
+    private static async Task RunUntilAsync(string config, Func<Task<bool>> done)
+    {
+        using var node = StartNode(config);
         try
         {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-            while (!await done())
-            {
-                if (node.HasExited)
-                {
-                    Assert.Fail($"the node exited with {node.ExitCode}: {log}");
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"no progress within 120 s: {log}");
-                await Task.Delay(20);
-            }
+            await WaitUntilAsync(node, done);
         }
         finally
         {
-            node.Kill(entireProcessTree: true); // SIGKILL: no shutdown of any kind
-            await node.WaitForExitAsync();
+            await node.KillAsync(); // SIGKILL: no shutdown of any kind
         }
     }
 
-    // Both streams are drained into the log as the node runs (a full pipe would block it).
-    private static Process Start(System.Text.StringBuilder log, params string[] arguments)
+    private static async Task WaitUntilAsync(CliProcess node, Func<Task<bool>> done)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fmp.dll"));
-        foreach (var a in arguments)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (!await done())
         {
-            info.ArgumentList.Add(a);
+            Assert.False(node.Process.HasExited, $"the node exited: {node.Log}");
+            Assert.True(DateTime.UtcNow < deadline, $"no progress within 120 s: {node.Log}");
+            await Task.Delay(50);
         }
-
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     private static async Task<string> Fmp(params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["COLUMNS"] = "200";
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fmp.dll"));
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, errors);
-        return await output;
+        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, arguments, TimeSpan.FromMinutes(1));
+        Assert.True(exit == 0, output);
+        return output;
     }
 }

@@ -41,7 +41,7 @@ var fmp = Path.GetFullPath(Option("--fmp") ?? Path.Combine(root, "out", "demo-bi
 var token = ProtocolDeployment.Token;
 var stake = 50 * token;
 var terms = new MarketTerms(RewardPool: 10_000 * token, OracleFeeBps: 500, SlashBps: 5_000, StakeCap: 100 * token);
-var processes = new List<Process>();
+var processes = new List<CliProcess>();
 
 AnsiConsole.Write(new Rule("[bold]Feedback Market Protocol — demo[/]").LeftJustified());
 var anvil = new AnvilFixture();
@@ -150,7 +150,7 @@ try
                 break;
             }
 
-            if (processes.Any(p => p.HasExited) || clock.Elapsed > TimeSpan.FromMinutes(10))
+            if (processes.Any(p => p.Process.HasExited) || clock.Elapsed > TimeSpan.FromMinutes(10))
             {
                 throw new InvalidOperationException($"no report accepted; see the logs in {logsDir}");
             }
@@ -201,7 +201,7 @@ try
 
     var scores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(Path.GetDirectoryName(leavesFile)!, "scores.jsonl")), "scores.jsonl").ToListAsync();
     var marketLeft = await d.BalanceAsync(d.MarketAddress);
-    var report = Results.Build(curators, scores, crowd, terms, stake, fees, claimed, leaves.RootElement.GetProperty("digest").GetString()!,
+    var report = await Results.BuildAsync(curators, scores, crowd, terms, stake, fees, claimed, leaves.RootElement.GetProperty("digest").GetString()!,
         Path.Combine(Path.GetDirectoryName(leavesFile)!, "metrics.jsonl"));
     Results.Print(report, differences.Count, marketLeft);
     await Results.WriteAsync(report, output);
@@ -209,10 +209,10 @@ try
 }
 finally
 {
-    foreach (var p in processes.Where(p => !p.HasExited))
+    foreach (var p in processes)
     {
-        p.Kill(entireProcessTree: true);
-        await p.WaitForExitAsync();
+        await p.KillAsync();
+        p.Dispose();
     }
 
     if (postgres is not null)

@@ -24,7 +24,7 @@ internal static class Results
     private static readonly BigInteger Token = BigInteger.Pow(10, 18);
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static DemoReport Build(
+    public static async Task<DemoReport> BuildAsync(
         List<DemoCurator> curators, List<ScoreLine> scores, UkpConvArg1 crowd, MarketTerms terms, BigInteger stake, BigInteger fees,
         Dictionary<string, BigInteger> claimed, string digest, string metricsPath)
     {
@@ -34,7 +34,8 @@ internal static class Results
             var s = byAddress[c.Address];
             return new Row(c.Address, c.Kind, c.Labels.Count, s.Stake, s.ScoreBps, s.Value, s.Payout, c.Agreement, s.Reason);
         }).ToList();
-        var (market, _) = MetricsFile.ReadAsync(File.OpenRead(metricsPath), "metrics.jsonl").GetAwaiter().GetResult();
+        await using var metricsFile = File.OpenRead(metricsPath);
+        var (market, _) = await MetricsFile.ReadAsync(metricsFile, "metrics.jsonl");
         var graded = rows.Where(r => r.Agreement is not null).ToList();
         return new DemoReport(
             rows,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using Protocol.TestSupport;
 using Spectre.Console;
 
 namespace Protocol.Demo;
@@ -13,23 +14,7 @@ internal static class Step
         AnsiConsole.MarkupLine($"[grey]{Clock.Elapsed:mm\\:ss}[/] {Markup.Escape(what)}");
 
     /// <summary>Starts <c>dotnet fmp.dll …</c> with its output in <paramref name="log"/>.</summary>
-    public static Process Start(string fmp, string log, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(fmp);
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        var writer = new StreamWriter(log) { AutoFlush = true };
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { lock (writer) { writer.WriteLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (writer) { writer.WriteLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    public static CliProcess Start(string fmp, string log, params string[] arguments) => CliProcess.Start(fmp, arguments, logFile: log);
 
     public static async Task<long> CheckpointAsync(NpgsqlDataSource db)
     {

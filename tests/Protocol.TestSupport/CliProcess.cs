@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Protocol.TestSupport;
+
+/// <summary>
+/// A .NET program of the repository (the <c>fmp</c> CLI, the demo) run as a real child process, its
+/// stdout and stderr drained as it runs (a full pipe would block it) into <see cref="Log"/> and,
+/// optionally, a log file.
+/// </summary>
+public sealed class CliProcess : IDisposable
+{
+    private readonly StringBuilder _log = new();
+    private readonly StreamWriter? _file;
+
+    private CliProcess(Process process, StreamWriter? file)
+    {
+        Process = process;
+        _file = file;
+    }
+
+    /// <summary>The <c>fmp</c> CLI next to the running test assembly (test projects reference Protocol.Cli).</summary>
+    public static string Fmp => Path.Combine(AppContext.BaseDirectory, "fmp.dll");
+
+    public Process Process { get; }
+
+    /// <summary>Everything the process printed so far.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>dotnet <paramref name="dll"/> <paramref name="arguments"/></c>.</summary>
+    public static CliProcess Start(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? logFile = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        var cli = new CliProcess(Process.Start(info)!, logFile is null ? null : new StreamWriter(logFile) { AutoFlush = true });
+        cli.Process.OutputDataReceived += (_, e) => cli.Append(e.Data);
+        cli.Process.ErrorDataReceived += (_, e) => cli.Append(e.Data);
+        cli.Process.BeginOutputReadLine();
+        cli.Process.BeginErrorReadLine();
+        return cli;
+    }
+
+    /// <summary>Runs to completion (killed after <paramref name="timeout"/>); returns the exit code and the output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string dll, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        using var cli = Start(dll, arguments, environment);
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await cli.Process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await cli.KillAsync().ConfigureAwait(false);
+            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', arguments)} did not finish within {timeout}:\n{cli.Log}");
+        }
+
+        cli.Process.WaitForExit(); // lets the output handlers finish
+        return (cli.Process.ExitCode, cli.Log);
+    }
+
+    /// <summary>SIGKILL to the process and its children: no shutdown of any kind.</summary>
+    public async Task KillAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+        }
+
+        await Process.WaitForExitAsync().ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            Process.WaitForExit();
+        }
+
+        Process.Dispose();
+        _file?.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+            _file?.WriteLine(line);
+        }
+    }
+}

@@ -19,6 +19,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     private static PostgresCluster? _shared;
 
     private readonly Process _server;
+    private int _disposed;
     private readonly StringBuilder _output;
 
     private PostgresCluster(string folder, int port, Process server, StringBuilder output)
@@ -126,9 +127,14 @@ public sealed class PostgresCluster : IAsyncDisposable
     public Task DropDatabaseAsync(string name, CancellationToken cancellationToken = default) =>
         ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", cancellationToken);
 
-    /// <summary>Stops the server (fast shutdown) and deletes its folder.</summary>
+    /// <summary>Stops the server (fast shutdown) and deletes its folder. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         NpgsqlConnection.ClearAllPools();
         await ProcessRunner.StopAsync(_server, Posix.SigInt, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         _server.Dispose();

@@ -118,6 +118,7 @@ try
 finally
 {
     await database.DisposeAsync();
+    await database.Cluster.DisposeAsync(); // explicitly: a crash would skip the shared cluster's exit handler
     await anvil.DisposeAsync();
 }
 

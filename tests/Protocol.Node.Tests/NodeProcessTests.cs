@@ -94,10 +94,12 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         Assert.True(File.Exists(Path.Combine(_dir, "out", market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", "leaves.json")));
 
         // Observability as the guide describes it: Prometheus on loopback, the job dashboard, the status command.
+        // (The node counts an attestation when its receipt arrives, which can be a poll later than the chain shows it.)
         using var http = new HttpClient();
-        var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        var metrics = "";
+        await WaitUntilAsync(node, async () => (metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics"))
+            .Contains("fmp_node_jobs_total{outcome=\"attested\"} 1", StringComparison.Ordinal));
         Assert.Contains("fmp_node_attestations_total 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("fmp_node_jobs_total{outcome=\"attested\"} 1", metrics, StringComparison.Ordinal);
         var jobs = await http.GetStringAsync($"http://127.0.0.1:{dashboardPort}/hangfire/recurring");
         Assert.Contains("scan-markets", jobs, StringComparison.Ordinal);
         var status = await Fmp("node", "status", "--config", config);

@@ -28,7 +28,7 @@ public sealed class SmallDemoTests : IDisposable
         Assert.Equal(s.GetProperty("totalIn").GetString(), s.GetProperty("totalOut").GetString());
         var curators = s.GetProperty("curators").EnumerateArray().ToList();
         BigInteger Profit(JsonElement c) => BigInteger.Parse(c.GetProperty("profit").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var kind in new[] { "random", "flipped", "always a", "no reveal" })
+        foreach (var kind in new[] { "random", "flipped", "always a", "copier", "no reveal" })
         {
             Assert.True(Profit(curators.Single(c => c.GetProperty("kind").GetString() == kind)) < 0, $"{kind} did not lose");
         }

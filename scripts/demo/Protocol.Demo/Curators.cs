@@ -28,6 +28,8 @@ internal static class Curators
     /// <summary>
     /// The crowd workers of UKPConvArg1 with their own labels, the injected random, flipped and
     /// constant-"a" curators, a copier of the most prolific worker's file, and one that never reveals.
+    /// The copier holds no file at commit time (the original is revealed only after the commit deadline):
+    /// it commits to <see cref="CopierPlaceholder"/> and later tries to reveal the copied file.
     /// </summary>
     public static List<DemoCurator> From(UkpConvArg1 crowd)
     {
@@ -43,6 +45,9 @@ internal static class Curators
         list.Add(new DemoCurator(KeyFor("no reveal"), "no reveal", prolific.Labels.Take(50).ToList(), null));
         return list;
     }
+
+    /// <summary>What the copier commits to: nothing it can open later with someone else's file.</summary>
+    public static Bytes32 CopierPlaceholder { get; } = Keccak.Hash(System.Text.Encoding.UTF8.GetBytes("fmp-demo: the copier has no labels before the reveals"));
 
     public static async Task<Bytes32> WriteAsync(string path, IEnumerable<CanonicalLine> lines)
     {

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
+using Nethereum.Contracts;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
@@ -80,7 +81,7 @@ try
             await d.Send(ProtocolDeployment.Sponsor, d.TokenAddress, new MintFunction { To = c.Address, Amount = stake });
             var web3 = new Web3(new Account(c.Key, AnvilFixture.ChainId), anvil.RpcUrl);
             await web3.SendAsync(d.TokenAddress, new ApproveFunction { Spender = d.MarketAddress, Value = stake });
-            var commitment = Commitments.Labels(market.Id, c.Address, c.LabelsHash, c.Salt);
+            var commitment = Commitments.Labels(market.Id, c.Address, c.Kind == "copier" ? Curators.CopierPlaceholder : c.LabelsHash, c.Salt);
             await web3.SendAsync(d.MarketAddress, new CommitFunction { MarketId = market.Id, Commitment = commitment.ToArray(), Stake = stake });
             bar.Increment(1);
         }
@@ -94,13 +95,32 @@ try
         foreach (var c in revealing)
         {
             var web3 = new Web3(new Account(c.Key, AnvilFixture.ChainId), anvil.RpcUrl);
-            await web3.SendAsync(d.MarketAddress, new RevealFunction
+            var reveal = web3.SendAsync(d.MarketAddress, new RevealFunction
             {
                 MarketId = market.Id, LabelsHash = c.LabelsHash.ToArray(), Salt = c.Salt.ToArray(), Uri = Uri(Path.Combine(filesDir, $"{c.Address}.jsonl")),
             });
+            if (c.Kind == "copier")
+            {
+                // The copier reveals a copy of a file it saw revealed; its commitment predates that file.
+                try
+                {
+                    await reveal;
+                    throw new InvalidOperationException("the copier's reveal of a copied file was accepted");
+                }
+                catch (SmartContractCustomErrorRevertException e) when (e.IsCustomErrorFor<CommitmentMismatchError>())
+                {
+                    // Expected: left unrevealed, it is slashed in full.
+                }
+            }
+            else
+            {
+                await reveal;
+            }
+
             bar.Increment(1);
         }
     });
+    AnsiConsole.MarkupLine($"  the copier's reveal of another curator's revealed file was refused: [yellow]CommitmentMismatch[/] (it committed before any file was public)");
 
     await anvil.IncreaseTimeAsync(3_600);
     Step.Say("the sponsor reveals the gold set; evaluation opens");

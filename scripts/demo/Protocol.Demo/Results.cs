@@ -79,8 +79,7 @@ internal static class Results
     /// <summary>
     /// What the demo must show, as its exit status: money conserved and nothing left in the market, the
     /// indexer equal to the chain, the honest majority of crowd workers in profit, and a loss for every
-    /// injected bad behaviour except the copier (a copy of a good file is worth what the original is under
-    /// Shapley; see the notes of issue 8).
+    /// injected bad behaviour (the copier's reveal is refused, so it loses as one that never reveals).
     /// </summary>
     public static bool Check(DemoReport report, int differences, BigInteger marketLeft)
     {
@@ -101,7 +100,7 @@ internal static class Results
             failures.Add("the honest majority did not profit");
         }
 
-        foreach (var bad in report.Rows.Where(r => r.Kind is "random" or "flipped" or "always a" or "no reveal" && r.Profit >= 0))
+        foreach (var bad in report.Rows.Where(r => r.Kind is "random" or "flipped" or "always a" or "copier" or "no reveal" && r.Profit >= 0))
         {
             failures.Add($"the {bad.Kind} curator did not lose");
         }

@@ -6,7 +6,7 @@ using Protocol.Api.Apis;
 
 namespace Protocol.Api;
 
-/// <summary>Builds the analysts' web application: the API, its OpenAPI description, on the given (loopback) URLs.</summary>
+/// <summary>Builds the analysts' web application: the API, its OpenAPI description and the dashboard, on the given (loopback) URLs.</summary>
 public static class ApiHost
 {
     public static WebApplication Build(string connectionString, string urls, string[]? args = null)
@@ -20,6 +20,7 @@ public static class ApiHost
         app.UseExceptionHandler();
         app.MapOpenApi();
         app.MapAnalystApi();
+        app.MapDashboard();
         return app;
     }
 }

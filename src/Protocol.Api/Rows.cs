@@ -29,7 +29,7 @@ public sealed record Rows(IReadOnlyList<string> Columns, IReadOnlyList<object?[]
             {
                 row[i] = await reader.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false) ? null : reader.GetDataTypeName(i) switch
                 {
-                    "numeric" => reader.GetFieldValue<BigInteger>(i).ToString(CultureInfo.InvariantCulture),
+                    "numeric" => Numeric(reader, i),
                     "timestamp with time zone" => reader.GetFieldValue<DateTimeOffset>(i).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                     _ => reader.GetValue(i),
                 };
@@ -39,6 +39,19 @@ public sealed record Rows(IReadOnlyList<string> Columns, IReadOnlyList<object?[]
         }
 
         return new Rows(columns, rows);
+    }
+
+    // Amounts (uint256) exceed decimal's range, averages have fractions: each is read the way that fits.
+    private static string Numeric(NpgsqlDataReader reader, int i)
+    {
+        try
+        {
+            return reader.GetFieldValue<BigInteger>(i).ToString(CultureInfo.InvariantCulture);
+        }
+        catch (InvalidCastException)
+        {
+            return reader.GetDecimal(i).ToString(CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>Rows as JSON objects (column order kept).</summary>

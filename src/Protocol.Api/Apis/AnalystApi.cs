@@ -22,7 +22,7 @@ public static partial class AnalystApi
         api.MapGet("/markets", (NpgsqlDataSource db, HttpRequest request, CancellationToken ct) =>
             ListAsync(db, request, "SELECT * FROM market_summary ORDER BY market_id", "SELECT count(*) FROM market_summary", new(), ct))
             .WithSummary("Markets with their status, stakes, claims and attestations");
-        api.MapGet("/markets/{id}", MarketAsync).WithSummary("One market: parameters, submissions, reports, attestations, disputes");
+        api.MapGet("/markets/{id}", MarketAsync).WithSummary("One market: parameters, timeline, submissions, reports, attestations, disputes");
         api.MapGet("/markets/{id}/submissions", (string id, NpgsqlDataSource db, HttpRequest request, CancellationToken ct) =>
             TryMarketId(id, out var marketId)
                 ? ListAsync(db, request, "SELECT * FROM submissions WHERE market_id = @id ORDER BY curator", "SELECT count(*) FROM submissions WHERE market_id = @id", new() { ["id"] = marketId }, ct)
@@ -35,6 +35,7 @@ public static partial class AnalystApi
         api.MapGet("/oracles", (NpgsqlDataSource db, HttpRequest request, CancellationToken ct) =>
             ListAsync(db, request, "SELECT * FROM oracle_performance ORDER BY oracle", "SELECT count(*) FROM oracle_performance", new(), ct))
             .WithSummary("Oracles: bond, attestations, disagreements, slashes");
+        api.MapGet("/oracles/{address}", OracleAsync).WithSummary("One oracle: performance, every attestation (and whether it matched the accepted digest), slashes");
         return app;
     }
 
@@ -55,6 +56,7 @@ public static partial class AnalystApi
         return Results.Ok(new
         {
             market = market.ToObjects()[0],
+            timeline = (await Rows.QueryAsync(db, "SELECT at, kind, event, round, detail FROM market_timeline WHERE market_id = @id ORDER BY at, kind DESC, event", p, ct).ConfigureAwait(false)).ToObjects(),
             submissions = (await Rows.QueryAsync(db, "SELECT * FROM submissions WHERE market_id = @id ORDER BY curator", p, ct).ConfigureAwait(false)).ToObjects(),
             reports = (await Rows.QueryAsync(db, "SELECT * FROM reports WHERE market_id = @id ORDER BY round, accepted_at", p, ct).ConfigureAwait(false)).ToObjects(),
             attestations = (await Rows.QueryAsync(db, "SELECT * FROM attestations WHERE market_id = @id ORDER BY block_time, signer", p, ct).ConfigureAwait(false)).ToObjects(),
@@ -80,6 +82,34 @@ public static partial class AnalystApi
         {
             curator = summary.ToObjects()[0],
             history = (await Rows.QueryAsync(db, "SELECT * FROM submissions WHERE curator = @a ORDER BY committed_at", p, ct).ConfigureAwait(false)).ToObjects(),
+        });
+    }
+
+    private static async Task<IResult> OracleAsync(string address, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (!AddressPattern().IsMatch(address))
+        {
+            return Results.Problem($"not an address: {address}", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var p = new Dictionary<string, object> { ["a"] = address.ToLowerInvariant() };
+        var summary = await Rows.QueryAsync(db, "SELECT * FROM oracle_performance WHERE oracle = @a", p, ct).ConfigureAwait(false);
+        if (summary.Values.Count == 0)
+        {
+            return Results.Problem($"oracle {address} never bonded", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        const string Attestations = """
+            SELECT a.market_id, a.round, a.digest, a.block_time, r.digest AS accepted_digest,
+                   CASE WHEN r.digest IS NULL THEN NULL ELSE a.digest = r.digest END AS agreed
+            FROM attested a LEFT JOIN report_accepted r ON r.market_id = a.market_id AND r.round = a.round
+            WHERE a.signer = @a ORDER BY a.block_time, a.market_id, a.round
+            """;
+        return Results.Ok(new
+        {
+            oracle = summary.ToObjects()[0],
+            attestations = (await Rows.QueryAsync(db, Attestations, p, ct).ConfigureAwait(false)).ToObjects(),
+            slashes = (await Rows.QueryAsync(db, "SELECT * FROM slashes WHERE oracle = @a ORDER BY block_time", p, ct).ConfigureAwait(false)).ToObjects(),
         });
     }
 

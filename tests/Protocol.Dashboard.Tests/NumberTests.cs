@@ -1,0 +1,136 @@
+using System.Globalization;
+using Dapper;
+using Protocol.TestSupport;
+
+namespace Protocol.Dashboard.Tests;
+
+/// <summary>What the pages show equals what the indexed database holds, row by row.</summary>
+[Collection(DashboardGroup.Name)]
+public sealed class NumberTests(DashboardSite site)
+{
+    private async Task<List<IDictionary<string, object>>> QueryAsync(string sql, object? parameters = null)
+    {
+        await using var connection = await site.Db.DataSource.OpenConnectionAsync();
+        return [.. (await connection.QueryAsync(sql, parameters)).Cast<IDictionary<string, object>>()];
+    }
+
+    private static string? Text(object? value) => value is null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Markets_list_shows_each_markets_summary()
+    {
+        var expected = await QueryAsync("SELECT market_id::text AS id, status, round, reward_pool::text AS pool, curators, revealed, total_staked::text AS staked, total_claimed::text AS claimed, attestations, disputes FROM market_summary");
+        await using var visit = await Visit.OpenAsync(site, "#/markets");
+        var rows = (await visit.TableAsync("markets")).ToDictionary(r => r.Key, r => r.Cells);
+        Assert.Equal(5, expected.Count);
+        Assert.Equal(expected.Count, rows.Count);
+        foreach (var m in expected)
+        {
+            var row = rows[(string)m["id"]];
+            Assert.Equal(m["status"], row["status"].Text);
+            Assert.Equal(Shown.Count(m["round"]), row["round"].Text);
+            Assert.Equal(Shown.Tokens((string)m["pool"]), row["reward_pool"].Text);
+            Assert.Equal(Shown.Count(m["curators"]), row["curators"].Text);
+            Assert.Equal(Shown.Count(m["revealed"]), row["revealed"].Text);
+            Assert.Equal(Shown.Tokens((string)m["staked"]), row["total_staked"].Text);
+            Assert.Equal(Shown.Tokens((string)m["claimed"]), row["total_claimed"].Text);
+            Assert.Equal(Shown.Count(m["attestations"]), row["attestations"].Text);
+            Assert.Equal(Shown.Count(m["disputes"]), row["disputes"].Text);
+        }
+
+        var facts = await visit.FactsAsync();
+        var totals = (await QueryAsync("SELECT sum(reward_pool)::text AS pool, sum(total_staked)::text AS staked FROM market_summary")).Single();
+        Assert.Equal(Shown.Tokens((string)totals["pool"]), facts["reward_pool"]);
+        Assert.Equal(Shown.Tokens((string)totals["staked"]), facts["total_staked"]);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public async Task Market_page_shows_its_curators_attestations_and_timeline(int id)
+    {
+        await using var visit = await Visit.OpenAsync(site, $"#/markets/{id}");
+        var summary = (await QueryAsync("SELECT reward_pool::text AS pool, total_staked::text AS staked, total_claimed::text AS claimed, curators FROM market_summary WHERE market_id = @id", new { id })).Single();
+        var facts = await visit.FactsAsync();
+        Assert.Equal(Shown.Tokens((string)summary["pool"]), facts["reward_pool"]);
+        Assert.Equal(Shown.Tokens((string)summary["staked"]), facts["total_staked"]);
+        Assert.Equal(Shown.Tokens((string)summary["claimed"]), facts["total_claimed"]);
+        Assert.Equal(Shown.Count(summary["curators"]), facts["curators"]);
+
+        var expected = await QueryAsync("SELECT curator, stake::text AS stake, score_bps, paid::text AS paid, (paid - stake)::text AS profit FROM submissions WHERE market_id = @id", new { id });
+        var rows = (await visit.TableAsync("submissions")).ToDictionary(r => r.Key, r => r.Cells);
+        Assert.Equal(expected.Count, rows.Count);
+        foreach (var s in expected)
+        {
+            var row = rows[(string)s["curator"]];
+            Assert.Equal(Shown.Tokens((string)s["stake"]), row["stake"].Text);
+            Assert.Equal(Shown.Count(s["score_bps"]), row["score_bps"].Text);
+            Assert.Equal(Shown.Tokens((string)s["paid"]), row["paid"].Text);
+            Assert.Equal(Shown.Tokens((string)s["profit"]), row["profit"].Text);
+        }
+
+        var attestations = await QueryAsync("SELECT signer, digest FROM attestations WHERE market_id = @id", new { id });
+        var shown = await visit.TableAsync("attestations");
+        Assert.Equal(attestations.Select(a => $"{a["signer"]}/{a["digest"]}").Order(), shown.Select(r => $"{r.Cells["signer"].Raw}/{r.Cells["digest"].Raw}").Order());
+        var timeline = await QueryAsync("SELECT event FROM market_timeline WHERE market_id = @id ORDER BY at, kind DESC, event", new { id });
+        Assert.Equal(timeline.Select(t => (string)t["event"]), (await visit.TableAsync("timeline")).Select(r => r.Cells["event"].Text));
+    }
+
+    [Fact]
+    public async Task Leaderboard_and_curator_pages_show_each_curators_totals()
+    {
+        var expected = await QueryAsync("SELECT curator, markets, staked::text AS staked, paid::text AS paid, profit::text AS profit, slashed::text AS slashed, mean_score_bps FROM curator_leaderboard");
+        await using var visit = await Visit.OpenAsync(site, "#/leaderboard");
+        var rows = (await visit.TableAsync("leaderboard")).ToDictionary(r => r.Key, r => r.Cells);
+        Assert.Equal(expected.Count, rows.Count);
+        Assert.Contains(expected, c => decimal.Parse(Text(c["mean_score_bps"])!, CultureInfo.InvariantCulture) % 1 != 0); // a fractional mean is shown too
+        foreach (var c in expected)
+        {
+            var row = rows[(string)c["curator"]];
+            Assert.Equal(Shown.Count(c["markets"]), row["markets"].Text);
+            Assert.Equal(Shown.Tokens((string)c["staked"]), row["staked"].Text);
+            Assert.Equal(Shown.Tokens((string)c["paid"]), row["paid"].Text);
+            Assert.Equal(Shown.Tokens((string?)c["profit"]), row["profit"].Text);
+            Assert.Equal(Shown.Tokens((string?)c["slashed"]), row["slashed"].Text);
+            Assert.Equal(decimal.Parse(Text(c["mean_score_bps"])!, CultureInfo.InvariantCulture), decimal.Parse(row["mean_score_bps"].Text, CultureInfo.InvariantCulture));
+        }
+
+        var curator = AnvilFixture.DevAddress(4).ToLowerInvariant();
+        await using var profile = await Visit.OpenAsync(site, $"#/curators/{curator}");
+        var facts = await profile.FactsAsync();
+        var mine = expected.Single(c => (string)c["curator"] == curator);
+        Assert.Equal(Shown.Tokens((string)mine["staked"]), facts["staked"]);
+        Assert.Equal(Shown.Tokens((string?)mine["profit"]), facts["profit"]);
+        Assert.Equal(Shown.Count(mine["markets"]), facts["markets"]);
+        Assert.Equal(Convert.ToInt32(mine["markets"], CultureInfo.InvariantCulture), (await profile.TableAsync("history")).Count);
+    }
+
+    [Fact]
+    public async Task Oracle_pages_show_attestations_disagreements_and_slashes()
+    {
+        var expected = await QueryAsync("SELECT oracle, status, bond::text AS bond, attestations, disagreements, slashes FROM oracle_performance");
+        await using var visit = await Visit.OpenAsync(site, "#/oracles");
+        var rows = (await visit.TableAsync("oracles")).ToDictionary(r => r.Key, r => r.Cells);
+        Assert.Equal(expected.Count, rows.Count);
+        Assert.Contains(expected, o => Convert.ToInt64(o["disagreements"], CultureInfo.InvariantCulture) > 0);
+        foreach (var o in expected)
+        {
+            var row = rows[(string)o["oracle"]];
+            Assert.Equal(o["status"], row["status"].Text);
+            Assert.Equal(Shown.Tokens((string)o["bond"]), row["bond"].Text);
+            Assert.Equal(Shown.Count(o["attestations"]), row["attestations"].Text);
+            Assert.Equal(Shown.Count(o["disagreements"]), row["disagreements"].Text);
+            Assert.Equal(Shown.Count(o["slashes"]), row["slashes"].Text);
+        }
+
+        var dissenter = AnvilFixture.DevAddress(3).ToLowerInvariant();
+        await using var profile = await Visit.OpenAsync(site, $"#/oracles/{dissenter}");
+        var facts = await profile.FactsAsync();
+        var row3 = expected.Single(o => (string)o["oracle"] == dissenter);
+        Assert.Equal(Shown.Count(row3["attestations"]), facts["attestations"]);
+        Assert.Equal(Shown.Count(row3["disagreements"]), facts["disagreements"]);
+        var attestations = await profile.TableAsync("oracle-attestations");
+        Assert.Equal(Convert.ToInt32(row3["disagreements"], CultureInfo.InvariantCulture), attestations.Count(a => a.Cells["agreed"].Text == "no"));
+    }
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing; prints nothing when everything is there.
-#   - node_modules from package-lock.json (Foundry binaries, solc-js, OpenZeppelin, forge-std)
+#   - node_modules from package-lock.json (Foundry binaries, solc-js, OpenZeppelin, forge-std, esbuild, Chart.js)
 #   - PostgreSQL server binaries (Debian package) for the throw-away test and demo clusters
+#   - Chromium (Debian package) for the dashboard's browser tests
 #   - NuGet packages for Protocol.sln
 # Safe to run any number of times; scripts/test.sh runs it first.
 set -euo pipefail
@@ -51,7 +52,12 @@ if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
   useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
 fi
 
-# 3. .NET SDK and NuGet packages.
+# 3. Chromium for the dashboard's browser tests: Playwright drives Debian's build (never its own download).
+if [ -z "${FMP_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+fi
+
+# 4. .NET SDK and NuGet packages.
 if ! command -v dotnet >/dev/null; then
   say "the .NET SDK (10.0) is missing: install it from https://dot.net; Debian does not package it"
   exit 1

@@ -8,11 +8,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 results=out/test-results
-rm -rf "$results" && mkdir -p "$results"
+rm -rf "$results" out/test-artifacts && mkdir -p "$results"
 # Every throw-away service keeps its state under here, so leftovers can be found afterwards.
 export FMP_TEST_TMP; FMP_TEST_TMP=$(mktemp -d /tmp/fmp-test.XXXXXX)
 chmod 755 "$FMP_TEST_TMP" # the postgres user must reach its cluster folder inside
 anvils_before=$(pgrep -x anvil | sort || true)
+browsers_before=$(pgrep -x chromium | sort || true)
 
 passed=0 failed=0 skipped=0
 declare -a timings=()
@@ -76,10 +77,11 @@ phase dotnet
 # 4. Nothing the tests started may outlive them.
 leaks=$(pgrep -f "$FMP_TEST_TMP" || true)
 new_anvils=$(comm -13 <(echo "$anvils_before") <(pgrep -x anvil | sort || true))
-if [ -n "$leaks$new_anvils" ]; then
-  note_failure "services left running after the tests: $(echo $leaks $new_anvils)"
+new_browsers=$(comm -13 <(echo "$browsers_before") <(pgrep -x chromium | sort || true))
+if [ -n "$leaks$new_anvils$new_browsers" ]; then
+  note_failure "services left running after the tests: $(echo $leaks $new_anvils $new_browsers)"
   # shellcheck disable=SC2086
-  kill $leaks $new_anvils 2>/dev/null || true
+  kill $leaks $new_anvils $new_browsers 2>/dev/null || true
 fi
 
 echo
@@ -87,6 +89,7 @@ echo "Timings:"
 printf '  %s\n' "${timings[@]}"
 printf '  %-10s %4ds\n' total $((SECONDS - started))
 echo "Results: forge ${fp:-0}/${ff:-?}/${fs:-0}, dotnet $dp/$df/$ds (passed/failed/skipped); logs in $results"
+[ -d out/test-artifacts/dashboard ] && echo "Dashboard screenshots: out/test-artifacts/dashboard"
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 echo "$line"

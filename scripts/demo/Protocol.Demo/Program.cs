@@ -25,11 +25,13 @@ using Protocol.Node.Signing;
 using Protocol.TestSupport;
 using Spectre.Console;
 
-// Options: --small (30 crowd workers: the quick version the test suite runs), --out DIR, --fmp PATH/fmp.dll.
+// Options: --small (30 crowd workers: the quick version the test suite runs), --out DIR, --fmp PATH/fmp.dll,
+// --keep (leave the chain, database and analyst dashboard running after the market settles, until Ctrl+C).
 var ci = CultureInfo.InvariantCulture;
 var root = RepositoryLayout.Root;
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var small = args.Contains("--small");
+var keep = args.Contains("--keep");
 var output = Path.GetFullPath(Option("--out") ?? Path.Combine(root, "out", "demo"));
 if (Directory.Exists(output))
 {
@@ -155,6 +157,9 @@ try
     processes.Add(Step.Start(fmp, Path.Combine(logsDir, "indexer.log"), "indexer", "run", "--rpc", anvil.RpcUrl, "--db", indexerDb,
         "--market", d.MarketAddress, "--registry", d.RegistryAddress, "--start-block", d.StartBlock.ToString(ci), "--reorg-depth", "8"));
 
+    var dashboard = $"http://127.0.0.1:{Step.PortOr(5080)}";
+    processes.Add(Step.Start(fmp, Path.Combine(logsDir, "api.log"), "api", "run", "--db", indexerDb, "--urls", dashboard));
+    AnsiConsole.MarkupLine($"  analyst dashboard (fmp api run): [link]{dashboard}/dashboard/[/]");
     AnsiConsole.MarkupLine($"  job dashboards of the nodes: {string.Join(", ", dashboards.Ports.Select(p => $"http://127.0.0.1:{p}/hangfire"))}");
     var clock = Stopwatch.StartNew();
     await AnsiConsole.Status().StartAsync("oracles evaluate (Shapley values of 64 permutations), sign and attest…", async ctx =>
@@ -225,7 +230,22 @@ try
         Path.Combine(Path.GetDirectoryName(leavesFile)!, "metrics.jsonl"));
     Results.Print(report, differences.Count, marketLeft);
     await Results.WriteAsync(report, output);
-    return Results.Check(report, differences.Count, marketLeft) ? 0 : 1;
+    var served = await Step.DashboardServesAsync(dashboard, market.Id);
+    AnsiConsole.MarkupLine(served ? $"analyst dashboard: [link]{dashboard}/dashboard/#/markets/{market.Id}[/]" : "[red]the analyst dashboard did not answer[/]");
+    var passed = Results.Check(report, differences.Count, marketLeft) && served;
+    if (keep)
+    {
+        Step.Say("--keep: the chain, the database, the nodes, the indexer and the dashboard keep running; Ctrl+C stops them");
+        var stop = new TaskCompletionSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.TrySetResult();
+        };
+        await stop.Task;
+    }
+
+    return passed ? 0 : 1;
 }
 finally
 {

@@ -16,6 +16,48 @@ internal static class Step
     /// <summary>Starts <c>dotnet fmp.dll …</c> with its output in <paramref name="log"/>.</summary>
     public static CliProcess Start(string fmp, string log, params string[] arguments) => CliProcess.Start(fmp, arguments, logFile: log);
 
+    /// <summary><paramref name="preferred"/> when it is free on loopback (a URL to remember), else any free port.</summary>
+    public static int PortOr(int preferred)
+    {
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, preferred);
+            probe.Start();
+            probe.Stop();
+            return preferred;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return FreePort.Next();
+        }
+    }
+
+    /// <summary>The dashboard's page and the market's API answer (the API process may still be starting).</summary>
+    public static async Task<bool> DashboardServesAsync(string baseUrl, System.Numerics.BigInteger marketId)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(5) };
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            try
+            {
+                using var page = await http.GetAsync(new Uri("/dashboard/", UriKind.Relative));
+                using var market = await http.GetAsync(new Uri($"/api/markets/{marketId}", UriKind.Relative));
+                if (page.IsSuccessStatusCode && market.IsSuccessStatusCode)
+                {
+                    return true;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(1_000);
+        }
+
+        return false;
+    }
+
     public static async Task<long> CheckpointAsync(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();

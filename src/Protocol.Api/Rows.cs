@@ -29,7 +29,8 @@ public sealed record Rows(IReadOnlyList<string> Columns, IReadOnlyList<object?[]
             {
                 row[i] = await reader.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false) ? null : reader.GetDataTypeName(i) switch
                 {
-                    "numeric" => Numeric(reader, i),
+                    // "numeric(78,0)" for uint256 columns, plain "numeric" for sums and averages.
+                    var type when type.StartsWith("numeric", StringComparison.Ordinal) => Numeric(reader, i),
                     "timestamp with time zone" => reader.GetFieldValue<DateTimeOffset>(i).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                     _ => reader.GetValue(i),
                 };

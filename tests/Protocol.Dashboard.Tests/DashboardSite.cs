@@ -77,12 +77,14 @@ public sealed class DashboardSite : IAsyncLifetime
         await _anvil.DisposeAsync();
     }
 
-    // Oracle 3 signs a report the others do not: one disagreement on the oracle pages.
+    // Oracle 3 signs a report the others do not: one disagreement on the oracle pages. Amounts down to
+    // the last wei (no double holds them exactly), so a page that rounded anywhere would show it.
     private async Task DisagreementMarketAsync(ProtocolDeployment d)
     {
-        var market = await d.CreateMarketAsync(new MarketTerms(RewardPool: 500 * Token, OracleFeeBps: 200, SlashBps: 10_000, StakeCap: 100 * Token));
-        await market.CommitAsync(4, 90 * Token);
-        await market.CommitAsync(6, 70 * Token);
+        var market = await d.CreateMarketAsync(new MarketTerms(RewardPool: 500 * Token + 1, OracleFeeBps: 200, SlashBps: 10_000, StakeCap: 100 * Token));
+        var (stake4, stake6) = (90 * Token + 123_456_789_012_345_678, 70 * Token + 987_654_321);
+        await market.CommitAsync(4, stake4);
+        await market.CommitAsync(6, stake6);
         await _anvil.IncreaseTimeAsync(3_600);
         await market.RevealAsync(4);
         await market.RevealAsync(6);
@@ -90,8 +92,8 @@ public sealed class DashboardSite : IAsyncLifetime
         await market.RevealGoldAsync();
         CuratorOutcome[] honest =
         [
-            new(AnvilFixture.DevAddress(4), 90 * Token, 3_000, 150_000),
-            new(AnvilFixture.DevAddress(6), 70 * Token, -5_000, -40_000),
+            new(AnvilFixture.DevAddress(4), stake4, 3_000, 150_000),
+            new(AnvilFixture.DevAddress(6), stake6, -5_000, -40_000),
         ];
         await market.AttestAsync(market.BuildReport([honest[0] with { ScoreBps = 2_999 }, honest[1]]), 3);
         var report = market.BuildReport(honest);

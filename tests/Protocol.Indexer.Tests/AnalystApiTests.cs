@@ -29,6 +29,9 @@ public sealed class AnalystApiTests(AnvilFixture anvil, PostgresDatabaseFixture 
         await using var connection = await db.DataSource.OpenConnectionAsync();
         var staked = await connection.ExecuteScalarAsync<string>("SELECT total_staked::text FROM market_summary WHERE market_id = 1");
         Assert.Equal(staked, first.GetProperty("total_staked").GetString());
+        // uint256 columns (numeric(78,0)) are strings too, never JSON numbers that a client would round.
+        Assert.Equal("1", first.GetProperty("market_id").GetString());
+        Assert.Equal(await connection.ExecuteScalarAsync<string>("SELECT reward_pool::text FROM markets WHERE market_id = 1"), first.GetProperty("reward_pool").GetString());
 
         using var market = JsonDocument.Parse(await http.GetStringAsync("/api/markets/1"));
         Assert.Equal(3, market.RootElement.GetProperty("submissions").GetArrayLength());

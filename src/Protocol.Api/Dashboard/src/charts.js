@@ -21,6 +21,11 @@ export function palette() {
   return { series: [1, 2, 3, 4, 5, 6].map(i => css(`--c${i}`)), good: css('--good'), bad: css('--bad'), muted: css('--muted') };
 }
 
+/** Options of a bar chart of counts stacked per category. */
+export function stackedCounts() {
+  return { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } };
+}
+
 /** A card with a canvas and its chart; data-chart names it for tests. */
 export function chartCard(id, title, config, caption) {
   const canvas = el('canvas', { role: 'img', 'aria-label': title });

@@ -14,6 +14,16 @@ const FORMATS = {
 };
 const NUMERIC = new Set(['int', 'bps', 'token']);
 
+/** A curator's submission to a market, as both the market and the curator pages list it. */
+export const submissionColumns = [
+  { key: 'stake', label: 'stake', type: 'token' },
+  { key: 'revealed', label: 'revealed', type: 'bool' },
+  { key: 'score_bps', label: 'score (bps)', type: 'bps' },
+  { key: 'paid', label: 'paid', type: 'token' },
+  { key: 'profit', label: 'profit', type: 'token' },
+  { key: 'committed_at', label: 'committed', type: 'time' },
+];
+
 function compare(a, b, type) {
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : 1;
   if (b === null || b === undefined) return -1;

@@ -1,6 +1,6 @@
 import { el, facts } from '../dom.js';
 import { getJson } from '../api.js';
-import { table } from '../table.js';
+import { table, submissionColumns } from '../table.js';
 import { chartCard, palette } from '../charts.js';
 import { tokens, tokenNumber, profit } from '../format.js';
 
@@ -36,12 +36,7 @@ export async function curatorPage(main, address) {
       id: 'history', title: 'Markets', key: s => s.market_id, rows,
       columns: [
         { key: 'market_id', label: 'market', type: 'int', href: s => `#/markets/${s.market_id}` },
-        { key: 'stake', label: 'stake', type: 'token' },
-        { key: 'revealed', label: 'revealed', type: 'bool' },
-        { key: 'score_bps', label: 'score (bps)', type: 'bps' },
-        { key: 'paid', label: 'paid', type: 'token' },
-        { key: 'profit', label: 'profit', type: 'token' },
-        { key: 'committed_at', label: 'committed', type: 'time' },
+        ...submissionColumns,
       ],
     }),
   );

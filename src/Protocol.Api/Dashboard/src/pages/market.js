@@ -1,7 +1,7 @@
 import { el, facts } from '../dom.js';
 import { getJson } from '../api.js';
-import { table } from '../table.js';
-import { chartCard, palette } from '../charts.js';
+import { table, submissionColumns } from '../table.js';
+import { chartCard, palette, stackedCounts } from '../charts.js';
 import { tokens, tokenNumber, short, profit } from '../format.js';
 
 const HOUR = 3600 * 1000;
@@ -32,12 +32,7 @@ export async function marketPage(main, id) {
       note: 'profit = paid − stake, once settled',
       columns: [
         { key: 'curator', label: 'curator', type: 'address', href: s => `#/curators/${s.curator}` },
-        { key: 'stake', label: 'stake', type: 'token' },
-        { key: 'revealed', label: 'revealed', type: 'bool' },
-        { key: 'score_bps', label: 'score (bps)', type: 'bps' },
-        { key: 'paid', label: 'paid', type: 'token' },
-        { key: 'profit', label: 'profit', type: 'token' },
-        { key: 'committed_at', label: 'committed', type: 'time' },
+        ...submissionColumns,
       ],
     }),
     table({
@@ -157,6 +152,6 @@ function attestationChart(attestations, reports, colours) {
         backgroundColor: colours.series[i % colours.series.length],
       })),
     },
-    options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+    options: stackedCounts(),
   });
 }

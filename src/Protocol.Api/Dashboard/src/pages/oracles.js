@@ -1,7 +1,7 @@
 import { el, facts } from '../dom.js';
 import { getAll, getJson } from '../api.js';
 import { table } from '../table.js';
-import { chartCard, palette } from '../charts.js';
+import { chartCard, palette, stackedCounts } from '../charts.js';
 import { tokens, short } from '../format.js';
 
 export async function oraclesPage(main) {
@@ -18,7 +18,7 @@ export async function oraclesPage(main) {
           { label: 'disagreed', data: oracles.map(o => o.disagreements), backgroundColor: colours.bad },
         ],
       },
-      options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+      options: stackedCounts(),
     }, 'An attestation to a round with no accepted report counts as agreeing here until one is accepted.'),
     table({
       id: 'oracles', title: 'All oracles', key: o => o.oracle, rows: oracles,
@@ -60,7 +60,7 @@ export async function oraclePage(main, address) {
           { label: 'no report accepted', data: markets.map(m => count(m, null)), backgroundColor: colours.muted },
         ],
       },
-      options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+      options: stackedCounts(),
     }),
     table({
       id: 'oracle-attestations', title: 'Attestations', key: a => `${a.market_id}/${a.round}/${a.digest}`, rows: attestations,

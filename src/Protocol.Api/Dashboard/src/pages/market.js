@@ -11,7 +11,7 @@ export async function marketPage(main, id) {
   const colours = palette();
   const rows = submissions.map(s => ({ ...s, profit: profit(s) }));
   main.append(
-    el('h1', {}, `Market ${market.market_id} `, el('span', { class: `badge ${market.status}` }, market.status)),
+    el('h1', {}, `Market ${market.market_id} `, el('span', { class: `badge ${market.phase.split(' ')[0]}`, dataset: { fact: 'phase' } }, market.phase)),
     facts([
       ['reward pool', tokens(market.reward_pool), 'reward_pool'],
       ['staked', tokens(market.total_staked), 'total_staked'],

@@ -6,7 +6,8 @@ import { tokens, tokenNumber } from '../format.js';
 
 export const marketColumns = [
   { key: 'market_id', label: 'market', type: 'int', href: m => `#/markets/${m.market_id}` },
-  { key: 'status', label: 'status', type: 'text' },
+  { key: 'phase', label: 'phase', type: 'text' },
+  { key: 'status', label: 'stored status', type: 'text' },
   { key: 'round', label: 'round', type: 'int' },
   { key: 'reward_pool', label: 'pool', type: 'token' },
   { key: 'curators', label: 'curators', type: 'int' },
@@ -33,7 +34,7 @@ export async function marketsPage(main) {
     chartCard('markets', 'Pool, stakes and claims per market (tokens)', {
       type: 'bar',
       data: {
-        labels: markets.map(m => `#${m.market_id} ${m.status}`),
+        labels: markets.map(m => `#${m.market_id} ${m.phase}`),
         datasets: [
           { label: 'reward pool', data: markets.map(m => tokenNumber(m.reward_pool)), backgroundColor: colours.series[0] },
           { label: 'staked', data: markets.map(m => tokenNumber(m.total_staked)), backgroundColor: colours.series[1] },

@@ -7,7 +7,7 @@ namespace Protocol.Demo.Tests;
 /// <summary>
 /// The demo's flow at a smaller size (30 crowd workers and the injected curators), as a user runs it:
 /// its own chain and database, three node processes and the indexer. The demo's exit status carries its
-/// checks (money conserved, indexer equal to the chain, honest majority in profit, bad behaviours lose);
+/// checks (money conserved, indexer equal to the chain, three nodes on one digest, honest majority in profit, bad behaviours lose);
 /// the summary it writes is checked again here.
 /// </summary>
 public sealed class SmallDemoTests : IDisposable
@@ -36,7 +36,9 @@ public sealed class SmallDemoTests : IDisposable
         var crowd = curators.Where(c => c.GetProperty("kind").GetString() == "crowd").ToList();
         Assert.Equal(30, crowd.Count);
         Assert.True(crowd.Count(c => Profit(c) > 0) > crowd.Count / 2);
-        Assert.Matches("^0x[0-9a-f]{64}$", s.GetProperty("reportDigest").GetString()!);
+        var digest = s.GetProperty("reportDigest").GetString()!;
+        Assert.Matches("^0x[0-9a-f]{64}$", digest);
+        Assert.Equal([digest, digest, digest], s.GetProperty("nodeDigests").EnumerateArray().Select(d => d.GetString()));
         Assert.True(File.Exists(Path.Combine(_out, "score-vs-agreement.svg")));
     }
 }

@@ -226,8 +226,9 @@ try
 
     var scores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(Path.GetDirectoryName(leavesFile)!, "scores.jsonl")), "scores.jsonl").ToListAsync();
     var marketLeft = await d.BalanceAsync(d.MarketAddress);
-    var report = await Results.BuildAsync(curators, scores, crowd, terms, stake, fees, claimed, leaves.RootElement.GetProperty("digest").GetString()!,
-        Path.Combine(Path.GetDirectoryName(leavesFile)!, "metrics.jsonl"));
+    var accepted = new Bytes32((await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = market.Id })).ReturnValue1.AcceptedDigest).ToString();
+    var report = await Results.BuildAsync(curators, scores, crowd, terms, stake, fees, claimed, accepted,
+        Path.Combine(Path.GetDirectoryName(leavesFile)!, "metrics.jsonl")) with { NodeDigests = await Step.NodeDigestsAsync(nodeOutputs, TimeSpan.FromMinutes(5)) };
     Results.Print(report, differences.Count, marketLeft);
     await Results.WriteAsync(report, output);
     var served = await Step.DashboardServesAsync(dashboard, market.Id);

@@ -15,7 +15,11 @@ internal sealed record Row(string Address, string Kind, long Labels, BigInteger 
 
 internal sealed record DemoReport(
     List<Row> Rows, BigInteger TotalIn, BigInteger TotalOut, BigInteger SponsorRemainder, BigInteger Fees,
-    double GoldAccuracy, double GoldLogLikelihood, string Digest, double SpearmanScore, double SpearmanValue);
+    double GoldAccuracy, double GoldLogLikelihood, string Digest, double SpearmanScore, double SpearmanValue)
+{
+    /// <summary>The digest each node computed (null: none within the wait), in node order.</summary>
+    public IReadOnlyList<string?> NodeDigests { get; init; } = [];
+}
 
 /// <summary>The demo's results: a table, a chart, and out/demo/summary.json.</summary>
 internal static class Results
@@ -74,11 +78,14 @@ internal static class Results
         AnsiConsole.MarkupLine(Ci, $"gold accuracy of the model trained on everyone: {report.GoldAccuracy:0.000}; gold log-likelihood {report.GoldLogLikelihood:0.0000}");
         AnsiConsole.MarkupLine(Ci, $"Spearman of crowd workers' score with their agreement with the other workers (never shown to the oracles): {report.SpearmanScore:0.000} (value: {report.SpearmanValue:0.000})");
         AnsiConsole.MarkupLine(differences == 0 ? "indexer: the database equals the chain" : $"[red]indexer: {differences} difference(s) from the chain[/]");
+        AnsiConsole.MarkupLine(report.NodeDigests.All(d => d == report.Digest)
+            ? $"the {report.NodeDigests.Count} oracle nodes computed one digest, the accepted one: {report.Digest}"
+            : $"[red]the oracle nodes' digests differ: {string.Join(", ", report.NodeDigests.Select(d => d ?? "none"))}; accepted {report.Digest}[/]");
     }
 
     /// <summary>
     /// What the demo must show, as its exit status: money conserved and nothing left in the market, the
-    /// indexer equal to the chain, the honest majority of crowd workers in profit, and a loss for every
+    /// indexer equal to the chain, the three nodes on the accepted digest, the honest majority of crowd workers in profit, and a loss for every
     /// injected bad behaviour (the copier's reveal is refused, so it loses as one that never reveals).
     /// </summary>
     public static bool Check(DemoReport report, int differences, BigInteger marketLeft)
@@ -92,6 +99,11 @@ internal static class Results
         if (differences != 0)
         {
             failures.Add("the indexer differs from the chain");
+        }
+
+        if (report.NodeDigests.Count != 3 || report.NodeDigests.Any(d => d != report.Digest))
+        {
+            failures.Add("the three nodes did not produce one digest");
         }
 
         var crowd = report.Rows.Where(r => r.Kind == "crowd").ToList();
@@ -129,6 +141,7 @@ internal static class Results
             goldAccuracy = report.GoldAccuracy,
             goldLogLikelihood = report.GoldLogLikelihood,
             reportDigest = report.Digest,
+            nodeDigests = report.NodeDigests,
             spearmanScoreVsAgreement = report.SpearmanScore,
             spearmanValueVsAgreement = report.SpearmanValue,
         };

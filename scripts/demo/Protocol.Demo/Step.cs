@@ -58,6 +58,44 @@ internal static class Step
         return false;
     }
 
+    /// <summary>
+    /// The report digest each node published in its leaves.json (null for a node that has none within
+    /// <paramref name="wait"/>): a node still evaluating when the quorum was reached finishes on its own.
+    /// </summary>
+    public static async Task<List<string?>> NodeDigestsAsync(IReadOnlyList<string> nodeOutputs, TimeSpan wait)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            var digests = nodeOutputs.Select(ReadDigest).ToList();
+            if (digests.All(d => d is not null) || DateTime.UtcNow > deadline)
+            {
+                return digests;
+            }
+
+            await Task.Delay(1_000);
+        }
+
+        static string? ReadDigest(string folder)
+        {
+            var file = Directory.Exists(folder) ? Directory.GetFiles(folder, "leaves.json", SearchOption.AllDirectories).SingleOrDefault() : null;
+            if (file is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                using var leaves = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+                return leaves.RootElement.GetProperty("digest").GetString();
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return null; // still being written
+            }
+        }
+    }
+
     public static async Task<long> CheckpointAsync(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();

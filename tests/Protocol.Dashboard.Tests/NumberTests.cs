@@ -45,6 +45,11 @@ public sealed class NumberTests(DashboardSite site)
         var totals = (await QueryAsync("SELECT sum(reward_pool)::text AS pool, sum(total_staked)::text AS staked FROM market_summary")).Single();
         Assert.Equal(Shown.Tokens((string)totals["pool"]), facts["reward_pool"]);
         Assert.Equal(Shown.Tokens((string)totals["staked"]), facts["total_staked"]);
+
+        // The activity chart ends where the money stands: every stake in, every claim and refund out.
+        var flows = (await QueryAsync("SELECT (SELECT sum(stake) FROM committed)::text AS staked, ((SELECT COALESCE(sum(amount), 0) FROM claimed) + (SELECT COALESCE(sum(stake + reward), 0) FROM refunded))::text AS paid")).Single();
+        Assert.Equal(Shown.Tokens((string)flows["staked"]), facts["activity_staked"]);
+        Assert.Equal(Shown.Tokens((string)flows["paid"]), facts["activity_paid"]);
     }
 
     [Fact]

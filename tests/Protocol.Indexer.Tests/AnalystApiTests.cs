@@ -50,6 +50,12 @@ public sealed class AnalystApiTests(AnvilFixture anvil, PostgresDatabaseFixture 
         using var history = JsonDocument.Parse(await http.GetStringAsync($"/api/curators/{curator}"));
         Assert.Equal(2, history.RootElement.GetProperty("history").GetArrayLength());
 
+        using var activity = JsonDocument.Parse(await http.GetStringAsync("/api/activity?buckets=10"));
+        var buckets = activity.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.InRange(buckets.Count, 2, 11); // the last event starts a bucket of its own
+        Assert.Equal(await connection.ExecuteScalarAsync<decimal>("SELECT sum(stake) FROM committed"), buckets.Sum(b => decimal.Parse(b.GetProperty("staked").GetString()!, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/activity?buckets=0")).StatusCode);
+
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/markets?limit=0")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/markets/abc")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/markets/999")).StatusCode);

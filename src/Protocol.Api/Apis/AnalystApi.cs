@@ -35,6 +35,7 @@ public static partial class AnalystApi
         api.MapGet("/oracles", (NpgsqlDataSource db, HttpRequest request, CancellationToken ct) =>
             ListAsync(db, request, "SELECT * FROM oracle_performance ORDER BY oracle", "SELECT count(*) FROM oracle_performance", new(), ct))
             .WithSummary("Oracles: bond, attestations, disagreements, slashes");
+        api.MapGet("/activity", ActivityAsync).WithSummary("Money staked and paid out (claims and refunds) over time, in up to `buckets` equal time buckets (default 100)");
         api.MapGet("/oracles/{address}", OracleAsync).WithSummary("One oracle: performance, every attestation (and whether it matched the accepted digest), slashes");
         return app;
     }
@@ -111,6 +112,31 @@ public static partial class AnalystApi
             attestations = (await Rows.QueryAsync(db, Attestations, p, ct).ConfigureAwait(false)).ToObjects(),
             slashes = (await Rows.QueryAsync(db, "SELECT * FROM slashes WHERE oracle = @a ORDER BY block_time", p, ct).ConfigureAwait(false)).ToObjects(),
         });
+    }
+
+    private static async Task<IResult> ActivityAsync(NpgsqlDataSource db, HttpRequest request, CancellationToken ct)
+    {
+        var buckets = 100;
+        if (request.Query.TryGetValue("buckets", out var b) && (!int.TryParse(b, out buckets) || buckets is < 1 or > MaxLimit))
+        {
+            return Results.Problem($"buckets must be between 1 and {MaxLimit}, not '{b}'", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        // Buckets span the first to the last event evenly (at least a second each); empty ones are left out.
+        const string Sql = """
+            WITH events AS (
+                SELECT block_time, stake AS staked, 0::numeric AS paid FROM committed
+                UNION ALL SELECT block_time, 0, amount FROM claimed
+                UNION ALL SELECT block_time, 0, stake + reward FROM refunded
+            ), span AS (SELECT min(block_time) AS first, max(block_time) AS last FROM events)
+            SELECT date_bin(greatest((span.last - span.first) / @buckets, interval '1 second'), e.block_time, span.first) AS at,
+                   sum(e.staked) AS staked, sum(e.paid) AS paid_out
+            FROM events e CROSS JOIN span GROUP BY 1 ORDER BY 1
+            """;
+        var rows = await Rows.QueryAsync(db, Sql, new Dictionary<string, object> { ["buckets"] = buckets }, ct).ConfigureAwait(false);
+        return string.Equals(request.Query["format"], "csv", StringComparison.OrdinalIgnoreCase)
+            ? Results.Text(rows.ToCsv(), "text/csv; charset=utf-8")
+            : Results.Ok(new { items = rows.ToObjects(), buckets });
     }
 
     private static async Task<IResult> ListAsync(NpgsqlDataSource db, HttpRequest request, string sql, string countSql, Dictionary<string, object> parameters, CancellationToken ct)

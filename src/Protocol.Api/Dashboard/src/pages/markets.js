@@ -1,5 +1,5 @@
 import { el, facts } from '../dom.js';
-import { getAll } from '../api.js';
+import { getAll, getJson } from '../api.js';
 import { table } from '../table.js';
 import { chartCard, palette } from '../charts.js';
 import { tokens, tokenNumber } from '../format.js';
@@ -20,7 +20,7 @@ export const marketColumns = [
 ];
 
 export async function marketsPage(main) {
-  const markets = await getAll('/api/markets');
+  const [markets, { items: activity }] = await Promise.all([getAll('/api/markets'), getJson('/api/activity')]);
   const sum = key => markets.reduce((total, m) => total + BigInt(m[key]), 0n).toString();
   const colours = palette();
   main.append(
@@ -43,6 +43,28 @@ export async function marketsPage(main) {
       },
       options: { scales: { x: {}, y: { beginAtZero: true } } },
     }),
+    activityChart(activity, colours),
     table({ id: 'markets', title: 'All markets', columns: marketColumns, rows: markets, key: m => m.market_id }),
   );
+}
+
+// Money in (stakes) and out to curators (claims, refunds) over time, cumulative, in hours since the first stake.
+function activityChart(activity, colours) {
+  const start = activity.length ? Date.parse(activity[0].at) : 0;
+  let staked = 0n, paid = 0n;
+  const points = activity.map(a => ({
+    x: (Date.parse(a.at) - start) / 3_600_000,
+    staked: (staked += BigInt(a.staked)),
+    paid: (paid += BigInt(a.paid_out)),
+  }));
+  const line = (label, key, colour) => ({
+    label, data: points.map(p => ({ x: p.x, y: tokenNumber(p[key].toString()) })),
+    borderColor: colour, backgroundColor: colour, pointRadius: 2, stepped: true,
+  });
+  return chartCard('activity', 'Staked and paid out to curators over time (cumulative, tokens)', {
+    type: 'line',
+    data: { datasets: [line('staked', 'staked', colours.series[1]), line('paid out (claims and refunds)', 'paid', colours.series[2])] },
+    options: { scales: { x: { type: 'linear', title: { text: 'hours since the first stake' } }, y: { beginAtZero: true } } },
+  }, el('span', {}, 'By the indexed head: staked ', el('strong', { dataset: { fact: 'activity_staked' } }, tokens(staked.toString())),
+    ', paid out ', el('strong', { dataset: { fact: 'activity_paid' } }, tokens(paid.toString())), '.'));
 }

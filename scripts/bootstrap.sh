@@ -31,7 +31,7 @@ fresh() { # fresh NAME FILE... -> true when the stamp matches the inputs
   [ -f "$stamps/$1" ] && [ "$(cat "$stamps/$1")" = "$want" ] && return 0
   echo "$want" >"$stamps/$1.want"; return 1
 }
-stamp() { mv "$stamps/$1.want" "$stamps/$1"; }
+stamp() { [ ! -f "$stamps/$1.want" ] || mv "$stamps/$1.want" "$stamps/$1"; } # no .want: the stamp already matches
 
 # 1. Node.js and the npm toolchain.
 command -v npm >/dev/null || apt_install nodejs npm
@@ -62,9 +62,11 @@ if ! command -v dotnet >/dev/null; then
   say "the .NET SDK (10.0) is missing: install it from https://dot.net; Debian does not package it"
   exit 1
 fi
-mapfile -t projects < <(git ls-files '*.csproj' 2>/dev/null || find src tests -name '*.csproj')
+mapfile -t projects < <(git ls-files '*.csproj' 2>/dev/null || find src tests scripts -name '*.csproj')
+# Only the solution's projects are restored here (the benchmarks restore when their scripts build them).
+mapfile -t solution_projects < <(grep -o '"[^"]*\.csproj"' Protocol.sln | tr -d '"' | tr '\\' '/')
 if ! fresh restore global.json Directory.Build.props Directory.Packages.props Protocol.sln "${projects[@]}" \
-   || [ -n "$(for p in "${projects[@]}"; do [ -f "$(dirname "$p")/obj/project.assets.json" ] || echo "$p"; done)" ]; then
+   || [ -n "$(for p in "${solution_projects[@]}"; do [ -f "$(dirname "$p")/obj/project.assets.json" ] || echo "$p"; done)" ]; then
   say "dotnet restore"
   dotnet restore Protocol.sln --verbosity quiet -p:WarningLevel=0 >"$stamps/restore.log" 2>&1 \
     || { cat "$stamps/restore.log" >&2; exit 1; }

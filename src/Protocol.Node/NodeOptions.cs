@@ -15,6 +15,14 @@ public sealed class NodeOptions
     [RegularExpression("^0x[0-9a-fA-F]{40}$", ErrorMessage = "MarketAddress must be 0x followed by 40 hex digits")]
     public string MarketAddress { get; set; } = "";
 
+    /// <summary>Block the market contract was deployed in: logs are read from here (0: from genesis).</summary>
+    [Range(0, long.MaxValue)]
+    public long StartBlock { get; set; }
+
+    /// <summary>Most blocks asked for in one <c>eth_getLogs</c> request (halved when the provider refuses a range).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxLogRange { get; set; } = 10_000;
+
     /// <summary>PostgreSQL database of this node: Hangfire's jobs, the equivocation ledger.</summary>
     [Required]
     public string ConnectionString { get; set; } = "";

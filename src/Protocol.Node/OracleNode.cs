@@ -28,8 +28,11 @@ public sealed record AttestationOutcome(string Status, Bytes32? Digest, string? 
 /// accepted or already carries this oracle's signature.
 /// </summary>
 public sealed class OracleNode(
-    IWeb3 web3, string marketContract, BigInteger chainId, EthECKey key, ReportLedger ledger, EvaluationPipeline pipeline, string outputRoot, ILogger<OracleNode> logger)
+    IWeb3 web3, string marketContract, BigInteger chainId, EthECKey key, ReportLedger ledger, EvaluationPipeline pipeline, string outputRoot, ILogger<OracleNode> logger,
+    LogWindow? logWindow = null)
 {
+    private readonly LogWindow _logs = logWindow ?? LogWindow.Default;
+
     private readonly ReportSigning _signing = new(chainId, marketContract);
 
     /// <summary>This oracle's address.</summary>
@@ -37,7 +40,7 @@ public sealed class OracleNode(
 
     public async Task<AttestationOutcome> EvaluateAndAttestAsync(BigInteger marketId, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
     {
-        var market = await MarketSnapshot.ReadAsync(web3, marketContract, marketId, cancellationToken).ConfigureAwait(false);
+        var market = await MarketSnapshot.ReadAsync(web3, marketContract, marketId, _logs, cancellationToken).ConfigureAwait(false);
         if (market.Phase != MarketSnapshot.EvaluationPhase)
         {
             return AttestationOutcome.Skipped($"not in evaluation (phase {market.Phase})");

@@ -4,6 +4,7 @@ using Nethereum.Signer;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Evaluation;
+using Protocol.Node.Chain;
 using Protocol.Node.Evaluation;
 using Protocol.Node.Inputs;
 using Protocol.Node.Signing;
@@ -26,7 +27,8 @@ internal sealed class CrowdMarket(string _dir)
         var ledger = new ReportLedger(db.DataSource, AnvilFixture.ChainId, d.MarketAddress, key.GetPublicAddress());
         await ledger.EnsureSchemaAsync(CancellationToken.None);
         return new OracleNode(anvil.Web3For(account), d.MarketAddress, AnvilFixture.ChainId, key, ledger, pipeline,
-            Path.Combine(_dir, $"out-{account}"), NullLogger<OracleNode>.Instance);
+            Path.Combine(_dir, $"out-{account}"), NullLogger<OracleNode>.Instance,
+            new LogWindow(d.StartBlock, MaxRange: 3)); // a few blocks per eth_getLogs, as a strict provider allows
     }
 
     private readonly Dictionary<string, Preference> _majority = [];

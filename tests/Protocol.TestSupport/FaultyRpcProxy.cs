@@ -19,6 +19,7 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private int _faults;
     private int _requests;
+    private int _rangeRefusals;
 
     public FaultyRpcProxy(string targetUrl, double faultRate, TimeSpan stall, int seed = 7)
     {
@@ -53,6 +54,15 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
 
     /// <summary>Requests seen so far.</summary>
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>
+    /// When set, <c>eth_getLogs</c> over more blocks than this is refused with a JSON-RPC error, as hosted
+    /// providers do (anvil itself has no such limit).
+    /// </summary>
+    public long? MaxLogRange { get; init; }
+
+    /// <summary><c>eth_getLogs</c> requests refused for their range so far.</summary>
+    public int RangeRefusals => Volatile.Read(ref _rangeRefusals);
 
     public async ValueTask DisposeAsync()
     {
@@ -92,6 +102,28 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
         }
     }
 
+    // The error answer to an eth_getLogs over more than MaxLogRange blocks, else null.
+    private byte[]? RefusedRange(byte[] request)
+    {
+        if (MaxLogRange is not { } max)
+        {
+            return null;
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(request);
+        var root = json.RootElement;
+        if (root.ValueKind != System.Text.Json.JsonValueKind.Object || root.GetProperty("method").GetString() != "eth_getLogs"
+            || !root.GetProperty("params")[0].TryGetProperty("fromBlock", out var from) || !root.GetProperty("params")[0].TryGetProperty("toBlock", out var to)
+            || from.GetString() is not ['0', 'x', ..] || to.GetString() is not ['0', 'x', ..])
+        {
+            return null;
+        }
+
+        var span = Convert.ToInt64(to.GetString(), 16) - Convert.ToInt64(from.GetString(), 16) + 1;
+        return span <= max ? null : System.Text.Encoding.UTF8.GetBytes(
+            $"{{\"jsonrpc\":\"2.0\",\"id\":{root.GetProperty("id").GetRawText()},\"error\":{{\"code\":-32005,\"message\":\"query exceeds max block range {max}\"}}}}");
+    }
+
     private async Task HandleAsync(HttpListenerContext context)
     {
         Interlocked.Increment(ref _requests);
@@ -103,7 +135,19 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
 
         try
         {
-            using var body = new StreamContent(context.Request.InputStream);
+            using var request = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(request).ConfigureAwait(false);
+            if (RefusedRange(request.ToArray()) is { } refusal)
+            {
+                Interlocked.Increment(ref _rangeRefusals);
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength64 = refusal.Length;
+                await context.Response.OutputStream.WriteAsync(refusal).ConfigureAwait(false);
+                context.Response.Close();
+                return;
+            }
+
+            using var body = new ByteArrayContent(request.ToArray());
             body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
             using var upstream = await _upstream.PostAsync(_target, body).ConfigureAwait(false);
             var bytes = await upstream.Content.ReadAsByteArrayAsync().ConfigureAwait(false);

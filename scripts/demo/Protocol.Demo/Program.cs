@@ -144,7 +144,7 @@ try
         {
             Node = new
             {
-                RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, ConnectionString = await postgres.CreateDatabaseAsync($"node{o}"),
+                RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, StartBlock = d.StartBlock, ConnectionString = await postgres.CreateDatabaseAsync($"node{o}"),
                 Keystore = keystore, PasswordFile = password, OutputFolder = nodeOut, Backend = "auto",
                 MetricsPort = FreePort.Next(), DashboardPort = dashboards.AddPort(),
                 Fetch = new { FileRoots = new[] { filesDir, Path.GetDirectoryName(specPath)! } },

@@ -13,6 +13,7 @@ using Protocol.Core.Files;
 using Protocol.Evaluation;
 using Protocol.Indexer.Jobs;
 using Protocol.Node;
+using Protocol.Node.Chain;
 using Protocol.Node.Evaluation;
 using Protocol.Node.Inputs;
 using Protocol.Node.Jobs;
@@ -103,7 +104,7 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         services.AddSingleton(new EvaluationOptions { Backend = Enum.Parse<EvaluationBackend>(options.Backend, ignoreCase: true) });
         services.AddSingleton<EvaluationPipeline>();
         services.AddSingleton(sp => new OracleNode(web3, options.MarketAddress, chainId, key, ledger, sp.GetRequiredService<EvaluationPipeline>(),
-            Path.GetFullPath(options.OutputFolder), sp.GetRequiredService<ILogger<OracleNode>>()));
+            Path.GetFullPath(options.OutputFolder), sp.GetRequiredService<ILogger<OracleNode>>(), new LogWindow(options.StartBlock, options.MaxLogRange)));
         services.AddTransient<ScanJob>();
         services.AddTransient<EvaluateJob>();
         var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db), new PostgreSqlStorageOptions

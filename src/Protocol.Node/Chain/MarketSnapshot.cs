@@ -1,4 +1,5 @@
 using System.Numerics;
+using Nethereum.Contracts;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
 using Protocol.Core.Contracts;
@@ -29,7 +30,7 @@ public sealed record MarketSnapshot(
     public Bytes32? GoldHash => State.GoldRevealed ? new Bytes32(State.GoldHash) : null;
 
     /// <summary>Reads the market's views and its events (URIs live only in events).</summary>
-    public static async Task<MarketSnapshot> ReadAsync(IWeb3 web3, string market, BigInteger marketId, CancellationToken cancellationToken)
+    public static async Task<MarketSnapshot> ReadAsync(IWeb3 web3, string market, BigInteger marketId, LogWindow window, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(web3);
         cancellationToken.ThrowIfCancellationRequested();
@@ -37,13 +38,13 @@ public sealed record MarketSnapshot(
         var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(market, new MarketStateFunction { MarketId = marketId }).ConfigureAwait(false)).ReturnValue1;
         var phase = await web3.CallAsync<PhaseFunction, byte>(market, new PhaseFunction { MarketId = marketId }).ConfigureAwait(false);
 
-        var created = await EventsAsync<MarketCreatedEvent>(web3, market, marketId).ConfigureAwait(false);
-        var gold = await EventsAsync<GoldRevealedEvent>(web3, market, marketId).ConfigureAwait(false);
-        var commits = await EventsAsync<CommittedEvent>(web3, market, marketId).ConfigureAwait(false);
-        var reveals = (await EventsAsync<RevealedEvent>(web3, market, marketId).ConfigureAwait(false))
-            .ToDictionary(r => r.Curator.ToLowerInvariant());
+        var logs = await MarketLogs.ReadAsync(web3, market, marketId, window, cancellationToken).ConfigureAwait(false);
+        var created = Decode<MarketCreatedEvent>(logs);
+        var gold = Decode<GoldRevealedEvent>(logs);
+        var commits = Decode<CommittedEvent>(logs);
+        var reveals = Decode<RevealedEvent>(logs).ToDictionary(r => r.Curator.ToLowerInvariant());
         var parameters = created.SingleOrDefault()?.Params
-            ?? throw new InvalidOperationException($"market {marketId} has no MarketCreated event at {market}");
+            ?? throw new InvalidOperationException($"market {marketId} has no MarketCreated event at {market} from block {window.StartBlock}");
 
         var submissions = commits
             .Select(c => reveals.TryGetValue(c.Curator.ToLowerInvariant(), out var r)
@@ -54,11 +55,8 @@ public sealed record MarketSnapshot(
         return new MarketSnapshot(marketId, config, state, phase, parameters.TaskPoolURI, parameters.EvalSpecURI, gold.LastOrDefault()?.Uri, submissions);
     }
 
-    private static async Task<List<T>> EventsAsync<T>(IWeb3 web3, string market, BigInteger marketId)
-        where T : class, Nethereum.ABI.FunctionEncoding.Attributes.IEventDTO, new()
-    {
-        var handler = web3.Eth.GetEvent<T>(market);
-        var filter = handler.CreateFilterInput(marketId, BlockParameter.CreateEarliest(), BlockParameter.CreateLatest());
-        return [.. (await handler.GetAllChangesAsync(filter).ConfigureAwait(false)).Select(e => e.Event)];
-    }
+    /// <summary>The logs of one event type, decoded, in chain order.</summary>
+    public static List<T> Decode<T>(IEnumerable<FilterLog> logs)
+        where T : class, Nethereum.ABI.FunctionEncoding.Attributes.IEventDTO, new() =>
+        [.. logs.Where(l => l.IsLogForEvent<T>()).Select(l => l.DecodeEvent<T>().Event)];
 }

@@ -88,10 +88,9 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         foreach (var (market, round, digest) in mine)
         {
             var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
-            var handler = web3.Eth.GetEvent<AttestedEvent>(options.MarketAddress);
-            var attested = await handler.GetAllChangesAsync(handler.CreateFilterInput(id, (uint)round,
-                Nethereum.RPC.Eth.DTOs.BlockParameter.CreateEarliest(), Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest())).ConfigureAwait(false);
-            foreach (var other in attested.Select(e => e.Event).Where(e => !string.Equals("0x" + Convert.ToHexStringLower(e.Digest), digest, StringComparison.Ordinal)))
+            var logs = await MarketLogs.ReadAsync(web3, options.MarketAddress, id, new LogWindow(options.StartBlock, options.MaxLogRange), cancellationToken).ConfigureAwait(false);
+            var attested = MarketSnapshot.Decode<AttestedEvent>(logs).Where(e => e.Round == round);
+            foreach (var other in attested.Where(e => !string.Equals("0x" + Convert.ToHexStringLower(e.Digest), digest, StringComparison.Ordinal)))
             {
                 var otherDigest = "0x" + Convert.ToHexStringLower(other.Digest);
                 var first = await connection.ExecuteAsync(

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Numerics;
+using Nethereum.Hex.HexTypes;
+using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+
+namespace Protocol.Node.Chain;
+
+/// <summary>
+/// Where the node reads the market's logs: from <paramref name="StartBlock"/> (the contract's deployment
+/// block) to the head, in <c>eth_getLogs</c> requests of at most <paramref name="MaxRange"/> blocks,
+/// since public providers refuse long ranges (commonly 1,000 to 10,000 blocks).
+/// </summary>
+public sealed record LogWindow(long StartBlock, long MaxRange)
+{
+    /// <summary>From genesis in ranges of 10,000 blocks.</summary>
+    public static LogWindow Default { get; } = new(0, 10_000);
+}
+
+/// <summary>Reads every log of one market (all of the contract's market events index the market id first).</summary>
+public static class MarketLogs
+{
+    /// <summary>
+    /// The contract's logs whose first indexed argument is <paramref name="marketId"/>, in chain order. A
+    /// range the provider refuses is halved and tried again; a single block that still fails is an error.
+    /// </summary>
+    public static async Task<List<FilterLog>> ReadAsync(IWeb3 web3, string contract, BigInteger marketId, LogWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(web3);
+        ArgumentNullException.ThrowIfNull(window);
+        var head = (long)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().ConfigureAwait(false)).Value;
+        var market = "0x" + marketId.ToString("x", CultureInfo.InvariantCulture).TrimStart('0').PadLeft(64, '0');
+        var logs = new List<FilterLog>();
+        var range = Math.Max(1, window.MaxRange);
+        for (var from = window.StartBlock; from <= head;)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var to = Math.Min(head, from + range - 1);
+            try
+            {
+                logs.AddRange(await web3.Eth.Filters.GetLogs.SendRequestAsync(new NewFilterInput
+                {
+                    Address = [contract],
+                    FromBlock = new BlockParameter(new HexBigInteger(from)),
+                    ToBlock = new BlockParameter(new HexBigInteger(to)),
+                    Topics = [null!, market],
+                }).ConfigureAwait(false));
+                from = to + 1;
+            }
+            catch (RpcResponseException) when (to > from)
+            {
+                range = Math.Max(1, (to - from + 1) / 2);
+            }
+        }
+
+        return logs;
+    }
+}

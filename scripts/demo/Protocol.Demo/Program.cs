@@ -243,6 +243,13 @@ try
             e.Cancel = true;
             stop.TrySetResult();
         };
+
+        // A plain kill (SIGTERM) stops the services too, through the finally below.
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            stop.TrySetResult();
+        });
         await stop.Task;
     }
 

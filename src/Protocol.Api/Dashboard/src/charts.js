@@ -26,10 +26,12 @@ export function stackedCounts() {
   return { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } };
 }
 
-/** A card with a canvas and its chart; data-chart names it for tests. */
-export function chartCard(id, title, config, caption) {
+/** A card with a canvas and its chart (height in pixels, 300 unless given); data-chart names it for tests. */
+export function chartCard(id, title, config, caption, height = 300) {
   const canvas = el('canvas', { role: 'img', 'aria-label': title });
-  const section = card(title, el('div', { class: 'chart' }, canvas), caption ? el('p', { class: 'muted caption' }, caption) : null);
+  const box = el('div', { class: 'chart' }, canvas);
+  box.style.height = `${height}px`; // through CSSOM: the content security policy forbids style attributes
+  const section = card(title, box, caption ? el('p', { class: 'muted caption' }, caption) : null);
   section.dataset.chart = id;
   pending.push(() => draw(canvas, config));
   return section;

@@ -21,7 +21,7 @@ export async function leaderboardPage(main) {
         }],
       },
       options: { indexAxis: 'y', scales: { x: {}, y: {} }, plugins: { legend: { display: false } } },
-    }, 'Profit counts settled markets only: what a curator was paid back minus what it staked.'),
+    }, 'Profit counts settled markets only: what a curator was paid back minus what it staked.', Math.max(200, 60 + top.length * 22)),
     table({
       id: 'leaderboard',
       title: 'All curators',

@@ -107,8 +107,10 @@ function timelineChart(timeline, colours) {
   });
 }
 
-function stakesChart(rows, colours) {
-  return chartCard('stakes', 'Stake and payout per curator (tokens)', {
+// Curators ordered by what they were paid, so that many bars read as a distribution.
+function stakesChart(submissions, colours) {
+  const rows = submissions.slice().sort((a, b) => (BigInt(b.paid) > BigInt(a.paid) ? 1 : BigInt(b.paid) < BigInt(a.paid) ? -1 : 0));
+  return chartCard('stakes', 'Stake and payout per curator, by payout (tokens)', {
     type: 'bar',
     data: {
       labels: rows.map(s => short(s.curator)),

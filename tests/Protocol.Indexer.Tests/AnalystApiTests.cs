@@ -60,6 +60,10 @@ public sealed class AnalystApiTests(AnvilFixture anvil, PostgresDatabaseFixture 
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/markets/abc")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/markets/999")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/curators/0x123")).StatusCode);
+        using var oracle = JsonDocument.Parse(await http.GetStringAsync($"/api/oracles/{AnvilFixture.DevAddress(1)}"));
+        Assert.True(Assert.Single(oracle.RootElement.GetProperty("attestations").EnumerateArray()).GetProperty("agreed").GetBoolean());
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/oracles/0x123")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/oracles/{AnvilFixture.DevAddress(9)}")).StatusCode);
         Assert.Contains("/api/markets/{id}", await http.GetStringAsync("/openapi/v1.json"), StringComparison.Ordinal);
         await app.StopAsync();
     }

@@ -67,37 +67,25 @@ public static partial class AnalystApi
 
     private static async Task<IResult> CuratorAsync(string address, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (!AddressPattern().IsMatch(address))
+        var (p, summary, problem) = await AddressRowAsync(db, address, "SELECT * FROM curator_leaderboard WHERE curator = @a", $"curator {address} has no submissions", ct).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return Results.Problem($"not an address: {address}", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        var p = new Dictionary<string, object> { ["a"] = address.ToLowerInvariant() };
-        var summary = await Rows.QueryAsync(db, "SELECT * FROM curator_leaderboard WHERE curator = @a", p, ct).ConfigureAwait(false);
-        if (summary.Values.Count == 0)
-        {
-            return Results.Problem($"curator {address} has no submissions", statusCode: StatusCodes.Status404NotFound);
+            return problem;
         }
 
         return Results.Ok(new
         {
-            curator = summary.ToObjects()[0],
+            curator = summary,
             history = (await Rows.QueryAsync(db, "SELECT * FROM submissions WHERE curator = @a ORDER BY committed_at", p, ct).ConfigureAwait(false)).ToObjects(),
         });
     }
 
     private static async Task<IResult> OracleAsync(string address, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (!AddressPattern().IsMatch(address))
+        var (p, summary, problem) = await AddressRowAsync(db, address, "SELECT * FROM oracle_performance WHERE oracle = @a", $"oracle {address} never bonded", ct).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return Results.Problem($"not an address: {address}", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        var p = new Dictionary<string, object> { ["a"] = address.ToLowerInvariant() };
-        var summary = await Rows.QueryAsync(db, "SELECT * FROM oracle_performance WHERE oracle = @a", p, ct).ConfigureAwait(false);
-        if (summary.Values.Count == 0)
-        {
-            return Results.Problem($"oracle {address} never bonded", statusCode: StatusCodes.Status404NotFound);
+            return problem;
         }
 
         const string Attestations = """
@@ -108,7 +96,7 @@ public static partial class AnalystApi
             """;
         return Results.Ok(new
         {
-            oracle = summary.ToObjects()[0],
+            oracle = summary,
             attestations = (await Rows.QueryAsync(db, Attestations, p, ct).ConfigureAwait(false)).ToObjects(),
             slashes = (await Rows.QueryAsync(db, "SELECT * FROM slashes WHERE oracle = @a ORDER BY block_time", p, ct).ConfigureAwait(false)).ToObjects(),
         });
@@ -137,6 +125,23 @@ public static partial class AnalystApi
         return string.Equals(request.Query["format"], "csv", StringComparison.OrdinalIgnoreCase)
             ? Results.Text(rows.ToCsv(), "text/csv; charset=utf-8")
             : Results.Ok(new { items = rows.ToObjects(), buckets });
+    }
+
+    // The one row a view holds for an address (parameter @a), or the problem to answer instead: 400 for
+    // a malformed address, 404 when the view has no row for it.
+    private static async Task<(Dictionary<string, object> Parameters, Dictionary<string, object?>? Row, IResult? Problem)> AddressRowAsync(
+        NpgsqlDataSource db, string address, string sql, string notFound, CancellationToken ct)
+    {
+        var p = new Dictionary<string, object> { ["a"] = address.ToLowerInvariant() };
+        if (!AddressPattern().IsMatch(address))
+        {
+            return (p, null, Results.Problem($"not an address: {address}", statusCode: StatusCodes.Status400BadRequest));
+        }
+
+        var rows = await Rows.QueryAsync(db, sql, p, ct).ConfigureAwait(false);
+        return rows.Values.Count == 0
+            ? (p, null, Results.Problem(notFound, statusCode: StatusCodes.Status404NotFound))
+            : (p, rows.ToObjects()[0], null);
     }
 
     private static async Task<IResult> ListAsync(NpgsqlDataSource db, HttpRequest request, string sql, string countSql, Dictionary<string, object> parameters, CancellationToken ct)

@@ -152,6 +152,7 @@ function attestationChart(attestations, reports, colours) {
         label: `${short(digest)}${accepted.has(digest) ? ' ✓ accepted' : ''}`,
         data: oracles.map(o => attestations.filter(a => a.signer === o && a.digest === digest).length),
         backgroundColor: colours.series[i % colours.series.length],
+        maxBarThickness: 80,
       })),
     },
     options: stackedCounts(),

@@ -29,15 +29,15 @@ public sealed class Visit : IAsyncDisposable
 
     public List<string> Errors { get; } = [];
 
-    /// <summary>Opens <c>/dashboard/{hash}</c> and waits until the page says it is complete.</summary>
-    public static async Task<Visit> OpenAsync(DashboardSite site, string hash, ColorScheme scheme = ColorScheme.Light)
+    /// <summary>Opens <c>/dashboard/{hash}</c> (of the site, or of another API at <paramref name="baseUrl"/>) and waits until the page says it is complete.</summary>
+    public static async Task<Visit> OpenAsync(DashboardSite site, string hash, ColorScheme scheme = ColorScheme.Light, string? baseUrl = null)
     {
         var context = await site.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ColorScheme = scheme, ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, AcceptDownloads = true,
         });
         var visit = new Visit(context, await context.NewPageAsync());
-        await visit.Page.GotoAsync($"{site.BaseUrl}/dashboard/{hash}");
+        await visit.Page.GotoAsync($"{baseUrl ?? site.BaseUrl}/dashboard/{hash}");
         await visit.WaitReadyAsync(hash);
         return visit;
     }

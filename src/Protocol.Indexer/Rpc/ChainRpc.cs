@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -33,20 +32,24 @@ public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, in
     }
 
     /// <summary>Logs of <paramref name="addresses"/> in blocks [from, to].</summary>
-    public async Task<List<RawLog>> LogsAsync(long from, long to, string[] addresses, CancellationToken cancellationToken)
+    public Task<List<RawLog>> LogsAsync(long from, long to, string[] addresses, CancellationToken cancellationToken)
     {
         var filter = new JsonObject { ["fromBlock"] = Quantity(from), ["toBlock"] = Quantity(to), ["address"] = new JsonArray([.. addresses.Select(a => (JsonNode)a)]) };
-        return ToLogs(await CallAsync("eth_getLogs", [filter], cancellationToken).ConfigureAwait(false), "eth_getLogs");
+        return CallAsync("eth_getLogs", [filter], LogsResponse.Parse, cancellationToken);
     }
 
     /// <summary>Logs of one block by hash: consistent with that block even while the chain reorganises.</summary>
-    public async Task<List<RawLog>> LogsAsync(string blockHash, string[] addresses, CancellationToken cancellationToken)
+    public Task<List<RawLog>> LogsAsync(string blockHash, string[] addresses, CancellationToken cancellationToken)
     {
         var filter = new JsonObject { ["blockHash"] = blockHash, ["address"] = new JsonArray([.. addresses.Select(a => (JsonNode)a)]) };
-        return ToLogs(await CallAsync("eth_getLogs", [filter], cancellationToken).ConfigureAwait(false), "eth_getLogs");
+        return CallAsync("eth_getLogs", [filter], LogsResponse.Parse, cancellationToken);
     }
 
-    private async Task<JsonNode?> CallAsync(string method, JsonNode?[] parameters, CancellationToken cancellationToken)
+    private Task<JsonNode?> CallAsync(string method, JsonNode?[] parameters, CancellationToken cancellationToken) =>
+        CallAsync(method, parameters, Result, cancellationToken);
+
+    // Reads the answer with `parse`, inside the retry loop: a malformed body is retried like a timeout.
+    private async Task<T> CallAsync<T>(string method, JsonNode?[] parameters, Parser<T> parse, CancellationToken cancellationToken)
     {
         // Serialised once: the same request bytes are sent again on each retry.
         var request = new JsonObject
@@ -60,7 +63,7 @@ public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, in
         {
             try
             {
-                return await SendOnceAsync(method, request, cancellationToken).ConfigureAwait(false);
+                return parse(await SendOnceAsync(request, cancellationToken).ConfigureAwait(false), method);
             }
             catch (Exception e) when (IsTransient(e, cancellationToken) && attempt < attempts)
             {
@@ -71,21 +74,28 @@ public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, in
         }
     }
 
-    private async Task<JsonNode?> SendOnceAsync(string method, string request, CancellationToken cancellationToken)
+    private delegate T Parser<out T>(ReadOnlySpan<byte> body, string method);
+
+    private async Task<byte[]> SendOnceAsync(string request, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         using var content = new StringContent(request, System.Text.Encoding.UTF8, "application/json");
         using var response = await http.PostAsync(endpoint, content, cts.Token).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>(cts.Token).ConfigureAwait(false)
-            ?? throw new JsonException($"{method}: empty response");
-        if (body["error"] is JsonObject error)
+        return await response.Content.ReadAsByteArrayAsync(cts.Token).ConfigureAwait(false);
+    }
+
+    // The `result` of a small answer (block number, block header), through the DOM.
+    private static JsonNode? Result(ReadOnlySpan<byte> body, string method)
+    {
+        var answer = (body.IsEmpty ? null : JsonNode.Parse(body) as JsonObject) ?? throw new JsonException($"{method}: empty response");
+        if (answer["error"] is JsonObject error)
         {
             throw new RpcException(method, error["code"]?.GetValue<int>() ?? 0, error["message"]?.GetValue<string>() ?? "(no message)");
         }
 
-        return body.ContainsKey("result") ? body["result"] : throw new JsonException($"{method}: response has neither result nor error");
+        return answer.ContainsKey("result") ? answer["result"] : throw new JsonException($"{method}: response has neither result nor error");
     }
 
     private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
@@ -94,32 +104,6 @@ public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, in
         HttpRequestException or JsonException or IOException => true,
         _ => false,
     };
-
-    private static List<RawLog> ToLogs(JsonNode? result, string method)
-    {
-        if (result is not JsonArray array)
-        {
-            throw new JsonException($"{method}: result is not an array");
-        }
-
-        var logs = new List<RawLog>(array.Count);
-        foreach (var node in array)
-        {
-            var log = node as JsonObject ?? throw new JsonException($"{method}: log is not an object");
-            logs.Add(new RawLog(
-                Str(log, "address").ToLowerInvariant(),
-                [.. (log["topics"] as JsonArray ?? throw new JsonException("log without topics")).Select(t => t!.GetValue<string>().ToLowerInvariant())],
-                Str(log, "data"),
-                ParseQuantity(Str(log, "blockNumber")),
-                Str(log, "blockHash").ToLowerInvariant(),
-                log["blockTimestamp"] is JsonValue ts ? ParseQuantity(ts.GetValue<string>()) : null,
-                Str(log, "transactionHash").ToLowerInvariant(),
-                (int)ParseQuantity(Str(log, "logIndex")),
-                log["removed"]?.GetValue<bool>() ?? false));
-        }
-
-        return logs;
-    }
 
     private static BlockHeader ToHeader(JsonObject block) => new(
         ParseQuantity(Str(block, "number")), Str(block, "hash").ToLowerInvariant(), Str(block, "parentHash").ToLowerInvariant(), ParseQuantity(Str(block, "timestamp")));

@@ -4,10 +4,11 @@
 # Prints a table per kind of curator and writes out/demo/summary.json and out/demo/score-vs-agreement.svg.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib/quiet.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 scripts/bootstrap.sh
 echo "building (forge, fmp, demo)…"
-node_modules/.bin/forge build >/dev/null
-dotnet build src/Protocol.Cli -c Release --nologo -v quiet -o out/demo-bin >/dev/null
-dotnet build scripts/demo/Protocol.Demo -c Release --nologo -v quiet -o out/demo-runner >/dev/null
+quiet node_modules/.bin/forge build
+quiet dotnet build src/Protocol.Cli -c Release --nologo -v quiet -o out/demo-bin
+quiet dotnet build scripts/demo/Protocol.Demo -c Release --nologo -v quiet -o out/demo-runner
 exec dotnet out/demo-runner/fmp-demo.dll "$@"

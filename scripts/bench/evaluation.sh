@@ -4,6 +4,7 @@
 # Builds scripts/bench/Protocol.Evaluation.Bench in Release and runs it with the repository's spec and data.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source scripts/lib/quiet.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build scripts/bench/Protocol.Evaluation.Bench -c Release --nologo -v quiet -o out/bench >/dev/null
+quiet dotnet build scripts/bench/Protocol.Evaluation.Bench -c Release --nologo -v quiet -o out/bench
 exec dotnet out/bench/evaluation-bench.dll --data data/ukpconvarg1 --spec specs/bt-shapley-v1.json "$@"

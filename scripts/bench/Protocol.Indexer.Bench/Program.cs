@@ -46,7 +46,7 @@ try
     var options = new IndexerOptions
     {
         RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, RegistryAddress = d.RegistryAddress, StartBlock = d.StartBlock,
-        ReorgDepth = 8, InitialBlockRange = 50, MaxBlockRange = 100_000, MaxLogsPerRequest = 100_000,
+        ReorgDepth = 8, InitialBlockRange = 20, // 1,000 logs a block here; the other settings are the defaults
     };
     using var http = new HttpClient();
     var indexer = new ChainIndexer(options, database.DataSource, http, NullLogger<ChainIndexer>.Instance);

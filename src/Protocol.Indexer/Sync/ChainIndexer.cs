@@ -29,8 +29,8 @@ public sealed class ChainIndexer
     private readonly ILogger _logger;
     private long _range;
 
-    // The next backfill range's logs, requested while the current range is decoded and written.
-    private (long From, long To, Task<List<RawLog>> Logs)? _prefetch;
+    // The next backfill range, fetched and decoded while the current one is written.
+    private (long From, long To, Task<Fetched> Range)? _prefetch;
 
     public ChainIndexer(IndexerOptions options, NpgsqlDataSource dataSource, HttpClient http, ILogger<ChainIndexer> logger)
     {
@@ -131,20 +131,24 @@ public sealed class ChainIndexer
         throw new ReorgTooDeepException(checkpoint.Number, _options.ReorgDepth);
     }
 
-    // Far from the head: eth_getLogs over a range that doubles after each success and halves after an
-    // error or an oversized answer.
+    // Far from the head: eth_getLogs over a range sized from the last answer's density so that the next
+    // one holds about 80% of MaxLogsPerRequest (at most twice the last range); an oversized answer
+    // shrinks it the same way, a provider error halves it. The next range is fetched and decoded while
+    // this one is written.
     private async Task BackfillAsync(long from, long to, long head, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var fetch = TakePrefetch(from, to) ?? _rpc.LogsAsync(from, to, _addresses, cancellationToken);
-        List<RawLog> logs;
+        var fetch = TakePrefetch(from, to) ?? FetchAsync(from, to, cancellationToken);
+        Fetched fetched;
         while (true)
         {
             string? problem;
+            var oversized = false;
             try
             {
-                logs = await fetch.ConfigureAwait(false);
-                problem = logs.Count > _options.MaxLogsPerRequest && to > from ? $"{logs.Count} logs" : null;
+                fetched = await fetch.ConfigureAwait(false);
+                oversized = fetched.Events is null;
+                problem = oversized ? $"{fetched.LogCount} logs" : null;
             }
             catch (RpcException e)
             {
@@ -154,7 +158,7 @@ public sealed class ChainIndexer
                 }
 
                 problem = e.Message;
-                logs = [];
+                fetched = new Fetched(0, null, null!);
             }
 
             if (problem is null)
@@ -162,32 +166,48 @@ public sealed class ChainIndexer
                 break;
             }
 
-            _range = Math.Max(1, (to - from + 1) / 2);
+            _range = oversized ? Math.Clamp(DensityRange(to - from + 1, fetched.LogCount), 1, to - from) : Math.Max(1, (to - from + 1) / 2);
             RangeSplits++;
             Log.SplitRange(_logger, from, to, problem, _range);
             to = from + _range - 1;
-            fetch = _rpc.LogsAsync(from, to, _addresses, cancellationToken);
+            fetch = FetchAsync(from, to, cancellationToken);
         }
 
-        _range = Math.Min(_options.MaxBlockRange, Math.Max(_range, to - from + 1) * 2);
+        _range = Math.Clamp(DensityRange(to - from + 1, fetched.LogCount), 1, Math.Min(_options.MaxBlockRange, Math.Max(_range, to - from + 1) * 2));
         var safe = head - _options.ReorgDepth;
         if (to + 1 <= safe)
         {
             var nextTo = Math.Min(safe, to + _range);
-            _prefetch = (to + 1, nextTo, _rpc.LogsAsync(to + 1, nextTo, _addresses, cancellationToken));
+            _prefetch = (to + 1, nextTo, FetchAsync(to + 1, nextTo, cancellationToken));
         }
 
-        var end = await _rpc.BlockAsync(to, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"block {to} vanished while backfilling");
-        var events = await DecodeAsync(logs, cancellationToken).ConfigureAwait(false);
-        await _store.WriteBatchAsync(events, [end], end, pruneBelow: head - _options.ReorgDepth - 1, cancellationToken).ConfigureAwait(false);
-        EventsIndexed += events.Count;
-        Log.Batch(_logger, from, to, events.Count, watch.ElapsedMilliseconds, _range, head);
+        await _store.WriteBatchAsync(fetched.Events!, [fetched.End], fetched.End, pruneBelow: head - _options.ReorgDepth - 1, cancellationToken).ConfigureAwait(false);
+        EventsIndexed += fetched.Events!.Count;
+        Log.Batch(_logger, from, to, fetched.Events.Count, watch.ElapsedMilliseconds, _range, head);
     }
+
+    // One backfill range: its logs and its last block's header (asked for together: the header is cheap,
+    // and waiting for it behind the next range's logs cost a fifth of the run), decoded unless the answer
+    // holds more than MaxLogsPerRequest logs (Events null: the caller splits the range).
+    private sealed record Fetched(int LogCount, List<DecodedEvent>? Events, BlockHeader End);
+
+    private async Task<Fetched> FetchAsync(long from, long to, CancellationToken cancellationToken)
+    {
+        var header = _rpc.BlockAsync(to, cancellationToken);
+        var logs = _rpc.LogsAsync(from, to, _addresses, cancellationToken);
+        await Task.WhenAll(header, logs).ConfigureAwait(false);
+        var end = header.Result ?? throw new InvalidOperationException($"block {to} vanished while backfilling");
+        return logs.Result.Count > _options.MaxLogsPerRequest && to > from
+            ? new Fetched(logs.Result.Count, null, end)
+            : new Fetched(logs.Result.Count, await DecodeAsync(logs.Result, cancellationToken).ConfigureAwait(false), end);
+    }
+
+    // Blocks that should hold about 80% of MaxLogsPerRequest, at the density of the last answer.
+    private long DensityRange(long blocks, int logs) => (long)Math.Min(long.MaxValue / 2, blocks * 0.8 * _options.MaxLogsPerRequest / Math.Max(1, logs));
 
     // The prefetched logs when they are for exactly this range; otherwise they are dropped (their
     // failure, if any, observed) and the caller fetches afresh.
-    private Task<List<RawLog>>? TakePrefetch(long from, long to)
+    private Task<Fetched>? TakePrefetch(long from, long to)
     {
         if (_prefetch is not { } prefetch)
         {
@@ -197,10 +217,10 @@ public sealed class ChainIndexer
         _prefetch = null;
         if (prefetch.From == from && prefetch.To == to)
         {
-            return prefetch.Logs;
+            return prefetch.Range;
         }
 
-        _ = prefetch.Logs.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        _ = prefetch.Range.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         return null;
     }
 

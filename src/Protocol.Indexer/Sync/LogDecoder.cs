@@ -13,7 +13,9 @@ public sealed class LogDecoder(string marketAddress, string registryAddress)
     private readonly string _registry = registryAddress.ToLowerInvariant();
 
     /// <summary>Logs skipped because no table knows their topic (e.g. events of a newer contract version).</summary>
-    public long Unknown { get; private set; }
+    public long Unknown => Interlocked.Read(ref _unknown);
+
+    private long _unknown;
 
     /// <exception cref="InvalidDataException">A log of a known event that does not decode: the bindings and the chain disagree.</exception>
     public DecodedEvent? Decode(RawLog log, long blockTimestamp)
@@ -22,7 +24,7 @@ public sealed class LogDecoder(string marketAddress, string registryAddress)
         var contract = log.Address == _market ? "FeedbackMarket" : log.Address == _registry ? "OracleRegistry" : null;
         if (contract is null || log.Removed || log.Topics.Length == 0 || !EventTables.ByTopic.TryGetValue((contract, log.Topics[0]), out var table))
         {
-            Unknown++;
+            Interlocked.Increment(ref _unknown); // backfill decodes on a background task
             return null;
         }
 

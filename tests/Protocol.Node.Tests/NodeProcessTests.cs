@@ -130,6 +130,43 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         Assert.Equal(signed, "0x" + Convert.ToHexStringLower(Assert.Single(attested).Digest));
     }
 
+    [Fact]
+    public async Task Two_processes_of_one_oracle_on_one_database_evaluate_each_market_once()
+    {
+        var (config, address, d, market, metricsPort, dashboardPort, nodeData) = await SetUpAsync();
+        await using var _ = nodeData;
+        var (metricsPort2, dashboardPort2) = (FreePort.Next(), FreePort.Next());
+        var config2 = Path.Combine(_dir, "node-2.json");
+        await File.WriteAllTextAsync(config2, (await File.ReadAllTextAsync(config))
+            .Replace($"\"MetricsPort\": {metricsPort}", $"\"MetricsPort\": {metricsPort2}", StringComparison.Ordinal)
+            .Replace($"\"DashboardPort\": {dashboardPort}", $"\"DashboardPort\": {dashboardPort2}", StringComparison.Ordinal));
+
+        using var first = StartNode(config);
+        using var second = StartNode(config2);
+        // One job run across both processes (a job is counted when its receipt arrives), then more scans
+        // by both, which must not evaluate the market again.
+        using var http = new HttpClient();
+        static long Jobs(string metrics) => metrics.Split('\n').Where(l => l.StartsWith("fmp_node_jobs_total{", StringComparison.Ordinal))
+            .Sum(l => (long)double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        async Task<long> JobsRunAsync() =>
+            Jobs(await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics")) + Jobs(await http.GetStringAsync($"http://127.0.0.1:{metricsPort2}/metrics"));
+        await WaitUntilAsync(first, async () => await AttestedAsync(nodeData, address, d) && await JobsRunAsync() >= 1);
+        await Task.Delay(5_000);
+        Assert.False(first.Process.HasExited, first.Log);
+        Assert.False(second.Process.HasExited, second.Log);
+        Assert.Equal(1, await JobsRunAsync());
+        // One claim, one signature, one attestation.
+        await using var connection = await nodeData.OpenConnectionAsync();
+        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM node_jobs"));
+        Assert.Single(await connection.QueryAsync<string>("SELECT digest FROM oracle_reports WHERE signer = @s", new { s = address.ToLowerInvariant() }));
+        var handler = anvil.Web3.Eth.GetEvent<AttestedEvent>(d.MarketAddress);
+        var attested = (await handler.GetAllChangesAsync(handler.CreateFilterInput(market.Id, Nethereum.RPC.Eth.DTOs.BlockParameter.CreateEarliest(), Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest())))
+            .Count(e => string.Equals(e.Event.Signer, address, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(1, attested);
+        await first.KillAsync();
+        await second.KillAsync();
+    }
+
     private static async Task<string?> SignedAsync(Npgsql.NpgsqlDataSource nodeData, string address)
     {
         await using var connection = await nodeData.OpenConnectionAsync();

@@ -88,8 +88,6 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         var web3 = new Web3(new Account(key, chainId), options.RpcUrl);
         var db = NpgsqlDataSource.Create(options.ConnectionString);
         var ledger = new ReportLedger(db, chainId, options.MarketAddress, key.GetPublicAddress());
-        await ledger.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await ScanJob.EnsureSchemaAsync(db, cancellationToken).ConfigureAwait(false);
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -107,13 +105,14 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
             Path.GetFullPath(options.OutputFolder), sp.GetRequiredService<ILogger<OracleNode>>(), new LogWindow(options.StartBlock, options.MaxLogRange)));
         services.AddTransient<ScanJob>();
         services.AddTransient<EvaluateJob>();
-        var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db), new PostgreSqlStorageOptions
+        // Hangfire installs its schema as the storage is built: under the node schema lock too.
+        var storage = await NodeSchema.CreateAsync(db, ledger, () => new PostgreSqlStorage(new DataSourceConnectionFactory(db), new PostgreSqlStorageOptions
         {
             SchemaName = "hangfire",
             PrepareSchemaIfNecessary = true,
             InvisibilityTimeout = options.JobRecoveryTimeout,
             UseSlidingInvisibilityTimeout = true,
-        });
+        }), cancellationToken).ConfigureAwait(false);
         services.AddHangfire(hangfire => hangfire.UseStorage(storage));
         services.AddHangfireServer(server => server.WorkerCount = 1); // evaluations use every core already
         services.AddHostedService(sp => new RecurringScan(sp.GetRequiredService<IRecurringJobManager>(), options.ScanCron));

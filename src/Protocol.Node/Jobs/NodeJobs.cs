@@ -26,6 +26,8 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS node_jobs (market_id numeric(78,0) NOT NULL, round bigint NOT NULL, job_id text, enqueued_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_id, round))").ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS node_disagreements (market_id numeric(78,0) NOT NULL, round bigint NOT NULL, digest text NOT NULL, signer text NOT NULL, seen_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_id, round, digest, signer))").ConfigureAwait(false);
     }
 
     // No DisableConcurrentExecution: a lock held by a killed process would stall every scan after a
@@ -80,8 +82,6 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
             return;
         }
 
-        await connection.ExecuteAsync(
-            "CREATE TABLE IF NOT EXISTS node_disagreements (market_id numeric(78,0) NOT NULL, round bigint NOT NULL, digest text NOT NULL, signer text NOT NULL, seen_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_id, round, digest, signer))").ConfigureAwait(false);
         var mine = await connection.QueryAsync<(string Market, long Round, string Digest)>(
             "SELECT market_id::text, round, digest FROM oracle_reports WHERE signer = @me AND market_contract = @contract",
             new { me = me.ToLowerInvariant(), contract = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false);

@@ -111,7 +111,7 @@ try
                 }
                 catch (SmartContractCustomErrorRevertException e) when (e.IsCustomErrorFor<CommitmentMismatchError>())
                 {
-                    // Expected: left unrevealed, it is slashed in full.
+                    // Expected: left unrevealed, it takes the maximum slash (score -10000).
                 }
             }
             else

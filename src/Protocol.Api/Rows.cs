@@ -21,16 +21,18 @@ public sealed record Rows(IReadOnlyList<string> Columns, IReadOnlyList<object?[]
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var types = Enumerable.Range(0, reader.FieldCount).Select(reader.GetDataTypeName).ToList();
+        var fractional = new bool[columns.Count]; // numeric columns found to hold fractions (averages)
         var rows = new List<object?[]>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var row = new object?[columns.Count];
             for (var i = 0; i < row.Length; i++)
             {
-                row[i] = await reader.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false) ? null : reader.GetDataTypeName(i) switch
+                row[i] = await reader.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false) ? null : types[i] switch
                 {
                     // "numeric(78,0)" for uint256 columns, plain "numeric" for sums and averages.
-                    var type when type.StartsWith("numeric", StringComparison.Ordinal) => Numeric(reader, i),
+                    var type when type.StartsWith("numeric", StringComparison.Ordinal) => Numeric(reader, i, ref fractional[i]),
                     "timestamp with time zone" => reader.GetFieldValue<DateTimeOffset>(i).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                     _ => reader.GetValue(i),
                 };
@@ -42,17 +44,23 @@ public sealed record Rows(IReadOnlyList<string> Columns, IReadOnlyList<object?[]
         return new Rows(columns, rows);
     }
 
-    // Amounts (uint256) exceed decimal's range, averages have fractions: each is read the way that fits.
-    private static string Numeric(NpgsqlDataReader reader, int i)
+    // Amounts (uint256) exceed decimal's range, averages have fractions: a column is read as BigInteger
+    // until a value refuses (a fraction), then as decimal for the rest of the query.
+    private static string Numeric(NpgsqlDataReader reader, int i, ref bool fractional)
     {
-        try
+        if (!fractional)
         {
-            return reader.GetFieldValue<BigInteger>(i).ToString(CultureInfo.InvariantCulture);
+            try
+            {
+                return reader.GetFieldValue<BigInteger>(i).ToString(CultureInfo.InvariantCulture);
+            }
+            catch (InvalidCastException)
+            {
+                fractional = true;
+            }
         }
-        catch (InvalidCastException)
-        {
-            return reader.GetDecimal(i).ToString(CultureInfo.InvariantCulture);
-        }
+
+        return reader.GetDecimal(i).ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Rows as JSON objects (column order kept).</summary>

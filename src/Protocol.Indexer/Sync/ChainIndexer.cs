@@ -142,31 +142,24 @@ public sealed class ChainIndexer
         Fetched fetched;
         while (true)
         {
-            string? problem;
-            var oversized = false;
+            string problem;
             try
             {
                 fetched = await fetch.ConfigureAwait(false);
-                oversized = fetched.Events is null;
-                problem = oversized ? $"{fetched.LogCount} logs" : null;
-            }
-            catch (RpcException e)
-            {
-                if (to == from)
+                if (fetched.Events is not null)
                 {
-                    throw;
+                    break;
                 }
 
-                problem = e.Message;
-                fetched = new Fetched(0, null, null!);
+                problem = $"{fetched.LogCount} logs";
+                _range = Math.Clamp(DensityRange(to - from + 1, fetched.LogCount), 1, to - from);
             }
-
-            if (problem is null)
+            catch (RpcException e) when (to > from)
             {
-                break;
+                problem = e.Message;
+                _range = Math.Max(1, (to - from + 1) / 2);
             }
 
-            _range = oversized ? Math.Clamp(DensityRange(to - from + 1, fetched.LogCount), 1, to - from) : Math.Max(1, (to - from + 1) / 2);
             RangeSplits++;
             Log.SplitRange(_logger, from, to, problem, _range);
             to = from + _range - 1;

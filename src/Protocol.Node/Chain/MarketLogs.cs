@@ -22,15 +22,18 @@ public sealed record LogWindow(long StartBlock, long MaxRange)
 public static class MarketLogs
 {
     /// <summary>
-    /// The contract's logs whose first indexed argument is <paramref name="marketId"/>, in chain order. A
-    /// range the provider refuses is halved and tried again; a single block that still fails is an error.
+    /// The contract's logs whose first indexed argument is <paramref name="marketId"/>, in chain order;
+    /// with <paramref name="eventTopic"/> (and <paramref name="secondIndexed"/>) only that event (with that
+    /// second indexed argument). A range the provider refuses is halved and tried again; a single block
+    /// that still fails is an error.
     /// </summary>
-    public static async Task<List<FilterLog>> ReadAsync(IWeb3 web3, string contract, BigInteger marketId, LogWindow window, CancellationToken cancellationToken)
+    public static async Task<List<FilterLog>> ReadAsync(
+        IWeb3 web3, string contract, BigInteger marketId, LogWindow window, CancellationToken cancellationToken, string? eventTopic = null, BigInteger? secondIndexed = null)
     {
         ArgumentNullException.ThrowIfNull(web3);
         ArgumentNullException.ThrowIfNull(window);
         var head = (long)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().ConfigureAwait(false)).Value;
-        var market = "0x" + marketId.ToString("x", CultureInfo.InvariantCulture).TrimStart('0').PadLeft(64, '0');
+        object?[] topics = secondIndexed is { } second ? [eventTopic, Word(marketId), Word(second)] : [eventTopic, Word(marketId)];
         var logs = new List<FilterLog>();
         var range = Math.Max(1, window.MaxRange);
         for (var from = window.StartBlock; from <= head;)
@@ -44,7 +47,7 @@ public static class MarketLogs
                     Address = [contract],
                     FromBlock = new BlockParameter(new HexBigInteger(from)),
                     ToBlock = new BlockParameter(new HexBigInteger(to)),
-                    Topics = [null!, market],
+                    Topics = topics!,
                 }).ConfigureAwait(false));
                 from = to + 1;
             }
@@ -56,4 +59,7 @@ public static class MarketLogs
 
         return logs;
     }
+
+    // An indexed uint as its topic: 32 bytes, hex.
+    private static string Word(BigInteger value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture).TrimStart('0').PadLeft(64, '0');
 }

@@ -18,6 +18,7 @@ namespace Protocol.Node.Jobs;
 /// </summary>
 public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db, IBackgroundJobClient jobs, ILogger<ScanJob> logger)
 {
+    private static readonly string AttestedTopic = "0x" + Nethereum.Contracts.ABITypedRegistry.GetEvent<AttestedEvent>().Sha3Signature.ToLowerInvariant();
     public const string Id = "scan-markets";
 
     public static async Task EnsureSchemaAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
@@ -88,8 +89,10 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         foreach (var (market, round, digest) in mine)
         {
             var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
-            var logs = await MarketLogs.ReadAsync(web3, options.MarketAddress, id, new LogWindow(options.StartBlock, options.MaxLogRange), cancellationToken).ConfigureAwait(false);
-            var attested = MarketSnapshot.Decode<AttestedEvent>(logs).Where(e => e.Round == round);
+            // Only this market's and round's Attested logs (topics: event, market, round).
+            var logs = await MarketLogs.ReadAsync(web3, options.MarketAddress, id, new LogWindow(options.StartBlock, options.MaxLogRange), cancellationToken,
+                AttestedTopic, round).ConfigureAwait(false);
+            var attested = MarketSnapshot.Decode<AttestedEvent>(logs);
             foreach (var other in attested.Where(e => !string.Equals("0x" + Convert.ToHexStringLower(e.Digest), digest, StringComparison.Ordinal)))
             {
                 var otherDigest = "0x" + Convert.ToHexStringLower(other.Digest);

@@ -122,9 +122,7 @@ public static partial class AnalystApi
             FROM events e CROSS JOIN span GROUP BY 1 ORDER BY 1
             """;
         var rows = await Rows.QueryAsync(db, Sql, new Dictionary<string, object> { ["buckets"] = buckets }, ct).ConfigureAwait(false);
-        return string.Equals(request.Query["format"], "csv", StringComparison.OrdinalIgnoreCase)
-            ? Results.Text(rows.ToCsv(), "text/csv; charset=utf-8")
-            : Results.Ok(new { items = rows.ToObjects(), buckets });
+        return WantsCsv(request) ? Csv(rows) : Results.Ok(new { items = rows.ToObjects(), buckets });
     }
 
     // The one row a view holds for an address (parameter @a), or the problem to answer instead: 400 for
@@ -154,9 +152,9 @@ public static partial class AnalystApi
         parameters["offset"] = offset;
         parameters["limit"] = limit;
         var rows = await Rows.QueryAsync(db, sql + " OFFSET @offset LIMIT @limit", parameters, ct).ConfigureAwait(false);
-        if (string.Equals(request.Query["format"], "csv", StringComparison.OrdinalIgnoreCase))
+        if (WantsCsv(request))
         {
-            return Results.Text(rows.ToCsv(), "text/csv; charset=utf-8");
+            return Csv(rows);
         }
 
         await using var count = db.CreateCommand(countSql);
@@ -168,6 +166,10 @@ public static partial class AnalystApi
         var total = (long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         return Results.Ok(new { items = rows.ToObjects(), offset, limit, total });
     }
+
+    private static bool WantsCsv(HttpRequest request) => string.Equals(request.Query["format"], "csv", StringComparison.OrdinalIgnoreCase);
+
+    private static IResult Csv(Rows rows) => Results.Text(rows.ToCsv(), "text/csv; charset=utf-8");
 
     private static bool TryPage(HttpRequest request, out int offset, out int limit, out string problem)
     {

@@ -33,7 +33,7 @@ export function chartCard(id, title, config, caption, height = 300) {
   box.style.height = `${height}px`; // through CSSOM: the content security policy forbids style attributes
   const section = card(title, box, caption ? el('p', { class: 'muted caption' }, caption) : null);
   section.dataset.chart = id;
-  pending.push(() => draw(canvas, config));
+  pending.push({ canvas, config });
   return section;
 }
 
@@ -58,9 +58,14 @@ function draw(canvas, config) {
   }));
 }
 
-/** Draws the charts of the page just attached to the document (Chart.js sizes them from the layout). */
-export function drawCharts() {
-  while (pending.length) pending.shift()();
+/**
+ * Draws the pending charts that are inside `root`, the page just attached to the document (Chart.js
+ * sizes them from the layout); charts of a page that was replaced before it finished loading are dropped.
+ */
+export function drawCharts(root) {
+  for (const { canvas, config } of pending.splice(0)) {
+    if (root.contains(canvas)) draw(canvas, config);
+  }
 }
 
 /** Destroys the charts of the page being left. */

@@ -43,7 +43,7 @@ async function render() {
   }
   if (ticket !== rendering) return;
   main.replaceChildren(content);
-  drawCharts();
+  drawCharts(content);
   document.title = `${content.querySelector('h1')?.textContent ?? 'Dashboard'} — Feedback Market`;
   document.body.dataset.ready = hash;
 }

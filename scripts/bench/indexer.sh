@@ -4,7 +4,8 @@
 # With --ponder, Ponder 0.16.10 (scripts/bench/ponder, Node 22 from npm) indexes the same workload into
 # the same PostgreSQL after our indexer, and the ratio is printed.
 # Starts its own anvil and PostgreSQL, generates protocol events, and prints the indexer's events/s next
-# to eth_getLogs alone and binary COPY alone measured in the same run.
+# to eth_getLogs alone and binary COPY alone measured in the same run, and the CPU time each process spent.
+# FMP_BENCH_TRACE=1 also prints the indexer's batches as they are written, with time and CPU so far.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/lib/quiet.sh

@@ -1,6 +1,8 @@
 // Indexer benchmark: ≥ 200k protocol events on a throw-away anvil chain, backfilled cold into a fresh
 // PostgreSQL database by the real indexer, next to the raw limits measured in the same run (eth_getLogs
-// alone, binary COPY alone). Figures, not a test. Usage: scripts/bench/indexer.sh [events]
+// alone, binary COPY alone), with the CPU time the indexer, anvil and PostgreSQL spent. Figures, not a test.
+// Usage: scripts/bench/indexer.sh [events] [--ponder]; FMP_BENCH_TRACE=1 prints the indexer's log lines
+// (each batch) with the time and CPU spent so far.
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
@@ -49,12 +51,17 @@ try
         ReorgDepth = 8, InitialBlockRange = 20, // 1,000 logs a block here; the other settings are the defaults
     };
     using var http = new HttpClient();
-    var indexer = new ChainIndexer(options, database.DataSource, http, NullLogger<ChainIndexer>.Instance);
+    var indexer = new ChainIndexer(options, database.DataSource, http,
+        Environment.GetEnvironmentVariable("FMP_BENCH_TRACE") == "1" ? new TraceLogger<ChainIndexer>() : NullLogger<ChainIndexer>.Instance);
+    var cpu = CpuTimes.Take();
+    var gc = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Bytes: GC.GetTotalAllocatedBytes(true), Paused: GC.GetTotalPauseDuration());
     clock.Restart();
     await indexer.SyncToHeadAsync(CancellationToken.None);
     var indexSeconds = clock.Elapsed.TotalSeconds;
     var indexed = indexer.EventsIndexed;
     Console.WriteLine(string.Create(ci, $"indexer: {indexed:N0} events in {indexSeconds:0.00} s = {indexed / indexSeconds:N0} events/s (range splits {indexer.RangeSplits})"));
+    Console.WriteLine("  CPU seconds while indexing: " + (CpuTimes.Take() - cpu) + string.Create(ci, $" (of {Environment.ProcessorCount * indexSeconds:0.00} on {Environment.ProcessorCount} cores)"));
+    Console.WriteLine(string.Create(ci, $"  indexer's GC: {(GC.GetTotalAllocatedBytes(true) - gc.Bytes) / 1e6:0} MB allocated, collections {GC.CollectionCount(0) - gc.Gen0}/{GC.CollectionCount(1) - gc.Gen1}/{GC.CollectionCount(2) - gc.Gen2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - gc.Paused).TotalMilliseconds:0} ms"));
 
     // 2. eth_getLogs alone over the same blocks, in 50-block requests, parsed.
     var rpc = new ChainRpc(http, new Uri(anvil.RpcUrl), TimeSpan.FromSeconds(60), 1, NullLogger.Instance);

@@ -31,7 +31,7 @@ public sealed class FaultyRpcTests(AnvilFixture anvil, PostgresDatabaseFixture d
     }
 
     [Fact]
-    public async Task Oversized_log_ranges_are_split_until_they_fit()
+    public async Task Oversized_answers_are_split_into_batches_that_fit_without_fetching_a_block_twice()
     {
         var d = await DeployAsync(anvil);
         var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 100, 1_000, 100 * Token));
@@ -41,10 +41,23 @@ public sealed class FaultyRpcTests(AnvilFixture anvil, PostgresDatabaseFixture d
         }
 
         await using var database = NpgsqlDataSource.Create(await db.Cluster.CreateDatabaseAsync("oversized"));
-        var indexer = IndexerHarness.Create(d, database, anvil.RpcUrl, reorgDepth: 2, initialRange: 10_000, maxLogs: 2);
+        await using var proxy = new FaultyRpcProxy(anvil.RpcUrl, faultRate: 0, stall: TimeSpan.Zero);
+        var indexer = IndexerHarness.Create(d, database, proxy.Url, reorgDepth: 2, initialRange: 10_000, maxLogs: 2);
         await indexer.SyncToHeadAsync(CancellationToken.None);
 
         await IndexerHarness.AssertRowsAreTheChainsLogsAsync(anvil, d, database);
         Assert.True(indexer.RangeSplits > 0);
+
+        // The first answer held every block up to the reorg depth: it was written in parts, and no block was
+        // asked for again.
+        var ranges = proxy.LogRanges.OrderBy(r => r.From).ToList();
+        Assert.Equal(d.StartBlock, ranges[0].From);
+        for (var i = 1; i < ranges.Count; i++)
+        {
+            Assert.True(ranges[i].From > ranges[i - 1].To, $"blocks {ranges[i].From}–{ranges[i - 1].To} fetched twice");
+        }
+
+        await using var connection = await database.OpenConnectionAsync();
+        Assert.Equal(4, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM committed"));
     }
 }

@@ -18,8 +18,9 @@ public sealed class LogsResponseTests
         var logs = Parse($$"""{"jsonrpc":"2.0","id":7,"result":[{{Log}},{{Log.Replace("0x2\"", "0x3\"", StringComparison.Ordinal)}}]}""");
         Assert.Equal(2, logs.Count);
         var log = logs[0];
-        Assert.Equal(new RawLog("0xabc0000000000000000000000000000000000001", ["0xaa", "0x01"], "0x00ff", 26, "0xbb", 100, "0xcc", 2, false) with { Topics = log.Topics }, log);
+        Assert.Equal(new RawLog("0xabc0000000000000000000000000000000000001", ["0xaa", "0x01"], [], 26, "0xbb", 100, "0xcc", 2, false) with { Topics = log.Topics, Data = log.Data }, log);
         Assert.Equal(["0xaa", "0x01"], log.Topics);
+        Assert.Equal([0x00, 0xff], log.Data);
         Assert.Equal(3, logs[1].LogIndex);
         Assert.Same(log.BlockHash, logs[1].BlockHash);
         Assert.Same(log.Topics[0], logs[1].Topics[0]);
@@ -30,12 +31,13 @@ public sealed class LogsResponseTests
     {
         var logs = Parse("""
             {"result":[{"removed":true,"logIndex":"0x0","extra":{"nested":[1,2,{"x":null}]},"transactionHash":"0x\u0041B","blockHash":"0xbb",
-             "blockNumber":"0x1","data":"0x","topics":[],"address":"0x01"}],"id":1,"jsonrpc":"2.0"}
+             "blockNumber":"0x1","data":"0x\u00410","topics":[],"address":"0x01"}],"id":1,"jsonrpc":"2.0"}
             """);
         var log = Assert.Single(logs);
         Assert.Null(log.BlockTimestamp);
         Assert.True(log.Removed);
         Assert.Equal("0xab", log.TransactionHash);
+        Assert.Equal([0xa0], log.Data);
         Assert.Empty(log.Topics);
         Assert.Empty(Parse("""{"jsonrpc":"2.0","id":1,"result":[]}"""));
     }
@@ -59,6 +61,9 @@ public sealed class LogsResponseTests
     [InlineData("""{"result":[{"address":"0x01","topics":[],"data":"0x","blockNumber":"12","blockHash":"0x","transactionHash":"0x","logIndex":"0x0"}]}""")]
     [InlineData("""{"result":[{"address":"0x01","topics":"0x","data":"0x","blockNumber":"0x1","blockHash":"0x","transactionHash":"0x","logIndex":"0x0"}]}""")]
     [InlineData("""{"result":[]} trailing""")]
+    [InlineData("""{"result":[{"address":"0x01","topics":[],"data":"0x0","blockNumber":"0x1","blockHash":"0x","transactionHash":"0x","logIndex":"0x0"}]}""")]
+    [InlineData("""{"result":[{"address":"0x01","topics":[],"data":"0xzz","blockNumber":"0x1","blockHash":"0x","transactionHash":"0x","logIndex":"0x0"}]}""")]
+    [InlineData("""{"result":[{"address":"0x01","topics":[],"data":"00","blockNumber":"0x1","blockHash":"0x","transactionHash":"0x","logIndex":"0x0"}]}""")]
     public void A_malformed_answer_is_a_json_exception(string json) =>
         Assert.ThrowsAny<JsonException>(() => Parse(json));
 

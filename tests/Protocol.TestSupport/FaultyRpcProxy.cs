@@ -64,6 +64,20 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
     /// <summary><c>eth_getLogs</c> requests refused for their range so far.</summary>
     public int RangeRefusals => Volatile.Read(ref _rangeRefusals);
 
+    /// <summary>The block ranges of the <c>eth_getLogs</c> requests seen so far (those by block number), in arrival order.</summary>
+    public IReadOnlyList<(long From, long To)> LogRanges
+    {
+        get
+        {
+            lock (_logRanges)
+            {
+                return [.. _logRanges];
+            }
+        }
+    }
+
+    private readonly List<(long From, long To)> _logRanges = [];
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -102,14 +116,9 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
         }
     }
 
-    // The error answer to an eth_getLogs over more than MaxLogRange blocks, else null.
-    private byte[]? RefusedRange(byte[] request)
+    // The block range of an eth_getLogs by block numbers, else null.
+    private static (long From, long To)? LogRange(byte[] request)
     {
-        if (MaxLogRange is not { } max)
-        {
-            return null;
-        }
-
         using var json = System.Text.Json.JsonDocument.Parse(request);
         var root = json.RootElement;
         if (root.ValueKind != System.Text.Json.JsonValueKind.Object || root.GetProperty("method").GetString() != "eth_getLogs"
@@ -119,9 +128,30 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
             return null;
         }
 
-        var span = Convert.ToInt64(to.GetString(), 16) - Convert.ToInt64(from.GetString(), 16) + 1;
-        return span <= max ? null : System.Text.Encoding.UTF8.GetBytes(
-            $"{{\"jsonrpc\":\"2.0\",\"id\":{root.GetProperty("id").GetRawText()},\"error\":{{\"code\":-32005,\"message\":\"query exceeds max block range {max}\"}}}}");
+        return (Convert.ToInt64(from.GetString(), 16), Convert.ToInt64(to.GetString(), 16));
+    }
+
+    // The error answer to an eth_getLogs over more than MaxLogRange blocks, else null.
+    private byte[]? RefusedRange(byte[] request)
+    {
+        if (LogRange(request) is not { } range)
+        {
+            return null;
+        }
+
+        lock (_logRanges)
+        {
+            _logRanges.Add(range);
+        }
+
+        if (MaxLogRange is not { } max || range.To - range.From + 1 <= max)
+        {
+            return null;
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(request);
+        return System.Text.Encoding.UTF8.GetBytes(
+            $"{{\"jsonrpc\":\"2.0\",\"id\":{json.RootElement.GetProperty("id").GetRawText()},\"error\":{{\"code\":-32005,\"message\":\"query exceeds max block range {max}\"}}}}");
     }
 
     private async Task HandleAsync(HttpListenerContext context)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,6 +22,10 @@ public sealed class RpcException(string method, int code, string message)
 public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, int attempts, ILogger logger)
 {
     private long _id;
+
+    // Answer buffers, shared by the requests in flight (a backfill has a few of megabytes each; the shared
+    // pool keeps arrays per thread, and async continuations return them on other threads than rented them).
+    private readonly ArrayPool<byte> _buffers = ArrayPool<byte>.Create(maxArrayLength: 1 << 28, maxArraysPerBucket: 4);
 
     public async Task<long> BlockNumberAsync(CancellationToken cancellationToken) =>
         ParseQuantity((await CallAsync("eth_blockNumber", [], cancellationToken).ConfigureAwait(false))!.GetValue<string>());
@@ -63,7 +68,7 @@ public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, in
         {
             try
             {
-                return parse(await SendOnceAsync(request, cancellationToken).ConfigureAwait(false), method);
+                return await SendOnceAsync(request, parse, method, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsTransient(e, cancellationToken) && attempt < attempts)
             {
@@ -76,14 +81,42 @@ public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, in
 
     private delegate T Parser<out T>(ReadOnlySpan<byte> body, string method);
 
-    private async Task<byte[]> SendOnceAsync(string request, CancellationToken cancellationToken)
+    // The body is read into a pooled buffer and parsed there: a backfill's answers are megabytes each, and
+    // allocating one array per answer (as ReadAsByteArrayAsync does) kept the GC collecting the large object heap.
+    private async Task<T> SendOnceAsync<T>(string request, Parser<T> parse, string method, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
-        using var content = new StringContent(request, System.Text.Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync(endpoint, content, cts.Token).ConfigureAwait(false);
+        using var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(request, System.Text.Encoding.UTF8, "application/json") };
+        using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadAsByteArrayAsync(cts.Token).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = _buffers.Rent(response.Content.Headers.ContentLength is > 0 and < int.MaxValue - 1 and var length ? (int)length + 1 : 64 * 1024);
+            var used = 0;
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(buffer.AsMemory(used), cts.Token).ConfigureAwait(false)) > 0)
+                {
+                    used += read;
+                    if (used == buffer.Length)
+                    {
+                        var larger = _buffers.Rent(checked(buffer.Length * 2));
+                        buffer.AsSpan(0, used).CopyTo(larger);
+                        _buffers.Return(buffer);
+                        buffer = larger;
+                    }
+                }
+
+                return parse(buffer.AsSpan(0, used), method);
+            }
+            finally
+            {
+                _buffers.Return(buffer);
+            }
+        }
     }
 
     // The `result` of a small answer (block number, block header), through the DOM.

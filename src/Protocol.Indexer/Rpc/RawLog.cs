@@ -1,10 +1,10 @@
 namespace Protocol.Indexer.Rpc;
 
-/// <summary>A log as eth_getLogs returns it, fields kept as the node sent them (hex).</summary>
+/// <summary>A log as eth_getLogs returns it: hex fields kept as lower-case hex strings, except its data, decoded to bytes.</summary>
 public sealed record RawLog(
     string Address,
     string[] Topics,
-    string Data,
+    byte[] Data,
     long BlockNumber,
     string BlockHash,
     long? BlockTimestamp,

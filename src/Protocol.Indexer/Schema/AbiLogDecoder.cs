@@ -40,7 +40,13 @@ internal static class AbiLogDecoder
             if (p.Parameter.Indexed)
             {
                 var index = topic++;
-                readers.Add((topics, _) => Word(type, Convert.FromHexString(topics[index].AsSpan(2))));
+                readers.Add((topics, _) =>
+                {
+                    Span<byte> word = stackalloc byte[32];
+                    return Convert.FromHexString(topics[index].AsSpan(2), word, out var consumed, out var written) == System.Buffers.OperationStatus.Done && written == 32 && consumed == 64
+                        ? Word(type, word)
+                        : throw new FormatException($"topic {index} is not a 32-byte word");
+                });
             }
             else if (type == "string")
             {
@@ -75,15 +81,25 @@ internal static class AbiLogDecoder
     // One 32-byte word as the column value EventTables maps the ABI type to.
     private static object Word(string type, ReadOnlySpan<byte> word) => type switch
     {
-        "address" => "0x" + Convert.ToHexStringLower(word[12..]),
+        "address" => Hex(word[12..]),
         "bool" => word[31] != 0,
         "uint8" or "uint16" or "uint32" or "uint64" => checked((long)BinaryPrimitives.ReadUInt64BigEndian(word[24..])),
         "int8" or "int16" or "int32" or "int64" => BinaryPrimitives.ReadInt64BigEndian(word[24..]),
-        _ when type.StartsWith("bytes", StringComparison.Ordinal) => "0x" + Convert.ToHexStringLower(word[..int.Parse(type.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture)]),
+        _ when type.StartsWith("bytes", StringComparison.Ordinal) => Hex(word[..int.Parse(type.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture)]),
         _ when type.StartsWith("uint", StringComparison.Ordinal) => new BigInteger(word, isUnsigned: true, isBigEndian: true),
         _ when type.StartsWith("int", StringComparison.Ordinal) => new BigInteger(word, isUnsigned: false, isBigEndian: true),
         _ => throw new NotSupportedException($"ABI type {type}"),
     };
+
+    // "0x" and lower-case hex, in one allocation.
+    private static string Hex(ReadOnlySpan<byte> bytes)
+    {
+        Span<char> chars = stackalloc char[2 + (bytes.Length * 2)];
+        chars[0] = '0';
+        chars[1] = 'x';
+        Convert.TryToHexStringLower(bytes, chars[2..], out _);
+        return new string(chars);
+    }
 
     private static BigInteger Uint(ReadOnlySpan<byte> word) => new(word, isUnsigned: true, isBigEndian: true);
 }

@@ -29,8 +29,10 @@ public sealed class ChainIndexer
     private readonly ILogger _logger;
     private long _range;
 
-    // The next backfill range, fetched and decoded while the current one is written.
-    private (long From, long To, Task<Fetched> Range)? _prefetch;
+    // Backfill ranges fetched and decoded ahead while the current one is written, in block order: two, so
+    // that the node serialises one answer while the indexer parses the other and PostgreSQL writes a third.
+    private const int PrefetchDepth = 2;
+    private readonly List<(long From, long To, Task<Fetched> Range)> _prefetch = [];
 
     public ChainIndexer(IndexerOptions options, NpgsqlDataSource dataSource, HttpClient http, ILogger<ChainIndexer> logger)
     {
@@ -132,57 +134,57 @@ public sealed class ChainIndexer
     }
 
     // Far from the head: eth_getLogs over a range sized from the last answer's density so that the next
-    // one holds about 80% of MaxLogsPerRequest (at most twice the last range); an oversized answer
-    // shrinks it the same way, a provider error halves it. The next range is fetched and decoded while
-    // this one is written.
+    // one holds about 80% of MaxLogsPerRequest (at most twice the last range); a provider error halves it.
+    // An answer over MaxLogsPerRequest is split at a block boundary without being fetched again: the first
+    // part is written now, the rest next. The next ranges are fetched and decoded while this one is written.
     private async Task BackfillAsync(long from, long to, long head, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var fetch = TakePrefetch(from, to) ?? FetchAsync(from, to, cancellationToken);
+        var safe = head - _options.ReorgDepth;
+        var fetch = TakePrefetch(from, safe, ref to) ?? FetchAsync(from, to, cancellationToken);
+        Prefetch(to, safe, cancellationToken);
         Fetched fetched;
         while (true)
         {
-            string problem;
             try
             {
                 fetched = await fetch.ConfigureAwait(false);
-                if (fetched.Events is not null)
-                {
-                    break;
-                }
-
-                problem = $"{fetched.LogCount} logs";
-                _range = Math.Clamp(DensityRange(to - from + 1, fetched.LogCount), 1, to - from);
+                break;
             }
             catch (RpcException e) when (to > from)
             {
-                problem = e.Message;
+                DropPrefetch(); // sized like the refused range, and no longer adjacent to the shorter one
                 _range = Math.Max(1, (to - from + 1) / 2);
+                RangeSplits++;
+                Log.SplitRange(_logger, from, to, e.Message, _range);
+                to = from + _range - 1;
+                fetch = FetchAsync(from, to, cancellationToken);
             }
-
-            RangeSplits++;
-            Log.SplitRange(_logger, from, to, problem, _range);
-            to = from + _range - 1;
-            fetch = FetchAsync(from, to, cancellationToken);
         }
 
-        _range = Math.Clamp(DensityRange(to - from + 1, fetched.LogCount), 1, Math.Min(_options.MaxBlockRange, Math.Max(_range, to - from + 1) * 2));
-        var safe = head - _options.ReorgDepth;
-        if (to + 1 <= safe)
+        if (fetched.Events.Count > _options.MaxLogsPerRequest && to > from)
         {
-            var nextTo = Math.Min(safe, to + _range);
-            _prefetch = (to + 1, nextTo, FetchAsync(to + 1, nextTo, cancellationToken));
+            var (first, remainder) = await SplitAsync(fetched, from, to, cancellationToken).ConfigureAwait(false);
+            _range = Math.Clamp(DensityRange(to - from + 1, fetched.Events.Count), 1, to - from);
+            RangeSplits++;
+            Log.SplitRange(_logger, from, to, $"{fetched.Events.Count} logs", first.End.Number - from + 1);
+            _prefetch.Insert(0, (first.End.Number + 1, to, Task.FromResult(remainder)));
+            (fetched, to) = (first, first.End.Number);
+        }
+        else
+        {
+            _range = Math.Clamp(DensityRange(to - from + 1, fetched.Events.Count), 1, Math.Min(_options.MaxBlockRange, Math.Max(_range, to - from + 1) * 2));
         }
 
-        await _store.WriteBatchAsync(fetched.Events!, [fetched.End], fetched.End, pruneBelow: head - _options.ReorgDepth - 1, cancellationToken).ConfigureAwait(false);
-        EventsIndexed += fetched.Events!.Count;
+        Prefetch(to, safe, cancellationToken);
+        await _store.WriteBatchAsync(fetched.Events, [fetched.End], fetched.End, pruneBelow: head - _options.ReorgDepth - 1, cancellationToken).ConfigureAwait(false);
+        EventsIndexed += fetched.Events.Count;
         Log.Batch(_logger, from, to, fetched.Events.Count, watch.ElapsedMilliseconds, _range, head);
     }
 
-    // One backfill range: its logs and its last block's header (asked for together: the header is cheap,
-    // and waiting for it behind the next range's logs cost a fifth of the run), decoded unless the answer
-    // holds more than MaxLogsPerRequest logs (Events null: the caller splits the range).
-    private sealed record Fetched(int LogCount, List<DecodedEvent>? Events, BlockHeader End);
+    // One backfill range, decoded, and its last block's header (asked for together with the logs: the header
+    // is cheap, and waiting for it behind the next range's logs cost a fifth of the run).
+    private sealed record Fetched(List<DecodedEvent> Events, BlockHeader End);
 
     private async Task<Fetched> FetchAsync(long from, long to, CancellationToken cancellationToken)
     {
@@ -190,31 +192,59 @@ public sealed class ChainIndexer
         var logs = _rpc.LogsAsync(from, to, _addresses, cancellationToken);
         await Task.WhenAll(header, logs).ConfigureAwait(false);
         var end = header.Result ?? throw new InvalidOperationException($"block {to} vanished while backfilling");
-        return logs.Result.Count > _options.MaxLogsPerRequest && to > from
-            ? new Fetched(logs.Result.Count, null, end)
-            : new Fetched(logs.Result.Count, await DecodeAsync(logs.Result, cancellationToken).ConfigureAwait(false), end);
+        return new Fetched(await DecodeAsync(logs.Result, cancellationToken).ConfigureAwait(false), end);
+    }
+
+    // An oversized range in two: its first blocks up to MaxLogsPerRequest events (at least its first block,
+    // however many that holds), with that part's last header fetched, and the rest.
+    private async Task<(Fetched First, Fetched Remainder)> SplitAsync(Fetched fetched, long from, long to, CancellationToken cancellationToken)
+    {
+        var last = Math.Clamp(fetched.Events[_options.MaxLogsPerRequest].BlockNumber - 1, from, to - 1);
+        var count = fetched.Events.FindIndex(e => e.BlockNumber > last) is var i and >= 0 ? i : fetched.Events.Count;
+        var end = await _rpc.BlockAsync(last, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"block {last} vanished while backfilling");
+        return (new Fetched(fetched.Events[..count], end), new Fetched(fetched.Events[count..], fetched.End));
     }
 
     // Blocks that should hold about 80% of MaxLogsPerRequest, at the density of the last answer.
     private long DensityRange(long blocks, int logs) => (long)Math.Min(long.MaxValue / 2, blocks * 0.8 * _options.MaxLogsPerRequest / Math.Max(1, logs));
 
-    // The prefetched logs when they are for exactly this range; otherwise they are dropped (their
-    // failure, if any, observed) and the caller fetches afresh.
-    private Task<Fetched>? TakePrefetch(long from, long to)
+    // Starts fetching the ranges after `to` (up to PrefetchDepth of them, none beyond `safe`), sized by the
+    // density known now; started before the current range has arrived, so that the pipeline is full from
+    // the first range on (an answer that turns out oversized is split, not fetched again).
+    private void Prefetch(long to, long safe, CancellationToken cancellationToken)
     {
-        if (_prefetch is not { } prefetch)
+        for (var end = _prefetch.Count > 0 ? _prefetch[^1].To : to; _prefetch.Count < PrefetchDepth && end + 1 <= safe; end = _prefetch[^1].To)
         {
-            return null;
+            var nextTo = Math.Min(safe, end + _range);
+            _prefetch.Add((end + 1, nextTo, FetchAsync(end + 1, nextTo, cancellationToken)));
+        }
+    }
+
+    // The first prefetched range when it starts at `from` and ends at or below `safe` (it then sets `to`: it
+    // may be shorter or longer than asked for); otherwise every prefetched range is dropped (failures
+    // observed) and the caller fetches afresh.
+    private Task<Fetched>? TakePrefetch(long from, long safe, ref long to)
+    {
+        if (_prefetch is [var first, ..] && first.From == from && first.To <= safe)
+        {
+            _prefetch.RemoveAt(0);
+            to = first.To;
+            return first.Range;
         }
 
-        _prefetch = null;
-        if (prefetch.From == from && prefetch.To == to)
-        {
-            return prefetch.Range;
-        }
-
-        _ = prefetch.Range.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        DropPrefetch();
         return null;
+    }
+
+    private void DropPrefetch()
+    {
+        foreach (var dropped in _prefetch)
+        {
+            _ = dropped.Range.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+
+        _prefetch.Clear();
     }
 
     // Near the head: block by block, each block's logs fetched by its hash, each parent hash checked.

@@ -17,21 +17,27 @@ public sealed class LogDecoder(string marketAddress, string registryAddress)
 
     private long _unknown;
 
+    // The last lookup: one range's logs mostly repeat an event, and the parser hands out one string per run
+    // of equal topics, so a reference check saves hashing two strings per log.
+    // (An object, replaced whole: ranges are decoded on concurrent tasks.)
+    private Lookup? _last;
+
+    private sealed record Lookup(string Address, string Topic0, EventTable Table);
+
     /// <exception cref="InvalidDataException">A log of a known event that does not decode: the bindings and the chain disagree.</exception>
     public DecodedEvent? Decode(RawLog log, long blockTimestamp)
     {
         ArgumentNullException.ThrowIfNull(log);
-        var contract = log.Address == _market ? "FeedbackMarket" : log.Address == _registry ? "OracleRegistry" : null;
-        if (contract is null || log.Removed || log.Topics.Length == 0 || !EventTables.ByTopic.TryGetValue((contract, log.Topics[0]), out var table))
+        if (log.Removed || log.Topics.Length == 0 || Table(log.Address, log.Topics[0]) is not { } table)
         {
-            Interlocked.Increment(ref _unknown); // backfill decodes on a background task
+            Interlocked.Increment(ref _unknown); // backfill decodes on background tasks
             return null;
         }
 
         object?[] values;
         try
         {
-            values = table.FastDecode is { } fast ? fast(log.Topics, Convert.FromHexString(log.Data.AsSpan(2))) : DecodeWithNethereum(table, log);
+            values = table.FastDecode is { } fast ? fast(log.Topics, log.Data) : DecodeWithNethereum(table, log);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -39,6 +45,23 @@ public sealed class LogDecoder(string marketAddress, string registryAddress)
         }
 
         return new DecodedEvent(table, log.BlockNumber, log.LogIndex, DateTimeOffset.FromUnixTimeSeconds(blockTimestamp), log.BlockHash, log.TransactionHash, values);
+    }
+
+    private EventTable? Table(string address, string topic0)
+    {
+        if (_last is { } last && ReferenceEquals(last.Address, address) && ReferenceEquals(last.Topic0, topic0))
+        {
+            return last.Table;
+        }
+
+        var contract = address == _market ? "FeedbackMarket" : address == _registry ? "OracleRegistry" : null;
+        if (contract is null || !EventTables.ByTopic.TryGetValue((contract, topic0), out var table))
+        {
+            return null;
+        }
+
+        _last = new Lookup(address, topic0, table);
+        return table;
     }
 
     /// <summary>The reflection-based decoding through the Nethereum bindings (structs; and the reference the fast path is tested against).</summary>
@@ -50,7 +73,7 @@ public sealed class LogDecoder(string marketAddress, string registryAddress)
         {
             Address = log.Address,
             Topics = [.. log.Topics.Cast<object>()],
-            Data = log.Data,
+            Data = "0x" + Convert.ToHexStringLower(log.Data),
             BlockNumber = new HexBigInteger(log.BlockNumber),
             BlockHash = log.BlockHash,
             TransactionHash = log.TransactionHash,

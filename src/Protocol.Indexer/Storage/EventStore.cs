@@ -19,6 +19,19 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         return row;
     }
 
+    /// <summary>The checkpoint, or null also when the database has no indexer schema yet (before the migrations).</summary>
+    public async Task<(long Number, string Hash)?> CheckpointIfAnyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Stored hashes of recent blocks at or below <paramref name="fromBlock"/>, newest first.</summary>
     public async Task<List<(long Number, string Hash)>> RecentBlocksAsync(long fromBlock, CancellationToken cancellationToken)
     {

@@ -59,8 +59,7 @@ public sealed class ChainIndexer
     /// <summary>Applies migrations, then indexes until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await Migrator.MigrateAsync(_dataSource, _logger, cancellationToken).ConfigureAwait(false);
-        Log.Starting(_logger, (await _store.CheckpointAsync(cancellationToken).ConfigureAwait(false))?.Number ?? _options.StartBlock, _options.MarketAddress, _options.RegistryAddress);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
         while (!cancellationToken.IsCancellationRequested)
         {
             if (await StepAsync(cancellationToken).ConfigureAwait(false))
@@ -73,9 +72,37 @@ public sealed class ChainIndexer
     /// <summary>Applies migrations and indexes up to the current head (tests and one-shot backfills).</summary>
     public async Task SyncToHeadAsync(CancellationToken cancellationToken)
     {
-        await Migrator.MigrateAsync(_dataSource, _logger, cancellationToken).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
         while (!await StepAsync(cancellationToken).ConfigureAwait(false))
         {
+        }
+    }
+
+    // Applies the migrations while the first backfill ranges are already being fetched (from the stored
+    // checkpoint, or from StartBlock in a database without one): on a cold start the two take about as
+    // long, and each leaves the other core idle. A checkpoint that turns out reorganised drops the ranges.
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var head = _rpc.BlockNumberAsync(cancellationToken);
+        var checkpoint = await _store.CheckpointIfAnyAsync(cancellationToken).ConfigureAwait(false);
+        var next = (checkpoint?.Number ?? _options.StartBlock - 1) + 1;
+        Log.Starting(_logger, next, _options.MarketAddress, _options.RegistryAddress);
+        var safe = await head.ConfigureAwait(false) - _options.ReorgDepth;
+        if (next <= safe)
+        {
+            var to = Math.Min(safe, next + _range - 1);
+            _prefetch.Add((next, to, FetchAsync(next, to, cancellationToken)));
+            Prefetch(to, safe, cancellationToken);
+        }
+
+        try
+        {
+            await Migrator.MigrateAsync(_dataSource, _logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            DropPrefetch();
+            throw;
         }
     }
 

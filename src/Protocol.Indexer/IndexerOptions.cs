@@ -41,7 +41,10 @@ public sealed class IndexerOptions
     [Range(1, 10_000_000)]
     public int MaxBlockRange { get; set; } = 100_000;
 
-    /// <summary>Responses with more logs than this are treated as oversized: the range is split.</summary>
+    /// <summary>
+    /// Logs per backfill batch: ranges are sized to hold about 80% of this, and an answer with more is
+    /// written in parts at block boundaries (a single block is never split).
+    /// </summary>
     [Range(1, 1_000_000)]
     public int MaxLogsPerRequest { get; set; } = 20_000;
 

@@ -1,4 +1,7 @@
+using System.Numerics;
 using Dapper;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
 using Npgsql;
 using Protocol.Core.Payouts;
 using Protocol.TestSupport;
@@ -59,5 +62,53 @@ public sealed class FaultyRpcTests(AnvilFixture anvil, PostgresDatabaseFixture d
 
         await using var connection = await database.OpenConnectionAsync();
         Assert.Equal(4, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM committed"));
+    }
+
+    [Fact]
+    public async Task A_block_with_more_logs_than_a_batch_holds_is_written_whole()
+    {
+        // One transaction of the benchmark's event firehose (put at the market's address) emits five
+        // Committed events in one block; batches hold two.
+        var d = await DeployAsync(anvil);
+        var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 100, 1_000, 100 * Token));
+        await market.CommitAsync(4, 10 * Token);
+        var firehose = await anvil.DeployAsync("EventFirehose");
+        await anvil.RpcAsync<object>("anvil_setCode", d.MarketAddress, await anvil.Web3.Eth.GetCode.SendRequestAsync(firehose));
+        await d.Send(0, d.MarketAddress, new FireFunction { MarketId = market.Id, First = 100, N = 5 });
+        await d.Send(0, d.MarketAddress, new FireFunction { MarketId = market.Id, First = 200, N = 1 });
+        await anvil.MineAsync(3);
+
+        await using var database = NpgsqlDataSource.Create(await db.Cluster.CreateDatabaseAsync("big_block"));
+        await using var proxy = new FaultyRpcProxy(anvil.RpcUrl, faultRate: 0, stall: TimeSpan.Zero);
+        var log = new RecordingLogger<Sync.ChainIndexer>();
+        var indexer = IndexerHarness.Create(d, database, proxy.Url, reorgDepth: 2, initialRange: 10_000, maxLogs: 2, logger: log);
+        await indexer.SyncToHeadAsync(CancellationToken.None);
+
+        await IndexerHarness.AssertRowsAreTheChainsLogsAsync(anvil, d, database);
+        var ranges = proxy.LogRanges;
+        Assert.True(ranges.Count == 1, $"asked for {string.Join(", ", ranges)}: the one answer held every block below the reorg depth");
+        await using var connection = await database.OpenConnectionAsync();
+        var bigBlock = await connection.QuerySingleAsync<long>("SELECT block_number FROM committed GROUP BY block_number HAVING count(*) = 5");
+
+        // Batches in block order, of at most two events unless they are one block (the big one is a batch of
+        // its own; so is the deployment's block, of three).
+        var batches = log.Entries.Where(e => e.Event == "Batch").Select(e => (From: (long)e.Values["From"]!, To: (long)e.Values["To"]!, Events: (int)e.Values["Events"]!)).ToList();
+        Assert.Contains((bigBlock, bigBlock, 5), batches);
+        Assert.All(batches, b => Assert.True(b.Events <= 2 || b.From == b.To, $"batch {b}"));
+        Assert.Equal(batches.OrderBy(b => b.From).ToList(), batches);
+        Assert.True(indexer.RangeSplits >= 2, $"{indexer.RangeSplits} splits");
+    }
+
+    [Function("fire")]
+    private sealed class FireFunction : FunctionMessage
+    {
+        [Parameter("uint256", "marketId", 1)]
+        public BigInteger MarketId { get; set; }
+
+        [Parameter("uint256", "first", 2)]
+        public BigInteger First { get; set; }
+
+        [Parameter("uint256", "n", 3)]
+        public BigInteger N { get; set; }
     }
 }

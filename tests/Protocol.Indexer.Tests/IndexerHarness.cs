@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Numerics;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,7 +17,7 @@ namespace Protocol.Indexer.Tests;
 /// <summary>Builds indexers for a deployment and checks a database against the chain.</summary>
 internal static class IndexerHarness
 {
-    public static ChainIndexer Create(ProtocolDeployment d, NpgsqlDataSource db, string rpcUrl, int reorgDepth, TimeSpan? rpcTimeout = null, int initialRange = 2_000, int maxLogs = 20_000)
+    public static ChainIndexer Create(ProtocolDeployment d, NpgsqlDataSource db, string rpcUrl, int reorgDepth, TimeSpan? rpcTimeout = null, int initialRange = 2_000, int maxLogs = 20_000, ILogger<ChainIndexer>? logger = null)
     {
         var options = new IndexerOptions
         {
@@ -24,7 +25,7 @@ internal static class IndexerHarness
             StartBlock = d.StartBlock, ReorgDepth = reorgDepth, InitialBlockRange = initialRange,
             RpcTimeout = rpcTimeout ?? TimeSpan.FromSeconds(10), RpcAttempts = 8, MaxLogsPerRequest = maxLogs,
         };
-        return new ChainIndexer(options, db, new HttpClient(), NullLogger<ChainIndexer>.Instance);
+        return new ChainIndexer(options, db, new HttpClient(), logger ?? NullLogger<ChainIndexer>.Instance);
     }
 
     /// <summary>

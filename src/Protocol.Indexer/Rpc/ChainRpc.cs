@@ -23,7 +23,7 @@ public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, in
 {
     private long _id;
 
-    // Answer buffers, shared by the requests in flight (a backfill has a few of megabytes each; the shared
+    // Answer buffers, shared by the requests in flight (a backfill has a few, of megabytes each; the shared
     // pool keeps arrays per thread, and async continuations return them on other threads than rented them).
     private readonly ArrayPool<byte> _buffers = ArrayPool<byte>.Create(maxArrayLength: 1 << 28, maxArraysPerBucket: 4);
 

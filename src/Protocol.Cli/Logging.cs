@@ -14,7 +14,7 @@ internal static class Logging
         }
         else
         {
-            logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss ");
+            logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ");
         }
     }
 }

@@ -63,6 +63,40 @@ try
     Console.WriteLine("  CPU seconds while indexing: " + (CpuTimes.Take() - cpu) + string.Create(ci, $" (of {Environment.ProcessorCount * indexSeconds:0.00} on {Environment.ProcessorCount} cores)"));
     Console.WriteLine(string.Create(ci, $"  indexer's GC: {(GC.GetTotalAllocatedBytes(true) - gc.Bytes) / 1e6:0} MB allocated, collections {GC.CollectionCount(0) - gc.Gen0}/{GC.CollectionCount(1) - gc.Gen1}/{GC.CollectionCount(2) - gc.Gen2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - gc.Paused).TotalMilliseconds:0} ms"));
 
+    // 1b. The same as operators run it: `fmp indexer run` in its own process into another empty database,
+    // timed from the process start (runtime, host, Hangfire) until its checkpoint is the head, as Ponder is.
+    var fmpConnection = await database.Cluster.CreateDatabaseAsync("fmp_run");
+    double fmpSeconds;
+    double? fmpFirstBatch = null;
+    await using (var fmpDatabase = NpgsqlDataSource.Create(fmpConnection))
+    {
+        clock.Restart();
+        using var fmp = CliProcess.Start(CliProcess.Fmp,
+            [
+                "indexer", "run", "--rpc", anvil.RpcUrl, "--db", fmpConnection, "--market", d.MarketAddress, "--registry", d.RegistryAddress,
+                "--start-block", d.StartBlock.ToString(ci), "--reorg-depth", options.ReorgDepth.ToString(ci),
+            ],
+            new Dictionary<string, string> { ["FMP_Indexer__InitialBlockRange"] = options.InitialBlockRange.ToString(ci) });
+        for (long checkpoint; (checkpoint = await CheckpointAsync(fmpDatabase)) < head;)
+        {
+            fmpFirstBatch ??= checkpoint >= 0 ? clock.Elapsed.TotalSeconds : null;
+            if (fmp.Process.HasExited || clock.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new InvalidOperationException("fmp indexer run did not reach the head:\n" + fmp.Log);
+            }
+
+            await Task.Delay(10);
+        }
+
+        fmpSeconds = clock.Elapsed.TotalSeconds;
+        if (Environment.GetEnvironmentVariable("FMP_BENCH_TRACE") == "1")
+        {
+            Console.WriteLine(fmp.Log);
+        }
+    }
+
+    Console.WriteLine(string.Create(ci, $"fmp indexer run (its own process, start-up included): {indexed:N0} events in {fmpSeconds:0.00} s = {indexed / fmpSeconds:N0} events/s; first batch written after {fmpFirstBatch ?? fmpSeconds:0.00} s"));
+
     // 2. eth_getLogs alone over the same blocks, in 50-block requests, parsed.
     var rpc = new ChainRpc(http, new Uri(anvil.RpcUrl), TimeSpan.FromSeconds(60), 1, NullLogger.Instance);
     clock.Restart();
@@ -137,8 +171,10 @@ try
     {
         foreach (var (cache, label) in new[] { (false, "cache disabled (its fastest setting)"), (true, "as shipped: RPC cache on, cold") })
         {
-            var ponderSeconds = await Ponder.RunAsync(database.Cluster, anvil.RpcUrl, d.MarketAddress, d.StartBlock, events, cache);
-            Console.WriteLine(string.Create(ci, $"Ponder 0.16.10 (Node 22, {label}; same chain and PostgreSQL): {events:N0} events in {ponderSeconds:0.00} s = {events / ponderSeconds:N0} events/s; this indexer is {ponderSeconds / indexSeconds:0.0}x faster"));
+            var (ponderSeconds, firstRow) = await Ponder.RunAsync(database.Cluster, anvil.RpcUrl, d.MarketAddress, d.StartBlock, events, cache);
+            Console.WriteLine(string.Create(ci, $"Ponder 0.16.10 (Node 22, {label}; same chain and PostgreSQL): {events:N0} events in {ponderSeconds:0.00} s = {events / ponderSeconds:N0} events/s; first row after {firstRow:0.00} s"));
+            Console.WriteLine(string.Create(ci, $"  this indexer is {ponderSeconds / indexSeconds:0.0}x faster in-process, {ponderSeconds / fmpSeconds:0.0}x as fmp indexer run (both start-ups included); " +
+                $"from first row to last, {(ponderSeconds - firstRow) / (fmpSeconds - (fmpFirstBatch ?? 0)):0.0}x"));
         }
     }
 
@@ -150,6 +186,20 @@ finally
     await database.DisposeAsync();
     await database.Cluster.DisposeAsync(); // explicitly: a crash would skip the shared cluster's exit handler
     await anvil.DisposeAsync();
+}
+
+// The indexer's checkpoint in a database, -1 before it has one.
+static async Task<long> CheckpointAsync(NpgsqlDataSource db)
+{
+    await using var connection = await db.OpenConnectionAsync();
+    await using var exists = new NpgsqlCommand("SELECT to_regclass('indexer_checkpoint') IS NOT NULL", connection);
+    if (!(bool)(await exists.ExecuteScalarAsync())!)
+    {
+        return -1;
+    }
+
+    await using var checkpoint = new NpgsqlCommand("SELECT coalesce(max(block_number), -1) FROM indexer_checkpoint", connection);
+    return (long)(await checkpoint.ExecuteScalarAsync())!;
 }
 
 [Function("fire")]

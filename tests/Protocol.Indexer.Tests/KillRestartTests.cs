@@ -43,17 +43,63 @@ public sealed class KillRestartTests(AnvilFixture anvil, PostgresDatabaseFixture
         Assert.Equal(12, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM committed"));
     }
 
+    [Fact]
+    public async Task Recurring_jobs_start_once_the_indexer_has_caught_up_and_stop_with_it()
+    {
+        var d = await DeployAsync(anvil);
+        for (var i = 0; i < 3; i++)
+        {
+            var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 100, 1_000, 100 * Token));
+            foreach (var curator in new[] { 4, 5, 6 })
+            {
+                await market.CommitAsync(curator, 10 * Token);
+            }
+        }
+
+        var head = (long)(await anvil.LatestBlockAsync()).Number.Value;
+        var connectionString = await db.Cluster.CreateDatabaseAsync("recurring_jobs");
+        await using var database = NpgsqlDataSource.Create(connectionString);
+        using var indexer = StartIndexer(d, connectionString);
+
+        // One block per batch: while it backfills, Hangfire has no schema yet; once at the head, both jobs are there.
+        var backfillsWithoutHangfire = 0;
+        await WaitAsync(indexer, async () =>
+        {
+            var checkpoint = await CheckpointAsync(database);
+            await using var connection = await database.OpenConnectionAsync();
+            if (checkpoint >= 0 && checkpoint < head && await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('hangfire.set') IS NULL"))
+            {
+                backfillsWithoutHangfire++;
+            }
+
+            return checkpoint >= head;
+        });
+        Assert.True(backfillsWithoutHangfire > 0, "no checkpoint of the backfill was seen");
+        await WaitAsync(indexer, async () =>
+        {
+            await using var connection = await database.OpenConnectionAsync();
+            return await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('hangfire.set') IS NOT NULL")
+                && await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value IN ('consistency-check', 'refresh-views')") == 2;
+        });
+
+        // SIGTERM: the indexer and the Hangfire server stop cleanly.
+        await indexer.TerminateAsync(TimeSpan.FromSeconds(30));
+        Assert.True(indexer.Process.ExitCode == 0, $"exit code {indexer.Process.ExitCode}:\n{indexer.Log}");
+    }
+
     // One block per batch, so that kills land between and inside many small transactions.
-    private CliProcess StartIndexer(ProtocolDeployment d) => CliProcess.Start(CliProcess.Fmp,
+    private CliProcess StartIndexer(ProtocolDeployment d, string? connectionString = null) => CliProcess.Start(CliProcess.Fmp,
         [
-            "indexer", "run", "--rpc", anvil.RpcUrl, "--db", db.ConnectionString, "--market", d.MarketAddress,
+            "indexer", "run", "--rpc", anvil.RpcUrl, "--db", connectionString ?? db.ConnectionString, "--market", d.MarketAddress,
             "--registry", d.RegistryAddress, "--start-block", d.StartBlock.ToString(System.Globalization.CultureInfo.InvariantCulture), "--reorg-depth", "2",
         ],
         new Dictionary<string, string> { ["FMP_Indexer__InitialBlockRange"] = "1", ["FMP_Indexer__MaxBlockRange"] = "1" });
 
-    private async Task<long> CheckpointAsync()
+    private Task<long> CheckpointAsync() => CheckpointAsync(db.DataSource);
+
+    private static async Task<long> CheckpointAsync(NpgsqlDataSource database)
     {
-        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var connection = await database.OpenConnectionAsync();
         var exists = await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('indexer_checkpoint') IS NOT NULL");
         return exists ? await connection.ExecuteScalarAsync<long?>("SELECT block_number FROM indexer_checkpoint") ?? -1 : -1;
     }

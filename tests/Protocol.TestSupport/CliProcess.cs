@@ -79,6 +79,9 @@ public sealed class CliProcess : IDisposable
         return (cli.Process.ExitCode, cli.Log);
     }
 
+    /// <summary>SIGTERM, as a service manager stops a service; killed if still running after <paramref name="grace"/>.</summary>
+    public Task TerminateAsync(TimeSpan grace) => ProcessRunner.StopAsync(Process, Posix.SigTerm, grace);
+
     /// <summary>SIGKILL to the process and its children: no shutdown of any kind.</summary>
     public async Task KillAsync()
     {

@@ -47,6 +47,11 @@ public sealed class ChainIndexer
         _range = options.InitialBlockRange;
     }
 
+    /// <summary>Completes when <see cref="RunAsync"/> or <see cref="SyncToHeadAsync"/> first reaches the head.</summary>
+    public Task CaughtUp => _caughtUp.Task;
+
+    private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Events written since start.</summary>
     public long EventsIndexed { get; private set; }
 
@@ -64,6 +69,7 @@ public sealed class ChainIndexer
         {
             if (await StepAsync(cancellationToken).ConfigureAwait(false))
             {
+                _caughtUp.TrySetResult();
                 await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -76,6 +82,8 @@ public sealed class ChainIndexer
         while (!await StepAsync(cancellationToken).ConfigureAwait(false))
         {
         }
+
+        _caughtUp.TrySetResult();
     }
 
     // Applies the migrations while the first backfill ranges are already being fetched (from the stored

@@ -1,7 +1,4 @@
-using System.Numerics;
 using Dapper;
-using Nethereum.ABI.FunctionEncoding.Attributes;
-using Nethereum.Contracts;
 using Npgsql;
 using Protocol.Core.Payouts;
 using Protocol.TestSupport;
@@ -72,8 +69,7 @@ public sealed class FaultyRpcTests(AnvilFixture anvil, PostgresDatabaseFixture d
         var d = await DeployAsync(anvil);
         var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 100, 1_000, 100 * Token));
         await market.CommitAsync(4, 10 * Token);
-        var firehose = await anvil.DeployAsync("EventFirehose");
-        await anvil.RpcAsync<object>("anvil_setCode", d.MarketAddress, await anvil.Web3.Eth.GetCode.SendRequestAsync(firehose));
+        await EventFirehose.InstallAsync(anvil, d.MarketAddress);
         await d.Send(0, d.MarketAddress, new FireFunction { MarketId = market.Id, First = 100, N = 5 });
         await d.Send(0, d.MarketAddress, new FireFunction { MarketId = market.Id, First = 200, N = 1 });
         await anvil.MineAsync(3);
@@ -97,18 +93,5 @@ public sealed class FaultyRpcTests(AnvilFixture anvil, PostgresDatabaseFixture d
         Assert.All(batches, b => Assert.True(b.Events <= 2 || b.From == b.To, $"batch {b}"));
         Assert.Equal(batches.OrderBy(b => b.From).ToList(), batches);
         Assert.True(indexer.RangeSplits >= 2, $"{indexer.RangeSplits} splits");
-    }
-
-    [Function("fire")]
-    private sealed class FireFunction : FunctionMessage
-    {
-        [Parameter("uint256", "marketId", 1)]
-        public BigInteger MarketId { get; set; }
-
-        [Parameter("uint256", "first", 2)]
-        public BigInteger First { get; set; }
-
-        [Parameter("uint256", "n", 3)]
-        public BigInteger N { get; set; }
     }
 }

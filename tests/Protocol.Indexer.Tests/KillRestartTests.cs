@@ -12,15 +12,7 @@ public sealed class KillRestartTests(AnvilFixture anvil, PostgresDatabaseFixture
     [Fact]
     public async Task Sigkill_at_several_points_loses_nothing_and_duplicates_nothing()
     {
-        var d = await DeployAsync(anvil);
-        for (var i = 0; i < 4; i++)
-        {
-            var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 100, 1_000, 100 * Token));
-            foreach (var curator in new[] { 4, 5, 6 })
-            {
-                await market.CommitAsync(curator, 10 * Token);
-            }
-        }
+        var d = await DeployWithCommitsAsync(markets: 4);
 
         var head = (long)(await anvil.LatestBlockAsync()).Number.Value;
         var span = head - d.StartBlock;
@@ -46,15 +38,7 @@ public sealed class KillRestartTests(AnvilFixture anvil, PostgresDatabaseFixture
     [Fact]
     public async Task Recurring_jobs_start_once_the_indexer_has_caught_up_and_stop_with_it()
     {
-        var d = await DeployAsync(anvil);
-        for (var i = 0; i < 3; i++)
-        {
-            var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 100, 1_000, 100 * Token));
-            foreach (var curator in new[] { 4, 5, 6 })
-            {
-                await market.CommitAsync(curator, 10 * Token);
-            }
-        }
+        var d = await DeployWithCommitsAsync(markets: 3);
 
         var head = (long)(await anvil.LatestBlockAsync()).Number.Value;
         var connectionString = await db.Cluster.CreateDatabaseAsync("recurring_jobs");
@@ -85,6 +69,22 @@ public sealed class KillRestartTests(AnvilFixture anvil, PostgresDatabaseFixture
         // SIGTERM: the indexer and the Hangfire server stop cleanly.
         await indexer.TerminateAsync(TimeSpan.FromSeconds(30));
         Assert.True(indexer.Process.ExitCode == 0, $"exit code {indexer.Process.ExitCode}:\n{indexer.Log}");
+    }
+
+    // A deployment with `markets` markets of three commits each: a block per transaction.
+    private async Task<ProtocolDeployment> DeployWithCommitsAsync(int markets)
+    {
+        var d = await DeployAsync(anvil);
+        for (var i = 0; i < markets; i++)
+        {
+            var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 100, 1_000, 100 * Token));
+            foreach (var curator in new[] { 4, 5, 6 })
+            {
+                await market.CommitAsync(curator, 10 * Token);
+            }
+        }
+
+        return d;
     }
 
     // One block per batch, so that kills land between and inside many small transactions.

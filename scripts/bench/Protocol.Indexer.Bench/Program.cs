@@ -7,8 +7,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using Microsoft.Extensions.Logging.Abstractions;
-using Nethereum.ABI.FunctionEncoding.Attributes;
-using Nethereum.Contracts;
 using Nethereum.Hex.HexTypes;
 using Npgsql;
 using NpgsqlTypes;
@@ -30,9 +28,7 @@ await database.InitializeAsync();
 try
 {
     var d = await ProtocolDeployment.DeployAsync(anvil);
-    var firehose = await anvil.DeployAsync("EventFirehose");
-    var code = await anvil.Web3.Eth.GetCode.SendRequestAsync(firehose);
-    await anvil.RpcAsync<object>("anvil_setCode", d.MarketAddress, code);
+    await EventFirehose.InstallAsync(anvil, d.MarketAddress);
 
     var clock = Stopwatch.StartNew();
     var web3 = anvil.Web3For(0);
@@ -200,17 +196,4 @@ static async Task<long> CheckpointAsync(NpgsqlDataSource db)
 
     await using var checkpoint = new NpgsqlCommand("SELECT coalesce(max(block_number), -1) FROM indexer_checkpoint", connection);
     return (long)(await checkpoint.ExecuteScalarAsync())!;
-}
-
-[Function("fire")]
-internal sealed class FireFunction : FunctionMessage
-{
-    [Parameter("uint256", "marketId", 1)]
-    public BigInteger MarketId { get; set; }
-
-    [Parameter("uint256", "first", 2)]
-    public BigInteger First { get; set; }
-
-    [Parameter("uint256", "n", 3)]
-    public BigInteger N { get; set; }
 }

@@ -131,8 +131,9 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
         return (Convert.ToInt64(from.GetString(), 16), Convert.ToInt64(to.GetString(), 16));
     }
 
-    // The error answer to an eth_getLogs over more than MaxLogRange blocks, else null.
-    private byte[]? RefusedRange(byte[] request)
+    // Records the range of an eth_getLogs by block numbers; its error answer when it spans more than
+    // MaxLogRange blocks, else null.
+    private byte[]? RecordAndRefuseRange(byte[] request)
     {
         if (LogRange(request) is not { } range)
         {
@@ -167,7 +168,7 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
         {
             using var request = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(request).ConfigureAwait(false);
-            if (RefusedRange(request.ToArray()) is { } refusal)
+            if (RecordAndRefuseRange(request.ToArray()) is { } refusal)
             {
                 Interlocked.Increment(ref _rangeRefusals);
                 context.Response.ContentType = "application/json";

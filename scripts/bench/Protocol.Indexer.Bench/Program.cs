@@ -60,7 +60,7 @@ try
     Console.WriteLine(string.Create(ci, $"  indexer's GC: {(GC.GetTotalAllocatedBytes(true) - gc.Bytes) / 1e6:0} MB allocated, collections {GC.CollectionCount(0) - gc.Gen0}/{GC.CollectionCount(1) - gc.Gen1}/{GC.CollectionCount(2) - gc.Gen2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - gc.Paused).TotalMilliseconds:0} ms"));
 
     // 1b. The same as operators run it: `fmp indexer run` in its own process into another empty database,
-    // timed from the process start (runtime, host, Hangfire) until its checkpoint is the head, as Ponder is.
+    // timed from the process start (runtime, host) until its checkpoint is the head, as Ponder is.
     var fmpConnection = await database.Cluster.CreateDatabaseAsync("fmp_run");
     double fmpSeconds;
     double? fmpFirstBatch = null;

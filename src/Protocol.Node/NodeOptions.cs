@@ -23,6 +23,9 @@ public sealed class NodeOptions
     [Range(1, long.MaxValue)]
     public long MaxLogRange { get; set; } = 10_000;
 
+    /// <summary>Where and how the node reads market logs (<see cref="StartBlock"/>, <see cref="MaxLogRange"/>).</summary>
+    public Chain.LogWindow LogWindow => new(StartBlock, MaxLogRange);
+
     /// <summary>PostgreSQL database of this node: Hangfire's jobs, the equivocation ledger.</summary>
     [Required]
     public string ConnectionString { get; set; } = "";

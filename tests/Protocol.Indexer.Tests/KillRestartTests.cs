@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Protocol.Core.Payouts;
+using Protocol.Indexer.Storage;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 
@@ -97,12 +98,8 @@ public sealed class KillRestartTests(AnvilFixture anvil, PostgresDatabaseFixture
 
     private Task<long> CheckpointAsync() => CheckpointAsync(db.DataSource);
 
-    private static async Task<long> CheckpointAsync(NpgsqlDataSource database)
-    {
-        await using var connection = await database.OpenConnectionAsync();
-        var exists = await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('indexer_checkpoint') IS NOT NULL");
-        return exists ? await connection.ExecuteScalarAsync<long?>("SELECT block_number FROM indexer_checkpoint") ?? -1 : -1;
-    }
+    private static async Task<long> CheckpointAsync(NpgsqlDataSource database) =>
+        (await new EventStore(database).CheckpointIfAnyAsync(CancellationToken.None))?.Number ?? -1;
 
     private static async Task WaitAsync(CliProcess indexer, Func<Task<bool>> condition)
     {

@@ -13,6 +13,7 @@ using NpgsqlTypes;
 using Protocol.Core.Contracts;
 using Protocol.Indexer;
 using Protocol.Indexer.Rpc;
+using Protocol.Indexer.Storage;
 using Protocol.Indexer.Sync;
 using Protocol.TestSupport;
 
@@ -66,6 +67,7 @@ try
     double? fmpFirstBatch = null;
     await using (var fmpDatabase = NpgsqlDataSource.Create(fmpConnection))
     {
+        var fmpStore = new EventStore(fmpDatabase);
         clock.Restart();
         using var fmp = CliProcess.Start(CliProcess.Fmp,
             [
@@ -73,7 +75,7 @@ try
                 "--start-block", d.StartBlock.ToString(ci), "--reorg-depth", options.ReorgDepth.ToString(ci),
             ],
             new Dictionary<string, string> { ["FMP_Indexer__InitialBlockRange"] = options.InitialBlockRange.ToString(ci) });
-        for (long checkpoint; (checkpoint = await CheckpointAsync(fmpDatabase)) < head;)
+        for (long checkpoint; (checkpoint = (await fmpStore.CheckpointIfAnyAsync(CancellationToken.None))?.Number ?? -1) < head;)
         {
             fmpFirstBatch ??= checkpoint >= 0 ? clock.Elapsed.TotalSeconds : null;
             if (fmp.Process.HasExited || clock.Elapsed > TimeSpan.FromMinutes(5))
@@ -182,18 +184,4 @@ finally
     await database.DisposeAsync();
     await database.Cluster.DisposeAsync(); // explicitly: a crash would skip the shared cluster's exit handler
     await anvil.DisposeAsync();
-}
-
-// The indexer's checkpoint in a database, -1 before it has one.
-static async Task<long> CheckpointAsync(NpgsqlDataSource db)
-{
-    await using var connection = await db.OpenConnectionAsync();
-    await using var exists = new NpgsqlCommand("SELECT to_regclass('indexer_checkpoint') IS NOT NULL", connection);
-    if (!(bool)(await exists.ExecuteScalarAsync())!)
-    {
-        return -1;
-    }
-
-    await using var checkpoint = new NpgsqlCommand("SELECT coalesce(max(block_number), -1) FROM indexer_checkpoint", connection);
-    return (long)(await checkpoint.ExecuteScalarAsync())!;
 }

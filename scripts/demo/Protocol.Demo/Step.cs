@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using Protocol.Indexer.Storage;
 using Protocol.TestSupport;
 using Spectre.Console;
 
@@ -96,16 +97,7 @@ internal static class Step
         }
     }
 
-    public static async Task<long> CheckpointAsync(NpgsqlDataSource db)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        await using var exists = new NpgsqlCommand("SELECT to_regclass('indexer_checkpoint') IS NOT NULL", connection);
-        if (!(bool)(await exists.ExecuteScalarAsync())!)
-        {
-            return -1;
-        }
-
-        await using var query = new NpgsqlCommand("SELECT COALESCE((SELECT block_number FROM indexer_checkpoint), -1)", connection);
-        return (long)(await query.ExecuteScalarAsync())!;
-    }
+    /// <summary>The indexer's checkpoint block, -1 before it has one (or its schema).</summary>
+    public static async Task<long> CheckpointAsync(NpgsqlDataSource db) =>
+        (await new EventStore(db).CheckpointIfAnyAsync(CancellationToken.None))?.Number ?? -1;
 }

@@ -102,7 +102,7 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         services.AddSingleton(new EvaluationOptions { Backend = Enum.Parse<EvaluationBackend>(options.Backend, ignoreCase: true) });
         services.AddSingleton<EvaluationPipeline>();
         services.AddSingleton(sp => new OracleNode(web3, options.MarketAddress, chainId, key, ledger, sp.GetRequiredService<EvaluationPipeline>(),
-            Path.GetFullPath(options.OutputFolder), sp.GetRequiredService<ILogger<OracleNode>>(), new LogWindow(options.StartBlock, options.MaxLogRange)));
+            Path.GetFullPath(options.OutputFolder), sp.GetRequiredService<ILogger<OracleNode>>(), options.LogWindow));
         services.AddTransient<ScanJob>();
         services.AddTransient<EvaluateJob>();
         // Hangfire installs its schema as the storage is built: under the node schema lock too.

@@ -90,7 +90,7 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         {
             var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
             // Only this market's and round's Attested logs (topics: event, market, round).
-            var logs = await MarketLogs.ReadAsync(web3, options.MarketAddress, id, new LogWindow(options.StartBlock, options.MaxLogRange), cancellationToken,
+            var logs = await MarketLogs.ReadAsync(web3, options.MarketAddress, id, options.LogWindow, cancellationToken,
                 AttestedTopic, round).ConfigureAwait(false);
             var attested = MarketSnapshot.Decode<AttestedEvent>(logs);
             foreach (var other in attested.Where(e => !string.Equals("0x" + Convert.ToHexStringLower(e.Digest), digest, StringComparison.Ordinal)))

@@ -6,8 +6,9 @@ using Protocol.Evaluation.Model;
 namespace Protocol.Evaluation;
 
 /// <summary>
-/// Evaluation spec bt-shapley-v1, steps 1–5: featurise, train Bradley–Terry models on coalitions of
-/// curators, measure gold log-likelihood, attribute it by Shapley value, quantise values and scores.
+/// The evaluation engine. bt-shapley-v1: featurise, train Bradley–Terry models on coalitions of curators,
+/// measure gold log-likelihood, attribute it by Shapley value, quantise values and scores. bt-inrun-v2
+/// (method inrun): one training run, every label valued from its trajectory (<see cref="InRun.InRunEvaluation"/>).
 /// </summary>
 public static class EvaluationEngine
 {
@@ -40,6 +41,11 @@ public static class EvaluationEngine
         ArgumentNullException.ThrowIfNull(options);
         spec.Validated();
         var addresses = NormaliseAddresses(input.Curators);
+        if (spec.Method == AttributionMethod.InRun)
+        {
+            return InRun.InRunEvaluation.Evaluate(spec, input, addresses, options, progress, cancellationToken);
+        }
+
         var reasons = input.Curators.Select(c => c.InvalidReason).ToArray();
         var threads = Math.Max(1, options.MaxThreads);
         var clock = System.Diagnostics.Stopwatch.StartNew();

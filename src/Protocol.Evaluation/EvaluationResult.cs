@@ -87,6 +87,9 @@ public sealed record EvaluationMetrics
 
     /// <summary>The backend that ran (not part of the canonical text).</summary>
     public required string Backend { get; init; }
+
+    /// <summary>The in-run valuation's market figures (method inrun only).</summary>
+    public InRun.InRunFigures? InRun { get; init; }
 }
 
 /// <summary>Per-curator results (sorted by address) and the market metrics.</summary>
@@ -103,6 +106,11 @@ public sealed record EvaluationResult(IReadOnlyList<CuratorResult> Curators, Eva
         var m = Metrics;
         sb.Append(ci, $"spec={m.Spec} method={m.Method} seed={m.Seed} n={m.ValidCurators} labels={m.Labels} items={m.LabelledItems} gold={m.GoldItems}\n");
         sb.Append(ci, $"uAll={m.UtilityAllFixed} uEmpty={m.UtilityEmptyFixed} goldCorrectHalves={m.GoldCorrectHalves} den={m.ValueDenominator} trainings={m.TrainingsRun} permutations={m.Permutations} truncations={m.Truncations}\n");
+        if (m.InRun is { } f)
+        {
+            sb.Append(ci, $"agreementPpm={f.AgreementPpm} breakEvenPpm={f.BreakEvenPpm} neutralised={string.Join(',', f.Neutralised)} coefficients={string.Join(',', f.Coefficients)}\n");
+        }
+
         foreach (var c in Curators)
         {
             sb.Append(ci, $"{c.Address} valid={(c.Valid ? 1 : 0)} reason={c.InvalidReason ?? "-"} labels={c.LabelCount} num={c.ValueNumerator} phi={c.Shapley.ToString("R", ci)} v={c.ValueMicro} bps={c.ScoreBps}\n");

@@ -16,6 +16,9 @@ public enum AttributionMethod
 
     /// <summary>Leave-one-out: U(all) − U(all without the curator).</summary>
     LeaveOneOut,
+
+    /// <summary>bt-inrun-v2: one training run; each label valued by its first-order effect on the gold log-likelihood.</summary>
+    InRun,
 }
 
 /// <summary>
@@ -60,8 +63,14 @@ public sealed record EvaluationSpec
     /// <summary>With method tmc, markets with at most this many valid curators are enumerated exactly.</summary>
     public int ExactMaxCurators { get; init; } = 12;
 
+    /// <summary>The in-run parameters (method inrun, bt-inrun-v2); null for the Shapley methods of v1.</summary>
+    public InRun.InRunParameters? InRun { get; init; }
+
     /// <summary>keccak256 of the document bytes this spec was read from (null when built in code).</summary>
     public string? Hash { get; init; }
+
+    /// <summary>Most training steps of an in-run spec.</summary>
+    public const int MaxInRunIterations = 1024;
 
     /// <summary>Reads a spec document; checks that its arithmetic section is the one implemented here.</summary>
     public static EvaluationSpec Parse(ReadOnlySpan<byte> documentBytes)
@@ -99,25 +108,42 @@ public sealed record EvaluationSpec
             "tmc" => AttributionMethod.Tmc,
             "exact" => AttributionMethod.Exact,
             "loo" => AttributionMethod.LeaveOneOut,
-            var m => throw new NotSupportedException($"unknown attribution method '{m}'"),
+            "inrun" => AttributionMethod.InRun,
+            var m => throw new NotSupportedException($"unknown attribution method '{m}' (this engine implements tmc, exact, loo and inrun)"),
         };
 
-        return new EvaluationSpec
+        var common = new EvaluationSpec
         {
             Name = root.GetProperty("name").GetString() ?? throw new FormatException("spec has no name"),
             Dim = p.GetProperty("dim").GetInt32(),
             Iterations = p.GetProperty("iterations").GetInt32(),
-            WarmStart = p.GetProperty("warmStart").GetBoolean(),
-            WarmIterations = p.GetProperty("warmIterations").GetInt32(),
             LearningRate = double.Parse(p.GetProperty("learningRate").GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture),
             L2 = double.Parse(p.GetProperty("l2").GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture),
             Method = method,
+            Hash = "0x" + Convert.ToHexStringLower(Keccak(documentBytes)),
+        };
+        if (method == AttributionMethod.InRun)
+        {
+            return (common with
+            {
+                InRun = new InRun.InRunParameters
+                {
+                    Neutralise = [.. p.GetProperty("neutralise").EnumerateArray().Select(e => global::Protocol.Evaluation.InRun.InRunParameters.Parse(e.GetString()))],
+                    BreakEvenPpm = p.GetProperty("breakEvenPpm").GetInt32(),
+                    AssignedSharePpm = p.GetProperty("assignedSharePpm").GetInt32(),
+                },
+            }).Validated();
+        }
+
+        return (common with
+        {
+            WarmStart = p.GetProperty("warmStart").GetBoolean(),
+            WarmIterations = p.GetProperty("warmIterations").GetInt32(),
             Permutations = p.GetProperty("permutations").GetInt32(),
             Antithetic = p.GetProperty("antithetic").GetBoolean(),
             TruncationTolerancePpm = p.GetProperty("truncationTolerancePpm").GetInt32(),
             ExactMaxCurators = p.GetProperty("exactMaxCurators").GetInt32(),
-            Hash = "0x" + Convert.ToHexStringLower(Keccak(documentBytes)),
-        }.Validated();
+        }).Validated();
     }
 
     /// <summary>Reads a spec document from a file.</summary>
@@ -149,6 +175,18 @@ public sealed record EvaluationSpec
         {
             throw new ArgumentException("spec learning rate / l2 out of range");
         }
+
+        if ((Method == AttributionMethod.InRun) != (InRun is not null))
+        {
+            throw new ArgumentException("spec method inrun needs the in-run parameters, and only it takes them");
+        }
+
+        if (InRun is not null && Iterations > MaxInRunIterations)
+        {
+            throw new ArgumentException($"spec iterations {Iterations} exceed the in-run limit of {MaxInRunIterations} (keeps the signal sums exact in 128 bits)");
+        }
+
+        InRun?.Validated();
 
         return this;
     }

@@ -32,6 +32,9 @@ internal sealed class PreparedMarket
 
     public int CuratorCount => Curators.Length;
 
+    /// <summary>Task-pool index of each labelled item (the compact item order is ascending pool order).</summary>
+    public required int[] ItemPoolIndex { get; init; }
+
     /// <summary>
     /// Per curator, the gradient its labels contribute at w = 0: Σ over its labels of ∓2^23 · x (exact int64).
     /// At w = 0 every p is T[4096] = 2^23, so r = 2^23 (n⁻ − n⁺) and a coalition's first gradient is the sum
@@ -67,7 +70,7 @@ internal sealed class PreparedMarket
 
     public int TotalLabels => Curators.Sum(c => c.Items.Length);
 
-    public static PreparedMarket Build(int dim, MarketInput input, string?[] invalidReasons, string[] addresses, int maxThreads, CancellationToken ct)
+    public static PreparedMarket Build(int dim, MarketInput input, string?[] invalidReasons, string[] addresses, int maxThreads, CancellationToken ct, InRun.ItemAssignment? assignment = null)
     {
         var itemIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < input.TaskPool.Count; i++)
@@ -112,6 +115,15 @@ internal sealed class PreparedMarket
                 {
                     invalidReasons[c] = $"duplicate task id '{Truncate(label.Id)}'";
                     break;
+                }
+            }
+
+            if (invalidReasons[c] is null && assignment is { Everything: false })
+            {
+                var unassigned = FirstUnassigned(assignment, addresses[c], input.Curators[c].Labels, maxThreads, ct);
+                if (unassigned is not null)
+                {
+                    invalidReasons[c] = $"task id '{Truncate(unassigned)}' is not assigned to this address (the spec gives each address {assignment.SharePpm} ppm of the pool)";
                 }
             }
 
@@ -179,7 +191,25 @@ internal sealed class PreparedMarket
             GoldSigns = input.Gold.Select(g => g.Pref == Preference.A ? (sbyte)1 : (sbyte)-1).ToArray(),
             Curators = curators,
             ValidCurators = [.. valid],
+            ItemPoolIndex = usedList,
         };
+    }
+
+    /// <summary>The first label (file order) on an item not assigned to the address, or null.</summary>
+    private static string? FirstUnassigned(InRun.ItemAssignment assignment, string address, IReadOnlyList<Label> labels, int maxThreads, CancellationToken ct)
+    {
+        var first = int.MaxValue;
+        Parallel.For(0, labels.Count, new ParallelOptions { MaxDegreeOfParallelism = maxThreads, CancellationToken = ct }, l =>
+        {
+            if (l < Volatile.Read(ref first) && !assignment.IsAssigned(address, labels[l].Id))
+            {
+                int seen;
+                while (l < (seen = Volatile.Read(ref first)) && Interlocked.CompareExchange(ref first, l, seen) != seen)
+                {
+                }
+            }
+        });
+        return first == int.MaxValue ? null : labels[first].Id;
     }
 
     private static string Truncate(string? id) => id is null ? "(null)" : id.Length <= 64 ? id : id[..64] + "…";

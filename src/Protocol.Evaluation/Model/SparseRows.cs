@@ -92,4 +92,16 @@ public sealed class SparseRows
 
         return z;
     }
+
+    /// <summary>Σ x·v of one row with 128-bit accumulation (for vectors whose entries exceed 2^47).</summary>
+    public Int128 DotWide(int row, ReadOnlySpan<long> v)
+    {
+        Int128 z = 0;
+        for (var e = RowStart[row]; e < RowStart[row + 1]; e++)
+        {
+            z += (Int128)v[Columns[e]] * Values[e];
+        }
+
+        return z;
+    }
 }

@@ -1,0 +1,65 @@
+using Protocol.Evaluation.Model;
+
+namespace Protocol.Evaluation.InRun;
+
+/// <summary>bt-inrun-v2 end to end: validate (with item assignment), one training run, valuation, results.</summary>
+internal static class InRunEvaluation
+{
+    public static EvaluationResult Evaluate(
+        EvaluationSpec spec, MarketInput input, string[] addresses, EvaluationOptions options, IProgress<EvaluationProgress>? progress, CancellationToken ct)
+    {
+        var p = spec.InRun!;
+        var reasons = input.Curators.Select(c => c.InvalidReason).ToArray();
+        var threads = Math.Max(1, options.MaxThreads);
+        var assignment = new ItemAssignment(input.MarketId, p.AssignedSharePpm);
+        var market = PreparedMarket.Build(spec.Dim, input, reasons, addresses, threads, ct, assignment);
+        var run = new Trajectory(market, threads);
+        run.Run(spec.Iterations, spec.LearningRate, spec.L2, progress, ct);
+        var (values, figures) = Valuation.Compute(market, run.Signal, input.TaskPool, p);
+
+        var goldMargins = new long[market.Gold.Count];
+        for (var g = 0; g < goldMargins.Length; g++)
+        {
+            goldMargins[g] = market.Gold.Dot(g, run.Weights);
+        }
+
+        var results = new CuratorResult[input.Curators.Count];
+        for (var v = 0; v < market.CuratorCount; v++)
+        {
+            var c = market.ValidCurators[v];
+            var value = values[v];
+            results[c] = new CuratorResult(addresses[c], true, null, input.Curators[c].Labels.Count,
+                (Int128)value.ValueMicro << FixedPoint.UtilityBits, value.ValueMicro / 1e6, value.ValueMicro, value.ScoreBps);
+        }
+
+        for (var c = 0; c < results.Length; c++)
+        {
+            results[c] ??= new CuratorResult(addresses[c], false, reasons[c], input.Curators[c].Labels?.Count ?? 0, 0, 0, 0, -10_000);
+        }
+
+        Array.Sort(results, (x, y) => string.CompareOrdinal(x.Address, y.Address));
+        var metrics = new EvaluationMetrics
+        {
+            Spec = spec.Name,
+            SpecHash = spec.Hash,
+            Method = "inrun",
+            Seed = "0x" + new string('0', 64),
+            ValidCurators = market.CuratorCount,
+            Labels = market.TotalLabels,
+            LabelledItems = market.Items.Count,
+            GoldItems = market.Gold.Count,
+            UtilityAllFixed = GoldUtility.Utility(goldMargins, market.GoldSigns),
+            UtilityEmptyFixed = GoldUtility.Empty(market.Gold.Count),
+            GoldCorrectHalves = GoldUtility.CorrectHalves(goldMargins, market.GoldSigns),
+            ValueDenominator = 1_000_000,
+            TrainingsRun = 1,
+            Permutations = 0,
+            Truncations = 0,
+            MultiplyAdds = run.MultiplyAdds,
+            DenseFlops = 5.0 * spec.Iterations * ((double)market.Items.Count + market.Gold.Count) * spec.Dim,
+            Backend = $"cpu ({threads} threads)",
+            InRun = figures,
+        };
+        return new EvaluationResult(results, metrics);
+    }
+}

@@ -1,0 +1,121 @@
+using Protocol.Evaluation.Backends;
+using Protocol.Evaluation.Model;
+
+namespace Protocol.Evaluation.InRun;
+
+/// <summary>
+/// The one training run of bt-inrun-v2: full-batch gradient descent from w = 0 on every valid label (v1's
+/// arithmetic, step for step), and along it each labelled item's gold signal S_i = Σ_t x_i · G_t, where
+/// G_t = Σ_gold x_g (ŷ_g − σ(z_g)) is the gold log-likelihood's gradient at w_t (exact integers).
+/// </summary>
+internal sealed class Trajectory
+{
+    private readonly PreparedMarket market;
+    private readonly int threads;
+    private readonly long[] table = FixedPoint.SigmoidTable;
+    private readonly int[] positive;
+    private readonly int[] negative;
+
+    public Trajectory(PreparedMarket market, int threads)
+    {
+        this.market = market;
+        this.threads = Math.Max(1, threads);
+        positive = new int[market.Items.Count];
+        negative = new int[market.Items.Count];
+        foreach (var c in market.Curators)
+        {
+            for (var l = 0; l < c.Items.Length; l++)
+            {
+                if (c.Signs[l] > 0)
+                {
+                    positive[c.Items[l]]++;
+                }
+                else
+                {
+                    negative[c.Items[l]]++;
+                }
+            }
+        }
+    }
+
+    /// <summary>Σ_t x_i · G_t per labelled item, units of 2^−54 (G in 2^−39, x in 2^−15).</summary>
+    public Int128[] Signal { get; private set; } = [];
+
+    /// <summary>The weights after the last step (units of 2^−24).</summary>
+    public long[] Weights { get; private set; } = [];
+
+    /// <summary>Integer multiply-adds done (work count for metrics and benchmarks).</summary>
+    public long MultiplyAdds { get; private set; }
+
+    public void Run(int steps, double learningRate, double l2, IProgress<EvaluationProgress>? progress, CancellationToken ct)
+    {
+        var items = market.Items;
+        var gold = market.Gold;
+        var dim = market.Dim;
+        var w = new long[dim];
+        var signal = new Int128[items.Count];
+        var itemMargins = new long[items.Count];
+        var goldMargins = new long[gold.Count];
+        var goldGradient = new long[dim];
+        var gradient = new long[dim];
+        long labels = market.TotalLabels;
+        var cg = labels == 0 ? 0.0 : learningRate / (labels * 32768.0);
+        var cl = learningRate * l2;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct };
+        var nnz = (long)items.Values.Length;
+        var goldNnz = (long)gold.Values.Length;
+        for (var t = 0; t < steps; t++)
+        {
+            ct.ThrowIfCancellationRequested();
+            Margins(items, w, itemMargins, options);
+            Margins(gold, w, goldMargins, options);
+            var signs = market.GoldSigns;
+            Accumulate(gold, g => (signs[g] > 0 ? 1L << FixedPoint.ProbabilityBits : 0) - FixedPoint.Sigmoid(goldMargins[g], table), goldGradient, options);
+            Parallel.For(0, items.Count, options, i => signal[i] += items.DotWide(i, goldGradient));
+            Accumulate(items, i => ((long)(positive[i] + negative[i]) * FixedPoint.Sigmoid(itemMargins[i], table)) - ((long)positive[i] << FixedPoint.ProbabilityBits), gradient, options);
+            CpuModelBatch.Update(w, gradient, cg, cl);
+            MultiplyAdds += (3 * nnz) + (2 * goldNnz);
+            progress?.Report(new EvaluationProgress(t + 1, steps));
+        }
+
+        Signal = signal;
+        Weights = w;
+    }
+
+    private static void Margins(SparseRows rows, long[] w, long[] margins, ParallelOptions options) =>
+        Parallel.For(0, rows.Count, options, i => margins[i] = rows.Dot(i, w));
+
+    /// <summary>out_j = Σ_i r(i) · x_ij, exact int64: chunks summed in fixed order (integer sums are order-free anyway).</summary>
+    private void Accumulate(SparseRows rows, Func<int, long> residual, long[] result, ParallelOptions options)
+    {
+        var chunks = Math.Min(threads * 4, Math.Max(1, rows.Count));
+        var partial = new long[chunks][];
+        Parallel.For(0, chunks, options, k =>
+        {
+            var acc = new long[rows.Dim];
+            for (var i = (int)((long)rows.Count * k / chunks); i < (int)((long)rows.Count * (k + 1) / chunks); i++)
+            {
+                var r = residual(i);
+                if (r == 0)
+                {
+                    continue;
+                }
+
+                for (var e = rows.RowStart[i]; e < rows.RowStart[i + 1]; e++)
+                {
+                    acc[rows.Columns[e]] += r * rows.Values[e];
+                }
+            }
+
+            partial[k] = acc;
+        });
+        Array.Clear(result);
+        foreach (var acc in partial)
+        {
+            for (var j = 0; j < result.Length; j++)
+            {
+                result[j] += acc[j];
+            }
+        }
+    }
+}

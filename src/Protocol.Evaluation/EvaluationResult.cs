@@ -108,7 +108,7 @@ public sealed record EvaluationResult(IReadOnlyList<CuratorResult> Curators, Eva
         sb.Append(ci, $"uAll={m.UtilityAllFixed} uEmpty={m.UtilityEmptyFixed} goldCorrectHalves={m.GoldCorrectHalves} den={m.ValueDenominator} trainings={m.TrainingsRun} permutations={m.Permutations} truncations={m.Truncations}\n");
         if (m.InRun is { } f)
         {
-            sb.Append(ci, $"agreementPpm={f.AgreementPpm} breakEvenPpm={f.BreakEvenPpm} neutralised={string.Join(',', f.Neutralised)} coefficients={string.Join(',', f.Coefficients)}\n");
+            sb.Append(ci, $"agreementPpm={f.AgreementPpm} goldAgreementPpm={f.GoldAgreementPpm} breakEvenPpm={f.BreakEvenPpm} neutralised={string.Join(',', f.Neutralised)} coefficients={string.Join(',', f.Coefficients)}\n");
         }
 
         foreach (var c in Curators)

@@ -129,7 +129,8 @@ public sealed record EvaluationSpec
                 InRun = new InRun.InRunParameters
                 {
                     Neutralise = [.. p.GetProperty("neutralise").EnumerateArray().Select(e => global::Protocol.Evaluation.InRun.InRunParameters.Parse(e.GetString()))],
-                    BreakEvenPpm = p.GetProperty("breakEvenPpm").GetInt32(),
+                    BreakEvenAccuracyPpm = p.GetProperty("breakEvenAccuracyPpm").GetInt32(),
+                    NoiseFloorMilli = p.GetProperty("noiseFloorMilli").GetInt32(),
                     AssignedSharePpm = p.GetProperty("assignedSharePpm").GetInt32(),
                 },
             }).Validated();

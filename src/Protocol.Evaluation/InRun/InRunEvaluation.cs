@@ -15,7 +15,7 @@ internal static class InRunEvaluation
         var market = PreparedMarket.Build(spec.Dim, input, reasons, addresses, threads, ct, assignment);
         var run = new Trajectory(market, threads);
         run.Run(spec.Iterations, spec.LearningRate, spec.L2, progress, ct);
-        var (values, figures) = Valuation.Compute(market, run.Signal, input.TaskPool, p);
+        var (values, figures) = Valuation.Compute(market, run.Signal, run.GoldSignal, input.TaskPool, input.Gold, p);
 
         var goldMargins = new long[market.Gold.Count];
         for (var g = 0; g < goldMargins.Length; g++)

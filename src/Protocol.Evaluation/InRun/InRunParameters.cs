@@ -23,10 +23,16 @@ public sealed record InRunParameters
     public IReadOnlyList<Heuristic> Neutralise { get; init; } = [Heuristic.PreferA, Heuristic.Longer];
 
     /// <summary>
-    /// The break-even agreement as a share (parts per million) of the market's own signal-weighted agreement:
-    /// a label earns only when it beats that share of the average label.
+    /// The break-even accuracy (parts per million): a curator's labels earn only when they agree with the gold
+    /// signal more than a labeller right this often would, measured with the signal's own accuracy on the gold set.
     /// </summary>
-    public int BreakEvenPpm { get; init; } = 500_000;
+    public int BreakEvenAccuracyPpm { get; init; } = 650_000;
+
+    /// <summary>
+    /// The noise floor, in thousandths of a standard error: a curator's signal-weighted agreement must also beat
+    /// this many standard errors of a coin-flipping curator on the same items, √(Σ s²) / Σ |s|, before it earns.
+    /// </summary>
+    public int NoiseFloorMilli { get; init; } = 1_000;
 
     /// <summary>
     /// Share of the task pool (parts per million) assigned to each address; 1,000,000 = every item is open to
@@ -41,9 +47,14 @@ public sealed record InRunParameters
     /// <summary>Checks the ranges; returns this.</summary>
     public InRunParameters Validated()
     {
-        if (BreakEvenPpm is < 0 or > 1_000_000)
+        if (BreakEvenAccuracyPpm is < 500_000 or > 1_000_000)
         {
-            throw new ArgumentException($"spec breakEvenPpm {BreakEvenPpm} is outside 0…1000000");
+            throw new ArgumentException($"spec breakEvenAccuracyPpm {BreakEvenAccuracyPpm} is outside 500000…1000000");
+        }
+
+        if (NoiseFloorMilli is < 0 or > 10_000)
+        {
+            throw new ArgumentException($"spec noiseFloorMilli {NoiseFloorMilli} is outside 0…10000");
         }
 
         if (AssignedSharePpm is < 1 or > 1_000_000)

@@ -41,6 +41,12 @@ internal sealed class Trajectory
     /// <summary>Σ_t x_i · G_t per labelled item, units of 2^−54 (G in 2^−39, x in 2^−15).</summary>
     public Int128[] Signal { get; private set; } = [];
 
+    /// <summary>
+    /// The same signal for each gold item with its own term left out (Σ_t x_g · G_t − r_g,t · |x_g|²): how the gold
+    /// set's other items judge it, which measures how often the signal's sign is right (units of 2^−54).
+    /// </summary>
+    public Int128[] GoldSignal { get; private set; } = [];
+
     /// <summary>The weights after the last step (units of 2^−24).</summary>
     public long[] Weights { get; private set; } = [];
 
@@ -54,6 +60,17 @@ internal sealed class Trajectory
         var dim = market.Dim;
         var w = new long[dim];
         var signal = new Int128[items.Count];
+        var goldSignal = new Int128[gold.Count];
+        var goldResidual = new long[gold.Count];
+        var goldNorms = new long[gold.Count];
+        for (var g = 0; g < gold.Count; g++)
+        {
+            for (var e = gold.RowStart[g]; e < gold.RowStart[g + 1]; e++)
+            {
+                goldNorms[g] += (long)gold.Values[e] * gold.Values[e];
+            }
+        }
+
         var itemMargins = new long[items.Count];
         var goldMargins = new long[gold.Count];
         var goldGradient = new long[dim];
@@ -70,15 +87,18 @@ internal sealed class Trajectory
             Margins(items, w, itemMargins, options);
             Margins(gold, w, goldMargins, options);
             var signs = market.GoldSigns;
-            Accumulate(gold, g => (signs[g] > 0 ? 1L << FixedPoint.ProbabilityBits : 0) - FixedPoint.Sigmoid(goldMargins[g], table), goldGradient, options);
+            Parallel.For(0, gold.Count, options, g => goldResidual[g] = (signs[g] > 0 ? 1L << FixedPoint.ProbabilityBits : 0) - FixedPoint.Sigmoid(goldMargins[g], table));
+            Accumulate(gold, g => goldResidual[g], goldGradient, options);
             Parallel.For(0, items.Count, options, i => signal[i] += items.DotWide(i, goldGradient));
+            Parallel.For(0, gold.Count, options, g => goldSignal[g] += gold.DotWide(g, goldGradient) - ((Int128)goldResidual[g] * goldNorms[g]));
             Accumulate(items, i => ((long)(positive[i] + negative[i]) * FixedPoint.Sigmoid(itemMargins[i], table)) - ((long)positive[i] << FixedPoint.ProbabilityBits), gradient, options);
             CpuModelBatch.Update(w, gradient, cg, cl);
-            MultiplyAdds += (3 * nnz) + (2 * goldNnz);
+            MultiplyAdds += (3 * nnz) + (3 * goldNnz);
             progress?.Report(new EvaluationProgress(t + 1, steps));
         }
 
         Signal = signal;
+        GoldSignal = goldSignal;
         Weights = w;
     }
 

@@ -17,7 +17,7 @@ app.Configure(config =>
         indexer.AddCommand<IndexerRunCommand>("run").WithDescription("Backfill, then follow the chain head (reorg-safe); stops on Ctrl+C or SIGTERM.");
         indexer.AddCommand<IndexerCheckCommand>("check").WithDescription("Compare the database with the contracts' state at the checkpoint; exit 1 on any difference.");
     });
-    config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a market from local files (spec bt-shapley-v1): scores, metrics and the report digest.");
+    config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a market from local files (default spec bt-inrun-v2): scores, metrics and the report digest.");
     config.AddBranch("node", node =>
     {
         node.SetDescription("The oracle node: watch markets, evaluate in durable jobs, sign once, attest.");

@@ -77,9 +77,8 @@ public static class Program
         {
             case "sample":
                 var threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
-                var result = DeterminismSample.Run(threads);
-                Console.WriteLine(result.ResultHash());
-                Console.Write(result.ToCanonicalText());
+                Console.WriteLine("determinism sample (v1, then v2)");
+                Console.Write(DeterminismSample.Text(threads));
                 Console.WriteLine($"vector={System.Numerics.Vector<byte>.Count * 8} avx2={System.Runtime.Intrinsics.X86.Avx2.IsSupported} avx512={System.Runtime.Intrinsics.X86.Avx512F.IsSupported}");
                 return 0;
             case "explore":
@@ -100,9 +99,28 @@ public static class Program
     }
 }
 
-/// <summary>The small evaluation that the determinism matrix compares (TMC with truncation, 14 curators).</summary>
+/// <summary>
+/// The small evaluations that the determinism matrix compares: v1 (TMC with truncation, 14 curators) and v2 (the
+/// default spec's arithmetic, neutralisation included, with every item open so the synthetic curators stay valid).
+/// </summary>
 public static class DeterminismSample
 {
+    /// <summary>Both evaluations' canonical text, v1 then v2.</summary>
+    public static string Text(int threads) => Run(threads).ToCanonicalText() + RunInRun(threads).ToCanonicalText();
+
+    public static EvaluationResult RunInRun(int threads)
+    {
+        var kinds = new[]
+        {
+            CuratorKind.Expert, CuratorKind.Noisy, CuratorKind.Guesser, CuratorKind.Flipped, CuratorKind.Constant,
+            CuratorKind.Duplicate, CuratorKind.Expert, CuratorKind.Noisy, CuratorKind.Noisy, CuratorKind.Guesser,
+            CuratorKind.Expert, CuratorKind.Noisy, CuratorKind.Flipped, CuratorKind.Noisy, CuratorKind.Expert, CuratorKind.Noisy,
+        };
+        var input = SyntheticMarket.Create(kinds, seed: 4, items: 400, gold: 150, labelsPerCurator: 80);
+        var spec = EvaluationSpecs.Default with { InRun = EvaluationSpecs.Default.InRun! with { AssignedSharePpm = 1_000_000 } };
+        return EvaluationEngine.Evaluate(spec, input, new EvaluationOptions { MaxThreads = threads });
+    }
+
     public static EvaluationResult Run(int threads, EvaluationBackend backend = EvaluationBackend.Cpu)
     {
         var kinds = new[]

@@ -18,6 +18,42 @@ public sealed class SpecDocumentTests
     }
 
     [Fact]
+    public void Shipped_specs_are_the_repository_documents_byte_for_byte_and_v1_is_unchanged()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepositoryFiles.Root, "specs"), "*.json").OrderBy(Path.GetFileNameWithoutExtension, StringComparer.Ordinal).ToList();
+        Assert.Equal(files.Select(f => Path.GetFileNameWithoutExtension(f)), EvaluationSpecs.Shipped.Select(s => s.Name));
+        foreach (var (file, spec) in files.Zip(EvaluationSpecs.Shipped))
+        {
+            Assert.Equal(File.ReadAllBytes(file), EvaluationSpecs.Document(spec));
+            Assert.Equal(spec.Hash, EvaluationSpecs.ByHash(spec.Hash!.ToUpperInvariant())?.Hash);
+        }
+
+        // Markets already committed to v1 name it by this hash: the document may never change.
+        Assert.Equal("0x2dd624a55273a49d6beac3489e4b852b9acde76cf60bceb6a9b68388ec8928c5", EvaluationSpecs.ByName("bt-shapley-v1")!.Hash);
+        Assert.Equal("bt-inrun-v2", EvaluationSpecs.Default.Name);
+        Assert.Equal(AttributionMethod.InRun, EvaluationSpecs.Default.Method);
+        Assert.True(EvaluationSpecs.Default.InRun!.Assigns);
+        Assert.False(EvaluationSpecs.ByName("bt-inrun-v2-open")!.InRun!.Assigns);
+        Assert.Null(EvaluationSpecs.ByHash("0x" + new string('0', 64)));
+    }
+
+    [Fact]
+    public void Spec_documents_the_engine_does_not_implement_are_refused_with_the_reason()
+    {
+        var v2 = System.Text.Encoding.UTF8.GetString(EvaluationSpecs.Document(EvaluationSpecs.Default));
+        byte[] Edit(string from, string to) => System.Text.Encoding.UTF8.GetBytes(v2.Replace(from, to, StringComparison.Ordinal));
+        Assert.Contains("unknown attribution method 'magic'", Assert.Throws<NotSupportedException>(() => EvaluationSpec.Parse(Edit("\"inrun\"", "\"magic\""))).Message, StringComparison.Ordinal);
+        Assert.Contains("unknown heuristic 'vibes'", Assert.Throws<NotSupportedException>(() => EvaluationSpec.Parse(Edit("\"longer\"", "\"vibes\""))).Message, StringComparison.Ordinal);
+        Assert.Contains("assignedSharePpm", Assert.Throws<ArgumentException>(() => EvaluationSpec.Parse(Edit("\"assignedSharePpm\": 50000", "\"assignedSharePpm\": 0"))).Message, StringComparison.Ordinal);
+        Assert.Contains("breakEvenAccuracyPpm", Assert.Throws<ArgumentException>(() => EvaluationSpec.Parse(Edit("\"breakEvenAccuracyPpm\": 650000", "\"breakEvenAccuracyPpm\": 400000"))).Message, StringComparison.Ordinal);
+        Assert.Contains("in-run limit", Assert.Throws<ArgumentException>(() => EvaluationSpec.Parse(Edit("\"iterations\": 50", "\"iterations\": 5000"))).Message, StringComparison.Ordinal);
+        Assert.Contains("featureScaleBits", Assert.Throws<NotSupportedException>(() => EvaluationSpec.Parse(Edit("\"featureScaleBits\": 15", "\"featureScaleBits\": 16"))).Message, StringComparison.Ordinal);
+        var missing = Assert.Throws<FileNotFoundException>(() => EvaluationSpecs.Resolve("bt-inrun-v3"));
+        Assert.Contains("bt-inrun-v2, bt-inrun-v2-open, bt-shapley-v1", missing.Message, StringComparison.Ordinal);
+        Assert.Same(EvaluationSpecs.Default, EvaluationSpecs.Resolve("bt-inrun-v2"));
+    }
+
+    [Fact]
     public void Sigmoid_table_matches_the_spec_and_the_math()
     {
         var table = FixedPoint.SigmoidTable;

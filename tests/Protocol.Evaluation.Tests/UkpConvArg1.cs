@@ -16,9 +16,10 @@ namespace Protocol.Evaluation.Tests;
 /// </summary>
 public sealed class UkpConvArg1
 {
-    private UkpConvArg1(MarketInput input, Dictionary<string, double> agreement, HashSet<string> injected, Dictionary<string, string> kind)
+    private UkpConvArg1(MarketInput input, Dictionary<string, double> agreement, HashSet<string> injected, Dictionary<string, string> kind, Dictionary<string, Preference> majority)
     {
         Input = input;
+        PoolMajority = majority;
         Agreement = agreement;
         Injected = injected;
         Kind = kind;
@@ -31,6 +32,9 @@ public sealed class UkpConvArg1
 
     /// <summary>Addresses of the injected bad curators.</summary>
     public HashSet<string> Injected { get; }
+
+    /// <summary>Task-pool id → the strict majority of its crowd labels (pairs without one are absent).</summary>
+    public Dictionary<string, Preference> PoolMajority { get; }
 
     /// <summary>Address → "crowd", "random", "flipped" or "constant".</summary>
     public Dictionary<string, string> Kind { get; }
@@ -134,7 +138,8 @@ public sealed class UkpConvArg1
             pool.Select(p => new TaskItem(p.Id, p.Prompt, p.A, p.B)).ToList(),
             gold,
             curators);
-        return new UkpConvArg1(input, agreement, injected, kind);
+        var poolMajority = pool.Where(p => p.Majority is "a" or "b").ToDictionary(p => p.Id, p => p.Majority == "a" ? Preference.A : Preference.B, StringComparer.Ordinal);
+        return new UkpConvArg1(input, agreement, injected, kind, poolMajority);
     }
 
     /// <summary>Spearman rank correlation of the crowd workers' values with their agreement (average ranks for ties).</summary>
@@ -142,6 +147,25 @@ public sealed class UkpConvArg1
     {
         var values = result.Curators.Where(c => Agreement.ContainsKey(c.Address)).ToList();
         return Spearman(values.Select(c => c.Shapley).ToArray(), values.Select(c => Agreement[c.Address]).ToArray());
+    }
+
+    /// <summary>Spearman of the crowd workers' value per label with their agreement.</summary>
+    public double SpearmanPerLabel(EvaluationResult result)
+    {
+        var values = result.Curators.Where(c => Agreement.ContainsKey(c.Address)).ToList();
+        return Spearman(values.Select(c => c.Shapley / c.LabelCount).ToArray(), values.Select(c => Agreement[c.Address]).ToArray());
+    }
+
+    /// <summary>
+    /// Payouts under the demo's terms (pool 10,000 tokens, fee 5%, slash 50%, every curator staking the cap of 100),
+    /// by address: what each curator would take home.
+    /// </summary>
+    public static Dictionary<string, Protocol.Core.Payouts.CuratorPayout> Payouts(EvaluationResult result)
+    {
+        var token = BigInteger.Pow(10, 18);
+        var terms = new Protocol.Core.Payouts.MarketTerms(10_000 * token, 500, 5_000, 100 * token);
+        var table = Protocol.Core.Payouts.PayoutCalculator.Compute(terms, result.Curators.Select(c => new Protocol.Core.Payouts.CuratorOutcome(c.Address, 100 * token, c.ScoreBps, c.ValueMicro)));
+        return table.Curators.ToDictionary(c => c.Account, StringComparer.Ordinal);
     }
 
     /// <summary>Spearman rank correlation of two samples (average ranks for ties).</summary>

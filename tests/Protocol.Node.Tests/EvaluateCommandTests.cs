@@ -40,6 +40,52 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal("not revealed", scores.Single(s => s.Account.StartsWith("0x6666", StringComparison.Ordinal)).Reason);
     }
 
+    [Fact]
+    public async Task Evaluate_runs_from_any_folder_with_the_shipped_default_spec_and_refuses_labels_on_items_not_assigned()
+    {
+        var crowd = new CrowdMarket(_dir);
+        var (tasks, gold) = crowd.LoadCrowdData();
+        await crowd.WriteAsync("tasks.jsonl", tasks.Select(ProtocolFiles.ToLine));
+        await crowd.WriteAsync("gold.jsonl", gold.Select(ProtocolFiles.ToLine));
+        var spec = Protocol.Evaluation.EvaluationSpecs.Default;
+        var assignment = new Protocol.Evaluation.InRun.ItemAssignment(1, spec.InRun!.AssignedSharePpm);
+        const string own = "0x1111111111111111111111111111111111111111", other = "0x2222222222222222222222222222222222222222";
+        var assigned = tasks.Where(t => assignment.IsAssigned(own, t.Id)).Take(40).ToList();
+        Assert.True(assigned.Count >= 20, $"only {assigned.Count} of {tasks.Count} items assigned to one address");
+        await crowd.WriteAsync("own.jsonl", assigned.Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
+        await File.WriteAllLinesAsync(Path.Combine(_dir, "manifest.jsonl"),
+        [
+            $$"""{"address":"{{own}}","stake":"50000000000000000000","labels":"own.jsonl"}""",
+            $$"""{"address":"{{other}}","stake":"50000000000000000000","labels":"own.jsonl"}""",
+        ]);
+
+        // No --spec, and a working folder outside the repository: the default spec comes from inside fmp.
+        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp,
+            ["evaluate", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--manifest", "manifest.jsonl", "--out", "out"],
+            TimeSpan.FromMinutes(3), workingDirectory: _dir);
+        Assert.True(exit == 0, output);
+        Assert.Contains("bt-inrun-v2 (inrun)", output, StringComparison.Ordinal);
+        var metrics = await File.ReadAllTextAsync(Path.Combine(_dir, "out", "metrics.jsonl"));
+        Assert.Contains(spec.Hash!, metrics, StringComparison.Ordinal);
+        var scores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(_dir, "out", "scores.jsonl")), "scores").ToListAsync();
+        Assert.True(scores.Single(s => s.Account == own).Valid);
+        // The same file at a second address labels items that address was not given: invalid, maximum slash.
+        var copy = scores.Single(s => s.Account == other);
+        Assert.False(copy.Valid);
+        Assert.Contains("is not assigned to this address", copy.Reason, StringComparison.Ordinal);
+        Assert.Equal(-10_000, copy.ScoreBps);
+    }
+
+    [Fact]
+    public async Task Evaluate_with_an_unknown_spec_names_the_shipped_ones()
+    {
+        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp,
+            ["evaluate", "--tasks", "t.jsonl", "--gold", "g.jsonl", "--manifest", "m.jsonl", "--spec", "bt-nonsense-v9"], TimeSpan.FromMinutes(1), workingDirectory: _dir);
+        Assert.Equal(2, exit);
+        Assert.Contains("no spec named 'bt-nonsense-v9'", output, StringComparison.Ordinal);
+        Assert.Contains("bt-inrun-v2, bt-inrun-v2-open, bt-shapley-v1", output, StringComparison.Ordinal);
+    }
+
     private async Task<(string Digest, string Output)> RunAsync(string outFolder, (string Name, string Value) environment)
     {
         var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp,

@@ -37,10 +37,10 @@ public sealed class CliProcess : IDisposable
     }
 
     /// <summary>Starts <c>dotnet <paramref name="dll"/> <paramref name="arguments"/></c>.</summary>
-    public static CliProcess Start(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? logFile = null)
+    public static CliProcess Start(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? logFile = null, string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? string.Empty };
         info.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
@@ -61,9 +61,9 @@ public sealed class CliProcess : IDisposable
     }
 
     /// <summary>Runs to completion (killed after <paramref name="timeout"/>); returns the exit code and the output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string dll, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<(int ExitCode, string Output)> RunAsync(string dll, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        using var cli = Start(dll, arguments, environment);
+        using var cli = Start(dll, arguments, environment, workingDirectory: workingDirectory);
         using var cts = new CancellationTokenSource(timeout);
         try
         {

@@ -35,9 +35,9 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         [Description("Curators, one JSON object per line: {\"address\":\"0x…\",\"stake\":\"100\",\"labels\":\"path\"} (labels null: never revealed).")]
         public string Manifest { get; init; } = "";
 
-        [CommandOption("--spec <FILE>")]
-        [Description("Evaluation spec document (default specs/bt-shapley-v1.json).")]
-        public string Spec { get; init; } = "specs/bt-shapley-v1.json";
+        [CommandOption("--spec <NAME|FILE>")]
+        [Description("Evaluation spec: a shipped spec's name (bt-inrun-v2, bt-inrun-v2-open, bt-shapley-v1) or the path of a spec document. Default bt-inrun-v2.")]
+        public string Spec { get; init; } = EvaluationSpecs.DefaultName;
 
         [CommandOption("--out <FOLDER>")]
         public string Out { get; init; } = "out/evaluate";
@@ -86,7 +86,17 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var spec = EvaluationSpec.Parse(await File.ReadAllBytesAsync(settings.Spec, cancellationToken).ConfigureAwait(false));
+        EvaluationSpec spec;
+        try
+        {
+            spec = EvaluationSpecs.Resolve(settings.Spec);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]--spec {settings.Spec}[/]: {e.Message}");
+            return 2;
+        }
+
         var tasks = await ProtocolFiles.ReadTaskPoolAsync(File.OpenRead(settings.Tasks), settings.Tasks, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
         var goldBytes = await File.ReadAllBytesAsync(settings.Gold, cancellationToken).ConfigureAwait(false);
         var gold = await ProtocolFiles.ReadGoldAsync(new MemoryStream(goldBytes), settings.Gold, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -130,7 +140,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
 
         var request = new EvaluationRequest(settings.ChainId, settings.MarketContract, BigInteger.Parse(settings.MarketId, CultureInfo.InvariantCulture), settings.Round,
             settings.Sponsor, new MarketTerms(BigInteger.Parse(settings.Pool, CultureInfo.InvariantCulture), settings.FeeBps, settings.SlashBps, BigInteger.Parse(settings.StakeCap, CultureInfo.InvariantCulture)),
-            Keccak.Hash(goldBytes), Keccak.Hash(await File.ReadAllBytesAsync(settings.Spec, cancellationToken).ConfigureAwait(false)), spec, tasks, gold, inputs);
+            Keccak.Hash(goldBytes), Bytes32.Parse(spec.Hash!), spec, tasks, gold, inputs);
         var pipeline = new EvaluationPipeline(fetcher, loader, new EvaluationOptions { Backend = Enum.Parse<EvaluationBackend>(settings.Backend, ignoreCase: true) }, NullLogger<EvaluationPipeline>.Instance);
 
         EvaluationOutcome outcome = null!;
@@ -165,7 +175,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
 
         AnsiConsole.Write(table);
         var m = outcome.Result.Metrics;
-        AnsiConsole.MarkupLine($"{m.TrainingsRun} trainings on {Markup.Escape(m.Backend)} in {clock.Elapsed.TotalSeconds:0.0} s; gold accuracy {m.GoldAccuracy:0.000}, U(all) {m.UtilityAll:0.0000}, U(∅) {m.UtilityEmpty:0.0000}");
+        AnsiConsole.MarkupLine($"{Markup.Escape(m.Spec)} ({m.Method}): {m.TrainingsRun} training run{(m.TrainingsRun == 1 ? "" : "s")} on {Markup.Escape(m.Backend)} in {clock.Elapsed.TotalSeconds:0.0} s; gold accuracy {m.GoldAccuracy:0.000}, U(all) {m.UtilityAll:0.0000}, U(∅) {m.UtilityEmpty:0.0000}");
         AnsiConsole.MarkupLine($"files in [bold]{Markup.Escape(Path.GetFullPath(settings.Out))}[/]; report digest [bold]{outcome.Digest}[/]");
         return 0;
     }

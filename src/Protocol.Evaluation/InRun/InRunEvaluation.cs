@@ -12,7 +12,7 @@ internal static class InRunEvaluation
         var reasons = input.Curators.Select(c => c.InvalidReason).ToArray();
         var threads = Math.Max(1, options.MaxThreads);
         var assignment = new ItemAssignment(input.MarketId, p.AssignedSharePpm);
-        var market = PreparedMarket.Build(spec.Dim, input, reasons, addresses, threads, ct, assignment);
+        var market = PreparedMarket.Build(spec.Dim, input, reasons, addresses, threads, ct, assignment, PreparedMarket.MaxInRunLabels);
         var run = new Trajectory(market, threads);
         run.Run(spec.Iterations, spec.LearningRate, spec.L2, progress, ct);
         var (values, figures) = Valuation.Compute(market, run.Signal, run.GoldSignal, input.TaskPool, input.Gold, p);

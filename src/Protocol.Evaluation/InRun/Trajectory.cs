@@ -1,4 +1,3 @@
-using Protocol.Evaluation.Backends;
 using Protocol.Evaluation.Model;
 
 namespace Protocol.Evaluation.InRun;
@@ -74,7 +73,8 @@ internal sealed class Trajectory
         var itemMargins = new long[items.Count];
         var goldMargins = new long[gold.Count];
         var goldGradient = new long[dim];
-        var gradient = new long[dim];
+        var goldSum = new Int128[dim];
+        var gradient = new Int128[dim];
         long labels = market.TotalLabels;
         var cg = labels == 0 ? 0.0 : learningRate / (labels * 32768.0);
         var cl = learningRate * l2;
@@ -88,11 +88,18 @@ internal sealed class Trajectory
             Margins(gold, w, goldMargins, options);
             var signs = market.GoldSigns;
             Parallel.For(0, gold.Count, options, g => goldResidual[g] = (signs[g] > 0 ? 1L << FixedPoint.ProbabilityBits : 0) - FixedPoint.Sigmoid(goldMargins[g], table));
-            Accumulate(gold, g => goldResidual[g], goldGradient, options);
+            Array.Clear(goldSum);
+            Accumulate(gold, g => goldResidual[g], goldSum, options);
+            for (var j = 0; j < dim; j++)
+            {
+                goldGradient[j] = (long)goldSum[j]; // |G_j| ≤ 2^17 gold · 2^24 · 2^16 = 2^57: always fits
+            }
+
+            Array.Clear(gradient);
             Parallel.For(0, items.Count, options, i => signal[i] += items.DotWide(i, goldGradient));
             Parallel.For(0, gold.Count, options, g => goldSignal[g] += gold.DotWide(g, goldGradient) - ((Int128)goldResidual[g] * goldNorms[g]));
             Accumulate(items, i => ((long)(positive[i] + negative[i]) * FixedPoint.Sigmoid(itemMargins[i], table)) - ((long)positive[i] << FixedPoint.ProbabilityBits), gradient, options);
-            CpuModelBatch.Update(w, gradient, cg, cl);
+            Update(w, gradient, cg, cl);
             MultiplyAdds += (3 * nnz) + (3 * goldNnz);
             progress?.Report(new EvaluationProgress(t + 1, steps));
         }
@@ -102,17 +109,27 @@ internal sealed class Trajectory
         Weights = w;
     }
 
-    private static void Margins(SparseRows rows, long[] w, long[] margins, ParallelOptions options) =>
-        Parallel.For(0, rows.Count, options, i => margins[i] = rows.Dot(i, w));
+    /// <summary>v1's update, w ← clamp(w − trunc(double(g) · cg) − trunc(double(w) · cl)), with g summed in 128 bits.</summary>
+    private static void Update(long[] w, Int128[] g, double cg, double cl)
+    {
+        for (var j = 0; j < w.Length; j++)
+        {
+            var next = w[j] - (long)((double)g[j] * cg) - (long)(w[j] * cl);
+            w[j] = Math.Clamp(next, -FixedPoint.WeightClamp, FixedPoint.WeightClamp);
+        }
+    }
 
-    /// <summary>out_j = Σ_i r(i) · x_ij, exact int64: chunks summed in fixed order (integer sums are order-free anyway).</summary>
-    private void Accumulate(SparseRows rows, Func<int, long> residual, long[] result, ParallelOptions options)
+    /// <summary>
+    /// result_j += Σ_i r(i) · x_ij in 128 bits (the training gradient of up to 2^24 labels, however they pile up; the
+    /// gold gradient): chunks in parallel, summed in a fixed order — integer sums, so any order gives the same bits.
+    /// </summary>
+    private void Accumulate(SparseRows rows, Func<int, long> residual, Int128[] result, ParallelOptions options)
     {
         var chunks = Math.Min(threads * 4, Math.Max(1, rows.Count));
-        var partial = new long[chunks][];
+        var partial = new Int128[chunks][];
         Parallel.For(0, chunks, options, k =>
         {
-            var acc = new long[rows.Dim];
+            var acc = new Int128[rows.Dim];
             for (var i = (int)((long)rows.Count * k / chunks); i < (int)((long)rows.Count * (k + 1) / chunks); i++)
             {
                 var r = residual(i);
@@ -123,13 +140,12 @@ internal sealed class Trajectory
 
                 for (var e = rows.RowStart[i]; e < rows.RowStart[i + 1]; e++)
                 {
-                    acc[rows.Columns[e]] += r * rows.Values[e];
+                    acc[rows.Columns[e]] += (Int128)r * rows.Values[e];
                 }
             }
 
             partial[k] = acc;
         });
-        Array.Clear(result);
         foreach (var acc in partial)
         {
             for (var j = 0; j < result.Length; j++)
@@ -138,4 +154,7 @@ internal sealed class Trajectory
             }
         }
     }
+
+    private static void Margins(SparseRows rows, long[] w, long[] margins, ParallelOptions options) =>
+        Parallel.For(0, rows.Count, options, i => margins[i] = rows.Dot(i, w));
 }

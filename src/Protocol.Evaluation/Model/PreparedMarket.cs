@@ -9,8 +9,11 @@ internal readonly record struct CuratorExamples(int[] Items, sbyte[] Signs);
 /// </summary>
 internal sealed class PreparedMarket
 {
-    /// <summary>Most labels of valid curators a market may hold (keeps int64 gradients exact).</summary>
+    /// <summary>Most labels of valid curators a v1 market may hold (keeps its int64 gradients exact).</summary>
     public const int MaxLabels = 1 << 22;
+
+    /// <summary>Most labels of valid curators a v2 (in-run) market may hold: its gradients are summed in 128 bits.</summary>
+    public const int MaxInRunLabels = 1 << 24;
 
     /// <summary>Most gold comparisons (keeps the int64 utility sum exact).</summary>
     public const int MaxGold = 1 << 17;
@@ -70,7 +73,7 @@ internal sealed class PreparedMarket
 
     public int TotalLabels => Curators.Sum(c => c.Items.Length);
 
-    public static PreparedMarket Build(int dim, MarketInput input, string?[] invalidReasons, string[] addresses, int maxThreads, CancellationToken ct, InRun.ItemAssignment? assignment = null)
+    public static PreparedMarket Build(int dim, MarketInput input, string?[] invalidReasons, string[] addresses, int maxThreads, CancellationToken ct, InRun.ItemAssignment? assignment = null, int maxLabels = MaxLabels)
     {
         var itemIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < input.TaskPool.Count; i++)
@@ -158,9 +161,9 @@ internal sealed class PreparedMarket
             total += items.Length;
         }
 
-        if (total > MaxLabels)
+        if (total > maxLabels)
         {
-            throw new ArgumentException($"{total} labels exceed the spec's limit of {MaxLabels}");
+            throw new ArgumentException($"{total} labels exceed the spec's limit of {maxLabels}");
         }
 
         if (input.Gold.Count > MaxGold)

@@ -58,17 +58,7 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
             throw new MarketInputException($"market {market.MarketId}: the gold set is not revealed");
         }
 
-        var specBytes = await FetchCheckedAsync(market.EvalSpecUri, market.EvalSpecHash, "evaluation spec", cancellationToken).ConfigureAwait(false);
-        EvaluationSpec spec;
-        try
-        {
-            spec = EvaluationSpec.Parse(specBytes);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or System.Text.Json.JsonException or InvalidDataException)
-        {
-            throw new MarketInputException($"evaluation spec: {e.Message}");
-        }
-
+        var spec = ChooseSpec(market.EvalSpecHash);
         var taskBytes = await FetchCheckedAsync(market.TaskPoolUri, market.TaskPoolHash, "task pool", cancellationToken).ConfigureAwait(false);
         var tasks = await ReadSponsorFileAsync(ProtocolFiles.ReadTaskPoolAsync(new MemoryStream(taskBytes), "task pool", cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         var goldBytes = await FetchCheckedAsync(market.GoldUri, goldHash, "gold set", cancellationToken).ConfigureAwait(false);
@@ -86,6 +76,14 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
             goldHash, market.EvalSpecHash, spec, tasks, gold, inputs);
         return await EvaluateAsync(request, progress, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The market's spec, by the hash it committed to: one of the documents the engine ships (v1 byte for byte).
+    /// Any other hash is refused with the list of what this node runs, before anything is fetched.
+    /// </summary>
+    public static EvaluationSpec ChooseSpec(Bytes32 evalSpecHash) =>
+        EvaluationSpecs.ByHash(evalSpecHash.ToString())
+        ?? throw new MarketInputException($"evaluation spec {evalSpecHash} is not one this node runs (it runs {EvaluationSpecs.Listing()}); the market cannot be evaluated by this version of the node");
 
     /// <summary>Evaluates inputs that are already loaded and checked (the chain-free part, also used by <c>fmp evaluate</c>).</summary>
     public async Task<EvaluationOutcome> EvaluateAsync(EvaluationRequest request, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)

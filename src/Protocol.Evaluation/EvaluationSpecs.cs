@@ -1,0 +1,80 @@
+namespace Protocol.Evaluation;
+
+/// <summary>
+/// The spec documents this engine ships (specs/*.json, embedded byte for byte): a market names its spec by
+/// evalSpecHash, and a node evaluates only a spec it holds. v1 stays here unchanged for markets committed to it.
+/// </summary>
+public static class EvaluationSpecs
+{
+    /// <summary>The spec new markets should use: bt-inrun-v2 (items assigned per address, free heuristics neutralised).</summary>
+    public const string DefaultName = "bt-inrun-v2";
+
+    private static readonly Lazy<IReadOnlyList<(EvaluationSpec Spec, byte[] Document)>> LazyShipped = new(LoadShipped);
+
+    /// <summary>Every shipped spec, in name order.</summary>
+    public static IReadOnlyList<EvaluationSpec> Shipped => [.. LazyShipped.Value.Select(s => s.Spec)];
+
+    /// <summary>The default spec for new markets.</summary>
+    public static EvaluationSpec Default => ByName(DefaultName)!;
+
+    /// <summary>The shipped spec whose document has this keccak256 (0x-prefixed hex, any case), or null.</summary>
+    public static EvaluationSpec? ByHash(string hash) =>
+        LazyShipped.Value.Select(s => s.Spec).FirstOrDefault(s => string.Equals(s.Hash, hash, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The shipped spec with this name, or null.</summary>
+    public static EvaluationSpec? ByName(string name) =>
+        LazyShipped.Value.Select(s => s.Spec).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+
+    /// <summary>The exact bytes of a shipped spec document (what markets hash and publish).</summary>
+    public static byte[] Document(EvaluationSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return [.. LazyShipped.Value.First(s => s.Spec.Hash == spec.Hash).Document];
+    }
+
+    /// <summary>One line per shipped spec: name and hash (for error messages and <c>--help</c>).</summary>
+    public static string Listing() => string.Join(", ", Shipped.Select(s => $"{s.Name} ({s.Hash})"));
+
+    /// <summary>
+    /// A spec by shipped name (e.g. <c>bt-inrun-v2</c>) or by the path of a spec document; the error names both
+    /// ways and the shipped names when neither matches.
+    /// </summary>
+    public static EvaluationSpec Resolve(string nameOrPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
+        if (ByName(nameOrPath) is { } shipped)
+        {
+            return shipped;
+        }
+
+        if (File.Exists(nameOrPath))
+        {
+            try
+            {
+                return EvaluationSpec.Load(nameOrPath);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException or KeyNotFoundException or InvalidOperationException or System.Text.Json.JsonException)
+            {
+                throw new InvalidDataException($"{nameOrPath}: not a spec document this engine implements: {e.Message}", e);
+            }
+        }
+
+        throw new FileNotFoundException($"no spec named '{nameOrPath}' and no such file; shipped specs: {string.Join(", ", Shipped.Select(s => s.Name))}", nameOrPath);
+    }
+
+    private static List<(EvaluationSpec, byte[])> LoadShipped()
+    {
+        var assembly = typeof(EvaluationSpecs).Assembly;
+        var list = new List<(EvaluationSpec, byte[])>();
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("specs/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            var bytes = buffer.ToArray();
+            list.Add((EvaluationSpec.Parse(bytes), bytes));
+        }
+
+        return [.. list.OrderBy(s => s.Item1.Name, StringComparer.Ordinal)];
+    }
+}

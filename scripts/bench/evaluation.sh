@@ -1,10 +1,26 @@
 #!/usr/bin/env bash
-# Benchmark of the evaluation engine on the UKPConvArg1 market (docs/evaluation.md): figures, not a test.
-#   scripts/bench/evaluation.sh [bench options]    e.g. --backend both, --permutations 16, --threads 1
-# Builds scripts/bench/Protocol.Evaluation.Bench in Release and runs it with the repository's spec and data.
+# Benchmarks of the evaluation engine (docs/evaluation.md): figures, not a test.
+#   scripts/bench/evaluation.sh [bench options]       the UKPConvArg1 market under v1, e.g. --backend both, --permutations 16
+#   scripts/bench/evaluation.sh --spec v2 [options]   scale: 1k, 10k and 50k simulated curators x 100 labels under v1
+#                                                      (stopped after --v1-budget seconds, default 600, and extrapolated),
+#                                                      bt-inrun-v2-open and bt-inrun-v2 side by side; --scale 1000,10000 sets the sizes
+# Builds scripts/bench/Protocol.Evaluation.Bench in Release and runs it with the repository's data.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/lib/quiet.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 quiet dotnet build scripts/bench/Protocol.Evaluation.Bench -c Release --nologo -v quiet -o out/bench
-exec dotnet out/bench/evaluation-bench.dll --data data/ukpconvarg1 --spec specs/bt-shapley-v1.json "$@"
+if [ "${1:-}" = "--spec" ] && [ "${2:-}" = "v2" ]; then
+  shift 2
+  scale=1000,10000,50000
+  rest=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --scale) scale=$2; shift 2 ;;
+      *) rest+=("$1"); shift ;;
+    esac
+  done
+  exec dotnet out/bench/evaluation-bench.dll --data data/ukpconvarg1 --scale "$scale" \
+    --spec bt-shapley-v1 --spec bt-inrun-v2-open --spec bt-inrun-v2 "${rest[@]}"
+fi
+exec dotnet out/bench/evaluation-bench.dll --data data/ukpconvarg1 "$@"

@@ -66,6 +66,9 @@ public sealed record EvaluationSpec
     /// <summary>The in-run parameters (method inrun, bt-inrun-v2); null for the Shapley methods of v1.</summary>
     public InRun.InRunParameters? InRun { get; init; }
 
+    /// <summary>The payout's slash rule: the score (v1) or linear in value (the in-run spec's choice).</summary>
+    public Protocol.Core.Payouts.SlashRule SlashRule => InRun?.Slash ?? Protocol.Core.Payouts.SlashRule.Score;
+
     /// <summary>keccak256 of the document bytes this spec was read from (null when built in code).</summary>
     public string? Hash { get; init; }
 
@@ -132,6 +135,7 @@ public sealed record EvaluationSpec
                     BreakEvenAccuracyPpm = p.GetProperty("breakEvenAccuracyPpm").GetInt32(),
                     NoiseFloorMilli = p.GetProperty("noiseFloorMilli").GetInt32(),
                     AssignedSharePpm = p.GetProperty("assignedSharePpm").GetInt32(),
+                    Slash = global::Protocol.Evaluation.InRun.InRunParameters.ParseSlash(p.GetProperty("slash").GetString()),
                 },
             }).Validated();
         }

@@ -68,6 +68,40 @@ public sealed class PayoutTests
         });
 
     [Fact]
+    public void Value_rule_conserves_every_token_and_never_slashes_more_than_the_cap() =>
+        Gen.Select(GenTerms, GenCurators).Sample((terms, curators) =>
+        {
+            var table = PayoutCalculator.Compute(terms, curators, SlashRule.Value);
+            var sum = table.Leaves(1, "0x00000000000000000000000000000000000000aa").Aggregate(BigInteger.Zero, (a, l) => a + l.Amount);
+            var staked = curators.Aggregate(BigInteger.Zero, (a, c) => a + c.Stake);
+            return sum == table.TotalPayout
+                && table.TotalPayout == staked + terms.RewardPool - table.Fee
+                && table.Curators.All(c => c.Slash <= c.Stake * terms.SlashBps / 10_000 && c.Reward.Sign >= 0 && (c.Value >= 0 || c.Reward.IsZero));
+        });
+
+    [Fact]
+    public void Value_rule_charges_negative_value_at_the_price_positive_value_earns()
+    {
+        var terms = new MarketTerms(RewardPool: 1_000, OracleFeeBps: 0, SlashBps: 5_000, StakeCap: 100);
+        CuratorOutcome[] curators =
+        [
+            new("0x01", 100, 4_000, 300),     // earns
+            new("0x02", 100, 500, -10),       // positive score but negative value: pays its value back (the score rule: nothing)
+            new("0x03", 100, -2_000, -100),   // owes 1,050 · 100·100 / (100·300) = 350, capped at half its stake
+            new("0x04", 100, -10_000, 0),     // invalid or unrevealed: the maximum slash, as under v1
+        ];
+        var byScore = PayoutCalculator.Compute(terms, curators).Curators;
+        var byValue = PayoutCalculator.Compute(terms, curators, SlashRule.Value).Curators;
+        Assert.Equal([0, 0, 10, 50], byScore.Select(c => (int)c.Slash));
+        // price = (pool − fee + invalid slashes) / Σ w⁺ = 1,050 / 30,000 per unit of capped stake × value
+        Assert.Equal([0, 1_050 * 1_000 / 30_000, 50, 50], byValue.Select(c => (int)c.Slash));
+        Assert.Equal(1_000 + 35 + 50 + 50, (int)byValue[0].Reward);
+        // No positive value anywhere: nothing to price against, the score rule applies.
+        CuratorOutcome[] allNegative = [new("0x01", 100, -1_000, -5), new("0x02", 100, -10_000, 0)];
+        Assert.Equal(PayoutCalculator.Compute(terms, allNegative).Curators.Select(c => c.Slash), PayoutCalculator.Compute(terms, allNegative, SlashRule.Value).Curators.Select(c => c.Slash));
+    }
+
+    [Fact]
     public void Sponsor_remainder_absorbs_all_rounding_dust() =>
         Gen.Select(GenTerms, GenCurators).Sample((terms, curators) =>
         {

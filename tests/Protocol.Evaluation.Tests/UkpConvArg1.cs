@@ -160,11 +160,11 @@ public sealed class UkpConvArg1
     /// Payouts under the demo's terms (pool 10,000 tokens, fee 5%, slash 50%, every curator staking the cap of 100),
     /// by address: what each curator would take home.
     /// </summary>
-    public static Dictionary<string, Protocol.Core.Payouts.CuratorPayout> Payouts(EvaluationResult result)
+    public static Dictionary<string, Protocol.Core.Payouts.CuratorPayout> Payouts(EvaluationSpec spec, EvaluationResult result)
     {
         var token = BigInteger.Pow(10, 18);
         var terms = new Protocol.Core.Payouts.MarketTerms(10_000 * token, 500, 5_000, 100 * token);
-        var table = Protocol.Core.Payouts.PayoutCalculator.Compute(terms, result.Curators.Select(c => new Protocol.Core.Payouts.CuratorOutcome(c.Address, 100 * token, c.ScoreBps, c.ValueMicro)));
+        var table = Protocol.Core.Payouts.PayoutCalculator.Compute(terms, result.Curators.Select(c => new Protocol.Core.Payouts.CuratorOutcome(c.Address, 100 * token, c.ScoreBps, c.ValueMicro)), spec.SlashRule);
         return table.Curators.ToDictionary(c => c.Account, StringComparer.Ordinal);
     }
 

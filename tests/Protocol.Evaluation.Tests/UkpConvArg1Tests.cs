@@ -56,7 +56,7 @@ public sealed class UkpConvArg1Tests
         Assert.True(crowd.Select(c => c.ScoreBps).Distinct().Count() > crowd.Count * 9 / 10, "scores should differ from worker to worker");
 
         // Every injected random, flipped and constant curator ends with less than it staked.
-        var payouts = UkpConvArg1.Payouts(v2);
+        var payouts = UkpConvArg1.Payouts(spec, v2);
         Assert.All(market.Injected, a => Assert.True(payouts[a].Payout < payouts[a].Stake, $"{market.Kind[a]} {a}: payout {payouts[a].Payout} of stake {payouts[a].Stake}"));
         Assert.True(crowd.Count(c => payouts[c.Address].Payout > payouts[c.Address].Stake) >= crowd.Count * 3 / 4, "most of the crowd should earn");
     }

@@ -51,7 +51,7 @@ public sealed class EvaluateCommandTests : IDisposable
         var assignment = new Protocol.Evaluation.InRun.ItemAssignment(1, spec.InRun!.AssignedSharePpm);
         const string own = "0x1111111111111111111111111111111111111111", other = "0x2222222222222222222222222222222222222222";
         var assigned = tasks.Where(t => assignment.IsAssigned(own, t.Id)).Take(40).ToList();
-        Assert.True(assigned.Count >= 20, $"only {assigned.Count} of {tasks.Count} items assigned to one address");
+        Assert.True(assigned.Count >= 2, $"only {assigned.Count} of {tasks.Count} items assigned to one address"); // 5% of the 80 pairs
         await crowd.WriteAsync("own.jsonl", assigned.Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
         await File.WriteAllLinesAsync(Path.Combine(_dir, "manifest.jsonl"),
         [

@@ -4,7 +4,7 @@ using System.Numerics;
 using Protocol.Evaluation;
 using Protocol.Evaluation.Tests;
 
-// evaluation-bench [--data DIR] [--spec FILE] [--backend cpu|cuda|auto|both] [--permutations N] [--threads N] [--repeat N] [--no-peak]
+// evaluation-bench [--data DIR] [--spec NAME|FILE] [--backend cpu|cuda|auto|both] [--permutations N] [--threads N] [--repeat N] [--no-peak]
 // Runs the UKPConvArg1 market (docs/evaluation.md) and prints wall time, trainings/s, achieved throughput
 // against the measured CPU peak, Spearman and AUROC, and the result hash of each backend.
 var ci = CultureInfo.InvariantCulture;
@@ -30,11 +30,16 @@ string Find(string relative)
 }
 
 var data = Arg("--data", Find(Path.Combine("data", "ukpconvarg1")));
-var specPath = Arg("--spec", Find(Path.Combine("specs", "bt-shapley-v1.json")));
+if (args.Contains("--scale"))
+{
+    return ScaleBench.Run(args, data);
+}
+
+var specPath = Arg("--spec", "bt-shapley-v1");
 var backendArg = Arg("--backend", "cpu");
 var threads = int.Parse(Arg("--threads", Environment.ProcessorCount.ToString(ci)), ci);
 var repeat = int.Parse(Arg("--repeat", "1"), ci);
-var spec = EvaluationSpec.Load(specPath);
+var spec = EvaluationSpecs.Resolve(specPath);
 if (Arg("--permutations", "") is { Length: > 0 } perms)
 {
     spec = spec with { Permutations = int.Parse(perms, ci) };

@@ -19,6 +19,7 @@ using Protocol.Core.Contracts.TestTokenBindings;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
 using Protocol.Demo;
+using Protocol.Evaluation;
 using Protocol.Evaluation.Tests;
 using Protocol.Indexer.Consistency;
 using Protocol.Node.Signing;
@@ -68,10 +69,15 @@ try
         c.LabelsHash = await Curators.WriteAsync(Path.Combine(filesDir, $"{c.Address}.jsonl"), c.Labels.Select(ProtocolFiles.ToLine));
     }
 
-    var specPath = Path.Combine(root, "specs", "bt-shapley-v1.json");
+    // The crowd workers chose their own pairs, so the market uses v2's open variant (no item assignment); the
+    // sponsor publishes the spec document next to the task pool (its bytes are what evalSpecHash commits to).
+    var spec = EvaluationSpecs.ByName("bt-inrun-v2-open")!;
+    var specPath = Path.Combine(filesDir, "bt-inrun-v2-open.json");
+    await File.WriteAllBytesAsync(specPath, EvaluationSpecs.Document(spec));
     var market = await d.CreateMarketAsync(terms, challengePeriod: 3_600, new MarketFiles(
         tasksHash, Uri(Path.Combine(filesDir, "tasks.jsonl")), Keccak.Hash(File.ReadAllBytes(specPath)), Uri(specPath),
         goldHash, Uri(Path.Combine(filesDir, "gold.jsonl"))));
+    AnsiConsole.MarkupLine(ci, $"  spec {spec.Name} {spec.Hash}: one training run, labels valued by their effect on the gold log-likelihood");
     AnsiConsole.MarkupLine(ci, $"  market {market.Id}: {crowd.Input.TaskPool.Count:N0} comparisons to label, {crowd.Input.Gold.Count:N0} hidden gold comparisons, {curators.Count} curators ({curators.Count(c => c.Kind == "crowd")} crowd workers), pool {terms.RewardPool / token:N0} tokens");
 
     await AnsiConsole.Progress().StartAsync(async ctx =>

@@ -10,6 +10,22 @@ namespace Protocol.Core.Payouts;
 /// <param name="StakeCap">Stake above this earns no more reward (it is still slashed in full).</param>
 public sealed record MarketTerms(BigInteger RewardPool, int OracleFeeBps, int SlashBps, BigInteger StakeCap);
 
+/// <summary>How slashes are set.</summary>
+public enum SlashRule
+{
+    /// <summary>PROTOCOL.md (v1): slash_c = stake_c · slashBps · max(0, −s_c) / 10^8, from the score.</summary>
+    Score,
+
+    /// <summary>
+    /// From value (bt-inrun-v2): a curator whose value is negative pays it back at the price the pool pays for
+    /// positive value, slash_c = min(stake_c · slashBps / 10^4, D · |w_c| / Σ w⁺), D = rewardPool − fee + the slashes
+    /// of invalid and unrevealed curators (still the maximum), w_c = min(stake_c, stakeCap) · v_c. A unit of value
+    /// lost costs what a unit gained earns, so noise, whose value is negative on average, loses on average however
+    /// lucky a draw can be. With no positive value at all the score rule applies.
+    /// </summary>
+    Value,
+}
+
 /// <summary>What the evaluation decided about one curator.</summary>
 /// <param name="Account">Curator address.</param>
 /// <param name="Stake">Tokens staked.</param>
@@ -45,7 +61,7 @@ public static class PayoutCalculator
 
     /// <summary>Computes the payout table; curators come out sorted by lower-case address.</summary>
     /// <exception cref="ArgumentException">Terms or outcomes out of range, or a curator listed twice.</exception>
-    public static PayoutTable Compute(MarketTerms terms, IEnumerable<CuratorOutcome> outcomes)
+    public static PayoutTable Compute(MarketTerms terms, IEnumerable<CuratorOutcome> outcomes, SlashRule rule = SlashRule.Score)
     {
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(outcomes);
@@ -66,8 +82,21 @@ public static class PayoutCalculator
 
         var fee = terms.RewardPool * terms.OracleFeeBps / MaxBps;
         var slashes = curators.Select(c => c.Stake * terms.SlashBps * Math.Max(0, -c.ScoreBps) / MaxBps / MaxBps).ToList();
+        var signed = curators.Select(c => BigInteger.Min(c.Stake, terms.StakeCap) * c.Value).ToList();
+        var positive = Sum(signed.Select(w => BigInteger.Max(BigInteger.Zero, w)));
+        if (rule == SlashRule.Value && positive.Sign > 0)
+        {
+            // Invalid and unrevealed curators (value 0 at score −10000) keep the maximum slash; every other slash is
+            // the negative value bought back at the price the pool pays for positive value, D / Σ w⁺.
+            var byScore = curators.Select((c, i) => c.Value == 0 && c.ScoreBps == -MaxBps ? slashes[i] : BigInteger.Zero).ToList();
+            var price = terms.RewardPool - fee + Sum(byScore);
+            slashes = [.. curators.Select((c, i) => signed[i].Sign < 0
+                ? BigInteger.Min(c.Stake * terms.SlashBps / MaxBps, price * -signed[i] / positive)
+                : byScore[i])];
+        }
+
         var distributable = terms.RewardPool - fee + Sum(slashes);
-        var weights = curators.Select(c => BigInteger.Min(c.Stake, terms.StakeCap) * Math.Max(0L, c.Value)).ToList();
+        var weights = signed.Select(w => BigInteger.Max(BigInteger.Zero, w)).ToList();
         var totalWeight = Sum(weights);
 
         var lines = new List<CuratorPayout>(curators.Count);

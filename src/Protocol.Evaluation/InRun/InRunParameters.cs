@@ -41,6 +41,9 @@ public sealed record InRunParameters
     /// </summary>
     public int AssignedSharePpm { get; init; } = 1_000_000;
 
+    /// <summary>How the payout sets slashes: linear in value (v2's rule), so noise loses on average.</summary>
+    public Protocol.Core.Payouts.SlashRule Slash { get; init; } = Protocol.Core.Payouts.SlashRule.Value;
+
     /// <summary>Whether items are assigned per address.</summary>
     public bool Assigns => AssignedSharePpm < 1_000_000;
 
@@ -69,6 +72,14 @@ public sealed record InRunParameters
 
         return this;
     }
+
+    /// <summary>Reads the spec document's slash rule ("value" or "score").</summary>
+    public static Protocol.Core.Payouts.SlashRule ParseSlash(string? name) => name switch
+    {
+        "value" => Protocol.Core.Payouts.SlashRule.Value,
+        "score" => Protocol.Core.Payouts.SlashRule.Score,
+        _ => throw new NotSupportedException($"unknown slash rule '{name}' in spec (known: value, score)"),
+    };
 
     /// <summary>The spec document's name of a heuristic.</summary>
     public static string NameOf(Heuristic h) => h switch

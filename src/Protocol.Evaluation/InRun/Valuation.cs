@@ -76,12 +76,15 @@ internal static class Valuation
                 continue;
             }
 
-            // Bars on A_c over the common denominator D = 10^9 · Mg: κ · M_c, and the noise floor z · √(Σ s²).
+            // Bars on A_c over the common denominator D = 10^9 · Mg: the break-even κ · M_c, and the noise floor z · √(Σ s²).
+            // The score (what slashes) measures the curator against the break-even; the value (what is paid) also has to
+            // clear the noise floor, so a coin-flipper's lucky draw is rarely paid while its expected shortfall is slashed.
             var relative = 1_000 * edge * goldPositive * (BigInteger)m[c];
             var noise = 1_000_000 * mg * p.NoiseFloorMilli * Exact.Sqrt(q[c]);
-            var net = (1_000_000_000 * mg * (BigInteger)a[c]) - BigInteger.Max(relative, noise);
-            var micro = (long)Exact.DivRoundHalfAway(net * labels, 1_000 * mg * bigM);
-            var bps = m[c] == 0 ? 0 : (int)BigInteger.Clamp(Exact.DivRoundHalfAway(net * 10_000, 1_000_000_000 * mg * (BigInteger)m[c]), -10_000, 10_000);
+            var above = (1_000_000_000 * mg * (BigInteger)a[c]) - relative;
+            var paid = (1_000_000_000 * mg * (BigInteger)a[c]) - BigInteger.Max(relative, noise);
+            var micro = (long)Exact.DivRoundHalfAway(paid * labels, 1_000 * mg * bigM);
+            var bps = m[c] == 0 ? 0 : (int)BigInteger.Clamp(Exact.DivRoundHalfAway(above * 10_000, 1_000_000_000 * mg * (BigInteger)m[c]), -10_000, 10_000);
             values[c] = new CuratorValue(micro, bps);
         }
 

@@ -103,7 +103,7 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         var byAddress = result.Curators.ToDictionary(c => c.Address, StringComparer.Ordinal);
         var table = PayoutCalculator.Compute(request.Terms, inputs.Select(i => byAddress.TryGetValue(i.Curator, out var r)
             ? new CuratorOutcome(i.Curator, i.Stake, r.ScoreBps, r.ValueMicro)
-            : new CuratorOutcome(i.Curator, i.Stake, -10_000, 0)));
+            : new CuratorOutcome(i.Curator, i.Stake, -10_000, 0)), request.Spec.SlashRule);
 
         var payouts = table.Curators.ToDictionary(c => c.Account, StringComparer.Ordinal);
         var scores = ScoresFile.ToBytes(inputs.Select(i =>

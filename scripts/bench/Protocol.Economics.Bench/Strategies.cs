@@ -1,0 +1,103 @@
+using System.Text;
+
+namespace Protocol.Economics.Bench;
+
+/// <summary>What a strategy is, for the goals: informative labour, a free signal, or someone else's labour.</summary>
+internal enum StrategyGroup
+{
+    /// <summary>Labels the truth with some accuracy (honest, few items, originals).</summary>
+    Honest,
+
+    /// <summary>Carries no information about the truth beyond what anyone can compute (random, constant, heuristics, flipped).</summary>
+    Free,
+
+    /// <summary>Resubmits another curator's labels.</summary>
+    Copy,
+
+    /// <summary>One honest person's labels spread over two addresses.</summary>
+    Split,
+}
+
+/// <summary>A table row: the strategy's name, its group and (honest labour only) its accuracy.</summary>
+internal sealed record Strategy(string Name, StrategyGroup Group, double? Accuracy = null)
+{
+    public static readonly double[] HonestLevels = [0.55, 0.6, 0.7, 0.8, 0.9];
+
+    public static Strategy Honest(double p) => new($"honest p={p:0.00}", StrategyGroup.Honest, p);
+
+    public static readonly Strategy Random = new("random", StrategyGroup.Free);
+    public static readonly Strategy AlwaysA = new("always a", StrategyGroup.Free);
+    public static readonly Strategy Flipped = new("flipped", StrategyGroup.Free);
+    public static readonly Strategy Longer = new("longer answer", StrategyGroup.Free);
+    public static readonly Strategy Shorter = new("shorter answer", StrategyGroup.Free);
+    public static readonly Strategy PromptOverlap = new("prompt overlap", StrategyGroup.Free);
+    public static readonly Strategy FewItems = new("few items p=0.8 x10", StrategyGroup.Honest, 0.8);
+    public static readonly Strategy Original = new("original p=0.8 (copied)", StrategyGroup.Honest, 0.8);
+    public static readonly Strategy CopyIdentical = new("copy identical", StrategyGroup.Copy);
+    public static readonly Strategy CopyChanged = new("copy 5% changed", StrategyGroup.Copy);
+    public static readonly Strategy CopyFiltered = new("copy filtered", StrategyGroup.Copy);
+    public static readonly Strategy Split = new("split p=0.8 (per addr)", StrategyGroup.Split, 0.8);
+
+    /// <summary>Every row, in table order.</summary>
+    public static IReadOnlyList<Strategy> All { get; } =
+    [
+        .. HonestLevels.Select(Honest), Random, AlwaysA, Flipped, Longer, Shorter, PromptOverlap,
+        FewItems, Original, CopyIdentical, CopyChanged, CopyFiltered, Split,
+    ];
+
+    /// <summary>The free labellers: label from the pair alone (random uses the curator's coin).</summary>
+    public static IReadOnlyList<(Strategy Strategy, Func<Comparison, System.Random, Preference> Label)> Free { get; } =
+    [
+        (Random, (_, rng) => rng.Next(2) == 0 ? Preference.A : Preference.B),
+        (AlwaysA, (_, _) => Preference.A),
+        (Flipped, (c, _) => Labellers.Opposite(c.Truth)),
+        (Longer, (c, _) => Labellers.Longer(c)),
+        (Shorter, (c, _) => Labellers.Shorter(c)),
+        (PromptOverlap, (c, _) => Labellers.PromptOverlap(c)),
+    ];
+}
+
+/// <summary>The labels each strategy gives a comparison.</summary>
+internal static class Labellers
+{
+    public static Preference Opposite(Preference p) => p == Preference.A ? Preference.B : Preference.A;
+
+    /// <summary>The truth with probability p, else its opposite.</summary>
+    public static Preference Honest(Comparison c, double p, Random rng) => rng.NextDouble() < p ? c.Truth : Opposite(c.Truth);
+
+    /// <summary>The answer with more UTF-8 bytes; a on a tie.</summary>
+    public static Preference Longer(Comparison c) =>
+        Encoding.UTF8.GetByteCount(c.A) >= Encoding.UTF8.GetByteCount(c.B) ? Preference.A : Preference.B;
+
+    /// <summary>The answer with fewer UTF-8 bytes; a on a tie.</summary>
+    public static Preference Shorter(Comparison c) =>
+        Encoding.UTF8.GetByteCount(c.A) <= Encoding.UTF8.GetByteCount(c.B) ? Preference.A : Preference.B;
+
+    /// <summary>The answer sharing more distinct words (lower-case letter/digit runs) with the prompt; a on a tie.</summary>
+    public static Preference PromptOverlap(Comparison c)
+    {
+        var prompt = Words(c.Prompt);
+        return Words(c.A).Count(prompt.Contains) >= Words(c.B).Count(prompt.Contains) ? Preference.A : Preference.B;
+    }
+
+    private static HashSet<string> Words(string text)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var inWord = i < text.Length && char.IsLetterOrDigit(text[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                words.Add(text[start..i].ToLowerInvariant());
+                start = -1;
+            }
+        }
+
+        return words;
+    }
+}

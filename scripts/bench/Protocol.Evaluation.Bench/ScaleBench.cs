@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Nethereum.Util;
+using Protocol.Evaluation;
+using Protocol.Evaluation.InRun;
+using Protocol.Evaluation.Tests;
+
+/// <summary>
+/// evaluation-bench --scale 1000,10000,50000 [--spec NAME|FILE ...] [--labels 100] [--pool 100000] [--v1-budget 600]:
+/// markets of N simulated curators × L labels over a pool built from UKPConvArg1 arguments (pairs of two arguments
+/// of the same debate), gold = the UKPConvArg1 gold set. Prints time, labels/s and memory per spec and size; v1 runs
+/// until its budget and, when it does not finish, its time is extrapolated from the share of trainings done.
+/// </summary>
+internal static class ScaleBench
+{
+    public static int Run(string[] args, string data)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+        var sizes = Arg("--scale", "1000,10000,50000").Split(',').Select(s => int.Parse(s, ci)).ToArray();
+        var labelsPer = int.Parse(Arg("--labels", "100"), ci);
+        var poolSize = int.Parse(Arg("--pool", "100000"), ci);
+        var budget = TimeSpan.FromSeconds(double.Parse(Arg("--v1-budget", "600"), ci));
+        var specs = args.Select((a, i) => (a, i)).Where(x => x.a == "--spec" && x.i + 1 < args.Length).Select(x => EvaluationSpecs.Resolve(args[x.i + 1])).ToList();
+        if (specs.Count == 0)
+        {
+            specs = [EvaluationSpecs.ByName("bt-shapley-v1")!, EvaluationSpecs.ByName("bt-inrun-v2-open")!, EvaluationSpecs.Default];
+        }
+
+        var ukp = UkpConvArg1.Load(data);
+        var pool = Pool(ukp, poolSize);
+        Console.WriteLine($"scale benchmark: {Environment.ProcessorCount} logical CPUs; pool {pool.Count:N0} comparisons (pairs of UKPConvArg1 arguments), gold {ukp.Input.Gold.Count:N0}; {labelsPer} labels per curator");
+        Console.WriteLine("| spec | curators | labels | wall | labels/s | peak heap during the run | process peak RSS | note |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var spec in specs)
+        {
+            foreach (var n in sizes)
+            {
+                var input = Market(ukp, pool, spec, n, labelsPer);
+                var labels = input.Curators.Sum(c => c.Labels.Count);
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                var baseline = GC.GetTotalMemory(true);
+                long peak = 0;
+                using var stop = new CancellationTokenSource();
+                var sampler = Task.Run(async () =>
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        peak = Math.Max(peak, GC.GetTotalMemory(false) - baseline);
+                        await Task.Delay(20).ConfigureAwait(false);
+                    }
+                });
+                var done = 0L;
+                var total = 1L;
+                var progress = new SyncProgress(p => (done, total) = (p.TrainingsDone, Math.Max(1, p.TrainingsTotal)));
+                using var cancel = new CancellationTokenSource(spec.Method == AttributionMethod.InRun ? Timeout.InfiniteTimeSpan : budget);
+                var clock = Stopwatch.StartNew();
+                string note;
+                try
+                {
+                    var r = EvaluationEngine.Evaluate(spec, input, new EvaluationOptions { Backend = EvaluationBackend.Cpu }, progress, cancel.Token);
+                    note = $"gold accuracy {r.Metrics.GoldAccuracy:F3}, {r.Metrics.ValidCurators:N0} valid";
+                }
+                catch (OperationCanceledException)
+                {
+                    note = $"stopped after {budget.TotalMinutes:F0} min at {done:N0}/{total:N0} trainings: about {clock.Elapsed.TotalSeconds * total / Math.Max(1, done) / 3600:F1} h in all";
+                }
+
+                var seconds = clock.Elapsed.TotalSeconds;
+                stop.Cancel();
+                sampler.Wait();
+                var finished = !note.StartsWith("stopped", StringComparison.Ordinal);
+                Console.WriteLine(string.Create(ci, $"| {spec.Name} | {n:N0} | {labels:N0} | {(finished ? $"{seconds:F1} s" : $"> {seconds:F0} s")} | {(finished ? (labels / seconds).ToString("N0", ci) : "-")} | {peak / 1e6:F0} MB | {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB | {note} |"));
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Comparisons of two arguments from the same debate and stance file (the prompt), deterministic.</summary>
+    private static List<TaskItem> Pool(UkpConvArg1 ukp, int size)
+    {
+        var byPrompt = ukp.Input.TaskPool.GroupBy(t => t.Prompt).Select(g => g.SelectMany(t => new[] { t.A, t.B }).Distinct().ToArray()).ToArray();
+        var rng = new Random(5);
+        var pool = new List<TaskItem>(size);
+        for (var i = 0; i < size; i++)
+        {
+            var texts = byPrompt[i % byPrompt.Length];
+            var (a, b) = (texts[rng.Next(texts.Length)], texts[rng.Next(texts.Length)]);
+            pool.Add(new TaskItem($"scale-{i}", ukp.Input.TaskPool[i % ukp.Input.TaskPool.Count].Prompt, a, b));
+        }
+
+        return pool;
+    }
+
+    /// <summary>n curators labelling L items each (among their assigned items when the spec assigns), "longer" with probability p.</summary>
+    private static MarketInput Market(UkpConvArg1 ukp, List<TaskItem> pool, EvaluationSpec spec, int n, int labelsPer)
+    {
+        var assignment = new ItemAssignment(ukp.Input.MarketId, spec.InRun?.AssignedSharePpm ?? 1_000_000);
+        var curators = new CuratorLabels[n];
+        Parallel.For(0, n, c =>
+        {
+            var rng = new Random(c);
+            var address = "0x" + Convert.ToHexStringLower(new Sha3Keccack().CalculateHash(Encoding.UTF8.GetBytes($"scale:{c}")).AsSpan(12));
+            var p = 0.5 + (rng.NextDouble() * 0.45);
+            var chosen = new HashSet<int>();
+            var labels = new List<Label>(labelsPer);
+            while (labels.Count < labelsPer && chosen.Count < pool.Count)
+            {
+                var i = rng.Next(pool.Count);
+                if (chosen.Add(i) && assignment.IsAssigned(address, pool[i].Id))
+                {
+                    var longer = pool[i].A.Length >= pool[i].B.Length;
+                    labels.Add(new Label(pool[i].Id, (rng.NextDouble() < p) == longer ? Preference.A : Preference.B));
+                }
+            }
+
+            curators[c] = new CuratorLabels(address, labels);
+        });
+        return ukp.Input with { TaskPool = pool, Curators = curators };
+    }
+
+    private sealed class SyncProgress(Action<EvaluationProgress> report) : IProgress<EvaluationProgress>
+    {
+        public void Report(EvaluationProgress value) => report(value);
+    }
+}

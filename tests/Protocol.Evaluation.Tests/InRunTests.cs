@@ -39,7 +39,7 @@ public sealed class InRunTests
         // "Prefer the longer answer" agrees with the UKPConvArg1 majority on about 3 pairs in 4: without neutralisation it is paid like a good labeller.
         Assert.True(MeanScore(paid) > 1_000, $"longer-answer curators without neutralisation: mean score {MeanScore(paid):F0}");
         Assert.True(MeanScore(neutralised) < 0, $"longer-answer curators under {spec.Name}: mean score {MeanScore(neutralised):F0}");
-        Assert.Equal(["a", "longer"], neutralised.Metrics.InRun!.Neutralised);
+        Assert.Equal(["a", "longer", "prompt-overlap"], neutralised.Metrics.InRun!.Neutralised);
         // Honest curators are still ranked by accuracy once length is taken out.
         Assert.True(market.SpearmanHonest(neutralised) >= 0.55, $"Spearman(value, p) among honest curators {market.SpearmanHonest(neutralised):F3}");
         Assert.All(market.Input.Curators, c => Assert.True(neutralised.Curators.Single(x => x.Address == c.Address).Valid));

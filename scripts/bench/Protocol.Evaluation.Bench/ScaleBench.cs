@@ -62,15 +62,22 @@ internal static class ScaleBench
                     var r = EvaluationEngine.Evaluate(spec, input, new EvaluationOptions { Backend = EvaluationBackend.Cpu }, progress, cancel.Token);
                     note = $"gold accuracy {r.Metrics.GoldAccuracy:F3}, {r.Metrics.ValidCurators:N0} valid";
                 }
+                catch (ArgumentException e)
+                {
+                    note = $"refused: {e.Message}";
+                }
                 catch (OperationCanceledException)
                 {
-                    note = $"stopped after {budget.TotalMinutes:F0} min at {done:N0}/{total:N0} trainings: about {clock.Elapsed.TotalSeconds * total / Math.Max(1, done) / 3600:F1} h in all";
+                    // TMC trains the prefixes of all permutations side by side, smallest first, and a prefix of k curators
+                    // costs about k times a one-curator training: the share of the work done is the square of the share of trainings.
+                    var share = (double)done / total;
+                    note = $"stopped after {budget.TotalMinutes:F1} min at {done:N0}/{total:N0} trainings: about {clock.Elapsed.TotalSeconds / Math.Max(share * share, 1e-12) / 3600:F0} h in all (work grows with prefix size)";
                 }
 
                 var seconds = clock.Elapsed.TotalSeconds;
                 stop.Cancel();
                 sampler.Wait();
-                var finished = !note.StartsWith("stopped", StringComparison.Ordinal);
+                var finished = !note.StartsWith("stopped", StringComparison.Ordinal) && !note.StartsWith("refused", StringComparison.Ordinal);
                 Console.WriteLine(string.Create(ci, $"| {spec.Name} | {n:N0} | {labels:N0} | {(finished ? $"{seconds:F1} s" : $"> {seconds:F0} s")} | {(finished ? (labels / seconds).ToString("N0", ci) : "-")} | {peak / 1e6:F0} MB | {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB | {note} |"));
             }
         }

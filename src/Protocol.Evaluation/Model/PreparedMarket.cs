@@ -173,24 +173,25 @@ internal sealed class PreparedMarket
 
         var featuriser = new Featuriser(dim);
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads, CancellationToken = ct };
-        var itemRows = new int[usedList.Length][];
+        // Each row is compressed as soon as it is featurised: memory grows with the nonzeros, not items × dim.
+        var itemRows = new (int[], int[])[usedList.Length];
         Parallel.For(0, usedList.Length, options, k =>
         {
             var t = input.TaskPool[usedList[k]];
-            itemRows[k] = featuriser.Comparison(t.A ?? string.Empty, t.B ?? string.Empty);
+            itemRows[k] = SparseRows.Compress(featuriser.Comparison(t.A ?? string.Empty, t.B ?? string.Empty));
         });
-        var goldRows = new int[input.Gold.Count][];
+        var goldRows = new (int[], int[])[input.Gold.Count];
         Parallel.For(0, input.Gold.Count, options, k =>
         {
             var g = input.Gold[k];
-            goldRows[k] = featuriser.Comparison(g.A ?? string.Empty, g.B ?? string.Empty);
+            goldRows[k] = SparseRows.Compress(featuriser.Comparison(g.A ?? string.Empty, g.B ?? string.Empty));
         });
 
         return new PreparedMarket
         {
             Dim = dim,
-            Items = SparseRows.FromDense(dim, itemRows),
-            Gold = SparseRows.FromDense(dim, goldRows),
+            Items = SparseRows.FromCompressed(dim, itemRows),
+            Gold = SparseRows.FromCompressed(dim, goldRows),
             GoldSigns = input.Gold.Select(g => g.Pref == Preference.A ? (sbyte)1 : (sbyte)-1).ToArray(),
             Curators = curators,
             ValidCurators = [.. valid],

@@ -26,29 +26,49 @@ public sealed class SparseRows
     /// <summary>Number of rows.</summary>
     public int Count => RowStart.Length - 1;
 
-    /// <summary>Builds the rows from dense quantised vectors, dropping zeros.</summary>
-    public static SparseRows FromDense(int dim, IReadOnlyList<int[]> rows)
+    /// <summary>Builds the rows from ones already compressed (column indices ascending, no zeros).</summary>
+    public static SparseRows FromCompressed(int dim, IReadOnlyList<(int[] Columns, int[] Values)> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var start = new int[rows.Count + 1];
-        var cols = new List<int>();
-        var vals = new List<int>();
         for (var r = 0; r < rows.Count; r++)
         {
-            var row = rows[r];
-            for (var j = 0; j < dim; j++)
-            {
-                if (row[j] != 0)
-                {
-                    cols.Add(j);
-                    vals.Add(row[j]);
-                }
-            }
-
-            start[r + 1] = cols.Count;
+            start[r + 1] = start[r] + rows[r].Columns.Length;
         }
 
-        return new SparseRows(dim, start, [.. cols], [.. vals]);
+        var cols = new int[start[^1]];
+        var vals = new int[start[^1]];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            rows[r].Columns.CopyTo(cols, start[r]);
+            rows[r].Values.CopyTo(vals, start[r]);
+        }
+
+        return new SparseRows(dim, start, cols, vals);
+    }
+
+    /// <summary>One dense quantised vector as (columns, values) of its nonzero entries.</summary>
+    public static (int[] Columns, int[] Values) Compress(int[] dense)
+    {
+        ArgumentNullException.ThrowIfNull(dense);
+        var n = 0;
+        foreach (var v in dense)
+        {
+            n += v != 0 ? 1 : 0;
+        }
+
+        var cols = new int[n];
+        var vals = new int[n];
+        for (int j = 0, k = 0; j < dense.Length; j++)
+        {
+            if (dense[j] != 0)
+            {
+                (cols[k], vals[k]) = (j, dense[j]);
+                k++;
+            }
+        }
+
+        return (cols, vals);
     }
 
     /// <summary>The transpose (rows become feature columns), for kernels that reduce per feature.</summary>

@@ -106,12 +106,7 @@ public static class EvaluationEngine
                 (int)Int128.Clamp(bps, -10_000, 10_000));
         }
 
-        for (var c = 0; c < results.Length; c++)
-        {
-            results[c] ??= new CuratorResult(addresses[c], false, reasons[c], input.Curators[c].Labels?.Count ?? 0, 0, 0, 0, -10_000);
-        }
-
-        Array.Sort(results, (x, y) => string.CompareOrdinal(x.Address, y.Address));
+        EvaluationEngine.CompleteWithInvalid(results, input, addresses, reasons);
         var metrics = new EvaluationMetrics
         {
             Spec = spec.Name,
@@ -134,6 +129,17 @@ public static class EvaluationEngine
             Backend = batch.Name,
         };
         return new EvaluationResult(results, metrics);
+    }
+
+    /// <summary>Fills the curators that took no part (score −10000, value 0, with their reason) and sorts by address.</summary>
+    internal static void CompleteWithInvalid(CuratorResult[] results, MarketInput input, string[] addresses, string?[] reasons)
+    {
+        for (var c = 0; c < results.Length; c++)
+        {
+            results[c] ??= new CuratorResult(addresses[c], false, reasons[c], input.Curators[c].Labels?.Count ?? 0, 0, 0, 0, -10_000);
+        }
+
+        Array.Sort(results, (x, y) => string.CompareOrdinal(x.Address, y.Address));
     }
 
     private static string[] NormaliseAddresses(IReadOnlyList<CuratorLabels> curators)

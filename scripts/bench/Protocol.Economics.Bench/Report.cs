@@ -199,7 +199,7 @@ internal sealed class Report(IReadOnlyList<MarketResult> results, string specsLi
         var rhos = markets.Select(Specs[spec].Runs).OfType<IReadOnlyList<VariantRun>>().Select(runs =>
         {
             var honest = runs[0].Outcomes.Values.Where(o => graded.Contains(o.Strategy)).ToList();
-            return Statistics.Spearman([.. honest.Select(o => (double)o.ValueMicro)], [.. honest.Select(o => o.Strategy.Accuracy!.Value)]);
+            return Protocol.Evaluation.Tests.UkpConvArg1.Spearman([.. honest.Select(o => (double)o.ValueMicro)], [.. honest.Select(o => o.Strategy.Accuracy!.Value)]);
         }).Where(double.IsFinite).ToList();
         return rhos.Count == 0 ? double.NaN : rhos.Average();
     }

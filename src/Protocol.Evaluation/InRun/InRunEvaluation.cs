@@ -32,12 +32,7 @@ internal static class InRunEvaluation
                 (Int128)value.ValueMicro << FixedPoint.UtilityBits, value.ValueMicro / 1e6, value.ValueMicro, value.ScoreBps);
         }
 
-        for (var c = 0; c < results.Length; c++)
-        {
-            results[c] ??= new CuratorResult(addresses[c], false, reasons[c], input.Curators[c].Labels?.Count ?? 0, 0, 0, 0, -10_000);
-        }
-
-        Array.Sort(results, (x, y) => string.CompareOrdinal(x.Address, y.Address));
+        EvaluationEngine.CompleteWithInvalid(results, input, addresses, reasons);
         var metrics = new EvaluationMetrics
         {
             Spec = spec.Name,

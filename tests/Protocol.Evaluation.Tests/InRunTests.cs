@@ -83,6 +83,24 @@ public sealed class InRunTests
     }
 
     [Fact]
+    public void A_heuristic_that_adds_no_rank_is_skipped_and_the_others_still_apply()
+    {
+        // Every a is the longer answer, so "longer" is the same column as "a" and drops out of the fit; the
+        // prompt shares words with both answers, so "prompt-overlap" varies and stays.
+        var input = SyntheticMarket.Create([CuratorKind.Expert, CuratorKind.Noisy, CuratorKind.Guesser, CuratorKind.Flipped], seed: 9, items: 120, gold: 60, labelsPerCurator: 60);
+        var rng = new Random(3);
+        TaskItem Rewrite(TaskItem t) => t with { A = t.A + " zz zz zz zz zz zz zz zz zz zz zz zz", Prompt = rng.Next(2) == 0 ? t.A : t.B };
+        input = input with { TaskPool = [.. input.TaskPool.Select(Rewrite)] };
+        var open = Open.InRun!;
+        var all = EvaluationEngine.Evaluate(Open with { InRun = open with { Neutralise = [Heuristic.PreferA, Heuristic.Longer, Heuristic.PromptOverlap] } }, input, new EvaluationOptions());
+        var without = EvaluationEngine.Evaluate(Open with { InRun = open with { Neutralise = [Heuristic.PreferA, Heuristic.PromptOverlap] } }, input, new EvaluationOptions());
+        Assert.Equal(["a", "prompt-overlap"], all.Metrics.InRun!.Neutralised);
+        Assert.Equal(without.ToCanonicalText(), all.ToCanonicalText());
+        var onlyA = EvaluationEngine.Evaluate(Open with { InRun = open with { Neutralise = [Heuristic.PreferA] } }, input, new EvaluationOptions());
+        Assert.NotEqual(onlyA.ToCanonicalText(), all.ToCanonicalText());
+    }
+
+    [Fact]
     public void Degenerate_markets_give_results_not_crashes()
     {
         var input = SyntheticMarket.Create([CuratorKind.Expert, CuratorKind.Flipped], seed: 2, items: 50, gold: 30, labelsPerCurator: 20);

@@ -30,7 +30,7 @@ internal static class Valuation
         var itemColumns = p.Neutralise.Select(h => (Heuristic: h, Column: Column(signal.Length, i => { var t = pool[market.ItemPoolIndex[i]]; return Heuristics.Label(h, t.Prompt, t.A, t.B); }))).ToList();
         var goldColumns = p.Neutralise.Select(h => Column(gold.Count, g => Heuristics.Label(h, gold[g].Prompt, gold[g].A, gold[g].B))).ToList();
         var fit = LeastSquares.Fit(signal, itemColumns);
-        var residual = fit.Residual(signal, itemColumns.Select(c => c.Column).ToList());
+        var residual = fit.Residual(signal, [.. fit.UsedIndices.Select(k => itemColumns[k].Column)]);
         var goldResidual = fit.Residual(goldSignal, [.. fit.UsedIndices.Select(k => goldColumns[k])]);
 
         Int128 total = 0, magnitude = 0;

@@ -15,10 +15,7 @@ public sealed class EvaluateCommandTests : IDisposable
     [Fact]
     public async Task Evaluate_writes_canonical_files_and_the_same_digest_with_any_thread_count()
     {
-        var crowd = new CrowdMarket(_dir);
-        var (tasks, gold) = crowd.LoadCrowdData();
-        await crowd.WriteAsync("tasks.jsonl", tasks.Select(ProtocolFiles.ToLine));
-        await crowd.WriteAsync("gold.jsonl", gold.Select(ProtocolFiles.ToLine));
+        var (crowd, tasks) = await WriteTasksAndGoldAsync();
         await crowd.WriteAsync("good.jsonl", tasks.Take(60).Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
         await crowd.WriteAsync("flipped.jsonl", tasks.Take(60).Select(t => ProtocolFiles.ToLine(new Label(t.Id, CrowdMarket.Flip(crowd.Majority(t.Id))))));
         await File.WriteAllLinesAsync(Path.Combine(_dir, "manifest.jsonl"),
@@ -43,10 +40,7 @@ public sealed class EvaluateCommandTests : IDisposable
     [Fact]
     public async Task Evaluate_runs_from_any_folder_with_the_shipped_default_spec_and_refuses_labels_on_items_not_assigned()
     {
-        var crowd = new CrowdMarket(_dir);
-        var (tasks, gold) = crowd.LoadCrowdData();
-        await crowd.WriteAsync("tasks.jsonl", tasks.Select(ProtocolFiles.ToLine));
-        await crowd.WriteAsync("gold.jsonl", gold.Select(ProtocolFiles.ToLine));
+        var (crowd, tasks) = await WriteTasksAndGoldAsync();
         var spec = Protocol.Evaluation.EvaluationSpecs.Default;
         var assignment = new Protocol.Evaluation.InRun.ItemAssignment(1, spec.InRun!.AssignedSharePpm);
         const string own = "0x1111111111111111111111111111111111111111", other = "0x2222222222222222222222222222222222222222";
@@ -84,6 +78,16 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("no spec named 'bt-nonsense-v9'", output, StringComparison.Ordinal);
         Assert.Contains("bt-inrun-v2, bt-inrun-v2-open, bt-shapley-v1", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The crowd market's task pool and gold set as tasks.jsonl and gold.jsonl in the test folder.</summary>
+    private async Task<(CrowdMarket Crowd, IReadOnlyList<TaskItem> Tasks)> WriteTasksAndGoldAsync()
+    {
+        var crowd = new CrowdMarket(_dir);
+        var (tasks, gold) = crowd.LoadCrowdData();
+        await crowd.WriteAsync("tasks.jsonl", tasks.Select(ProtocolFiles.ToLine));
+        await crowd.WriteAsync("gold.jsonl", gold.Select(ProtocolFiles.ToLine));
+        return (crowd, tasks);
     }
 
     private async Task<(string Digest, string Output)> RunAsync(string outFolder, (string Name, string Value) environment)

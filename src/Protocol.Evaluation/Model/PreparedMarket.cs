@@ -84,6 +84,14 @@ internal sealed class PreparedMarket
         var order = Enumerable.Range(0, input.Curators.Count)
             .OrderBy(i => addresses[i], StringComparer.Ordinal)
             .ToArray();
+        // One keccak per label: checked for every curator in parallel before the (sequential) validation.
+        var unassigned = new string?[input.Curators.Count];
+        if (assignment is { Everything: false })
+        {
+            Parallel.For(0, input.Curators.Count, new ParallelOptions { MaxDegreeOfParallelism = maxThreads, CancellationToken = ct }, c =>
+                unassigned[c] = input.Curators[c].Labels?.FirstOrDefault(l => l?.Id is not null && !assignment.IsAssigned(addresses[c], l.Id))?.Id);
+        }
+
         var valid = new List<int>();
         var usedItems = new SortedSet<int>();
         foreach (var c in order)
@@ -121,13 +129,9 @@ internal sealed class PreparedMarket
                 }
             }
 
-            if (invalidReasons[c] is null && assignment is { Everything: false })
+            if (invalidReasons[c] is null && unassigned[c] is { } id)
             {
-                var unassigned = FirstUnassigned(assignment, addresses[c], input.Curators[c].Labels, maxThreads, ct);
-                if (unassigned is not null)
-                {
-                    invalidReasons[c] = $"task id '{Truncate(unassigned)}' is not assigned to this address (the spec gives each address {assignment.SharePpm} ppm of the pool)";
-                }
+                invalidReasons[c] = $"task id '{Truncate(id)}' is not assigned to this address (the spec gives each address {assignment!.SharePpm} ppm of the pool)";
             }
 
             if (invalidReasons[c] is null)
@@ -197,23 +201,6 @@ internal sealed class PreparedMarket
             ValidCurators = [.. valid],
             ItemPoolIndex = usedList,
         };
-    }
-
-    /// <summary>The first label (file order) on an item not assigned to the address, or null.</summary>
-    private static string? FirstUnassigned(InRun.ItemAssignment assignment, string address, IReadOnlyList<Label> labels, int maxThreads, CancellationToken ct)
-    {
-        var first = int.MaxValue;
-        Parallel.For(0, labels.Count, new ParallelOptions { MaxDegreeOfParallelism = maxThreads, CancellationToken = ct }, l =>
-        {
-            if (l < Volatile.Read(ref first) && !assignment.IsAssigned(address, labels[l].Id))
-            {
-                int seen;
-                while (l < (seen = Volatile.Read(ref first)) && Interlocked.CompareExchange(ref first, l, seen) != seen)
-                {
-                }
-            }
-        });
-        return first == int.MaxValue ? null : labels[first].Id;
     }
 
     private static string Truncate(string? id) => id is null ? "(null)" : id.Length <= 64 ? id : id[..64] + "…";

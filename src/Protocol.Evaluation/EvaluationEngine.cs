@@ -49,7 +49,7 @@ public static class EvaluationEngine
         var reasons = input.Curators.Select(c => c.InvalidReason).ToArray();
         var threads = Math.Max(1, options.MaxThreads);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var market = PreparedMarket.Build(spec.Dim, input, reasons, addresses, threads, cancellationToken);
+        var market = PreparedMarket.Build(spec, input, reasons, addresses, threads, cancellationToken);
         var seed = PermutationSampler.Seed(input.MarketId, input.Round, input.GoldHash.Span);
         var n = market.CuratorCount;
 

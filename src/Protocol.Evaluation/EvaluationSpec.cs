@@ -21,6 +21,16 @@ public enum AttributionMethod
     InRun,
 }
 
+/// <summary>Where the comparison rows come from.</summary>
+public enum FeatureKind
+{
+    /// <summary>Hashed word n-grams of the responses (the spec's tokens/ngrams/hash/features sections).</summary>
+    NGrams,
+
+    /// <summary>Rows committed by the sponsor in features files bound to the task pool and gold set (docs/formats.md).</summary>
+    Committed,
+}
+
 /// <summary>
 /// The parameters of an evaluation spec document (specs/bt-shapley-v1.json). Markets commit to the
 /// keccak256 of the document's bytes (<see cref="Hash"/>).
@@ -30,7 +40,10 @@ public sealed record EvaluationSpec
     /// <summary>Spec name, e.g. <c>bt-shapley-v1</c>.</summary>
     public string Name { get; init; } = "bt-shapley-v1";
 
-    /// <summary>Feature buckets (power of two).</summary>
+    /// <summary>Where the rows come from: hashed n-grams (v1, bt-inrun-v2) or the sponsor's committed features.</summary>
+    public FeatureKind Features { get; init; } = FeatureKind.NGrams;
+
+    /// <summary>Feature buckets (power of two) of the n-gram featuriser; 0 for committed features (the files say).</summary>
     public int Dim { get; init; } = 1024;
 
     /// <summary>Gradient steps for a model trained from w = 0 (U(all), exact enumeration, leave-one-out).</summary>
@@ -115,10 +128,17 @@ public sealed record EvaluationSpec
             var m => throw new NotSupportedException($"unknown attribution method '{m}' (this engine implements tmc, exact, loo and inrun)"),
         };
 
+        var features = p.TryGetProperty("features", out var f) ? f.GetString() switch
+        {
+            "ngrams" => FeatureKind.NGrams,
+            "committed" => FeatureKind.Committed,
+            var other => throw new NotSupportedException($"unknown features '{other}' (this engine implements ngrams and committed)"),
+        } : FeatureKind.NGrams;
         var common = new EvaluationSpec
         {
             Name = root.GetProperty("name").GetString() ?? throw new FormatException("spec has no name"),
-            Dim = p.GetProperty("dim").GetInt32(),
+            Features = features,
+            Dim = features == FeatureKind.Committed ? 0 : p.GetProperty("dim").GetInt32(),
             Iterations = p.GetProperty("iterations").GetInt32(),
             LearningRate = double.Parse(p.GetProperty("learningRate").GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture),
             L2 = double.Parse(p.GetProperty("l2").GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture),
@@ -170,7 +190,14 @@ public sealed record EvaluationSpec
     /// <summary>Checks the parameter ranges; returns this spec.</summary>
     public EvaluationSpec Validated()
     {
-        _ = new Featuriser(Dim);
+        if (Features == FeatureKind.NGrams)
+        {
+            _ = new Featuriser(Dim);
+        }
+        else if (Method != AttributionMethod.InRun || Dim != 0)
+        {
+            throw new ArgumentException("committed features are read by the in-run method only, and the files give the dimension (spec dim must be absent)");
+        }
         if (Iterations < 0 || WarmIterations < 0 || Permutations < 1 || TruncationTolerancePpm < 0 || ExactMaxCurators is < 0 or > 20)
         {
             throw new ArgumentException("spec parameters out of range");

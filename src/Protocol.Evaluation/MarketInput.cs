@@ -19,10 +19,15 @@ public sealed record CuratorLabels(string Address, IReadOnlyList<Label> Labels, 
 /// <param name="TaskPool">The task pool.</param>
 /// <param name="Gold">The gold set.</param>
 /// <param name="Curators">Every revealed curator (unrevealed curators are the caller's: score −10000).</param>
+/// <param name="Features">The committed features of the task pool and gold set (specs with features "committed"); null otherwise.</param>
 public sealed record MarketInput(
     BigInteger MarketId,
     uint Round,
     ReadOnlyMemory<byte> GoldHash,
     IReadOnlyList<TaskItem> TaskPool,
     IReadOnlyList<GoldItem> Gold,
-    IReadOnlyList<CuratorLabels> Curators);
+    IReadOnlyList<CuratorLabels> Curators,
+    CommittedFeatures? Features = null);
+
+/// <summary>The features files of a market, opened and checked: rows of the task pool and of the gold set.</summary>
+public sealed record CommittedFeatures(FeaturesReader Tasks, FeaturesReader Gold);

@@ -12,15 +12,15 @@ internal static class InRunEvaluation
         var reasons = input.Curators.Select(c => c.InvalidReason).ToArray();
         var threads = Math.Max(1, options.MaxThreads);
         var assignment = new ItemAssignment(input.MarketId, p.AssignedSharePpm);
-        var market = PreparedMarket.Build(spec.Dim, input, reasons, addresses, threads, ct, assignment, PreparedMarket.MaxInRunLabels);
+        var market = PreparedMarket.Build(spec, input, reasons, addresses, threads, ct, assignment, PreparedMarket.MaxInRunLabels);
         var run = new Trajectory(market, threads);
         run.Run(spec.Iterations, spec.LearningRate, spec.L2, progress, ct);
         var (values, figures) = Valuation.Compute(market, run.Signal, run.GoldSignal, input.TaskPool, input.Gold, p);
 
-        var goldMargins = new long[market.Gold.Count];
+        var goldMargins = new long[market.GoldRows.Count];
         for (var g = 0; g < goldMargins.Length; g++)
         {
-            goldMargins[g] = market.Gold.Dot(g, run.Weights);
+            goldMargins[g] = market.GoldRows.Dot(g, run.Weights);
         }
 
         var results = new CuratorResult[input.Curators.Count];
@@ -41,17 +41,17 @@ internal static class InRunEvaluation
             Seed = "0x" + new string('0', 64),
             ValidCurators = market.CuratorCount,
             Labels = market.TotalLabels,
-            LabelledItems = market.Items.Count,
-            GoldItems = market.Gold.Count,
+            LabelledItems = market.ItemRows.Count,
+            GoldItems = market.GoldRows.Count,
             UtilityAllFixed = GoldUtility.Utility(goldMargins, market.GoldSigns),
-            UtilityEmptyFixed = GoldUtility.Empty(market.Gold.Count),
+            UtilityEmptyFixed = GoldUtility.Empty(market.GoldRows.Count),
             GoldCorrectHalves = GoldUtility.CorrectHalves(goldMargins, market.GoldSigns),
             ValueDenominator = 1_000_000,
             TrainingsRun = 1,
             Permutations = 0,
             Truncations = 0,
             MultiplyAdds = run.MultiplyAdds,
-            DenseFlops = 5.0 * spec.Iterations * ((double)market.Items.Count + market.Gold.Count) * spec.Dim,
+            DenseFlops = 5.0 * spec.Iterations * ((double)market.ItemRows.Count + market.GoldRows.Count) * market.Dim,
             Backend = $"cpu ({threads} threads)",
             InRun = figures,
         };

@@ -19,8 +19,8 @@ internal sealed class Trajectory
     {
         this.market = market;
         this.threads = Math.Max(1, threads);
-        positive = new int[market.Items.Count];
-        negative = new int[market.Items.Count];
+        positive = new int[market.ItemRows.Count];
+        negative = new int[market.ItemRows.Count];
         foreach (var c in market.Curators)
         {
             for (var l = 0; l < c.Items.Length; l++)
@@ -54,8 +54,8 @@ internal sealed class Trajectory
 
     public void Run(int steps, double learningRate, double l2, IProgress<EvaluationProgress>? progress, CancellationToken ct)
     {
-        var items = market.Items;
-        var gold = market.Gold;
+        var items = market.ItemRows;
+        var gold = market.GoldRows;
         var dim = market.Dim;
         var w = new long[dim];
         var signal = new Int128[items.Count];
@@ -64,10 +64,7 @@ internal sealed class Trajectory
         var goldNorms = new long[gold.Count];
         for (var g = 0; g < gold.Count; g++)
         {
-            for (var e = gold.RowStart[g]; e < gold.RowStart[g + 1]; e++)
-            {
-                goldNorms[g] += (long)gold.Values[e] * gold.Values[e];
-            }
+            goldNorms[g] = gold.SquaredNorm(g);
         }
 
         var itemMargins = new long[items.Count];
@@ -79,8 +76,8 @@ internal sealed class Trajectory
         var cg = labels == 0 ? 0.0 : learningRate / (labels * 32768.0);
         var cl = learningRate * l2;
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct };
-        var nnz = (long)items.Values.Length;
-        var goldNnz = (long)gold.Values.Length;
+        var nnz = items.Entries;
+        var goldNnz = gold.Entries;
         for (var t = 0; t < steps; t++)
         {
             ct.ThrowIfCancellationRequested();
@@ -123,7 +120,7 @@ internal sealed class Trajectory
     /// result_j += Σ_i r(i) · x_ij in 128 bits (the training gradient of up to 2^24 labels, however they pile up; the
     /// gold gradient): chunks in parallel, summed in a fixed order — integer sums, so any order gives the same bits.
     /// </summary>
-    private void Accumulate(SparseRows rows, Func<int, long> residual, Int128[] result, ParallelOptions options)
+    private void Accumulate(FeatureRows rows, Func<int, long> residual, Int128[] result, ParallelOptions options)
     {
         var chunks = Math.Min(threads * 4, Math.Max(1, rows.Count));
         var partial = new Int128[chunks][];
@@ -138,10 +135,7 @@ internal sealed class Trajectory
                     continue;
                 }
 
-                for (var e = rows.RowStart[i]; e < rows.RowStart[i + 1]; e++)
-                {
-                    acc[rows.Columns[e]] += (Int128)r * rows.Values[e];
-                }
+                rows.AddScaled(i, r, acc);
             }
 
             partial[k] = acc;
@@ -155,6 +149,6 @@ internal sealed class Trajectory
         }
     }
 
-    private static void Margins(SparseRows rows, long[] w, long[] margins, ParallelOptions options) =>
+    private static void Margins(FeatureRows rows, long[] w, long[] margins, ParallelOptions options) =>
         Parallel.For(0, rows.Count, options, i => margins[i] = rows.Dot(i, w));
 }

@@ -20,9 +20,17 @@ internal sealed class PreparedMarket
 
     public required int Dim { get; init; }
 
-    public required SparseRows Items { get; init; }
+    /// <summary>The labelled items' rows (n-grams: sparse; committed features: dense).</summary>
+    public required FeatureRows ItemRows { get; init; }
 
-    public required SparseRows Gold { get; init; }
+    /// <summary>The gold set's rows.</summary>
+    public required FeatureRows GoldRows { get; init; }
+
+    /// <summary>The labelled items' n-gram rows, as v1's batched trainers read them.</summary>
+    public SparseRows Items => ItemRows as SparseRows ?? throw new InvalidOperationException("bt-shapley-v1 trains on n-gram rows only");
+
+    /// <summary>The gold set's n-gram rows.</summary>
+    public SparseRows Gold => GoldRows as SparseRows ?? throw new InvalidOperationException("bt-shapley-v1 trains on n-gram rows only");
 
     /// <summary>+1 where gold prefers a, −1 where b.</summary>
     public required sbyte[] GoldSigns { get; init; }
@@ -73,7 +81,7 @@ internal sealed class PreparedMarket
 
     public int TotalLabels => Curators.Sum(c => c.Items.Length);
 
-    public static PreparedMarket Build(int dim, MarketInput input, string?[] invalidReasons, string[] addresses, int maxThreads, CancellationToken ct, InRun.ItemAssignment? assignment = null, int maxLabels = MaxLabels)
+    public static PreparedMarket Build(EvaluationSpec spec, MarketInput input, string?[] invalidReasons, string[] addresses, int maxThreads, CancellationToken ct, InRun.ItemAssignment? assignment = null, int maxLabels = MaxLabels)
     {
         var itemIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < input.TaskPool.Count; i++)
@@ -175,6 +183,24 @@ internal sealed class PreparedMarket
             throw new ArgumentException($"{input.Gold.Count} gold items exceed the spec's limit of {MaxGold}");
         }
 
+        var (itemRows, goldRows) = spec.Features == FeatureKind.Committed
+            ? Committed(input, usedList, ct)
+            : NGrams(spec.Dim, input, usedList, maxThreads, ct);
+
+        return new PreparedMarket
+        {
+            Dim = itemRows.Dim,
+            ItemRows = itemRows,
+            GoldRows = goldRows,
+            GoldSigns = input.Gold.Select(g => g.Pref == Preference.A ? (sbyte)1 : (sbyte)-1).ToArray(),
+            Curators = curators,
+            ValidCurators = [.. valid],
+            ItemPoolIndex = usedList,
+        };
+    }
+
+    private static (FeatureRows Items, FeatureRows Gold) NGrams(int dim, MarketInput input, int[] usedList, int maxThreads, CancellationToken ct)
+    {
         var featuriser = new Featuriser(dim);
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads, CancellationToken = ct };
         // Each row is compressed as soon as it is featurised: memory grows with the nonzeros, not items × dim.
@@ -190,17 +216,26 @@ internal sealed class PreparedMarket
             var g = input.Gold[k];
             goldRows[k] = SparseRows.Compress(featuriser.Comparison(g.A ?? string.Empty, g.B ?? string.Empty));
         });
+        return (SparseRows.FromCompressed(dim, itemRows), SparseRows.FromCompressed(dim, goldRows));
+    }
 
-        return new PreparedMarket
+    /// <summary>The committed rows of the labelled items (streamed: only those are kept) and of the gold set.</summary>
+    private static (FeatureRows Items, FeatureRows Gold) Committed(MarketInput input, int[] usedList, CancellationToken ct)
+    {
+        var f = input.Features ?? throw new ArgumentException("the spec reads committed features, and the market input has none");
+        var problem = FeatureBinding.Mismatch(f.Tasks.Header, "tasks", input.TaskPool.Count) ?? FeatureBinding.Mismatch(f.Gold.Header, "gold", input.Gold.Count);
+        if (problem is not null)
         {
-            Dim = dim,
-            Items = SparseRows.FromCompressed(dim, itemRows),
-            Gold = SparseRows.FromCompressed(dim, goldRows),
-            GoldSigns = input.Gold.Select(g => g.Pref == Preference.A ? (sbyte)1 : (sbyte)-1).ToArray(),
-            Curators = curators,
-            ValidCurators = [.. valid],
-            ItemPoolIndex = usedList,
-        };
+            throw new ArgumentException(problem);
+        }
+
+        if (f.Tasks.Header.Dim != f.Gold.Header.Dim || f.Tasks.Header.ScaleBits != f.Gold.Header.ScaleBits)
+        {
+            throw new ArgumentException($"the task pool's features ({f.Tasks.Header.Dim} dims at 2^-{f.Tasks.Header.ScaleBits}) and the gold set's ({f.Gold.Header.Dim} at 2^-{f.Gold.Header.ScaleBits}) differ");
+        }
+
+        var h = f.Tasks.Header;
+        return (new DenseRows(h.Dim, h.ScaleBits, f.Tasks.ReadRows(usedList, ct)), new DenseRows(h.Dim, h.ScaleBits, f.Gold.ReadAll(ct)));
     }
 
     private static string Truncate(string? id) => id is null ? "(null)" : id.Length <= 64 ? id : id[..64] + "…";

@@ -1,7 +1,7 @@
 namespace Protocol.Evaluation.Model;
 
 /// <summary>Rows of quantised comparisons in compressed sparse row form (column indices ascending).</summary>
-public sealed class SparseRows
+internal sealed class SparseRows : FeatureRows
 {
     private SparseRows(int dim, int[] rowStart, int[] columns, int[] values)
     {
@@ -12,7 +12,7 @@ public sealed class SparseRows
     }
 
     /// <summary>Number of columns (features).</summary>
-    public int Dim { get; }
+    public override int Dim { get; }
 
     /// <summary>Row r holds entries RowStart[r] … RowStart[r + 1] − 1.</summary>
     public int[] RowStart { get; }
@@ -24,7 +24,10 @@ public sealed class SparseRows
     public int[] Values { get; }
 
     /// <summary>Number of rows.</summary>
-    public int Count => RowStart.Length - 1;
+    public override int Count => RowStart.Length - 1;
+
+    /// <summary>Stored (nonzero) entries.</summary>
+    public override long Entries => Values.LongLength;
 
     /// <summary>Builds the rows from ones already compressed (column indices ascending, no zeros).</summary>
     public static SparseRows FromCompressed(int dim, IReadOnlyList<(int[] Columns, int[] Values)> rows)
@@ -102,7 +105,7 @@ public sealed class SparseRows
     }
 
     /// <summary>Σ x·w of one row in units of 2^−39 (exact int64).</summary>
-    public long Dot(int row, ReadOnlySpan<long> w)
+    public override long Dot(int row, ReadOnlySpan<long> w)
     {
         long z = 0;
         for (var e = RowStart[row]; e < RowStart[row + 1]; e++)
@@ -114,7 +117,7 @@ public sealed class SparseRows
     }
 
     /// <summary>Σ x·v of one row with 128-bit accumulation (for vectors whose entries exceed 2^47).</summary>
-    public Int128 DotWide(int row, ReadOnlySpan<long> v)
+    public override Int128 DotWide(int row, ReadOnlySpan<long> v)
     {
         Int128 z = 0;
         for (var e = RowStart[row]; e < RowStart[row + 1]; e++)
@@ -123,5 +126,26 @@ public sealed class SparseRows
         }
 
         return z;
+    }
+
+    /// <summary>Σ x_j² of one row (units of 2^−30).</summary>
+    public override long SquaredNorm(int row)
+    {
+        long s = 0;
+        for (var e = RowStart[row]; e < RowStart[row + 1]; e++)
+        {
+            s += (long)Values[e] * Values[e];
+        }
+
+        return s;
+    }
+
+    /// <summary>acc_j += r · x_j for one row, in 128 bits.</summary>
+    public override void AddScaled(int row, long r, Span<Int128> acc)
+    {
+        for (var e = RowStart[row]; e < RowStart[row + 1]; e++)
+        {
+            acc[Columns[e]] += (Int128)r * Values[e];
+        }
     }
 }

@@ -36,7 +36,8 @@ public sealed record EvaluationRequest(
     EvaluationSpec Spec,
     IReadOnlyList<TaskItem> Tasks,
     IReadOnlyList<GoldItem> Gold,
-    IReadOnlyList<CuratorInput> Curators);
+    IReadOnlyList<CuratorInput> Curators,
+    CommittedFeatures? Features = null);
 
 /// <summary>The market's own inputs (task pool, gold set, spec) cannot be used: no honest report exists.</summary>
 public sealed class MarketInputException(string problem) : Exception(problem);
@@ -59,10 +60,17 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         }
 
         var spec = ChooseSpec(market.EvalSpecHash);
-        var taskBytes = await FetchCheckedAsync(market.TaskPoolUri, market.TaskPoolHash, "task pool", cancellationToken).ConfigureAwait(false);
+        using var scratch = new ScratchFolder();
+        var committed = spec.Features == FeatureKind.Committed;
+        var (taskBytes, taskFeatures) = committed
+            ? await FetchBundleAsync(market.TaskPoolUri, market.TaskPoolHash, "task pool", "tasks", scratch, cancellationToken).ConfigureAwait(false)
+            : (await FetchCheckedAsync(market.TaskPoolUri, market.TaskPoolHash, "task pool", cancellationToken).ConfigureAwait(false), null);
         var tasks = await ReadSponsorFileAsync(ProtocolFiles.ReadTaskPoolAsync(new MemoryStream(taskBytes), "task pool", cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
-        var goldBytes = await FetchCheckedAsync(market.GoldUri, goldHash, "gold set", cancellationToken).ConfigureAwait(false);
+        var (goldBytes, goldFeatures) = committed
+            ? await FetchBundleAsync(market.GoldUri, goldHash, "gold set", "gold", scratch, cancellationToken).ConfigureAwait(false)
+            : (await FetchCheckedAsync(market.GoldUri, goldHash, "gold set", cancellationToken).ConfigureAwait(false), null);
         var gold = await ReadSponsorFileAsync(ProtocolFiles.ReadGoldAsync(new MemoryStream(goldBytes), "gold set", cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        var features = committed ? CheckFeatures(taskFeatures!, tasks.Count, goldFeatures!, gold.Count) : null;
 
         var taskIds = tasks.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
         var inputs = new List<CuratorInput>();
@@ -73,7 +81,7 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
 
         var terms = new MarketTerms(market.Config.RewardPool, market.Config.OracleFeeBps, market.Config.SlashBps, market.Config.StakeCap);
         var request = new EvaluationRequest(chainId, marketContract, market.MarketId, market.State.Round, market.Config.Sponsor, terms,
-            goldHash, market.EvalSpecHash, spec, tasks, gold, inputs);
+            goldHash, market.EvalSpecHash, spec, tasks, gold, inputs, features);
         return await EvaluateAsync(request, progress, cancellationToken).ConfigureAwait(false);
     }
 
@@ -96,7 +104,8 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
             request.MarketId, request.Round, goldHash.ToArray(),
             tasks,
             gold,
-            [.. revealed.Select(i => new CuratorLabels(i.Curator, i.Labels, i.Reason))]);
+            [.. revealed.Select(i => new CuratorLabels(i.Curator, i.Labels, i.Reason))],
+            request.Features);
         var result = await EvaluationEngine.EvaluateAsync(request.Spec, engineInput, engineOptions, progress, cancellationToken).ConfigureAwait(false);
         NodeLog.Evaluated(logger, request.MarketId, request.Round, result.Metrics.TrainingsRun, result.Metrics.Backend);
 
@@ -141,6 +150,72 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         return new EvaluationOutcome(report, digest, scores, metrics, table, leaves, tree, result);
     }
 
+    /// <summary>
+    /// The dimensions of the two features files must agree (each was checked against its own file when fetched).
+    /// </summary>
+    public static CommittedFeatures CheckFeatures(FeaturesReader tasks, int taskCount, FeaturesReader gold, int goldCount)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(gold);
+        var problem = FeatureBinding.Mismatch(tasks.Header, "tasks", taskCount) is { } t ? $"task pool: {t}"
+            : FeatureBinding.Mismatch(gold.Header, "gold", goldCount) is { } g ? $"gold set: {g}"
+            : tasks.Header.Dim != gold.Header.Dim || tasks.Header.ScaleBits != gold.Header.ScaleBits
+                ? $"the task pool's features ({tasks.Header.Dim} dims at 2^-{tasks.Header.ScaleBits}, {tasks.Header.Model}) and the gold set's ({gold.Header.Dim} dims at 2^-{gold.Header.ScaleBits}, {gold.Header.Model}) differ"
+                : null;
+        return problem is null ? new CommittedFeatures(tasks, gold) : throw new MarketInputException(problem);
+    }
+
+    /// <summary>
+    /// A JSON Lines file and its features file, named by one URI field ("jsonl-URI features-URI") and committed to as
+    /// keccak256(abi.encode(keccak256(jsonl), keccak256(features))). The features file is streamed to a scratch file.
+    /// </summary>
+    private async Task<(byte[] Items, FeaturesReader Features)> FetchBundleAsync(string? uriField, Bytes32 expected, string what, string kind, ScratchFolder scratch, CancellationToken cancellationToken)
+    {
+        if (FeatureBinding.SplitUri(uriField) is not var (itemsUri, featuresUri))
+        {
+            throw new MarketInputException($"{what}: the spec reads committed features, so the URI must name the {kind} file and its features file, one space apart (got \"{uriField}\")");
+        }
+
+        var fetched = await fetcher.FetchAsync(itemsUri, cancellationToken).ConfigureAwait(false);
+        if (!fetched.Succeeded)
+        {
+            throw new MarketInputException($"{what}: {fetched.Failure}");
+        }
+
+        var path = scratch.NewFile(kind + ".features");
+        var failure = await fetcher.FetchToFileAsync(featuresUri, path, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            throw new MarketInputException($"{what} features: {failure}");
+        }
+
+        var itemsHash = Keccak.Hash(fetched.Bytes);
+        var featuresHash = await Keccak.HashFileAsync(path, cancellationToken).ConfigureAwait(false);
+        var actual = FeatureBinding.BundleHash(itemsHash, featuresHash);
+        if (actual != expected)
+        {
+            throw new MarketInputException($"{what}: hash mismatch: committed {expected}, the files give keccak256(abi.encode({itemsHash}, {featuresHash})) = {actual}");
+        }
+
+        FeaturesReader reader;
+        try
+        {
+            reader = FeaturesReader.Open(path, featuresUri);
+        }
+        catch (FileFormatException e)
+        {
+            throw new MarketInputException($"{what} features: {e.Message}");
+        }
+
+        // The row count is checked once the JSON Lines file is parsed (CheckFeatures); the header must name this file.
+        if (reader.Header.Kind != kind || reader.Header.ItemsHash != itemsHash)
+        {
+            throw new MarketInputException($"{what}: {FeatureBinding.Mismatch(reader.Header, kind, reader.Header.Rows, itemsHash)}");
+        }
+
+        return (fetched.Bytes!, reader);
+    }
+
     private static async Task<List<T>> ReadSponsorFileAsync<T>(IAsyncEnumerable<T> items, CancellationToken cancellationToken)
     {
         try
@@ -163,5 +238,25 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
 
         var actual = Keccak.Hash(fetched.Bytes);
         return actual == expected ? fetched.Bytes! : throw new MarketInputException($"{what}: hash mismatch: committed {expected}, file has {actual}");
+    }
+}
+
+/// <summary>A private temporary folder for one evaluation's large inputs, deleted with everything in it.</summary>
+internal sealed class ScratchFolder : IDisposable
+{
+    private readonly string path = Directory.CreateTempSubdirectory("fmp-eval-").FullName;
+
+    public string NewFile(string name) => Path.Combine(path, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A scratch file still open elsewhere: the OS temp cleaner removes it later.
+        }
     }
 }

@@ -9,6 +9,10 @@ public sealed class FetchOptions
     [Range(1, long.MaxValue)]
     public long MaxBytes { get; set; } = 64L << 20;
 
+    /// <summary>Largest features file accepted, in bytes (streamed to a temporary file, never held in memory whole).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxFeaturesBytes { get; set; } = 8L << 30;
+
     /// <summary>Time allowed for one whole download (connect, headers and body).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -35,35 +35,14 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
 
     private async Task<FetchResult> ReadFileAsync(Uri uri, CancellationToken cancellationToken)
     {
-        string path;
-        try
+        var (path, failure) = AllowedFile(uri, options.MaxBytes);
+        if (path is null)
         {
-            path = Path.GetFullPath(uri.LocalPath);
-        }
-        catch (ArgumentException)
-        {
-            return Fail("malformed file path");
-        }
-
-        var allowed = options.FileRoots.Select(r => Path.GetFullPath(r).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar);
-        if (!allowed.Any(root => path.StartsWith(root, StringComparison.Ordinal)))
-        {
-            return Fail(options.FileRoots.Count == 0 ? "file URIs are disabled on this node" : $"file outside the allowed folders: {path}");
+            return Fail(failure!);
         }
 
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                return Fail($"file not found: {path}");
-            }
-
-            if (info.Length > options.MaxBytes)
-            {
-                return Fail($"larger than {options.MaxBytes} bytes ({info.Length})");
-            }
-
             return new FetchResult(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -72,24 +51,61 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
         }
     }
 
+    /// <summary>The local path a file URI names, when it lies in an allowed folder, exists and is within the size limit.</summary>
+    private (string? Path, string? Failure) AllowedFile(Uri uri, long maxBytes)
+    {
+        string path;
+        try
+        {
+            path = Path.GetFullPath(uri.LocalPath);
+        }
+        catch (ArgumentException)
+        {
+            return (null, "malformed file path");
+        }
+
+        var allowed = options.FileRoots.Select(r => Path.GetFullPath(r).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar);
+        if (!allowed.Any(root => path.StartsWith(root, StringComparison.Ordinal)))
+        {
+            return (null, options.FileRoots.Count == 0 ? "file URIs are disabled on this node" : $"file outside the allowed folders: {path}");
+        }
+
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            return (null, $"file not found: {path}");
+        }
+
+        return info.Length > maxBytes ? (null, $"larger than {maxBytes} bytes ({info.Length})") : (path, null);
+    }
+
     private Task<FetchResult> FetchIpfsAsync(string uri, CancellationToken cancellationToken)
+    {
+        var (gatewayUri, failure) = IpfsGatewayUri(uri);
+        return gatewayUri is null ? Task.FromResult(Fail(failure!)) : DownloadAsync(gatewayUri, cancellationToken);
+    }
+
+    private (Uri? Uri, string? Failure) IpfsGatewayUri(string uri)
     {
         if (string.IsNullOrEmpty(options.IpfsGateway))
         {
-            return Task.FromResult(Fail("ipfs URIs need an IPFS gateway, and none is configured"));
+            return (null, "ipfs URIs need an IPFS gateway, and none is configured");
         }
 
         var rest = uri["ipfs://".Length..];
         var cid = rest.Split('/', 2)[0];
-        if (!CidPattern().IsMatch(cid))
-        {
-            return Task.FromResult(Fail($"not an IPFS CID: {Shorten(cid)}"));
-        }
-
-        return DownloadAsync(new Uri(options.IpfsGateway.TrimEnd('/') + "/" + rest), cancellationToken);
+        return CidPattern().IsMatch(cid) ? (new Uri(options.IpfsGateway.TrimEnd('/') + "/" + rest), null) : (null, $"not an IPFS CID: {Shorten(cid)}");
     }
 
     private async Task<FetchResult> DownloadAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var failure = await DownloadToAsync(uri, buffer, options.MaxBytes, cancellationToken).ConfigureAwait(false);
+        return failure is null ? new FetchResult(buffer.ToArray(), null) : Fail(failure);
+    }
+
+    /// <summary>Downloads into <paramref name="sink"/> (emptied before each attempt); the failure, or null.</summary>
+    private async Task<string?> DownloadToAsync(Uri uri, Stream sink, long maxBytes, CancellationToken cancellationToken)
     {
         string failure = "";
         for (var attempt = 1; attempt <= options.Attempts; attempt++)
@@ -99,10 +115,11 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * (1 << (attempt - 2))), cancellationToken).ConfigureAwait(false);
             }
 
-            var (bytes, problem, transient) = await DownloadOnceAsync(uri, cancellationToken).ConfigureAwait(false);
-            if (bytes is not null)
+            sink.SetLength(0);
+            var (problem, transient) = await DownloadOnceAsync(uri, sink, maxBytes, cancellationToken).ConfigureAwait(false);
+            if (problem is null)
             {
-                return new FetchResult(bytes, null);
+                return null;
             }
 
             failure = problem!;
@@ -114,10 +131,10 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
             NodeLog.FetchRetry(logger, uri.ToString(), attempt, options.Attempts, failure);
         }
 
-        return Fail(failure);
+        return failure;
     }
 
-    private async Task<(byte[]? Bytes, string? Problem, bool Transient)> DownloadOnceAsync(Uri uri, CancellationToken cancellationToken)
+    private async Task<(string? Problem, bool Transient)> DownloadOnceAsync(Uri uri, Stream sink, long maxBytes, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);
@@ -129,45 +146,96 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
                 var code = (int)response.StatusCode;
                 if (code is >= 300 and < 400)
                 {
-                    return (null, $"redirected too many times (HTTP {code} from {uri.Host})", false);
+                    return ($"redirected too many times (HTTP {code} from {uri.Host})", false);
                 }
 
-                return (null, $"HTTP {code} from {uri.Host}", code >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests);
+                return ($"HTTP {code} from {uri.Host}", code >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests);
             }
 
-            if (response.Content.Headers.ContentLength > options.MaxBytes)
+            if (response.Content.Headers.ContentLength > maxBytes)
             {
-                return (null, $"larger than {options.MaxBytes} bytes ({response.Content.Headers.ContentLength})", false);
+                return ($"larger than {maxBytes} bytes ({response.Content.Headers.ContentLength})", false);
             }
 
             await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await body.ReadAsync(chunk, timeout.Token).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > options.MaxBytes)
-                {
-                    return (null, $"larger than {options.MaxBytes} bytes", false);
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return (buffer.ToArray(), null, false);
+            return (await CopyLimitedAsync(body, sink, maxBytes, timeout.Token).ConfigureAwait(false), false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, $"timed out after {options.Timeout.TotalSeconds:0.#} s", true);
+            return ($"timed out after {options.Timeout.TotalSeconds:0.#} s", true);
         }
         catch (HttpRequestException e)
         {
-            return (null, $"cannot reach {uri.Host}: {e.GetBaseException().Message}", true);
+            return ($"cannot reach {uri.Host}: {e.GetBaseException().Message}", true);
         }
         catch (IOException e)
         {
-            return (null, $"connection to {uri.Host} broke: {e.Message}", true);
+            return ($"connection to {uri.Host} broke: {e.Message}", true);
         }
+    }
+
+    /// <summary>
+    /// Streams a large input (a features file) to <paramref name="path"/> under its own size limit, so memory stays
+    /// bounded whatever the file's size (limit <see cref="FetchOptions.MaxFeaturesBytes"/>); the failure, or null.
+    /// The caller hashes and reads the file afterwards.
+    /// </summary>
+    public async Task<string?> FetchToFileAsync(string uri, string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var maxBytes = options.MaxFeaturesBytes;
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
+        {
+            return $"malformed URI: {Shorten(uri)}";
+        }
+
+        await using var sink = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
+        switch (parsed.Scheme)
+        {
+            case "file":
+                var (local, failure) = AllowedFile(parsed, maxBytes);
+                if (local is null)
+                {
+                    return failure;
+                }
+
+                try
+                {
+                    await using var source = File.OpenRead(local);
+                    return await CopyLimitedAsync(source, sink, maxBytes, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return $"cannot read {local}: {e.Message}";
+                }
+
+            case "http" or "https":
+                return await DownloadToAsync(parsed, sink, maxBytes, cancellationToken).ConfigureAwait(false);
+            case "ipfs":
+                var (gateway, problem) = IpfsGatewayUri(uri);
+                return gateway is null ? problem : await DownloadToAsync(gateway, sink, maxBytes, cancellationToken).ConfigureAwait(false);
+            default:
+                return $"unsupported URI scheme \"{parsed.Scheme}\" (file, http, https, ipfs)";
+        }
+    }
+
+    /// <summary>Copies until the end or the limit; the failure (over the limit), or null.</summary>
+    private static async Task<string?> CopyLimitedAsync(Stream source, Stream sink, long maxBytes, CancellationToken cancellationToken)
+    {
+        var chunk = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await source.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+            if (total > maxBytes)
+            {
+                return $"larger than {maxBytes} bytes";
+            }
+
+            await sink.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
     }
 
     private static FetchResult Fail(string reason) => new(null, reason);

@@ -18,6 +18,13 @@ app.Configure(config =>
         indexer.AddCommand<IndexerCheckCommand>("check").WithDescription("Compare the database with the contracts' state at the checkpoint; exit 1 on any difference.");
     });
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a market from local files (default spec bt-inrun-v2): scores, metrics and the report digest.");
+    config.AddBranch("features", features =>
+    {
+        features.SetDescription("Committed features: the sponsor's embeddings of each comparison, bound to the task pool and gold set.");
+        features.AddCommand<FeaturesEmbedCommand>("embed").WithDescription("Embed a task pool (and gold set) with the packaged model (all-MiniLM-L6-v2); writes the features files and prints what the market commits to.");
+        features.AddCommand<FeaturesImportCommand>("import").WithDescription("Bring a lab's own embeddings (.npy or .safetensors) in as a features file.");
+        features.AddCommand<FeaturesVerifyCommand>("verify").WithDescription("Recompute a sample of rows with the named packaged model and report the largest deviation (exit 1 above --tolerance).");
+    });
     config.AddBranch("node", node =>
     {
         node.SetDescription("The oracle node: watch markets, evaluate in durable jobs, sign once, attest.");

@@ -134,15 +134,15 @@ public sealed class FeaturesFileTests
     }
 
     [Fact]
-    public void A_large_file_on_disk_streams_only_the_rows_asked_for()
+    public async Task A_large_file_on_disk_streams_only_the_rows_asked_for()
     {
         var path = Path.Combine(Path.GetTempPath(), $"fmp-features-{Guid.NewGuid():N}.features");
         try
         {
             const int rows = 20_000, dim = 384;
-            using (var stream = System.IO.File.Create(path))
+            await using (var stream = System.IO.File.Create(path))
             {
-                FeaturesFile.WriteAsync(stream, Header(rows, dim), Enumerable.Range(0, rows).Select(r => Enumerable.Repeat((short)(r % 3000), dim).ToArray())).GetAwaiter().GetResult();
+                await FeaturesFile.WriteAsync(stream, Header(rows, dim), Enumerable.Range(0, rows).Select(r => Enumerable.Repeat((short)(r % 3000), dim).ToArray()));
             }
 
             var reader = FeaturesReader.Open(path);

@@ -31,12 +31,20 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         [Description("Gold set (JSON Lines).")]
         public string Gold { get; init; } = "";
 
+        [CommandOption("--task-features <FILE>")]
+        [Description("The task pool's features file (specs reading committed features: bt-inrun-v2-features, bt-inrun-v2-features-open).")]
+        public string? TaskFeatures { get; init; }
+
+        [CommandOption("--gold-features <FILE>")]
+        [Description("The gold set's features file (with --task-features).")]
+        public string? GoldFeatures { get; init; }
+
         [CommandOption("--manifest <FILE>")]
         [Description("Curators, one JSON object per line: {\"address\":\"0x…\",\"stake\":\"100\",\"labels\":\"path\"} (labels null: never revealed).")]
         public string Manifest { get; init; } = "";
 
         [CommandOption("--spec <NAME|FILE>")]
-        [Description("Evaluation spec: a shipped spec's name (bt-inrun-v2, bt-inrun-v2-open, bt-shapley-v1) or the path of a spec document. Default bt-inrun-v2.")]
+        [Description("Evaluation spec: a shipped spec's name (bt-inrun-v2, bt-inrun-v2-open, bt-inrun-v2-features, bt-inrun-v2-features-open, bt-shapley-v1) or the path of a spec document. Default bt-inrun-v2.")]
         public string Spec { get; init; } = EvaluationSpecs.DefaultName;
 
         [CommandOption("--out <FOLDER>")]
@@ -97,9 +105,33 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
             return 2;
         }
 
-        var tasks = await ProtocolFiles.ReadTaskPoolAsync(File.OpenRead(settings.Tasks), settings.Tasks, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var taskBytes = await File.ReadAllBytesAsync(settings.Tasks, cancellationToken).ConfigureAwait(false);
+        var tasks = await ProtocolFiles.ReadTaskPoolAsync(new MemoryStream(taskBytes), settings.Tasks, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
         var goldBytes = await File.ReadAllBytesAsync(settings.Gold, cancellationToken).ConfigureAwait(false);
         var gold = await ProtocolFiles.ReadGoldAsync(new MemoryStream(goldBytes), settings.Gold, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        CommittedFeatures? features = null;
+        if (spec.Features == FeatureKind.Committed)
+        {
+            if (settings.TaskFeatures is null || settings.GoldFeatures is null)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--spec {spec.Name}[/] reads committed features: give --task-features FILE and --gold-features FILE (make them with `fmp features embed`)");
+                return 2;
+            }
+
+            try
+            {
+                var taskFeatures = FeaturesReader.Open(settings.TaskFeatures);
+                var goldFeatures = FeaturesReader.Open(settings.GoldFeatures);
+                var problem = FeatureBinding.Mismatch(taskFeatures.Header, "tasks", tasks.Count, Keccak.Hash(taskBytes)) is { } t ? $"{settings.TaskFeatures}: {t}"
+                    : FeatureBinding.Mismatch(goldFeatures.Header, "gold", gold.Count, Keccak.Hash(goldBytes)) is { } g ? $"{settings.GoldFeatures}: {g}" : null;
+                features = problem is null ? EvaluationPipeline.CheckFeatures(taskFeatures, tasks.Count, goldFeatures, gold.Count) : throw new MarketInputException(problem);
+            }
+            catch (Exception e) when (e is FileFormatException or MarketInputException or IOException)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]features[/]: {e.Message}");
+                return 2;
+            }
+        }
 
         var fetch = new FetchOptions();
         var submissions = new List<RevealedSubmission>();
@@ -140,7 +172,8 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
 
         var request = new EvaluationRequest(settings.ChainId, settings.MarketContract, BigInteger.Parse(settings.MarketId, CultureInfo.InvariantCulture), settings.Round,
             settings.Sponsor, new MarketTerms(BigInteger.Parse(settings.Pool, CultureInfo.InvariantCulture), settings.FeeBps, settings.SlashBps, BigInteger.Parse(settings.StakeCap, CultureInfo.InvariantCulture)),
-            Keccak.Hash(goldBytes), Bytes32.Parse(spec.Hash!), spec, tasks, gold, inputs);
+            features is null ? Keccak.Hash(goldBytes) : FeatureBinding.BundleHash(Keccak.Hash(goldBytes), await Keccak.HashFileAsync(settings.GoldFeatures!, cancellationToken).ConfigureAwait(false)),
+            Bytes32.Parse(spec.Hash!), spec, tasks, gold, inputs, features);
         var pipeline = new EvaluationPipeline(fetcher, loader, new EvaluationOptions { Backend = Enum.Parse<EvaluationBackend>(settings.Backend, ignoreCase: true) }, NullLogger<EvaluationPipeline>.Instance);
 
         EvaluationOutcome outcome = null!;

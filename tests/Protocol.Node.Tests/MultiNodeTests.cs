@@ -22,7 +22,8 @@ using static Protocol.TestSupport.ProtocolDeployment;
 namespace Protocol.Node.Tests;
 
 /// <summary>
-/// Three oracle nodes (quorum two) evaluate a market built from real crowd data on anvil. One of them is
+/// Three oracle nodes (quorum two) evaluate a market built from real crowd data on anvil, on the sponsor's committed
+/// all-MiniLM-L6-v2 features (bt-inrun-v2-features-open: each file comes with its features file). One of them is
 /// fed a corrupted copy of a curator's label file by its IPFS gateway, so it signs a different digest; the
 /// other two still reach the quorum, and the published leaves pay everyone exactly the scores file's amounts.
 /// </summary>
@@ -38,10 +39,21 @@ public sealed class MultiNodeTests(AnvilFixture anvil, PostgresDatabaseFixture d
     {
         var crowd = new CrowdMarket(_dir);
         var (tasks, gold) = crowd.LoadCrowdData();
+        var spec = EvaluationSpecs.ByName("bt-inrun-v2-features-open")!;
+        var tasksHash = await crowd.WriteAsync("tasks.jsonl", tasks.Select(ProtocolFiles.ToLine));
+        var goldHash = await crowd.WriteAsync("gold.jsonl", gold.Select(ProtocolFiles.ToLine));
+        using (var embedder = Protocol.Embeddings.MiniLmEmbedder.Load())
+        {
+            await crowd.WriteFeaturesAsync(embedder, "tasks", tasksHash, [.. tasks.Select(t => new Protocol.Embeddings.ComparisonText(t.Prompt, t.A, t.B))]);
+            await crowd.WriteFeaturesAsync(embedder, "gold", goldHash, [.. gold.Select(g => new Protocol.Embeddings.ComparisonText(g.Prompt, g.A, g.B))]);
+        }
+
+        string Uri(string name) => new Uri(Path.Combine(_dir, name)).AbsoluteUri;
+        Bytes32 Bundle(Bytes32 items, string features) => FeatureBinding.BundleHash(items, Keccak.Hash(File.ReadAllBytes(Path.Combine(_dir, features))));
         var files = new MarketFiles(
-            await crowd.WriteAsync("tasks.jsonl", tasks.Select(ProtocolFiles.ToLine)), new Uri(Path.Combine(_dir, "tasks.jsonl")).AbsoluteUri,
-            Keccak.Hash(File.ReadAllBytes(Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json"))), new Uri(Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json")).AbsoluteUri,
-            await crowd.WriteAsync("gold.jsonl", gold.Select(ProtocolFiles.ToLine)), new Uri(Path.Combine(_dir, "gold.jsonl")).AbsoluteUri);
+            Bundle(tasksHash, "tasks.features"), FeatureBinding.BundleUri(Uri("tasks.jsonl"), Uri("tasks.features")),
+            Bytes32.Parse(spec.Hash!), Uri("spec.json"),
+            Bundle(goldHash, "gold.features"), FeatureBinding.BundleUri(Uri("gold.jsonl"), Uri("gold.features")));
 
         // Curators: 4 labels like the crowd's majority, 5 mostly so (served over IPFS), 6 the opposite, 7 never reveals.
         var majority = tasks.Take(60).Select(t => new Label(t.Id, crowd.Majority(t.Id))).ToList();
@@ -107,6 +119,9 @@ public sealed class MultiNodeTests(AnvilFixture anvil, PostgresDatabaseFixture d
         }
 
         Assert.Equal(disagreementsBefore + 1, NodeMetrics.Disagreements.Value);
+
+        var metrics = await File.ReadAllTextAsync(Path.Combine(first.OutputFolder!, "metrics.jsonl"));
+        Assert.Contains("\"spec\":\"bt-inrun-v2-features-open\"", metrics, StringComparison.Ordinal);
 
         // The honest scores: the flipped curator is slashed and below the others, the unrevealed one gets −10000.
         var scores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(first.OutputFolder!, "scores.jsonl")), "scores.jsonl").ToListAsync();

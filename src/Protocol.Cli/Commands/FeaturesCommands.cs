@@ -125,7 +125,7 @@ public sealed class FeaturesEmbedCommand : AsyncCommand<FeaturesEmbedCommand.Set
 
         Directory.CreateDirectory(settings.Out);
         using var embedder = MiniLmEmbedder.Load(new MiniLmOptions { IntraOpThreads = settings.Threads });
-        var written = new List<(FeatureItems.Loaded Items, string Path, FeaturesHeader Header)>();
+        var written = new List<(FeatureItems.Loaded Items, string Path, FeaturesHeader Header, string Rate)>();
         var clock = Stopwatch.StartNew();
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -151,12 +151,14 @@ public sealed class FeaturesEmbedCommand : AsyncCommand<FeaturesEmbedCommand.Set
 
                     File.Move(temporary, path, overwrite: true); // a cancelled run leaves no file that looks complete
                     bar.Value = bar.MaxValue;
-                    written.Add((items, path, header));
+                    var seconds = clock.Elapsed.TotalSeconds - started;
+                    written.Add((items, path, header, $"{items.Kind}: {total} distinct texts embedded in {seconds:0.0} s ({total / Math.Max(0.001, seconds):0} texts/s)"));
                 }
             }).ConfigureAwait(false);
 
-        foreach (var (items, path, header) in written)
+        foreach (var (items, path, header, rate) in written)
         {
+            AnsiConsole.WriteLine(rate); // the bar is gone once done (and absent when output is redirected)
             FeatureItems.PrintBinding(items, path, header);
         }
 

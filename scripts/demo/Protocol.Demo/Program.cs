@@ -69,15 +69,39 @@ try
         c.LabelsHash = await Curators.WriteAsync(Path.Combine(filesDir, $"{c.Address}.jsonl"), c.Labels.Select(ProtocolFiles.ToLine));
     }
 
-    // The crowd workers chose their own pairs, so the market uses v2's open variant (no item assignment); the
-    // sponsor publishes the spec document next to the task pool (its bytes are what evalSpecHash commits to).
-    var spec = EvaluationSpecs.ByName("bt-inrun-v2-open")!;
-    var specPath = Path.Combine(filesDir, "bt-inrun-v2-open.json");
+    // The sponsor's committed features: every comparison embedded once with the packaged all-MiniLM-L6-v2
+    // (fmp features embed), cached by the files' hashes because embedding takes a while on a laptop.
+    var cache = Path.Combine(root, "out", "cache", "demo-features", $"{tasksHash.ToString()[2..18]}-{goldHash.ToString()[2..18]}");
+    if (!File.Exists(Path.Combine(cache, "tasks.features")) || !File.Exists(Path.Combine(cache, "gold.features")))
+    {
+        Step.Say("the sponsor embeds every comparison with all-MiniLM-L6-v2 (fmp features embed; cached in out/cache for the next run)");
+        var (exit, embedOutput) = await CliProcess.RunAsync(fmp, ["features", "embed", "--tasks", Path.Combine(filesDir, "tasks.jsonl"), "--gold", Path.Combine(filesDir, "gold.jsonl"), "--out", cache, "--threads", "2"], TimeSpan.FromMinutes(20));
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"fmp features embed failed ({exit}):\n{embedOutput}");
+        }
+    }
+    else
+    {
+        Step.Say($"the sponsor's all-MiniLM-L6-v2 features of these files, from {Path.GetRelativePath(root, cache)}");
+    }
+
+    foreach (var name in new[] { "tasks.features", "gold.features" })
+    {
+        File.Copy(Path.Combine(cache, name), Path.Combine(filesDir, name), overwrite: true);
+    }
+
+    // The market commits to each file together with its features file: keccak256(abi.encode(file hash, features hash)),
+    // and names both in one URI field. The crowd workers chose their own pairs: the open variant (no item assignment).
+    Bytes32 Bundle(Bytes32 items, string features) => FeatureBinding.BundleHash(items, Keccak.Hash(File.ReadAllBytes(Path.Combine(filesDir, features))));
+    string BundleUri(string items, string features) => FeatureBinding.BundleUri(Uri(Path.Combine(filesDir, items)), Uri(Path.Combine(filesDir, features)));
+    var spec = EvaluationSpecs.ByName("bt-inrun-v2-features-open")!;
+    var specPath = Path.Combine(filesDir, spec.Name + ".json");
     await File.WriteAllBytesAsync(specPath, EvaluationSpecs.Document(spec));
     var market = await d.CreateMarketAsync(terms, challengePeriod: 3_600, new MarketFiles(
-        tasksHash, Uri(Path.Combine(filesDir, "tasks.jsonl")), Keccak.Hash(File.ReadAllBytes(specPath)), Uri(specPath),
-        goldHash, Uri(Path.Combine(filesDir, "gold.jsonl"))));
-    AnsiConsole.MarkupLine(ci, $"  spec {spec.Name} {spec.Hash}: one training run, labels valued by their effect on the gold log-likelihood");
+        Bundle(tasksHash, "tasks.features"), BundleUri("tasks.jsonl", "tasks.features"), Keccak.Hash(File.ReadAllBytes(specPath)), Uri(specPath),
+        Bundle(goldHash, "gold.features"), BundleUri("gold.jsonl", "gold.features")));
+    AnsiConsole.MarkupLine(ci, $"  spec {spec.Name} {spec.Hash}: a reward-model head on the sponsor's committed sentence embeddings, one training run, labels valued by their effect on the gold log-likelihood");
     AnsiConsole.MarkupLine(ci, $"  market {market.Id}: {crowd.Input.TaskPool.Count:N0} comparisons to label, {crowd.Input.Gold.Count:N0} hidden gold comparisons, {curators.Count} curators ({curators.Count(c => c.Kind == "crowd")} crowd workers), pool {terms.RewardPool / token:N0} tokens");
 
     await AnsiConsole.Progress().StartAsync(async ctx =>

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Committed MiniLM features against hashed n-grams in the evaluation engine: figures, not a test.
+#   scripts/bench/features.sh [--seeds N] [--quick] [--curators N] [--labels N] [--rates 8,16,32,64] [--iterations 50,100]
+# On UKPConvArg1, HH-RLHF (harmless test) and PandaLM (data/*/NOTICE), per seed (default 5; --quick: 1 seed and v1 at
+# 16 permutations) a known-accuracy market of 100 curators x 100 labels, p ~ U(0.5, 0.95), evaluated side by side by
+# bt-shapley-v1, bt-inrun-v2-open, bt-inrun-v2, bt-inrun-v2-features-open and bt-inrun-v2-features: gold accuracy,
+# Spearman(value, p), seconds per evaluation; UKPConvArg1's real crowd; a learning-rate x iterations grid of
+# bt-inrun-v2-features-open; one goal line for HH-RLHF. Writes out/bench/features.json. The MiniLM features are
+# embedded once (a few minutes) and cached under out/cache/features/; delete that folder to embed again.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source scripts/lib/quiet.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+quiet dotnet build scripts/bench/Protocol.Features.Bench -c Release --nologo -v quiet -o out/bench/features
+exec dotnet out/bench/features/features-bench.dll --data data --cache out/cache/features --json out/bench/features.json "$@"

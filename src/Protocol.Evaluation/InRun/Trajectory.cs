@@ -117,8 +117,10 @@ internal sealed class Trajectory
     }
 
     /// <summary>
-    /// result_j += Σ_i r(i) · x_ij in 128 bits (the training gradient of up to 2^24 labels, however they pile up; the
-    /// gold gradient): chunks in parallel, summed in a fixed order — integer sums, so any order gives the same bits.
+    /// result_j += Σ_i r(i) · x_ij exactly (the training gradient of up to 2^24 labels, however they pile up; the gold
+    /// gradient): chunks in parallel, summed in a fixed order — integer sums, so any order gives the same bits. A chunk
+    /// whose Σ|r| · 2^16 stays below 2^62 (the usual case) sums in 64 bits, since |x| ≤ 2^16 bounds every partial sum;
+    /// otherwise in 128 bits.
     /// </summary>
     private void Accumulate(FeatureRows rows, Func<int, long> residual, Int128[] result, ParallelOptions options)
     {
@@ -126,16 +128,41 @@ internal sealed class Trajectory
         var partial = new Int128[chunks][];
         Parallel.For(0, chunks, options, k =>
         {
-            var acc = new Int128[rows.Dim];
-            for (var i = (int)((long)rows.Count * k / chunks); i < (int)((long)rows.Count * (k + 1) / chunks); i++)
+            var (from, to) = ((int)((long)rows.Count * k / chunks), (int)((long)rows.Count * (k + 1) / chunks));
+            var r = new long[to - from];
+            Int128 magnitude = 0;
+            for (var i = from; i < to; i++)
             {
-                var r = residual(i);
-                if (r == 0)
+                r[i - from] = residual(i);
+                magnitude += Math.Abs(r[i - from]);
+            }
+
+            var acc = new Int128[rows.Dim];
+            if (magnitude < ((Int128)1 << 46))
+            {
+                var narrow = new long[rows.Dim];
+                for (var i = from; i < to; i++)
                 {
-                    continue;
+                    if (r[i - from] != 0)
+                    {
+                        rows.AddScaled(i, r[i - from], narrow);
+                    }
                 }
 
-                rows.AddScaled(i, r, acc);
+                for (var j = 0; j < acc.Length; j++)
+                {
+                    acc[j] = narrow[j];
+                }
+            }
+            else
+            {
+                for (var i = from; i < to; i++)
+                {
+                    if (r[i - from] != 0)
+                    {
+                        rows.AddScaled(i, r[i - from], acc);
+                    }
+                }
             }
 
             partial[k] = acc;

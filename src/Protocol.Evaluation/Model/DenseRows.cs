@@ -81,4 +81,14 @@ internal sealed class DenseRows : FeatureRows
             acc[j] += rs * x[j];
         }
     }
+
+    public override void AddScaled(int row, long r, Span<long> acc)
+    {
+        var x = values.AsSpan(row * dim, dim);
+        var rs = r << shift;
+        for (var j = 0; j < x.Length; j++)
+        {
+            acc[j] += rs * x[j];
+        }
+    }
 }

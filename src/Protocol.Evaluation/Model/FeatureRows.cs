@@ -27,4 +27,7 @@ internal abstract class FeatureRows
 
     /// <summary>acc_j += r · x_j for one row, in 128 bits.</summary>
     public abstract void AddScaled(int row, long r, Span<Int128> acc);
+
+    /// <summary>acc_j += r · x_j for one row in 64 bits: the caller guarantees that no partial sum leaves int64.</summary>
+    public abstract void AddScaled(int row, long r, Span<long> acc);
 }

@@ -148,4 +148,13 @@ internal sealed class SparseRows : FeatureRows
             acc[Columns[e]] += (Int128)r * Values[e];
         }
     }
+
+    /// <summary>acc_j += r · x_j for one row in 64 bits (the caller bounds the sums).</summary>
+    public override void AddScaled(int row, long r, Span<long> acc)
+    {
+        for (var e = RowStart[row]; e < RowStart[row + 1]; e++)
+        {
+            acc[Columns[e]] += r * Values[e];
+        }
+    }
 }

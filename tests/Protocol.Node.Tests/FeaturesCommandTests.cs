@@ -119,6 +119,51 @@ public sealed class FeaturesCommandTests : IDisposable
         Assert.Contains("--model NAME is required", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Import_reads_the_named_tensor_of_a_safetensors_file_for_the_gold_set()
+    {
+        var (_, _, gold) = await WriteTasksAndGoldAsync();
+        const int dim = 3;
+        var values = Enumerable.Range(0, gold.Count * 2 * dim).Select(i => (float)((i % 7) - 3) / 4).ToArray();
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "gold.safetensors"), Safetensors(("embeddings", values, [gold.Count, 2, dim]), ("other", [1f], [1])));
+
+        var (exit, output) = await Fmp("features", "import", "--gold", "gold.jsonl", "--safetensors", "gold.safetensors", "--model", "lab-rm", "--out", "gold.features");
+        Assert.Equal(2, exit);
+        Assert.Contains("--tensor", output, StringComparison.Ordinal); // two tensors: the error says how to choose
+        (exit, output) = await Fmp("features", "import", "--gold", "gold.jsonl", "--safetensors", "gold.safetensors", "--tensor", "embeddings", "--no-normalise", "--model", "lab-rm", "--out", "gold.features");
+        Assert.True(exit == 0, output);
+        Assert.Contains("goldHash (inside the gold commitment)", output, StringComparison.Ordinal);
+        var reader = FeaturesReader.Open(Path.Combine(_dir, "gold.features"));
+        Assert.Equal(("gold", 40, dim, "none"), (reader.Header.Kind, reader.Header.Rows, reader.Header.Dim, reader.Header.Settings["normalisation"]));
+        var row = reader.ReadRows([1]);
+        Assert.Equal(Enumerable.Range(0, dim).Select(j => FeaturesFile.Quantise(values[(2 * dim) + j] - values[(3 * dim) + j], 14)), row);
+    }
+
+    /// <summary>A safetensors file of float32 tensors, written by the format's rules (header length, JSON, contiguous data).</summary>
+    private static byte[] Safetensors(params (string Name, float[] Values, int[] Shape)[] tensors)
+    {
+        var offset = 0L;
+        var entries = new List<string>();
+        foreach (var (name, v, shape) in tensors)
+        {
+            entries.Add($"\"{name}\":{{\"dtype\":\"F32\",\"shape\":[{string.Join(",", shape)}],\"data_offsets\":[{offset},{offset + (v.Length * 4)}]}}");
+            offset += v.Length * 4;
+        }
+
+        var header = Encoding.UTF8.GetBytes("{" + string.Join(",", entries) + "}");
+        var bytes = new byte[8 + header.Length + offset];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+        header.CopyTo(bytes, 8);
+        var at = 8 + header.Length;
+        foreach (var v in tensors.SelectMany(t => t.Values))
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(at), v);
+            at += 4;
+        }
+
+        return bytes;
+    }
+
     /// <summary>A little-endian float32 .npy (format 1.0), written by NEP 1's rules.</summary>
     private static byte[] Npy(float[] values, int[] shape)
     {

@@ -60,7 +60,13 @@ public sealed class IndexerOptions
     /// <summary>Cron schedule of the materialised-view refresh (a Hangfire recurring job); empty turns it off.</summary>
     public string RefreshViewsCron { get; set; } = "*/5 * * * *";
 
-    /// <summary>Attempts per JSON-RPC request before the error stops the indexer (transient errors are retried with backoff).</summary>
+    /// <summary>Attempts per JSON-RPC request (transient errors are retried with backoff) before the step counts as an outage.</summary>
     [Range(1, 100)]
     public int RpcAttempts { get; set; } = 6;
+
+    /// <summary>
+    /// Longest wait between retries while the chain or the database is unreachable after start (the wait doubles from
+    /// one second up to this; the indexer never gives up on an outage, only on errors at start or non-transient ones).
+    /// </summary>
+    public TimeSpan OutageBackoffCap { get; set; } = TimeSpan.FromSeconds(30);
 }

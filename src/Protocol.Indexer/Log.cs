@@ -26,6 +26,12 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Error, Message = "Inconsistent: {Subject}.{Field} is {Indexed} in the database but {OnChain} on chain")]
     public static partial void Inconsistent(ILogger logger, string subject, string field, string indexed, string onChain);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chain or database unreachable (failure {Failures} in a row): {Error}; retrying in {Delay}")]
+    public static partial void Outage(ILogger logger, int failures, string error, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reachable again after {Duration} ({Failures} failed attempts); indexing resumes")]
+    public static partial void Recovered(ILogger logger, TimeSpan duration, int failures);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Consistency check: the database equals the chain at its checkpoint")]
     public static partial void Consistent(ILogger logger);
 }

@@ -52,6 +52,18 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
     /// <summary>Requests answered with a fault so far.</summary>
     public int Faults => Volatile.Read(ref _faults);
 
+    /// <summary>
+    /// While set, every request's connection is dropped without an answer, as when the provider is down (its port
+    /// cannot be closed and reopened reliably under a running HttpListener).
+    /// </summary>
+    public bool Down
+    {
+        get => Volatile.Read(ref _down);
+        set => Volatile.Write(ref _down, value);
+    }
+
+    private bool _down;
+
     /// <summary>Requests seen so far.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
@@ -158,6 +170,12 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
     private async Task HandleAsync(HttpListenerContext context)
     {
         Interlocked.Increment(ref _requests);
+        if (Down)
+        {
+            context.Response.Abort();
+            return;
+        }
+
         double roll;
         lock (_random)
         {

@@ -82,7 +82,7 @@ public sealed class IndexerRunCommand : AsyncCommand<IndexerRunCommand.Settings>
         try
         {
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
+            return Environment.ExitCode; // 1 when a service stopped the host on a fatal error (StopsHostOnFailure)
         }
         catch (OptionsValidationException e)
         {

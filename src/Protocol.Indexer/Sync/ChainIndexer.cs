@@ -61,19 +61,63 @@ public sealed class ChainIndexer
     /// <summary>Reorgs undone since start.</summary>
     public long Reorgs { get; private set; }
 
-    /// <summary>Applies migrations, then indexes until cancelled.</summary>
+    /// <summary>Outage retries since start: steps that failed because the chain or the database was unreachable.</summary>
+    public long OutageRetries { get; private set; }
+
+    /// <summary>
+    /// Applies migrations, then indexes until cancelled. A failure at start (wrong URL, missing database) is fatal; an
+    /// outage after that (the RPC or the database unreachable) is ridden out: the step is retried with a doubling wait
+    /// capped at <see cref="IndexerOptions.OutageBackoffCap"/>, logged once per wait, for as long as it lasts.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
+        var failures = 0;
+        var outageStarted = DateTime.UtcNow;
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (await StepAsync(cancellationToken).ConfigureAwait(false))
+            bool atHead;
+            try
+            {
+                atHead = await StepAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsOutage(e, cancellationToken))
+            {
+                DropPrefetch(); // fetched from a chain that may have moved on while it was away
+                outageStarted = failures++ == 0 ? DateTime.UtcNow : outageStarted;
+                OutageRetries++;
+                IndexerMetrics.OutageRetries.Inc();
+                var delay = TimeSpan.FromSeconds(Math.Min(_options.OutageBackoffCap.TotalSeconds, Math.Pow(2, Math.Min(failures - 1, 20))));
+                Log.Outage(_logger, failures, e.GetBaseException().Message, delay);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (failures > 0)
+            {
+                Log.Recovered(_logger, DateTime.UtcNow - outageStarted, failures);
+                failures = 0;
+            }
+
+            if (atHead)
             {
                 _caughtUp.TrySetResult();
                 await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>
+    /// Failures that say "unreachable for now", not "wrong": connection errors, timeouts, empty or garbled answers (a
+    /// provider's proxy while it is down), transient database errors.
+    /// </summary>
+    private static bool IsOutage(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException or System.Text.Json.JsonException => true,
+        Npgsql.NpgsqlException n => n.IsTransient || n.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException,
+        _ => e.InnerException is { } inner && IsOutage(inner, cancellationToken),
+    };
 
     /// <summary>Applies migrations and indexes up to the current head (tests and one-shot backfills).</summary>
     public async Task SyncToHeadAsync(CancellationToken cancellationToken)

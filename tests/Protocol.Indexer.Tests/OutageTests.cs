@@ -1,0 +1,76 @@
+using Npgsql;
+using Protocol.Core.Payouts;
+using Protocol.Indexer.Storage;
+using Protocol.TestSupport;
+using static Protocol.TestSupport.ProtocolDeployment;
+
+namespace Protocol.Indexer.Tests;
+
+/// <summary>
+/// <c>fmp indexer run</c> as a service: a fatal error at start exits non-zero; an RPC outage once running is ridden
+/// out (retried with a capped, doubling wait, logged once per wait) and the work resumes where it stopped. The
+/// outage is the proxy dropping every connection: a provider going down cannot be produced on demand otherwise.
+/// </summary>
+public sealed class OutageTests(AnvilFixture anvil, PostgresDatabaseFixture db) : IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>
+{
+    private static readonly Dictionary<string, string> Fast = new() { ["FMP_Indexer__RpcAttempts"] = "2", ["FMP_Indexer__OutageBackoffCap"] = "00:00:08" };
+
+    private static string[] Arguments(string rpc, string connectionString, ProtocolDeployment d) =>
+    [
+        "indexer", "run", "--rpc", rpc, "--db", connectionString, "--market", d.MarketAddress, "--registry", d.RegistryAddress,
+        "--start-block", d.StartBlock.ToString(System.Globalization.CultureInfo.InvariantCulture), "--reorg-depth", "2",
+    ];
+
+    [Fact]
+    public async Task A_fatal_error_at_start_exits_non_zero()
+    {
+        var d = await DeployAsync(anvil);
+        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, Arguments($"http://127.0.0.1:{FreePort.Next()}/", db.ConnectionString, d), TimeSpan.FromMinutes(1), Fast);
+        Assert.True(exit != 0, $"exit {exit} with no RPC: {output}");
+
+        var missing = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = "no_such_database" }.ConnectionString;
+        (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, Arguments(anvil.RpcUrl, missing, d), TimeSpan.FromMinutes(1), Fast);
+        Assert.True(exit != 0, $"exit {exit} with no database: {output}");
+        Assert.Contains("no_such_database", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sixty_second_rpc_outage_is_ridden_out_and_indexing_resumes()
+    {
+        var d = await DeployAsync(anvil);
+        var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 100, 1_000, 100 * Token));
+        await market.CommitAsync(4, 10 * Token);
+        var connectionString = await db.Cluster.CreateDatabaseAsync("outage");
+        await using var database = NpgsqlDataSource.Create(connectionString);
+        await using var proxy = new FaultyRpcProxy(anvil.RpcUrl, faultRate: 0, stall: TimeSpan.Zero);
+        using var indexer = CliProcess.Start(CliProcess.Fmp, Arguments(proxy.Url, connectionString, d), Fast);
+        await WaitForHeadAsync(indexer, database);
+
+        proxy.Down = true;
+        await market.CommitAsync(5, 10 * Token); // the chain moves on while the indexer cannot see it
+        await anvil.MineAsync(3);
+        await Task.Delay(TimeSpan.FromSeconds(60));
+        Assert.False(indexer.Process.HasExited, $"the indexer gave up during the outage: {indexer.Log}");
+        var warnings = indexer.Log.Split('\n').Count(l => l.Contains("Chain or database unreachable", StringComparison.Ordinal));
+        Assert.InRange(warnings, 4, 20); // once per wait (1, 2, 4, 8, 8 … s), not once per request
+
+        proxy.Down = false;
+        await WaitForHeadAsync(indexer, database);
+        Assert.Contains("Reachable again after", indexer.Log, StringComparison.Ordinal);
+        await IndexerHarness.AssertRowsAreTheChainsLogsAsync(anvil, d, database);
+        await indexer.TerminateAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, indexer.Process.ExitCode);
+    }
+
+    private async Task WaitForHeadAsync(CliProcess indexer, NpgsqlDataSource database)
+    {
+        var head = (long)(await anvil.LatestBlockAsync()).Number.Value;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (((await new EventStore(database).CheckpointIfAnyAsync(CancellationToken.None))?.Number ?? -1) < head)
+        {
+            Assert.False(indexer.Process.HasExited, $"the indexer exited: {indexer.Log}");
+            Assert.True(DateTime.UtcNow < deadline, $"the indexer did not reach block {head} in 60 s: {indexer.Log}");
+            await Task.Delay(100);
+        }
+    }
+}

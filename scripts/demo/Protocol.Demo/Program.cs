@@ -187,6 +187,20 @@ try
     processes.Add(Step.Start(fmp, Path.Combine(logsDir, "indexer.log"), "indexer", "run", "--rpc", anvil.RpcUrl, "--db", indexerDb,
         "--market", d.MarketAddress, "--registry", d.RegistryAddress, "--start-block", d.StartBlock.ToString(ci), "--reorg-depth", "8"));
 
+    // fmp api run refuses a database without the indexer's schema, so it starts once the indexer has created it.
+    await using (var indexed = NpgsqlDataSource.Create(indexerDb))
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!await SchemaReadyAsync(indexed))
+        {
+            await Task.Delay(200);
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"the indexer created no schema in 2 minutes; see {Path.Combine(logsDir, "indexer.log")}");
+            }
+        }
+    }
+
     var dashboard = $"http://127.0.0.1:{Step.PortOr(5080)}";
     processes.Add(Step.Start(fmp, Path.Combine(logsDir, "api.log"), "api", "run", "--db", indexerDb, "--urls", dashboard));
     AnsiConsole.MarkupLine($"  analyst dashboard (fmp api run): [link]{dashboard}/dashboard/[/]");
@@ -302,6 +316,13 @@ finally
 }
 
 static string Uri(string path) => new System.Uri(path).AbsoluteUri;
+
+static async Task<bool> SchemaReadyAsync(NpgsqlDataSource db)
+{
+    await using var connection = await db.OpenConnectionAsync();
+    await using var command = new NpgsqlCommand("SELECT to_regclass('public.markets') IS NOT NULL", connection);
+    return (bool)(await command.ExecuteScalarAsync())!;
+}
 
 /// <summary>Free loopback ports handed to the nodes, remembered for printing.</summary>
 internal sealed class PortList

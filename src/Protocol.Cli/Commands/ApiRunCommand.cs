@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.Extensions.Hosting;
 using Protocol.Api;
 using Spectre.Console.Cli;
 
@@ -27,8 +28,25 @@ public sealed class ApiRunCommand : AsyncCommand<ApiRunCommand.Settings>
             return 2;
         }
 
+        if (await ApiHost.DatabaseProblemAsync(db, cancellationToken).ConfigureAwait(false) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"fmp api run: {problem}").ConfigureAwait(false);
+            return 2;
+        }
+
         await using var app = ApiHost.Build(db, settings.Urls);
-        await app.RunAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            // Kestrel's "Failed to bind to address …: address already in use": one line, naming the option.
+            await Console.Error.WriteLineAsync($"fmp api run: cannot listen on {settings.Urls} ({e.GetBaseException().Message}); choose another with --urls").ConfigureAwait(false);
+            return 2;
+        }
+
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
 }

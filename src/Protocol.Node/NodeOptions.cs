@@ -45,7 +45,7 @@ public sealed class NodeOptions
     public string ScanCron { get; set; } = "* * * * *";
 
     /// <summary>Evaluation backend: auto, cpu or cuda.</summary>
-    [RegularExpression("^(auto|cpu|cuda)$", ErrorMessage = "Backend must be auto, cpu or cuda")]
+    [RegularExpression("^(auto|cpu|cuda)$", ErrorMessage = "Node:Backend (--backend) must be auto, cpu or cuda")]
     public string Backend { get; set; } = "auto";
 
     /// <summary>Loopback port of the Prometheus endpoint (<c>http://127.0.0.1:{port}/metrics</c>); 0 turns it off.</summary>

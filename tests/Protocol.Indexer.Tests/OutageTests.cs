@@ -35,6 +35,24 @@ public sealed class OutageTests(AnvilFixture anvil, PostgresDatabaseFixture db) 
     }
 
     [Fact]
+    public async Task A_misspelt_option_is_named_with_the_nearest_valid_one()
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"fmp-indexer-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, "{ \"Indexer\": { \"RpcUrll\": \"http://127.0.0.1:1\", \"PollIntervall\": \"00:00:01\" } }");
+        try
+        {
+            var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["indexer", "run", "--config", config], TimeSpan.FromMinutes(1));
+            Assert.Equal(2, exit);
+            Assert.Contains("unknown option Indexer:RpcUrll (did you mean Indexer:RpcUrl?)", output, StringComparison.Ordinal);
+            Assert.Contains("unknown option Indexer:PollIntervall (did you mean Indexer:PollInterval?)", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
     public async Task A_sixty_second_rpc_outage_is_ridden_out_and_indexing_resumes()
     {
         var d = await DeployAsync(anvil);

@@ -94,6 +94,12 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Backend is not ("auto" or "cpu" or "cuda") || !Enum.TryParse<EvaluationBackend>(settings.Backend, ignoreCase: true, out var backend))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]--backend {settings.Backend}[/]: use auto, cpu or cuda");
+            return 2;
+        }
+
         EvaluationSpec spec;
         try
         {
@@ -174,7 +180,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
             settings.Sponsor, new MarketTerms(BigInteger.Parse(settings.Pool, CultureInfo.InvariantCulture), settings.FeeBps, settings.SlashBps, BigInteger.Parse(settings.StakeCap, CultureInfo.InvariantCulture)),
             features is null ? Keccak.Hash(goldBytes) : FeatureBinding.BundleHash(Keccak.Hash(goldBytes), await Keccak.HashFileAsync(settings.GoldFeatures!, cancellationToken).ConfigureAwait(false)),
             Bytes32.Parse(spec.Hash!), spec, tasks, gold, inputs, features);
-        var pipeline = new EvaluationPipeline(fetcher, loader, new EvaluationOptions { Backend = Enum.Parse<EvaluationBackend>(settings.Backend, ignoreCase: true) }, NullLogger<EvaluationPipeline>.Instance);
+        var pipeline = new EvaluationPipeline(fetcher, loader, new EvaluationOptions { Backend = backend }, NullLogger<EvaluationPipeline>.Instance);
 
         EvaluationOutcome outcome = null!;
         var clock = Stopwatch.StartNew();

@@ -60,6 +60,12 @@ public sealed class IndexerRunCommand : AsyncCommand<IndexerRunCommand.Settings>
             ["ReorgDepth"] = settings.ReorgDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, settings.LogFormat);
 
+        if (OptionsKeys.Unknown(builder.Configuration, "Indexer", typeof(IndexerOptions)) is { Count: > 0 } unknown)
+        {
+            await Console.Error.WriteLineAsync("invalid indexer options: " + string.Join("; ", unknown)).ConfigureAwait(false);
+            return 2;
+        }
+
         builder.Services.AddOptions<IndexerOptions>().Bind(builder.Configuration.GetSection("Indexer")).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<IndexerOptions>>().Value.ConnectionString));
         builder.Services.AddSingleton(_ => new HttpClient());

@@ -75,6 +75,12 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
             ["Backend"] = settings.Backend,
         }, settings.LogFormat);
 
+        if (OptionsKeys.Unknown(builder.Configuration, "Node", typeof(NodeOptions)) is { Count: > 0 } unknown)
+        {
+            await Console.Error.WriteLineAsync("invalid node options: " + string.Join("; ", unknown)).ConfigureAwait(false);
+            return 2;
+        }
+
         var options = builder.Configuration.GetSection("Node").Get<NodeOptions>() ?? new NodeOptions();
         var problems = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true))
@@ -83,8 +89,21 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
             return 2;
         }
 
+        var backend = Enum.Parse<EvaluationBackend>(options.Backend, ignoreCase: true); // validated above
+
+        if (!Uri.TryCreate(options.RpcUrl, UriKind.Absolute, out var rpc) || rpc.Scheme is not ("http" or "https"))
+        {
+            await Console.Error.WriteLineAsync($"invalid node options: Node:RpcUrl (--rpc) \"{options.RpcUrl}\" is not an http(s) URL such as http://127.0.0.1:8545").ConfigureAwait(false);
+            return 2;
+        }
+
         var key = await Keystore.UnlockAsync(options.Keystore, options.PasswordFile, cancellationToken).ConfigureAwait(false);
-        var chainId = (await new Web3(options.RpcUrl).Eth.ChainId.SendRequestAsync().ConfigureAwait(false)).Value;
+        var (chainId, startProblem) = await NodeStartChecks.ChainAsync(options, cancellationToken).ConfigureAwait(false);
+        if (startProblem is not null)
+        {
+            await Console.Error.WriteLineAsync("fmp node run: " + startProblem).ConfigureAwait(false);
+            return 1;
+        }
         var web3 = new Web3(new Account(key, chainId), options.RpcUrl);
         var db = NpgsqlDataSource.Create(options.ConnectionString);
         var ledger = new ReportLedger(db, chainId, options.MarketAddress, key.GetPublicAddress());
@@ -99,7 +118,7 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         services.AddSingleton(FileReadOptions.Default);
         services.AddSingleton<InputFetcher>();
         services.AddSingleton<SubmissionLoader>();
-        services.AddSingleton(new EvaluationOptions { Backend = Enum.Parse<EvaluationBackend>(options.Backend, ignoreCase: true) });
+        services.AddSingleton(new EvaluationOptions { Backend = backend });
         services.AddSingleton<EvaluationPipeline>();
         services.AddSingleton(sp => new OracleNode(web3, options.MarketAddress, chainId, key, ledger, sp.GetRequiredService<EvaluationPipeline>(),
             Path.GetFullPath(options.OutputFolder), sp.GetRequiredService<ILogger<OracleNode>>(), options.LogWindow));
@@ -121,6 +140,8 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         metrics?.Start();
         await using var dashboard = options.DashboardPort > 0 ? await StartDashboardAsync(storage, options.DashboardPort, cancellationToken).ConfigureAwait(false) : null;
         using var host = builder.Build();
+        var (logger, oracle, output, backendName) = (host.Services.GetRequiredService<ILogger<NodeRunCommand>>(), key.GetPublicAddress(), Path.GetFullPath(options.OutputFolder), backend.ToString());
+        CliLog.NodeStarting(logger, oracle, chainId, options.RpcUrl, options.MarketAddress, backendName, options.MetricsPort, options.DashboardPort, output); // once, so a log says what the node watched
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }

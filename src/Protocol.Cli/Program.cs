@@ -31,6 +31,14 @@ app.Configure(config =>
         node.AddCommand<NodeRunCommand>("run").WithDescription("Run until Ctrl+C or SIGTERM.");
         node.AddCommand<NodeStatusCommand>("status").WithDescription("The key, its bond and balance, the chain, the reports signed, disagreements seen.");
     });
+    config.AddBranch("oracle", oracle =>
+    {
+        oracle.SetDescription("The key's place in the OracleRegistry: bond, exit, withdraw (reads the node's options file).");
+        oracle.AddCommand<OracleRegisterCommand>("register").WithDescription("Approve the registry for --bond tokens, then register the key as an oracle (refused before sending if it would revert).");
+        oracle.AddCommand<OracleExitCommand>("exit").WithDescription("Request exit: the key's signatures stop counting and the unbonding delay starts.");
+        oracle.AddCommand<OracleWithdrawCommand>("withdraw").WithDescription("Take the bond back once the unbonding delay is over (says when, if too early).");
+        oracle.AddCommand<OracleStatusCommand>("status").WithDescription("The key's registry state, bond, unbonding time and balances.");
+    });
     config.AddBranch("keys", keys =>
     {
         keys.SetDescription("The oracle's key, in a Web3 Secret Storage file unlocked by a password file.");

@@ -51,6 +51,29 @@ public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixt
     }
 
     [Fact]
+    public async Task Relative_paths_in_the_options_file_are_read_from_its_folder()
+    {
+        _ = await StartAsync(anvil.RpcUrl, "0x0000000000000000000000000000000000000001"); // writes the keystore and password file
+        var config = Path.Combine(_dir, "relative.json");
+        var nowhere = $"http://127.0.0.1:{FreePort.Next()}";
+        await File.WriteAllTextAsync(config, $$"""
+            { "Node": { "RpcUrl": "{{nowhere}}", "MarketAddress": "0x0000000000000000000000000000000000000001", "ConnectionString": "Host=127.0.0.1;Port=1;Database=unused",
+                        "Keystore": "oracle.json", "PasswordFile": "oracle.password", "MetricsPort": 0, "DashboardPort": 0 } }
+            """);
+        var elsewhere = Directory.CreateTempSubdirectory("fmp-elsewhere-").FullName;
+        try
+        {
+            var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config], TimeSpan.FromMinutes(1), workingDirectory: elsewhere);
+            Assert.Equal(1, exit); // got past the keystore (found next to the file) to the chain check
+            Assert.Contains($"the RPC at {nowhere} does not answer eth_chainId", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_chain_that_does_not_answer_or_holds_no_market_there_stops_it_at_start()
     {
         var nowhere = $"http://127.0.0.1:{FreePort.Next()}";

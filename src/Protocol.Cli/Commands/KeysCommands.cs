@@ -41,7 +41,10 @@ public sealed class KeysShowCommand : AsyncCommand<KeysSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, KeysSettings settings, CancellationToken cancellationToken)
     {
-        var address = await Keystore.AddressAsync(settings.Keystore, cancellationToken).ConfigureAwait(false);
+        // A file without an "address" field (cast writes none) gives its address only when unlocked.
+        var address = settings.PasswordFile is { } passwordFile
+            ? await Keystore.AddressAsync(settings.Keystore, passwordFile, cancellationToken).ConfigureAwait(false)
+            : await Keystore.AddressAsync(settings.Keystore, cancellationToken).ConfigureAwait(false);
         if (settings.PasswordFile is not null)
         {
             var key = await Keystore.UnlockAsync(settings.Keystore, settings.PasswordFile, cancellationToken).ConfigureAwait(false);

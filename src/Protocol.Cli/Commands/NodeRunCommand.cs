@@ -82,6 +82,7 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         }
 
         var options = builder.Configuration.GetSection("Node").Get<NodeOptions>() ?? new NodeOptions();
+        ConfigPaths.ResolveNodePaths(options, settings.ConfigFile);
         var problems = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true))
         {

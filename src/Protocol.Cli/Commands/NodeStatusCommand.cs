@@ -32,7 +32,8 @@ public sealed class NodeStatusCommand : AsyncCommand<NodeStatusCommand.Settings>
     {
         var configuration = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(settings.ConfigFile)).AddEnvironmentVariables("FMP_").Build();
         var options = configuration.GetSection("Node").Get<NodeOptions>() ?? new NodeOptions();
-        var address = await Keystore.AddressAsync(options.Keystore, cancellationToken).ConfigureAwait(false);
+        ConfigPaths.ResolveNodePaths(options, settings.ConfigFile);
+        var address = await Keystore.AddressAsync(options.Keystore, options.PasswordFile, cancellationToken).ConfigureAwait(false); // cast's files name no address
         var web3 = new Web3(options.RpcUrl);
         var ci = CultureInfo.InvariantCulture;
 

@@ -1,0 +1,211 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Numerics;
+using Microsoft.Extensions.Configuration;
+using Nethereum.ABI.FunctionEncoding;
+using Nethereum.Contracts;
+using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Signer;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.OracleRegistryBindings;
+using Protocol.Core.Contracts.TestTokenBindings;
+using Protocol.Node;
+using Protocol.Node.Signing;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using MarketRegistryFunction = Protocol.Core.Contracts.FeedbackMarketBindings.RegistryFunction;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary>Options of every <c>fmp oracle</c> command: the node's options file, as <c>fmp node status</c> reads it.</summary>
+public class OracleSettings : CommandSettings
+{
+    /// <summary>The node's options file (section <c>Node</c>: RpcUrl, MarketAddress, Keystore, PasswordFile).</summary>
+    [CommandOption("-c|--config <FILE>")]
+    [Description("The node's options file (RpcUrl, MarketAddress, Keystore, PasswordFile; relative paths are read from the file's folder). FMP_Node__* environment variables override it.")]
+    public string ConfigFile { get; init; } = "";
+
+    /// <inheritdoc/>
+    public override ValidationResult Validate() =>
+        string.IsNullOrEmpty(ConfigFile) ? ValidationResult.Error("--config is required (the node's options file, e.g. --config node.json)") : ValidationResult.Success();
+}
+
+/// <summary>Options of <c>fmp oracle register</c>.</summary>
+public sealed class OracleRegisterSettings : OracleSettings
+{
+    /// <summary>The bond: whole tokens (<c>1000</c>, <c>12.5</c>) or base units with a <c>wei</c> suffix.</summary>
+    [CommandOption("--bond <AMOUNT>")]
+    [Description("The bond in whole tokens of the registry's bond token (1000, 12.5; its decimals() apply), or in base units with a wei suffix (1000000000000000000000wei).")]
+    public string Bond { get; init; } = "";
+
+    /// <summary>Add to the bond of a key that is already an active oracle.</summary>
+    [CommandOption("--top-up")]
+    [Description("Add --bond to the bond of a key that is already an active oracle (without it, a second register is refused).")]
+    public bool TopUp { get; init; }
+}
+
+/// <summary><c>fmp oracle register --bond N</c>: approve the registry for the bond, then register (or top up).</summary>
+public sealed class OracleRegisterCommand : AsyncCommand<OracleRegisterSettings>
+{
+    /// <inheritdoc/>
+    public override Task<int> ExecuteAsync(CommandContext context, OracleRegisterSettings settings, CancellationToken cancellationToken) =>
+        OracleGuard.RunAsync(async () =>
+        {
+            if (string.IsNullOrWhiteSpace(settings.Bond))
+            {
+                _ = TokenAmount.Parse(settings.Bond, null, "--bond"); // says it is required, before any RPC
+            }
+
+            var s = await OracleSession.OpenAsync(settings.ConfigFile, cancellationToken).ConfigureAwait(false);
+            var amount = TokenAmount.Parse(settings.Bond, s.Decimals, "--bond");
+            var v = await s.ReadAsync().ConfigureAwait(false);
+            s.PrintHeader();
+            if (amount <= 0)
+            {
+                throw new OracleCommandException("--bond must be more than 0");
+            }
+
+            switch ((OracleState)v.Entry.Status)
+            {
+                case OracleState.None when amount < s.MinBond:
+                    throw new OracleCommandException($"a bond of {s.Tokens(amount)} is below the registry's minimum bond of {s.Tokens(s.MinBond)}: give at least --bond {s.AsOption(s.MinBond)}");
+                case OracleState.Active when !settings.TopUp:
+                    throw new OracleCommandException($"{s.Address} is already a registered oracle, active with a bond of {s.Tokens(v.Entry.Bond)}; nothing was sent. To add to the bond, run again with --top-up");
+                case OracleState.Exiting:
+                    throw new OracleCommandException($"{s.Address} has requested exit (withdrawable at {ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)}): an exiting key cannot register; run `fmp oracle withdraw` after that, then register again");
+                case OracleState.Slashed:
+                    throw new OracleCommandException($"{s.Address} was slashed and can never register again: create a new key (fmp keys new)");
+            }
+
+            if (v.TokenBalance < amount)
+            {
+                throw new OracleCommandException($"{s.Address} holds {s.Tokens(v.TokenBalance)} of the bond token {s.Token}, less than the bond of {s.Tokens(amount)}: send it at least {s.Tokens(amount - v.TokenBalance)} more");
+            }
+
+            s.RequireGasMoney(v);
+            if (v.Allowance < amount)
+            {
+                await s.SendAsync("approve", s.Token, new ApproveFunction { Spender = s.Registry, Value = amount }, cancellationToken).ConfigureAwait(false);
+            }
+
+            await s.SendAsync("register", s.Registry, new RegisterFunction { Amount = amount }, cancellationToken).ConfigureAwait(false);
+            var after = await s.ReadAsync().ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"{s.Address} is {OracleStatusCommand.StateName(after.Entry)} with a bond of {s.Tokens(after.Entry.Bond)}").ConfigureAwait(false);
+            return 0;
+        });
+}
+
+/// <summary><c>fmp oracle exit</c>: stop counting as an oracle and start the unbonding delay.</summary>
+public sealed class OracleExitCommand : AsyncCommand<OracleSettings>
+{
+    /// <inheritdoc/>
+    public override Task<int> ExecuteAsync(CommandContext context, OracleSettings settings, CancellationToken cancellationToken) =>
+        OracleGuard.RunAsync(async () =>
+        {
+            var s = await OracleSession.OpenAsync(settings.ConfigFile, cancellationToken).ConfigureAwait(false);
+            var v = await s.ReadAsync().ConfigureAwait(false);
+            s.PrintHeader();
+            switch ((OracleState)v.Entry.Status)
+            {
+                case OracleState.None:
+                    throw new OracleCommandException($"{s.Address} is not a registered oracle: nothing to exit");
+                case OracleState.Exiting:
+                    throw new OracleCommandException($"{s.Address} has already requested exit; the bond can be withdrawn at {ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)}");
+                case OracleState.Slashed:
+                    throw new OracleCommandException($"{s.Address} was slashed: it has no bond to unbond");
+            }
+
+            s.RequireGasMoney(v);
+            await s.SendAsync("requestExit", s.Registry, new RequestExitFunction(), cancellationToken).ConfigureAwait(false);
+            var after = await s.ReadAsync().ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"{s.Address} is exiting: its signatures no longer count; the bond of {s.Tokens(after.Entry.Bond)} can be withdrawn at {ChainTime.Describe(after.Entry.WithdrawableAt, after.ChainNow)} with `fmp oracle withdraw`").ConfigureAwait(false);
+            return 0;
+        });
+}
+
+/// <summary><c>fmp oracle withdraw</c>: take the bond back once the unbonding delay is over.</summary>
+public sealed class OracleWithdrawCommand : AsyncCommand<OracleSettings>
+{
+    /// <inheritdoc/>
+    public override Task<int> ExecuteAsync(CommandContext context, OracleSettings settings, CancellationToken cancellationToken) =>
+        OracleGuard.RunAsync(async () =>
+        {
+            var s = await OracleSession.OpenAsync(settings.ConfigFile, cancellationToken).ConfigureAwait(false);
+            var v = await s.ReadAsync().ConfigureAwait(false);
+            s.PrintHeader();
+            switch ((OracleState)v.Entry.Status)
+            {
+                case OracleState.None:
+                    throw new OracleCommandException($"{s.Address} holds no bond in the registry (never registered, or already withdrawn)");
+                case OracleState.Active:
+                    throw new OracleCommandException($"{s.Address} is still an active oracle: run `fmp oracle exit` first, then wait the unbonding delay ({ChainTime.Span(s.UnbondingDelay)})");
+                case OracleState.Slashed:
+                    throw new OracleCommandException($"{s.Address} was slashed: its bond is gone");
+            }
+
+            if (v.ChainNow < v.Entry.WithdrawableAt)
+            {
+                throw new OracleCommandException($"the unbonding delay of {s.Address} is not over: withdraw becomes possible at {ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)}; run `fmp oracle withdraw` again then");
+            }
+
+            if (v.Entry.Locks != 0)
+            {
+                throw new OracleCommandException($"{v.Entry.Locks} open dispute(s) over reports {s.Address} signed lock its bond: it can be withdrawn once the arbiter has resolved them");
+            }
+
+            s.RequireGasMoney(v);
+            await s.SendAsync("withdraw", s.Registry, new WithdrawFunction(), cancellationToken).ConfigureAwait(false);
+            var after = await s.ReadAsync().ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"withdrew {s.Tokens(v.Entry.Bond)}; {s.Address} now holds {s.Tokens(after.TokenBalance)}").ConfigureAwait(false);
+            return 0;
+        });
+}
+
+/// <summary><c>fmp oracle status</c>: the key's registry entry, bond and balances.</summary>
+public sealed class OracleStatusCommand : AsyncCommand<OracleSettings>
+{
+    /// <inheritdoc/>
+    public override Task<int> ExecuteAsync(CommandContext context, OracleSettings settings, CancellationToken cancellationToken) =>
+        OracleGuard.RunAsync(async () =>
+        {
+            var s = await OracleSession.OpenAsync(settings.ConfigFile, cancellationToken).ConfigureAwait(false);
+            var v = await s.ReadAsync().ConfigureAwait(false);
+            var ci = CultureInfo.InvariantCulture;
+            var unbonding = (OracleState)v.Entry.Status == OracleState.Exiting
+                ? "withdrawable at " + ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)
+                : $"none (the delay after exit is {ChainTime.Span(s.UnbondingDelay)})";
+            (string, string)[] rows =
+            [
+                ("oracle", s.Address),
+                ("state", StateName(v.Entry)),
+                ("bond", s.Tokens(v.Entry.Bond)),
+                ("locks", v.Entry.Locks.ToString(ci) + " open dispute(s)"),
+                ("unbonding", unbonding),
+                ("min bond", s.Tokens(s.MinBond)),
+                ("token balance", s.Tokens(v.TokenBalance)),
+                ("ETH balance", $"{TokenAmount.Format(v.EthBalance, 18)} ETH ({v.EthBalance.ToString(ci)} wei)"),
+                ("registry", s.Registry),
+                ("bond token", $"{s.Symbol ?? "?"} {s.Token}"),
+                ("chain", $"{s.ChainId.ToString(ci)}, block time {ChainTime.Local(v.ChainNow)}"),
+            ];
+            foreach (var (name, value) in rows)
+            {
+                await Console.Out.WriteLineAsync($"{name,-14}{value}").ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+
+    /// <summary>The registry state in words.</summary>
+    internal static string StateName(Oracle entry) => (OracleState)entry.Status switch
+    {
+        OracleState.None => "not registered",
+        OracleState.Active => "active",
+        OracleState.Exiting => "exiting",
+        OracleState.Slashed => "slashed",
+        _ => $"unknown state {entry.Status}",
+    };
+}

@@ -1,0 +1,86 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Numerics;
+using Microsoft.Extensions.Configuration;
+using Nethereum.ABI.FunctionEncoding;
+using Nethereum.Contracts;
+using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Signer;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.OracleRegistryBindings;
+using Protocol.Core.Contracts.TestTokenBindings;
+using Protocol.Node;
+using Protocol.Node.Signing;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using MarketRegistryFunction = Protocol.Core.Contracts.FeedbackMarketBindings.RegistryFunction;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary>The registry's <c>OracleStatus</c> enum.</summary>
+internal enum OracleState
+{
+    None = 0,
+    Active = 1,
+    Exiting = 2,
+    Slashed = 3,
+}
+
+/// <summary>A refusal or a failure with a message that says what to do; nothing (more) was sent.</summary>
+internal sealed class OracleCommandException(string message, int exitCode = 1) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}
+
+/// <summary>Turns every expected failure into one line on stderr and an exit code (1 refused or reverted, 2 bad options).</summary>
+internal static class OracleGuard
+{
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (OracleCommandException e)
+        {
+            return await FailAsync(e.Message, e.ExitCode).ConfigureAwait(false);
+        }
+        catch (SmartContractCustomErrorRevertException e)
+        {
+            return await FailAsync("the contract would revert, so this transaction was not sent: " + RevertExplanation.Describe(e.ExceptionEncodedData), 1).ConfigureAwait(false);
+        }
+        catch (SmartContractRevertException e)
+        {
+            return await FailAsync("the contract would revert, so this transaction was not sent: " + e.RevertMessage, 1).ConfigureAwait(false);
+        }
+        catch (TransactionFailedException e)
+        {
+            return await FailAsync($"{e.Message}: the chain changed between the check and the transaction; run `fmp oracle status` and try again", 1).ConfigureAwait(false);
+        }
+        catch (FormatException e)
+        {
+            return await FailAsync(e.Message, 2).ConfigureAwait(false);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return await FailAsync(e.Message, 2).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            return await FailAsync(e.Message, 2).ConfigureAwait(false);
+        }
+        catch (RpcClientUnknownException e)
+        {
+            return await FailAsync($"RPC request failed: {e.Message} ({e.InnerException?.Message})", 1).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> FailAsync(string message, int exitCode)
+    {
+        await Console.Error.WriteLineAsync("Error: " + message).ConfigureAwait(false);
+        return exitCode;
+    }
+}

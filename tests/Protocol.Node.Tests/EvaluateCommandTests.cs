@@ -85,6 +85,43 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("--backend gpu: use auto, cpu or cuda", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"stake":"1","labels":null}""", "manifest.jsonl:2: \"address\" must be the curator's 0x address")]
+    [InlineData("""{"address":"0x1111111111111111111111111111111111111111","stake":50,"labels":null}""", "manifest.jsonl:2: \"stake\" must be the stake in base units as a decimal string")]
+    [InlineData("""{"address":"0x1111111111111111111111111111111111111111","stake":"500000000000000000000","labels":null}""", "manifest.jsonl:2: stake 500000000000000000000 is above the stake cap 100000000000000000000 (--stake-cap)")]
+    [InlineData("""{"address": "0x11""", "manifest.jsonl:2: not valid JSON")]
+    public async Task Manifest_mistakes_are_named_with_file_line_and_field(string badLine, string expected)
+    {
+        await WriteTasksAndGoldAsync();
+        await File.WriteAllLinesAsync(Path.Combine(_dir, "manifest.jsonl"), ["""{"address":"0x2222222222222222222222222222222222222222","stake":"1","labels":null}""", badLine]);
+        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp,
+            ["evaluate", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--manifest", "manifest.jsonl"], TimeSpan.FromMinutes(1), workingDirectory: _dir);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pool_and_cap_are_whole_tokens_unless_given_in_wei()
+    {
+        var (crowd, tasks) = await WriteTasksAndGoldAsync();
+        await crowd.WriteAsync("good.jsonl", tasks.Take(60).Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
+        await File.WriteAllLinesAsync(Path.Combine(_dir, "manifest.jsonl"), ["""{"address":"0x1111111111111111111111111111111111111111","stake":"50000000000000000000","labels":"good.jsonl"}"""]);
+        async Task<string> PayoutAsync(string pool, string folder)
+        {
+            var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp,
+                ["evaluate", "--spec", "bt-inrun-v2-open", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--manifest", "manifest.jsonl", "--pool", pool, "--out", folder], TimeSpan.FromMinutes(2), workingDirectory: _dir);
+            Assert.True(exit == 0, output);
+            return (await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(_dir, folder, "scores.jsonl")), "scores").ToListAsync()).Single().Reward.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        // 1000 tokens and 10^21 wei are the same pool; the sole positive curator takes the pool after the 5% fee.
+        Assert.Equal(await PayoutAsync("1000", "a"), await PayoutAsync("1000000000000000000000wei", "b"));
+        Assert.Equal("950000000000000000000", await PayoutAsync("1000", "c"));
+        var (code, text) = await CliProcess.RunAsync(CliProcess.Fmp, ["evaluate", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--manifest", "manifest.jsonl", "--pool", "1,000"], TimeSpan.FromMinutes(1), workingDirectory: _dir);
+        Assert.Equal(2, code);
+        Assert.Contains("--pool 1,000: give whole tokens", text, StringComparison.Ordinal);
+    }
+
     /// <summary>The crowd market's task pool and gold set as tasks.jsonl and gold.jsonl in the test folder.</summary>
     private async Task<(CrowdMarket Crowd, IReadOnlyList<TaskItem> Tasks)> WriteTasksAndGoldAsync()
     {

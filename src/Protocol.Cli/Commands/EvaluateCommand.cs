@@ -40,7 +40,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         public string? GoldFeatures { get; init; }
 
         [CommandOption("--manifest <FILE>")]
-        [Description("Curators, one JSON object per line: {\"address\":\"0x…\",\"stake\":\"100\",\"labels\":\"path\"} (labels null: never revealed).")]
+        [Description("Curators, one JSON object per line: {\"address\":\"0x…\",\"stake\":\"50000000000000000000\",\"labels\":\"path\"}: stake in base units as a string, labels relative to the manifest (null: never revealed).")]
         public string Manifest { get; init; } = "";
 
         [CommandOption("--spec <NAME|FILE>")]
@@ -48,34 +48,43 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         public string Spec { get; init; } = EvaluationSpecs.DefaultName;
 
         [CommandOption("--out <FOLDER>")]
+        [Description("Where scores.jsonl and metrics.jsonl are written. Default out/evaluate.")]
         public string Out { get; init; } = "out/evaluate";
 
         [CommandOption("--market-id <ID>")]
+        [Description("The market id (uint256): item assignment and the report depend on it. Default 1.")]
         public string MarketId { get; init; } = "1";
 
         [CommandOption("--round <N>")]
+        [Description("The evaluation round. Default 0.")]
         public uint Round { get; init; }
 
         [CommandOption("--pool <AMOUNT>")]
-        [Description("Reward pool in token units.")]
-        public string Pool { get; init; } = "1000000000000000000000";
+        [Description("Reward pool: whole tokens (1000, 12.5; --decimals apply) or base units with a wei suffix (1000000000000000000000wei). Default 1000.")]
+        public string Pool { get; init; } = "1000";
 
         [CommandOption("--fee-bps <BPS>")]
+        [Description("Oracle fee on the pool, basis points. Default 500.")]
         public int FeeBps { get; init; } = 500;
 
         [CommandOption("--slash-bps <BPS>")]
+        [Description("Largest slash, basis points of the stake. Default 5000.")]
         public int SlashBps { get; init; } = 5_000;
 
         [CommandOption("--stake-cap <AMOUNT>")]
-        public string StakeCap { get; init; } = "100000000000000000000";
+        [Description("Stake cap, in tokens or with a wei suffix like --pool; a manifest stake above it is refused. Default 100.")]
+        public string StakeCap { get; init; } = "100";
 
         [CommandOption("--sponsor <ADDRESS>")]
+        [Description("The sponsor (its leaf takes the remainder). Default 0x…5a05.")]
         public string Sponsor { get; init; } = "0x0000000000000000000000000000000000005a05";
 
         [CommandOption("--chain-id <ID>")]
+        [Description("Chain id of the report's EIP-712 domain. Default 31337 (anvil).")]
         public long ChainId { get; init; } = 31337;
 
         [CommandOption("--market-contract <ADDRESS>")]
+        [Description("Market contract of the report's EIP-712 domain. Default 0x0…0 (a dry run's digest is not one a contract accepts).")]
         public string MarketContract { get; init; } = "0x0000000000000000000000000000000000000000";
 
         [CommandOption("--decimals <N>")]
@@ -142,17 +151,36 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         var fetch = new FetchOptions();
         var submissions = new List<RevealedSubmission>();
         var manifestDir = Path.GetDirectoryName(Path.GetFullPath(settings.Manifest))!;
+        BigInteger pool, stakeCap;
+        try
+        {
+            pool = TokenAmount.Parse(settings.Pool, settings.Decimals, "--pool");
+            stakeCap = TokenAmount.Parse(settings.StakeCap, settings.Decimals, "--stake-cap");
+        }
+        catch (FormatException e)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error[/]: {e.Message}");
+            return 2;
+        }
+
+        var lineNumber = 0;
         foreach (var line in await File.ReadAllLinesAsync(settings.Manifest, cancellationToken).ConfigureAwait(false))
         {
+            lineNumber++;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
             }
 
-            using var entry = JsonDocument.Parse(line);
-            var address = entry.RootElement.GetProperty("address").GetString()!;
-            var stake = BigInteger.Parse(entry.RootElement.GetProperty("stake").GetString()!, CultureInfo.InvariantCulture);
-            var labels = entry.RootElement.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
+            var entry = ManifestLine.Parse(line, settings.Manifest, lineNumber, stakeCap);
+            if (entry.Problem is { } problem)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error[/]: {problem}");
+                return 2;
+            }
+
+            var (address, stake, labels) = (entry.Address!, entry.Stake, entry.Labels);
+
             if (labels is null)
             {
                 submissions.Add(new RevealedSubmission(address.ToLowerInvariant(), stake, null, null));
@@ -177,7 +205,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         }
 
         var request = new EvaluationRequest(settings.ChainId, settings.MarketContract, BigInteger.Parse(settings.MarketId, CultureInfo.InvariantCulture), settings.Round,
-            settings.Sponsor, new MarketTerms(BigInteger.Parse(settings.Pool, CultureInfo.InvariantCulture), settings.FeeBps, settings.SlashBps, BigInteger.Parse(settings.StakeCap, CultureInfo.InvariantCulture)),
+            settings.Sponsor, new MarketTerms(pool, settings.FeeBps, settings.SlashBps, stakeCap),
             features is null ? Keccak.Hash(goldBytes) : FeatureBinding.BundleHash(Keccak.Hash(goldBytes), await Keccak.HashFileAsync(settings.GoldFeatures!, cancellationToken).ConfigureAwait(false)),
             Bytes32.Parse(spec.Hash!), spec, tasks, gold, inputs, features);
         var pipeline = new EvaluationPipeline(fetcher, loader, new EvaluationOptions { Backend = backend }, NullLogger<EvaluationPipeline>.Instance);

@@ -11,6 +11,8 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("fmp");
+    // fmp --version: the assembly version (the SDK default until releases are versioned).
+    config.SetApplicationVersion(typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "unknown");
     config.AddBranch("indexer", indexer =>
     {
         indexer.SetDescription("Mirror the protocol's events into PostgreSQL for analysts.");

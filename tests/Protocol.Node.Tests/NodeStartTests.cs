@@ -90,4 +90,12 @@ public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixt
         Assert.Equal(1, exit);
         Assert.Contains("does not answer as a FeedbackMarket", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Fmp_prints_its_version()
+    {
+        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["--version"], TimeSpan.FromMinutes(1));
+        Assert.Equal(0, exit);
+        Assert.Equal(typeof(Protocol.Node.NodeOptions).Assembly.GetName().Version!.ToString(3), output.Trim());
+    }
 }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Protocol.Core.Files;
 
 /// <summary>
-/// Readers and canonical writers for the data files of PROTOCOL.md: task pool, label and gold set
+/// Readers and canonical writers for the data files of docs/protocol.md: task pool, label and gold set
 /// files. Readers stream and are strict (see <see cref="FileReadOptions"/>); they throw
 /// <see cref="FileFormatException"/> naming the file, line and problem. Writers emit the documented
 /// field order with <see cref="CanonicalLine"/>, one line per record in the order given.

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Protocol.Core.Hashing;
 
-/// <summary>The commit–reveal commitments of PROTOCOL.md, exactly as the market contract recomputes them.</summary>
+/// <summary>The commit–reveal commitments of docs/protocol.md, exactly as the market contract recomputes them.</summary>
 public static class Commitments
 {
     /// <summary>

@@ -13,7 +13,7 @@ public sealed record MarketTerms(BigInteger RewardPool, int OracleFeeBps, int Sl
 /// <summary>How slashes are set.</summary>
 public enum SlashRule
 {
-    /// <summary>PROTOCOL.md (v1): slash_c = stake_c · slashBps · max(0, −s_c) / 10^8, from the score.</summary>
+    /// <summary>docs/protocol.md (v1): slash_c = stake_c · slashBps · max(0, −s_c) / 10^8, from the score.</summary>
     Score,
 
     /// <summary>
@@ -51,7 +51,7 @@ public sealed record PayoutTable(
 }
 
 /// <summary>
-/// The payout arithmetic of PROTOCOL.md in exact integers with floor division, in the order the
+/// The payout arithmetic of docs/protocol.md in exact integers with floor division, in the order the
 /// document gives it. Everything that floor division leaves over goes to the sponsor's remainder, so
 /// the leaves always add up to <c>totalStaked + rewardPool − fee</c>.
 /// </summary>

@@ -65,7 +65,7 @@ public sealed class CommittedFeaturesInputTests : IDisposable
 
     private EvaluationPipeline Pipeline(long maxFeaturesBytes = 1 << 20)
     {
-        var fetch = new FetchOptions { MaxFeaturesBytes = maxFeaturesBytes };
+        var fetch = new FetchOptions { MaxFeaturesBytes = maxFeaturesBytes, ScratchFolder = Path.Combine(_dir, "scratch") };
         fetch.FileRoots.Add(_dir);
         var fetcher = new InputFetcher(new HttpClient(), fetch, NullLogger<InputFetcher>.Instance);
         var loader = new SubmissionLoader(fetcher, FileReadOptions.Default, NullLogger<SubmissionLoader>.Instance);
@@ -78,12 +78,12 @@ public sealed class CommittedFeaturesInputTests : IDisposable
     [Fact]
     public async Task A_market_on_committed_features_evaluates_and_its_scratch_files_are_removed()
     {
-        var before = Directory.GetDirectories(Path.GetTempPath(), "fmp-eval-*").Length;
         var outcome = await Pipeline().RunAsync(Market().Market, BigInteger.One, "0x0000000000000000000000000000000000000001", null, CancellationToken.None);
         Assert.Equal("bt-inrun-v2-features-open", outcome.Result.Metrics.Spec);
         Assert.Equal(12, outcome.Result.Metrics.LabelledItems);
         Assert.True(Assert.Single(outcome.Result.Curators).Valid);
-        Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "fmp-eval-*").Length);
+        Assert.True(Directory.Exists(Path.Combine(_dir, "scratch")), "the features were not streamed through the scratch folder");
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(_dir, "scratch"))); // this node's own folder: no other test writes there
     }
 
     [Fact]

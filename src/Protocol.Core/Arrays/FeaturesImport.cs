@@ -41,12 +41,7 @@ public static class FeaturesImport
         var order = RowOrder(array, request);
         var header = new FeaturesHeader(request.Kind, request.ItemIds.Count, checked((int)dim), ScaleBits, request.ItemsHash, request.Model,
             new Dictionary<string, string>(request.Settings, StringComparer.Ordinal));
-        var head = FeaturesFile.HeaderBytes(header);
-        var preamble = new byte[FeaturesFile.PreambleBytes];
-        "FMPFEAT1"u8.CopyTo(preamble);
-        BinaryPrimitives.WriteUInt32LittleEndian(preamble.AsSpan(8), (uint)head.Length);
-        output.Write(preamble);
-        output.Write(head);
+        output.Write(FeaturesFile.Head(header));
         var dataStart = output.Position;
         output.SetLength(dataStart + header.DataBytes);
 

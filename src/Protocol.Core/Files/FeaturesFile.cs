@@ -77,17 +77,23 @@ public static class FeaturesFile
         return Encoding.UTF8.GetBytes(text[..^1]); // the object without the JSON Lines newline
     }
 
+    /// <summary>Everything before the first row: the magic, the header's length and the header.</summary>
+    public static byte[] Head(FeaturesHeader header)
+    {
+        var head = HeaderBytes(header);
+        var bytes = new byte[PreambleBytes + head.Length];
+        Magic.CopyTo(bytes, 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), (uint)head.Length);
+        head.CopyTo(bytes, PreambleBytes);
+        return bytes;
+    }
+
     /// <summary>Writes a whole features file: preamble, header, then exactly header.Rows rows of header.Dim entries.</summary>
     public static async Task WriteAsync(Stream stream, FeaturesHeader header, IEnumerable<short[]> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(rows);
-        var head = HeaderBytes(header);
-        var preamble = new byte[PreambleBytes];
-        Magic.CopyTo(preamble, 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(preamble.AsSpan(8), (uint)head.Length);
-        await stream.WriteAsync(preamble, cancellationToken).ConfigureAwait(false);
-        await stream.WriteAsync(head, cancellationToken).ConfigureAwait(false);
+        await stream.WriteAsync(Head(header), cancellationToken).ConfigureAwait(false);
         var buffer = new byte[header.Dim * sizeof(short)];
         var count = 0;
         foreach (var row in rows)

@@ -43,8 +43,9 @@ public sealed class FeaturesReader
     public short[] ReadRows(IReadOnlyList<int> wanted, CancellationToken cancellationToken = default)
     {
         using var stream = open();
+        // The header and the length were checked at open; the rows start right after the header.
+        stream.Seek(stream.Length - Header.DataBytes, SeekOrigin.Begin);
         using var buffered = new BufferedStream(stream, 1 << 20);
-        _ = FeaturesFile.ReadHeader(buffered, stream.Length, Name);
         return FeaturesFile.ReadRows(buffered, Header, wanted, Name, cancellationToken);
     }
 

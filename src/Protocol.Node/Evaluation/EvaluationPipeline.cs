@@ -60,7 +60,7 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         }
 
         var spec = ChooseSpec(market.EvalSpecHash);
-        using var scratch = new ScratchFolder();
+        using var scratch = new ScratchFolder(fetcher.ScratchRoot);
         var committed = spec.Features == FeatureKind.Committed;
         var (taskBytes, taskFeatures) = committed
             ? await FetchBundleAsync(market.TaskPoolUri, market.TaskPoolHash, "task pool", "tasks", scratch, cancellationToken).ConfigureAwait(false)
@@ -242,9 +242,9 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
 }
 
 /// <summary>A private temporary folder for one evaluation's large inputs, deleted with everything in it.</summary>
-internal sealed class ScratchFolder : IDisposable
+internal sealed class ScratchFolder(string root) : IDisposable
 {
-    private readonly string path = Directory.CreateTempSubdirectory("fmp-eval-").FullName;
+    private readonly string path = Directory.CreateDirectory(Path.Combine(root, "fmp-eval-" + Guid.NewGuid().ToString("N"))).FullName;
 
     public string NewFile(string name) => Path.Combine(path, name);
 

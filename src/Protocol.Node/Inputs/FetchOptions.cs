@@ -13,6 +13,9 @@ public sealed class FetchOptions
     [Range(1, long.MaxValue)]
     public long MaxFeaturesBytes { get; set; } = 8L << 30;
 
+    /// <summary>Where features files are streamed during an evaluation (it needs up to MaxFeaturesBytes free); empty: the system temp folder.</summary>
+    public string ScratchFolder { get; set; } = "";
+
     /// <summary>Time allowed for one whole download (connect, headers and body).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -17,6 +17,9 @@ public sealed record FetchResult(byte[]? Bytes, string? Failure)
 /// </summary>
 public sealed partial class InputFetcher(HttpClient http, FetchOptions options, ILogger<InputFetcher> logger)
 {
+    /// <summary>The folder large inputs are streamed into (<see cref="FetchOptions.ScratchFolder"/>, else the system temp folder).</summary>
+    public string ScratchRoot => string.IsNullOrEmpty(options.ScratchFolder) ? Path.GetTempPath() : Path.GetFullPath(options.ScratchFolder);
+
     public async Task<FetchResult> FetchAsync(string uri, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Nethereum.Web3;
-using Nethereum.Web3.Accounts;
 
 namespace Protocol.Cli.Commands;
 

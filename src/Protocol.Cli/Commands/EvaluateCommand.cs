@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;

@@ -13,7 +13,6 @@ using Protocol.Core.Files;
 using Protocol.Evaluation;
 using Protocol.Indexer.Jobs;
 using Protocol.Node;
-using Protocol.Node.Chain;
 using Protocol.Node.Evaluation;
 using Protocol.Node.Inputs;
 using Protocol.Node.Jobs;

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
 using Microsoft.Extensions.Configuration;
@@ -14,8 +13,6 @@ using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
 using Protocol.Node;
 using Protocol.Node.Signing;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using MarketRegistryFunction = Protocol.Core.Contracts.FeedbackMarketBindings.RegistryFunction;
 
 namespace Protocol.Cli.Commands;

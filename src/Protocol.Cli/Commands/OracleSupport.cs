@@ -1,22 +1,7 @@
-using System.ComponentModel;
-using System.Globalization;
-using System.Numerics;
-using Microsoft.Extensions.Configuration;
 using Nethereum.ABI.FunctionEncoding;
 using Nethereum.Contracts;
 using Nethereum.JsonRpc.Client;
-using Nethereum.RPC.Eth.DTOs;
-using Nethereum.Signer;
-using Nethereum.Web3;
-using Nethereum.Web3.Accounts;
 using Protocol.Core.Contracts;
-using Protocol.Core.Contracts.OracleRegistryBindings;
-using Protocol.Core.Contracts.TestTokenBindings;
-using Protocol.Node;
-using Protocol.Node.Signing;
-using Spectre.Console;
-using Spectre.Console.Cli;
-using MarketRegistryFunction = Protocol.Core.Contracts.FeedbackMarketBindings.RegistryFunction;
 
 namespace Protocol.Cli.Commands;
 

@@ -1,9 +1,5 @@
 using System.Globalization;
 using Nethereum.ABI.FunctionEncoding;
-using Nethereum.Contracts;
-using Nethereum.Web3;
-using Nethereum.Web3.Accounts;
-using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
 

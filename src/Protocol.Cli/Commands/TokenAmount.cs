@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using Nethereum.Web3;
-using Nethereum.Web3.Accounts;
 
 namespace Protocol.Cli.Commands;
 

@@ -27,4 +27,10 @@ internal static partial class NodeLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Disagreement on market {MarketId} round {Round}: oracle {Signer} attested {TheirDigest}, this node signed {OurDigest}")]
     public static partial void Disagreement(ILogger logger, System.Numerics.BigInteger marketId, uint round, string signer, string theirDigest, string ourDigest);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "RPC unreachable ({Method}, failure {Failures} in a row): {Error}; trying again in {Delay}")]
+    public static partial void RpcOutage(ILogger logger, string method, int failures, string error, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "RPC reachable again after {Duration} ({Failures} failed attempts); the work resumes")]
+    public static partial void RpcRecovered(ILogger logger, TimeSpan duration, int failures);
 }

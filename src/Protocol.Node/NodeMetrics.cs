@@ -23,4 +23,7 @@ public static class NodeMetrics
 
     public static readonly Gauge WalletBalance = Metrics.CreateGauge(
         "fmp_node_wallet_balance_eth", "Native balance of the oracle's address, in ether (it pays for attestations).");
+
+    public static readonly Counter RpcOutageRetries = Metrics.CreateCounter(
+        "fmp_node_rpc_outage_retries_total", "RPC requests sent again because the chain's RPC was unreachable (connection refused or dropped, timeouts).");
 }

@@ -62,6 +62,13 @@ public sealed class NodeOptions
     /// </summary>
     public TimeSpan JobRecoveryTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Longest wait between two tries of an RPC request while the RPC is unreachable (the waits double from one
+    /// second up to this; the node keeps trying for as long as the outage lasts).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Node:OutageBackoffCap (--outage-backoff-cap) must be between 00:00:01 and 1.00:00:00")]
+    public TimeSpan OutageBackoffCap { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Limits for fetching inputs.</summary>
     public FetchOptions Fetch { get; set; } = new();
 }

@@ -24,7 +24,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     private sealed record Setup(string Config, string Address, ProtocolDeployment Deployment, TestMarket Market, int MetricsPort, int DashboardPort, Npgsql.NpgsqlDataSource NodeDb);
 
     // Keys as the guide says, a funded and bonded oracle, a market in evaluation, and the node's config file.
-    private async Task<Setup> SetUpAsync(string extraConfig = "")
+    private async Task<Setup> SetUpAsync(string extraConfig = "", bool revealGold = true)
     {
         // Keys, as the guide says.
         var keystore = Path.Combine(_dir, "oracle.json");
@@ -58,7 +58,10 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         await anvil.IncreaseTimeAsync(3_600);
         await market.RevealAsync(4);
         await anvil.IncreaseTimeAsync(3_600);
-        await market.RevealGoldAsync();
+        if (revealGold)
+        {
+            await market.RevealGoldAsync();
+        }
 
         var metricsPort = FreePort.Next();
         var dashboardPort = FreePort.Next();
@@ -167,6 +170,83 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         await second.KillAsync();
     }
 
+    [Fact]
+    public async Task A_missing_database_stops_it_at_start_with_a_non_zero_exit_naming_the_database()
+    {
+        var (config, _, _, _, _, _, nodeData) = await SetUpAsync();
+        await using var _ = nodeData;
+        var missing = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = "no_such_node_db" }.ConnectionString;
+        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config, "--db", missing], TimeSpan.FromMinutes(1));
+        Assert.Equal(1, exit);
+        Assert.Contains("Node:ConnectionString (--db)", output, StringComparison.Ordinal);
+        Assert.Contains("3D000 database \"no_such_node_db\" does not exist; create it (createdb", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_node_on_a_busy_port_names_the_port_and_the_option()
+    {
+        var (config, _, _, _, metricsPort, dashboardPort, nodeData) = await SetUpAsync();
+        await using var _ = nodeData;
+        using var first = StartNode(config);
+        using var http = new HttpClient();
+        await WaitUntilAsync(first, async () =>
+        {
+            try
+            {
+                return (await http.GetAsync(new Uri($"http://127.0.0.1:{dashboardPort}/hangfire"))).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        });
+
+        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config], TimeSpan.FromMinutes(1));
+        Assert.Equal(1, exit);
+        Assert.Contains($"port {metricsPort} on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
+        Assert.Contains("set Node:MetricsPort (--metrics-port) to a free port", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+
+        (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config, "--metrics-port", "0"], TimeSpan.FromMinutes(1));
+        Assert.Equal(1, exit);
+        Assert.Contains($"port {dashboardPort} on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
+        Assert.Contains("set Node:DashboardPort (--dashboard-port) to a free port", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.False(first.Process.HasExited, first.Log);
+        await first.KillAsync();
+    }
+
+    [Fact]
+    public async Task A_sixty_second_rpc_outage_is_ridden_out_and_the_market_is_attested_after_it()
+    {
+        var (config, address, d, market, metricsPort, _, nodeData) = await SetUpAsync(revealGold: false);
+        await using var _ = nodeData;
+        await using var proxy = new FaultyRpcProxy(anvil.RpcUrl, faultRate: 0, stall: TimeSpan.Zero);
+        // The RPC URL as a flag (it wins over the file), the cap short enough for a test: waits of 1, 2, 4, 8, 8 … s.
+        using var node = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", config, "--rpc", proxy.Url, "--outage-backoff-cap", "00:00:08"]);
+        await WaitUntilAsync(node, () => Task.FromResult(node.Log.Contains("Oracle " + address, StringComparison.Ordinal)));
+
+        proxy.Down = true;
+        await market.RevealGoldAsync(); // the market reaches its evaluation while the node cannot see the chain
+        static int Warnings(CliProcess node) => node.Log.Split('\n').Count(l => l.Contains("RPC unreachable", StringComparison.Ordinal));
+        await WaitUntilAsync(node, () => Task.FromResult(Warnings(node) > 0), TimeSpan.FromSeconds(100)); // the next scan (once a minute) meets the outage
+        await Task.Delay(TimeSpan.FromSeconds(60));
+        Assert.False(node.Process.HasExited, $"the node gave up during the outage: {node.Log}");
+        var warnings = Warnings(node);
+        Assert.InRange(warnings, 6, 16); // once per wait (1 + 2 + 4 + 8 + 8 … ≈ 60 s), not once per request
+        Assert.Contains("trying again in 00:00:08", node.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("trying again in 00:00:16", node.Log, StringComparison.Ordinal); // capped
+
+        proxy.Down = false;
+        await WaitUntilAsync(node, () => AttestedAsync(nodeData, address, d));
+        Assert.Contains("RPC reachable again after", node.Log, StringComparison.Ordinal);
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"));
+        var retries = metrics.Split('\n').Single(l => l.StartsWith("fmp_node_rpc_outage_retries_total ", StringComparison.Ordinal));
+        Assert.True(double.Parse(retries[(retries.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) >= warnings, retries);
+        await node.KillAsync();
+    }
+
     private static async Task<string?> SignedAsync(Npgsql.NpgsqlDataSource nodeData, string address)
     {
         await using var connection = await nodeData.OpenConnectionAsync();
@@ -197,13 +277,14 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         }
     }
 
-    private static async Task WaitUntilAsync(CliProcess node, Func<Task<bool>> done)
+    private static async Task WaitUntilAsync(CliProcess node, Func<Task<bool>> done, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        var limit = within ?? TimeSpan.FromSeconds(120);
+        var deadline = DateTime.UtcNow + limit;
         while (!await done())
         {
             Assert.False(node.Process.HasExited, $"the node exited: {node.Log}");
-            Assert.True(DateTime.UtcNow < deadline, $"no progress within 120 s: {node.Log}");
+            Assert.True(DateTime.UtcNow < deadline, $"no progress within {limit.TotalSeconds} s: {node.Log}");
             await Task.Delay(50);
         }
     }

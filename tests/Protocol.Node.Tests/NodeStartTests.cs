@@ -92,6 +92,33 @@ public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixt
     }
 
     [Fact]
+    public async Task Cuda_without_a_usable_device_stops_it_at_start_saying_what_to_set()
+    {
+        var (exit, output) = await StartAsync(anvil.RpcUrl, "0x0000000000000000000000000000000000000001", "", "--backend", "cuda");
+        if (Protocol.Evaluation.Backends.BackendProbe.CudaAvailable(out var device))
+        {
+            Assert.DoesNotContain("Node:Backend", output, StringComparison.Ordinal); // a GPU machine: the check passes, the next one (no market) stops it
+            Assert.Contains("no contract at", output, StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"Node:Backend (--backend) is cuda, but no CUDA device is usable on this machine ({device}); set it to auto or cpu", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // a message, not a stack trace
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_stops_it_at_start_naming_the_option()
+    {
+        var d = await DeployAsync(anvil);
+        var (exit, output) = await StartAsync(anvil.RpcUrl, d.MarketAddress);
+        Assert.Equal(1, exit);
+        Assert.Contains("the database of Node:ConnectionString (--db) cannot be used: database \"unused\" on 127.0.0.1:1", output, StringComparison.Ordinal);
+        Assert.Contains("is PostgreSQL running there?", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Fmp_prints_its_version()
     {
         var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["--version"], TimeSpan.FromMinutes(1));

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.ComponentModel.DataAnnotations;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -15,6 +16,7 @@ using Protocol.Indexer.Jobs;
 using Protocol.Node;
 using Protocol.Node.Evaluation;
 using Protocol.Node.Inputs;
+using Protocol.Node.Chain;
 using Protocol.Node.Jobs;
 using Protocol.Node.Signing;
 using Spectre.Console.Cli;
@@ -35,27 +37,60 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         public string? ConfigFile { get; init; }
 
         [CommandOption("--rpc <URL>")]
+        [Description("Node:RpcUrl, the chain's JSON-RPC endpoint (http:// or https://).")]
         public string? RpcUrl { get; init; }
 
         [CommandOption("--market <ADDRESS>")]
+        [Description("Node:MarketAddress, the FeedbackMarket contract (deployments/<chainId>.json).")]
         public string? MarketAddress { get; init; }
 
+        [CommandOption("--start-block <N>")]
+        [Description("Node:StartBlock, the block the market was deployed in: logs are read from there (default 0).")]
+        public long? StartBlock { get; init; }
+
+        [CommandOption("--max-log-range <N>")]
+        [Description("Node:MaxLogRange, most blocks in one eth_getLogs request (default 10000; halved when refused).")]
+        public long? MaxLogRange { get; init; }
+
         [CommandOption("--db <CONNECTION>")]
+        [Description("Node:ConnectionString, the node's own PostgreSQL database (jobs, signing ledger).")]
         public string? ConnectionString { get; init; }
 
         [CommandOption("-k|--keystore <FILE>")]
+        [Description("Node:Keystore, the oracle key's Web3 Secret Storage file.")]
         public string? Keystore { get; init; }
 
         [CommandOption("-p|--password-file <FILE>")]
+        [Description("Node:PasswordFile, the file holding the keystore's password.")]
         public string? PasswordFile { get; init; }
 
         [CommandOption("--out <FOLDER>")]
-        [Description("Where scores, metrics and leaves files are published.")]
+        [Description("Node:OutputFolder, where scores, metrics and leaves files are published (default out/node).")]
         public string? OutputFolder { get; init; }
 
+        [CommandOption("--scan-cron <CRON>")]
+        [Description("Node:ScanCron, schedule of the scan for markets to evaluate (default \"* * * * *\").")]
+        public string? ScanCron { get; init; }
+
         [CommandOption("--backend <BACKEND>")]
-        [Description("auto, cpu or cuda.")]
+        [Description("Node:Backend: auto (default), cpu or cuda.")]
         public string? Backend { get; init; }
+
+        [CommandOption("--metrics-port <PORT>")]
+        [Description("Node:MetricsPort, loopback port of /metrics (default 9464; 0 turns it off).")]
+        public int? MetricsPort { get; init; }
+
+        [CommandOption("--dashboard-port <PORT>")]
+        [Description("Node:DashboardPort, loopback port of the job dashboard /hangfire (default 9465; 0 turns it off).")]
+        public int? DashboardPort { get; init; }
+
+        [CommandOption("--job-recovery-timeout <TIME>")]
+        [Description("Node:JobRecoveryTimeout, how soon a dead process's job is picked up again (default 00:01:00).")]
+        public string? JobRecoveryTimeout { get; init; }
+
+        [CommandOption("--outage-backoff-cap <TIME>")]
+        [Description("Node:OutageBackoffCap, longest wait between tries while the RPC is unreachable (default 00:00:30).")]
+        public string? OutageBackoffCap { get; init; }
 
         [CommandOption("--log-format <FORMAT>")]
         public string LogFormat { get; init; } = "text";
@@ -67,11 +102,18 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         {
             ["RpcUrl"] = settings.RpcUrl,
             ["MarketAddress"] = settings.MarketAddress,
+            ["StartBlock"] = settings.StartBlock?.ToString(CultureInfo.InvariantCulture),
+            ["MaxLogRange"] = settings.MaxLogRange?.ToString(CultureInfo.InvariantCulture),
             ["ConnectionString"] = settings.ConnectionString,
             ["Keystore"] = settings.Keystore,
             ["PasswordFile"] = settings.PasswordFile,
             ["OutputFolder"] = settings.OutputFolder,
+            ["ScanCron"] = settings.ScanCron,
             ["Backend"] = settings.Backend,
+            ["MetricsPort"] = settings.MetricsPort?.ToString(CultureInfo.InvariantCulture),
+            ["DashboardPort"] = settings.DashboardPort?.ToString(CultureInfo.InvariantCulture),
+            ["JobRecoveryTimeout"] = settings.JobRecoveryTimeout,
+            ["OutageBackoffCap"] = settings.OutageBackoffCap,
         }, settings.LogFormat);
 
         if (OptionsKeys.Unknown(builder.Configuration, "Node", typeof(NodeOptions)) is { Count: > 0 } unknown)
@@ -80,7 +122,18 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
             return 2;
         }
 
-        var options = builder.Configuration.GetSection("Node").Get<NodeOptions>() ?? new NodeOptions();
+        NodeOptions options;
+        try
+        {
+            options = builder.Configuration.GetSection("Node").Get<NodeOptions>() ?? new NodeOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            // "Failed to convert configuration value at 'Node:MetricsPort' to type 'System.Int32'": names the key.
+            await Console.Error.WriteLineAsync("invalid node options: " + (e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message)).ConfigureAwait(false);
+            return 2;
+        }
+
         ConfigPaths.ResolveNodePaths(options, settings.ConfigFile);
         var problems = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true))
@@ -90,6 +143,11 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         }
 
         var backend = Enum.Parse<EvaluationBackend>(options.Backend, ignoreCase: true); // validated above
+        if (Protocol.Evaluation.Backends.BackendProbe.Check(backend, out var backendName) is { } backendProblem)
+        {
+            await Console.Error.WriteLineAsync($"fmp node run: Node:Backend (--backend) is {options.Backend}, but {backendProblem}; set it to auto or cpu (every backend signs the same digest), or run the node where an NVIDIA GPU and its driver are installed").ConfigureAwait(false);
+            return 1;
+        }
 
         if (!Uri.TryCreate(options.RpcUrl, UriKind.Absolute, out var rpc) || rpc.Scheme is not ("http" or "https"))
         {
@@ -104,7 +162,9 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
             await Console.Error.WriteLineAsync("fmp node run: " + startProblem).ConfigureAwait(false);
             return 1;
         }
-        var web3 = new Web3(new Account(key, chainId), options.RpcUrl);
+
+        using var stopping = new CancellationTokenSource();
+        var web3 = new Web3(new Account(key, chainId), OutageRetry.Client(options.RpcUrl));
         var db = NpgsqlDataSource.Create(options.ConnectionString);
         var ledger = new ReportLedger(db, chainId, options.MarketAddress, key.GetPublicAddress());
 
@@ -125,25 +185,75 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         services.AddTransient<ScanJob>();
         services.AddTransient<EvaluateJob>();
         // Hangfire installs its schema as the storage is built: under the node schema lock too.
-        var storage = await NodeSchema.CreateAsync(db, ledger, () => new PostgreSqlStorage(new DataSourceConnectionFactory(db), new PostgreSqlStorageOptions
+        PostgreSqlStorage storage;
+        try
         {
-            SchemaName = "hangfire",
-            PrepareSchemaIfNecessary = true,
-            InvisibilityTimeout = options.JobRecoveryTimeout,
-            UseSlidingInvisibilityTimeout = true,
-        }), cancellationToken).ConfigureAwait(false);
+            storage = await NodeSchema.CreateAsync(db, ledger, () => new PostgreSqlStorage(new DataSourceConnectionFactory(db), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                InvisibilityTimeout = options.JobRecoveryTimeout,
+                UseSlidingInvisibilityTimeout = true,
+            }), cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            await Console.Error.WriteLineAsync($"fmp node run: the database of Node:ConnectionString (--db) cannot be used: {DatabaseProblem(e, options.ConnectionString)}").ConfigureAwait(false);
+            return 1;
+        }
+
         services.AddHangfire(hangfire => hangfire.UseStorage(storage));
         services.AddHangfireServer(server => server.WorkerCount = 1); // evaluations use every core already
         services.AddHostedService(sp => new RecurringScan(sp.GetRequiredService<IRecurringJobManager>(), options.ScanCron));
 
         using var metrics = options.MetricsPort > 0 ? new Prometheus.MetricServer("127.0.0.1", options.MetricsPort) : null;
-        metrics?.Start();
-        await using var dashboard = options.DashboardPort > 0 ? await StartDashboardAsync(storage, options.DashboardPort, cancellationToken).ConfigureAwait(false) : null;
+        try
+        {
+            metrics?.Start();
+        }
+        catch (System.Net.HttpListenerException e)
+        {
+            await Console.Error.WriteLineAsync(PortProblem(options.MetricsPort, "Node:MetricsPort (--metrics-port)", "the Prometheus endpoint", e)).ConfigureAwait(false);
+            return 1;
+        }
+
+        Microsoft.AspNetCore.Builder.WebApplication? dashboardApp;
+        try
+        {
+            dashboardApp = options.DashboardPort > 0 ? await StartDashboardAsync(storage, options.DashboardPort, cancellationToken).ConfigureAwait(false) : null;
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync(PortProblem(options.DashboardPort, "Node:DashboardPort (--dashboard-port)", "the job dashboard", e)).ConfigureAwait(false);
+            return 1;
+        }
+
+        await using var dashboard = dashboardApp;
         using var host = builder.Build();
-        var (logger, oracle, output, backendName) = (host.Services.GetRequiredService<ILogger<NodeRunCommand>>(), key.GetPublicAddress(), Path.GetFullPath(options.OutputFolder), backend.ToString());
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(stopping.Cancel);
+        // From here on an unreachable RPC is ridden out (retried with a capped, doubling wait), not fatal.
+        web3.Client.OverridingRequestInterceptor = new OutageRetry(options.OutageBackoffCap, host.Services.GetRequiredService<ILogger<OutageRetry>>(), stopping.Token);
+        var (logger, oracle, output) = (host.Services.GetRequiredService<ILogger<NodeRunCommand>>(), key.GetPublicAddress(), Path.GetFullPath(options.OutputFolder));
         CliLog.NodeStarting(logger, oracle, chainId, options.RpcUrl, options.MarketAddress, backendName, options.MetricsPort, options.DashboardPort, output); // once, so a log says what the node watched
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    private static string PortProblem(int port, string option, string what, Exception e) =>
+        $"fmp node run: port {port} on 127.0.0.1 is already in use ({e.Message}), so {what} cannot listen there; " +
+        $"another node or program holds it: stop it, or set {option} to a free port (0 turns {what} off)";
+
+    // The server's own words (3D000 database "x" does not exist, 28P01 password authentication failed, connection
+    // refused) with the host and database, and what to do about it.
+    private static string DatabaseProblem(NpgsqlException e, string connectionString)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var where = $"database \"{target.Database}\" on {target.Host}:{target.Port} as {target.Username}";
+        return e is PostgresException p
+            ? $"{where}: {p.SqlState} {p.MessageText}; " + (p.SqlState == "3D000"
+                ? $"create it (createdb -h {target.Host} -p {target.Port} -U <superuser> -O {target.Username} {target.Database}) or fix the connection string"
+                : "fix the connection string, or the role's rights on the database")
+            : $"{where}: {e.GetBaseException().Message}; is PostgreSQL running there?";
     }
 
     // Hangfire's dashboard on loopback only (its default authorization admits local requests only).

@@ -108,6 +108,9 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         var status = await Fmp("node", "status", "--config", config);
         Assert.Contains(address, status, StringComparison.Ordinal);
         Assert.Contains(digest, status, StringComparison.Ordinal);
+        // One unit convention: whole tokens and ETH first, base units in brackets.
+        Assert.Contains($"{OracleBond / Token} FBT ({OracleBond} wei)", status, StringComparison.Ordinal);
+        Assert.Matches(@"[0-9]+(\.[0-9]+)? ETH \([0-9]+ wei\)", status);
         await node.KillAsync();
     }
 

@@ -38,17 +38,24 @@ public sealed class NodeStatusCommand : AsyncCommand<NodeStatusCommand.Settings>
         var ci = CultureInfo.InvariantCulture;
 
         var head = (await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().ConfigureAwait(false)).Value;
-        var balance = Nethereum.Util.UnitConversion.Convert.FromWei(await web3.Eth.GetBalance.SendRequestAsync(address).ConfigureAwait(false));
+        var balance = (await web3.Eth.GetBalance.SendRequestAsync(address).ConfigureAwait(false)).Value;
         var registry = await web3.CallAsync<RegistryFunction, string>(options.MarketAddress, new RegistryFunction()).ConfigureAwait(false);
         var active = await web3.CallAsync<IsActiveFunction, bool>(registry, new IsActiveFunction { Account = address }).ConfigureAwait(false);
         var entry = (await web3.QueryAsync<OracleFunction, OracleOutput>(registry, new OracleFunction { Account = address }).ConfigureAwait(false)).ReturnValue1;
         var count = await web3.CallAsync<MarketCountFunction, BigInteger>(options.MarketAddress, new MarketCountFunction()).ConfigureAwait(false);
+        // One convention for every amount, as fmp oracle status prints them: whole units first, base units after.
+        var token = await web3.CallAsync<BondTokenFunction, string>(registry, new BondTokenFunction()).ConfigureAwait(false);
+        var decimals = await OptionalAsync<int?>(async () => await web3.CallAsync<Protocol.Core.Contracts.TestTokenBindings.DecimalsFunction, int>(token, new Protocol.Core.Contracts.TestTokenBindings.DecimalsFunction()).ConfigureAwait(false)).ConfigureAwait(false);
+        var symbol = await OptionalAsync<string?>(async () => await web3.CallAsync<Protocol.Core.Contracts.TestTokenBindings.SymbolFunction, string>(token, new Protocol.Core.Contracts.TestTokenBindings.SymbolFunction()).ConfigureAwait(false)).ConfigureAwait(false);
+        var bond = decimals is { } d
+            ? $"{TokenAmount.Format(entry.Bond, d)} {symbol ?? "tokens"} ({entry.Bond.ToString(ci)} wei)"
+            : $"{entry.Bond.ToString(ci)} wei (the bond token {token} has no decimals())";
 
         var overview = new Table().HideHeaders().AddColumns("", "");
         overview.AddRow("oracle", address);
         overview.AddRow("registered", active ? "[green]active[/]" : "[red]not active[/]");
-        overview.AddRow("bond", entry.Bond.ToString(ci));
-        overview.AddRow("balance", string.Create(ci, $"{balance:0.####} ETH"));
+        overview.AddRow("bond", Markup.Escape(bond));
+        overview.AddRow("balance", Markup.Escape($"{TokenAmount.Format(balance, 18)} ETH ({balance.ToString(ci)} wei)"));
         overview.AddRow("chain head", head.ToString(ci));
         overview.AddRow("markets", count.ToString(ci));
         AnsiConsole.Write(overview);
@@ -75,5 +82,19 @@ public sealed class NodeStatusCommand : AsyncCommand<NodeStatusCommand.Settings>
         }
 
         return active ? 0 : 1;
+    }
+
+    private static async Task<T?> OptionalAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // decimals() and symbol() are optional in ERC-20
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return default;
+        }
     }
 }

@@ -122,6 +122,40 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("--pool 1,000: give whole tokens", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Evaluate_from_data_builds_the_inputs_from_the_repositorys_data_and_scores_the_injected_curators_down()
+    {
+        // The guide's line, run from the repository root: fmp evaluate --from-data data/ukpconvarg1 --out …
+        var output = Path.Combine(_dir, "ukp");
+        var (exit, text) = await CliProcess.RunAsync(CliProcess.Fmp, ["evaluate", "--from-data", "data/ukpconvarg1", "--out", output, "--backend", "cpu"],
+            TimeSpan.FromMinutes(5), workingDirectory: RepositoryLayout.Root);
+        Assert.True(exit == 0, text);
+        Assert.Contains("bt-inrun-v2-open (inrun)", text, StringComparison.Ordinal);
+        Assert.Matches(@"inputs: [0-9,]+ task-pool pairs .*, [0-9,]+ gold pairs .*, [0-9]+ curators", text);
+        var manifest = await File.ReadAllLinesAsync(Path.Combine(output, "inputs", "curators.jsonl"));
+        Assert.True(manifest.Length > 20, $"{manifest.Length} curators");
+        foreach (var line in manifest)
+        {
+            var labels = JsonDocument.Parse(line).RootElement.GetProperty("labels").GetString()!;
+            Assert.True(File.Exists(Path.Combine(output, "inputs", labels)), labels);
+        }
+
+        var scores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(output, "scores.jsonl")), "scores").ToListAsync();
+        static string Address(string name) => "0x" + Convert.ToHexStringLower(Keccak.Hash(System.Text.Encoding.UTF8.GetBytes(name)).ToArray().AsSpan(12));
+        var flipped = scores.Single(s => s.Account == Address("flipped:0"));
+        var crowd = scores.Where(s => s.Account != Address("flipped:0") && s.Account != Address("random:0") && s.Account != Address("constant:0")).ToList();
+        Assert.True(crowd.All(s => s.Valid), string.Join(", ", crowd.Where(s => !s.Valid).Select(s => s.Reason)));
+        Assert.True(flipped.ScoreBps < 0, $"flipped labels scored {flipped.ScoreBps}");
+        Assert.True(crowd.Count(s => s.ScoreBps > flipped.ScoreBps) > crowd.Count * 9 / 10, "the flipped curator is not near the bottom");
+
+        (exit, text) = await CliProcess.RunAsync(CliProcess.Fmp, ["evaluate", "--from-data", "data/no-such-set", "--out", output], TimeSpan.FromMinutes(1), workingDirectory: RepositoryLayout.Root);
+        Assert.Equal(2, exit);
+        Assert.Contains("--from-data data/no-such-set: no such folder", text, StringComparison.Ordinal);
+        (exit, text) = await CliProcess.RunAsync(CliProcess.Fmp, ["evaluate", "--from-data", "data/ukpconvarg1", "--tasks", "t.jsonl"], TimeSpan.FromMinutes(1), workingDirectory: RepositoryLayout.Root);
+        Assert.NotEqual(0, exit);
+        Assert.Contains("give either --from-data or those three", text, StringComparison.Ordinal);
+    }
+
     /// <summary>The crowd market's task pool and gold set as tasks.jsonl and gold.jsonl in the test folder.</summary>
     private async Task<(CrowdMarket Crowd, IReadOnlyList<TaskItem> Tasks)> WriteTasksAndGoldAsync()
     {

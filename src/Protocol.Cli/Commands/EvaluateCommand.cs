@@ -22,13 +22,29 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
+        [CommandOption("--from-data <FOLDER>")]
+        [Description("Build the inputs from a folder of the repository's data/ (data/ukpconvarg1, data/pandalm, data/hh-rlhf) into <out>/inputs, then evaluate them: gold = strict-majority pairs whose id hashes to 0 mod 6, task pool = the rest, curators = workers with --min-labels a/b labels or more, plus --injected random, flipped and constant curators of each kind, each staking 50 tokens. Replaces --tasks, --gold and --manifest; the spec defaults to bt-inrun-v2-open (crowd workers chose their own items).")]
+        public string? FromData { get; init; }
+
+        [CommandOption("--min-labels <N>")]
+        [Description("With --from-data: the fewest task-pool labels that make a worker a curator. Default 30.")]
+        public int MinLabels { get; init; } = 30;
+
+        [CommandOption("--max-curators <N>")]
+        [Description("With --from-data: at most this many crowd workers (in name order). Default all.")]
+        public int MaxCurators { get; init; } = int.MaxValue;
+
+        [CommandOption("--injected <N>")]
+        [Description("With --from-data: injected bad curators of each kind (random, flipped majority, constant \"a\"). Default 1.")]
+        public int Injected { get; init; } = 1;
+
         [CommandOption("--tasks <FILE>")]
         [Description("Task pool (JSON Lines).")]
-        public string Tasks { get; init; } = "";
+        public string Tasks { get; set; } = "";
 
         [CommandOption("--gold <FILE>")]
         [Description("Gold set (JSON Lines).")]
-        public string Gold { get; init; } = "";
+        public string Gold { get; set; } = "";
 
         [CommandOption("--task-features <FILE>")]
         [Description("The task pool's features file (specs reading committed features: bt-inrun-v2-features, bt-inrun-v2-features-open).")]
@@ -40,11 +56,11 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
 
         [CommandOption("--manifest <FILE>")]
         [Description("Curators, one JSON object per line: {\"address\":\"0x…\",\"stake\":\"50000000000000000000\",\"labels\":\"path\"}: stake in base units as a string, labels relative to the manifest (null: never revealed).")]
-        public string Manifest { get; init; } = "";
+        public string Manifest { get; set; } = "";
 
         [CommandOption("--spec <NAME|FILE>")]
-        [Description("Evaluation spec: a shipped spec's name (bt-inrun-v2, bt-inrun-v2-open, bt-inrun-v2-features, bt-inrun-v2-features-open, bt-shapley-v1) or the path of a spec document. Default bt-inrun-v2.")]
-        public string Spec { get; init; } = EvaluationSpecs.DefaultName;
+        [Description("Evaluation spec: a shipped spec's name (bt-inrun-v2, bt-inrun-v2-open, bt-inrun-v2-features, bt-inrun-v2-features-open, bt-shapley-v1) or the path of a spec document. Default bt-inrun-v2 (bt-inrun-v2-open with --from-data).")]
+        public string? Spec { get; set; }
 
         [CommandOption("--out <FOLDER>")]
         [Description("Where scores.jsonl and metrics.jsonl are written. Default out/evaluate.")]
@@ -95,9 +111,13 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         public string Backend { get; init; } = "auto";
 
         public override ValidationResult Validate() =>
-            new[] { Tasks, Gold, Manifest }.Any(string.IsNullOrWhiteSpace)
-                ? ValidationResult.Error("--tasks, --gold and --manifest are required")
-                : ValidationResult.Success();
+            FromData is not null
+                ? new[] { Tasks, Gold, Manifest }.Any(s => !string.IsNullOrWhiteSpace(s))
+                    ? ValidationResult.Error("--from-data builds --tasks, --gold and --manifest: give either --from-data or those three")
+                    : ValidationResult.Success()
+                : new[] { Tasks, Gold, Manifest }.Any(string.IsNullOrWhiteSpace)
+                    ? ValidationResult.Error("--tasks, --gold and --manifest are required (or --from-data FOLDER, e.g. --from-data data/ukpconvarg1)")
+                    : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -108,6 +128,25 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
             return 2;
         }
 
+        if (settings.FromData is { } data)
+        {
+            DataInputs.Built built;
+            try
+            {
+                built = await DataInputs.BuildAsync(data, Path.Combine(settings.Out, "inputs"), new DataInputs.Options(settings.MinLabels, settings.Injected, settings.MaxCurators), cancellationToken).ConfigureAwait(false);
+            }
+            catch (DataInputs.DataException e)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
+                return 2;
+            }
+
+            AnsiConsole.WriteLine(DataInputs.Summary(built));
+            (settings.Tasks, settings.Gold, settings.Manifest) = (built.Tasks, built.Gold, built.Manifest);
+            settings.Spec ??= "bt-inrun-v2-open";
+        }
+
+        settings.Spec ??= EvaluationSpecs.DefaultName;
         EvaluationSpec spec;
         try
         {

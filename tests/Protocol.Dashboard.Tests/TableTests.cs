@@ -33,4 +33,31 @@ public sealed class TableTests(DashboardSite site)
         Assert.Equal(shown.Select(r => $"{r.Key},{r.Cells["markets"].Raw},{r.Cells["staked"].Raw},{r.Cells["paid"].Raw},{r.Cells["profit"].Raw},{r.Cells["slashed"].Raw},{r.Cells["mean_score_bps"].Raw}"), lines[1..]);
         Assert.Empty(visit.Errors);
     }
+
+    [Fact]
+    public async Task At_1280_px_the_markets_table_scrolls_inside_its_card_and_the_page_does_not()
+    {
+        await using var visit = await Visit.OpenAsync(site, "#/markets"); // a 1280 × 900 viewport
+        Assert.Equal(1280, visit.Page.ViewportSize!.Width);
+        var layout = await visit.Page.EvaluateAsync<System.Text.Json.JsonElement>(
+            """
+            () => {
+              const wrapper = document.querySelector('table[data-table=markets]').closest('.scroll');
+              return {
+                page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+                table: wrapper.scrollWidth - wrapper.clientWidth,
+                overflowX: getComputedStyle(wrapper).overflowX,
+                wrapperRight: wrapper.getBoundingClientRect().right,
+                viewport: document.documentElement.clientWidth,
+              };
+            }
+            """);
+        Assert.Equal(0, layout.GetProperty("page").GetInt32()); // the body never scrolls sideways
+        Assert.Equal("auto", layout.GetProperty("overflowX").GetString());
+        Assert.True(layout.GetProperty("wrapperRight").GetDouble() <= layout.GetProperty("viewport").GetInt32(), layout.ToString());
+        Assert.True(layout.GetProperty("table").GetInt32() > 0, $"the markets table fits at 1280 px, so its scroll is untested: {layout}");
+        await visit.Page.EvalOnSelectorAsync("table[data-table=markets]", "t => t.closest('.scroll').scrollLeft = 10000");
+        Assert.True(await visit.Page.EvalOnSelectorAsync<double>("table[data-table=markets]", "t => t.closest('.scroll').scrollLeft") > 0);
+        Assert.Empty(visit.Errors);
+    }
 }

@@ -19,9 +19,21 @@ public sealed class SmallDemoTests : IDisposable
     [Fact]
     public async Task A_small_market_on_crowd_data_settles_and_pays_the_right_curators()
     {
+        // Port 5080 (the dashboard's usual one) held during the run, unless something else holds it already: either
+        // way the demo moves off it and says so.
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 5080);
+        try
+        {
+            busy.Start();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+        }
+
         var (exit, output) = await CliProcess.RunAsync(Path.Combine(AppContext.BaseDirectory, "fmp-demo.dll"),
             ["--small", "--out", _out, "--fmp", CliProcess.Fmp], TimeSpan.FromMinutes(8));
         Assert.True(exit == 0, output);
+        Assert.Matches("port 5080 is in use: the analyst dashboard listens on port [0-9]+", output);
 
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_out, "summary.json")));
         var s = summary.RootElement;

@@ -201,7 +201,7 @@ try
         }
     }
 
-    var dashboard = $"http://127.0.0.1:{Step.PortOr(5080)}";
+    var dashboard = $"http://127.0.0.1:{Step.PortOr(5080, "the analyst dashboard")}";
     processes.Add(Step.Start(fmp, Path.Combine(logsDir, "api.log"), "api", "run", "--db", indexerDb, "--urls", dashboard));
     AnsiConsole.MarkupLine($"  analyst dashboard (fmp api run): [link]{dashboard}/dashboard/[/]");
     AnsiConsole.MarkupLine($"  job dashboards of the nodes: {string.Join(", ", dashboards.Ports.Select(p => $"http://127.0.0.1:{p}/hangfire"))}");

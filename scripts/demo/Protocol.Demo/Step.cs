@@ -17,8 +17,11 @@ internal static class Step
     /// <summary>Starts <c>dotnet fmp.dll …</c> with its output in <paramref name="log"/>.</summary>
     public static CliProcess Start(string fmp, string log, params string[] arguments) => CliProcess.Start(fmp, arguments, logFile: log);
 
-    /// <summary><paramref name="preferred"/> when it is free on loopback (a URL to remember), else any free port.</summary>
-    public static int PortOr(int preferred)
+    /// <summary>
+    /// <paramref name="preferred"/> when it is free on loopback (a URL to remember), else any free port, saying so: a
+    /// bookmark of the preferred port would otherwise show whatever holds it.
+    /// </summary>
+    public static int PortOr(int preferred, string what)
     {
         try
         {
@@ -29,7 +32,9 @@ internal static class Step
         }
         catch (System.Net.Sockets.SocketException)
         {
-            return FreePort.Next();
+            var port = FreePort.Next();
+            Say($"port {preferred} is in use: {what} listens on port {port}");
+            return port;
         }
     }
 

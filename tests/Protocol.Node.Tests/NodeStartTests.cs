@@ -88,7 +88,7 @@ public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixt
         var d = await DeployAsync(anvil);
         (exit, output) = await StartAsync(anvil.RpcUrl, d.RegistryAddress);
         Assert.Equal(1, exit);
-        Assert.Contains("does not answer as a FeedbackMarket", output, StringComparison.Ordinal);
+        Assert.Contains($"does not answer as a FeedbackMarket: it answers as the OracleRegistry; set Node:MarketAddress (--market) to the market address", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -42,7 +42,10 @@ internal static class NodeStartChecks
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return (chainId, $"the contract at {options.MarketAddress} on chain {chainId} does not answer as a FeedbackMarket (registry(): {e.GetBaseException().Message}); is Node:MarketAddress the registry or another contract?");
+            var role = await ContractRoles.IdentifyAsync(web3, options.MarketAddress, cancellationToken).ConfigureAwait(false);
+            return (chainId, role == ContractRole.OracleRegistry
+                ? $"the contract at {options.MarketAddress} on chain {chainId} does not answer as a FeedbackMarket: it answers as the OracleRegistry; set Node:MarketAddress (--market) to the market address (\"market\" in deployments/{chainId}.json), not the registry's"
+                : $"the contract at {options.MarketAddress} on chain {chainId} does not answer as a FeedbackMarket (registry(): {e.GetBaseException().Message}); set Node:MarketAddress (--market) to the market address in deployments/{chainId}.json");
         }
 
         var registryCode = await web3.Eth.GetCode.SendRequestAsync(registry).ConfigureAwait(false);

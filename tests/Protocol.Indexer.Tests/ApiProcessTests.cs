@@ -46,4 +46,52 @@ public sealed class ApiProcessTests(PostgresDatabaseFixture db) : IClassFixture<
         Assert.Contains("--urls", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // no stack trace
     }
+
+    [Fact]
+    public async Task A_sixty_second_database_outage_is_ridden_out_and_requests_succeed_after_it()
+    {
+        var ready = await db.Cluster.CreateDatabaseAsync("api_outage");
+        await using (var source = NpgsqlDataSource.Create(ready))
+        {
+            await Migrator.MigrateAsync(source, NullLogger.Instance, CancellationToken.None);
+        }
+
+        await using var proxy = new TcpOutageProxy(db.Cluster.Port);
+        var through = new NpgsqlConnectionStringBuilder(ready) { Port = proxy.Port, Timeout = 5 }.ConnectionString;
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        using var api = CliProcess.Start(CliProcess.Fmp, ["api", "run", "--db", through, "--urls", url]);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        async Task<int> StatusAsync()
+        {
+            try
+            {
+                return (int)(await http.GetAsync(new Uri($"{url}/api/markets"))).StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return 0; // not listening yet
+            }
+        }
+
+        async Task WaitForAsync(int status, TimeSpan within)
+        {
+            var deadline = DateTime.UtcNow + within;
+            while (await StatusAsync() != status)
+            {
+                Assert.False(api.Process.HasExited, api.Log);
+                Assert.True(DateTime.UtcNow < deadline, $"no HTTP {status} within {within}: {api.Log}");
+                await Task.Delay(200);
+            }
+        }
+
+        await WaitForAsync(200, TimeSpan.FromSeconds(60));
+        proxy.Down = true;
+        var during = await StatusAsync();
+        Assert.True(during >= 500, $"HTTP {during} while the database is down");
+        await Task.Delay(TimeSpan.FromSeconds(60));
+        Assert.False(api.Process.HasExited, $"fmp api run stopped during the outage: {api.Log}");
+        proxy.Down = false;
+        await WaitForAsync(200, TimeSpan.FromSeconds(30)); // new connections once it is back, no restart
+        await api.TerminateAsync(TimeSpan.FromSeconds(10));
+    }
 }

@@ -250,6 +250,41 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         await node.KillAsync();
     }
 
+    [Fact]
+    public async Task A_sixty_second_database_outage_is_ridden_out_and_the_market_is_attested_after_it()
+    {
+        var (config, address, d, market, metricsPort, _, nodeData) = await SetUpAsync(revealGold: false);
+        await using var _ = nodeData;
+        await using var proxy = new TcpOutageProxy(db.Cluster.Port);
+        var through = new Npgsql.NpgsqlConnectionStringBuilder(nodeData.ConnectionString) { Port = proxy.Port, Timeout = 5 }.ConnectionString;
+        using var node = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", config, "--db", through]);
+        // Running, not starting: the first scan has finished (it sets the balance gauge last). A database lost while
+        // the node starts is a start-up failure, which exits non-zero.
+        using var http = new HttpClient();
+        await WaitUntilAsync(node, async () =>
+        {
+            try
+            {
+                var line = (await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"))).Split('\n')
+                    .FirstOrDefault(l => l.StartsWith("fmp_node_wallet_balance_eth ", StringComparison.Ordinal));
+                return line is not null && double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) > 0;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        });
+
+        proxy.Down = true;
+        await market.RevealGoldAsync(); // the market reaches its evaluation while the node's database is unreachable
+        await Task.Delay(TimeSpan.FromSeconds(60));
+        Assert.False(node.Process.HasExited, $"the node gave up during the database outage: {node.Log}");
+
+        proxy.Down = false;
+        await WaitUntilAsync(node, () => AttestedAsync(nodeData, address, d), TimeSpan.FromSeconds(180));
+        await node.KillAsync();
+    }
+
     private static async Task<string?> SignedAsync(Npgsql.NpgsqlDataSource nodeData, string address)
     {
         await using var connection = await nodeData.OpenConnectionAsync();

@@ -123,7 +123,15 @@ fund() {
 down() {
   local stopped=0
   if [ -f "$dir/anvil.pid" ]; then
-    kill "$(cat "$dir/anvil.pid")" 2>/dev/null && stopped=1
+    local pid; pid=$(cat "$dir/anvil.pid")
+    if kill "$pid" 2>/dev/null; then
+      stopped=1
+      # Gone (or only a zombie left for init to reap) before this returns, so nothing is left listening.
+      for _ in $(seq 50); do
+        case "$(ps -o stat= -p "$pid" 2>/dev/null)" in ''|Z*) break ;; esac
+        sleep 0.1
+      done
+    fi
     rm -f "$dir/anvil.pid"
   fi
   if [ -f "$dir/pg.path" ]; then

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Script} from "forge-std/Script.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {FeedbackMarket} from "../src/FeedbackMarket.sol";
 import {OracleRegistry} from "../src/OracleRegistry.sol";
@@ -13,10 +14,11 @@ import {TestToken} from "../src/testing/TestToken.sol";
 ///         used as the bond token), wires them together and writes the addresses to deployments/<chainId>.json.
 /// @dev Usage (see docs/contracts.md):
 ///      forge script contracts/script/Deploy.s.sol --rpc-url $RPC --private-key $KEY --broadcast
-///      Environment (all optional on 31337): OWNER (registry governance, default the deployer), ARBITER (default the
-///      deployer), TREASURY (default the owner), BOND_TOKEN (required off dev chains), MIN_BOND (default 100e18),
-///      UNBONDING_DELAY (seconds, default 45 days), QUORUM (default 1 on 31337, else 2), DEPLOYMENTS_DIR (default
-///      "deployments").
+///      Environment: OWNER (registry governance), ARBITER, BOND_TOKEN and MIN_BOND (in the bond token's base units) are
+///      required off the dev chain (31337), where they default to the deployer, a fresh test token and 100e18.
+///      Optional: TREASURY (default the owner), UNBONDING_DELAY (seconds, default 45 days), ACTIVATION_DELAY (seconds,
+///      default 1 hour on 31337, else 7 days), QUORUM (default 1 on 31337, else 2), SECURITY_BPS (default 10,000: the
+///      signers of a report lock bonds worth its payout), DEPLOYMENTS_DIR (default "deployments").
 contract Deploy is Script {
     uint256 internal constant DEV_CHAIN_ID = 31337;
 
@@ -28,7 +30,9 @@ contract Deploy is Script {
         address bondToken;
         uint256 minBond;
         uint64 unbondingDelay;
+        uint64 activationDelay;
         uint256 quorum;
+        uint256 securityBps;
     }
 
     struct Deployment {
@@ -54,13 +58,16 @@ contract Deploy is Script {
     /// @return cfg The configuration.
     function config(address deployer) public view returns (Config memory cfg) {
         bool dev = block.chainid == DEV_CHAIN_ID;
-        cfg.owner = vm.envOr("OWNER", deployer);
-        cfg.arbiter = vm.envOr("ARBITER", deployer);
+        // Off the dev chain nothing that holds power or sets amounts defaults silently to the deployer or to 18 decimals.
+        cfg.owner = dev ? vm.envOr("OWNER", deployer) : vm.envAddress("OWNER");
+        cfg.arbiter = dev ? vm.envOr("ARBITER", deployer) : vm.envAddress("ARBITER");
         cfg.treasury = vm.envOr("TREASURY", cfg.owner);
         cfg.bondToken = dev ? vm.envOr("BOND_TOKEN", address(0)) : vm.envAddress("BOND_TOKEN");
-        cfg.minBond = vm.envOr("MIN_BOND", uint256(100e18));
-        cfg.unbondingDelay = uint64(vm.envOr("UNBONDING_DELAY", uint256(45 days)));
+        cfg.minBond = dev ? vm.envOr("MIN_BOND", uint256(100e18)) : vm.envUint("MIN_BOND");
+        cfg.unbondingDelay = SafeCast.toUint64(vm.envOr("UNBONDING_DELAY", uint256(45 days)));
+        cfg.activationDelay = SafeCast.toUint64(vm.envOr("ACTIVATION_DELAY", dev ? uint256(1 hours) : uint256(7 days)));
         cfg.quorum = vm.envOr("QUORUM", dev ? uint256(1) : uint256(2));
+        cfg.securityBps = vm.envOr("SECURITY_BPS", uint256(10_000));
     }
 
     /// @notice Deploys and wires the contracts (inside a broadcast when run as a script).
@@ -75,7 +82,14 @@ contract Deploy is Script {
             if (cfg.bondToken == address(0)) cfg.bondToken = address(d.testToken);
         }
         d.registry = new OracleRegistry(
-            deployer, IERC20(cfg.bondToken), cfg.minBond, cfg.unbondingDelay, cfg.quorum, cfg.treasury
+            deployer,
+            IERC20(cfg.bondToken),
+            cfg.minBond,
+            cfg.unbondingDelay,
+            cfg.activationDelay,
+            cfg.quorum,
+            cfg.securityBps,
+            cfg.treasury
         );
         d.market = new FeedbackMarket(d.registry, cfg.arbiter);
         d.registry.setMarket(address(d.market));

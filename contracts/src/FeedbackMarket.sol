@@ -8,6 +8,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {
     IFeedbackMarket,
@@ -20,7 +21,7 @@ import {
     Submission,
     Report
 } from "./interfaces/IFeedbackMarket.sol";
-import {IOracleRegistry} from "./interfaces/IOracleRegistry.sol";
+import {IOracleRegistry, Oracle, OracleStatus} from "./interfaces/IOracleRegistry.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {ErrorsLib} from "./libraries/ErrorsLib.sol";
 import {EventsLib} from "./libraries/EventsLib.sol";
@@ -38,6 +39,8 @@ struct StoredConfig {
     uint128 stakeCap;
     address sponsor;
     uint64 revealDeadline;
+    uint8 quorum;
+    uint24 securityBps;
     uint64 goldDeadline;
     uint64 evaluationPeriod;
     uint64 challengePeriod;
@@ -56,15 +59,19 @@ struct StoredState {
     bool goldRevealed;
     uint64 evaluationDeadline;
     uint64 acceptedAt;
+    uint64 disputedAt;
+    bool swept;
     uint128 balance;
     uint128 totalStaked;
     uint128 claimed;
     uint128 totalPayout;
     uint128 totalRevealedStake;
+    uint128 lockPerSigner;
     bytes32 resultsRoot;
     bytes32 acceptedDigest;
     bytes32 goldHash;
     address challenger;
+    uint64 settledAt;
 }
 
 /// @title FeedbackMarket
@@ -93,6 +100,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     mapping(uint256 marketId => StoredState) internal _states;
     mapping(uint256 marketId => mapping(address curator => Submission)) internal _submissions;
     mapping(bytes32 digest => address[]) internal _signers;
+    mapping(uint256 marketId => address[]) internal _accepted;
 
     /* CONSTRUCTOR */
 
@@ -113,43 +121,24 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFeedbackMarket
     function createMarket(MarketParams calldata params) external nonReentrant returns (uint256 marketId) {
-        if (params.token == address(0)) revert ErrorsLib.ZeroAddress();
-        if (params.rewardPool == 0 || params.disputeBond == 0) revert ErrorsLib.ZeroAmount();
-        if (params.goldCommitment == 0) revert ErrorsLib.ZeroGoldCommitment();
-        if (
-            block.timestamp >= params.commitDeadline || params.commitDeadline >= params.revealDeadline
-                || params.revealDeadline >= params.goldDeadline || params.goldDeadline >= params.evaluationDeadline
-        ) {
-            revert ErrorsLib.InvalidDeadlines(
-                block.timestamp,
-                params.commitDeadline,
-                params.revealDeadline,
-                params.goldDeadline,
-                params.evaluationDeadline
-            );
-        }
-        uint64 evaluationPeriod = params.evaluationDeadline - params.revealDeadline;
-        if (evaluationPeriod > ConstantsLib.MAX_EVALUATION_PERIOD) {
-            revert ErrorsLib.EvaluationPeriodTooLong(evaluationPeriod, ConstantsLib.MAX_EVALUATION_PERIOD);
-        }
-        if (params.challengePeriod == 0 || params.challengePeriod > ConstantsLib.MAX_CHALLENGE_PERIOD) {
-            revert ErrorsLib.InvalidChallengePeriod(params.challengePeriod, ConstantsLib.MAX_CHALLENGE_PERIOD);
-        }
-        if (params.minStake == 0 || params.minStake > params.stakeCap) {
-            revert ErrorsLib.InvalidStakeBounds(params.minStake, params.stakeCap);
-        }
-        if (params.slashBps > ConstantsLib.BPS) revert ErrorsLib.InvalidBps(params.slashBps);
-        if (params.oracleFeeBps > ConstantsLib.BPS) revert ErrorsLib.InvalidBps(params.oracleFeeBps);
+        uint64 evaluationPeriod = _checkParams(params);
 
         marketId = ++marketCount;
-        _storeConfig(_configs[marketId], params, evaluationPeriod);
+        StoredConfig storage c = _configs[marketId];
+        _storeConfig(c, params, evaluationPeriod);
+        // Snapshots: governance changes to the registry cannot reach a running market. Both are bounded there
+        // (MAX_QUORUM = 32, MAX_SECURITY_BPS = 100,000), so the casts are exact.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        c.quorum = uint8(registry.quorum());
+        // forge-lint: disable-next-line(unsafe-typecast)
+        c.securityBps = uint24(registry.securityBps());
         StoredState storage s = _states[marketId];
         s.evaluationDeadline = params.evaluationDeadline;
         s.balance = params.rewardPool;
 
         emit EventsLib.MarketCreated(marketId, msg.sender, params.token, params);
 
-        IERC20(params.token).safeTransferFrom(msg.sender, address(this), params.rewardPool);
+        _pull(params.token, params.rewardPool);
     }
 
     /* CURATORS */
@@ -177,7 +166,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
         emit EventsLib.Committed(marketId, msg.sender, commitment, stake, totalStaked);
 
-        IERC20(c.token).safeTransferFrom(msg.sender, address(this), stake);
+        _pull(c.token, stake);
     }
 
     /// @inheritdoc IFeedbackMarket
@@ -230,14 +219,27 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         if (current != Phase.Evaluation) revert ErrorsLib.InvalidPhase(marketId, current);
         if (!s.goldRevealed) revert ErrorsLib.GoldNotRevealed(marketId);
         if (report.round != s.round) revert ErrorsLib.WrongRound(report.round, s.round);
-        uint256 expected = PayoutLib.totalPayout(s.totalStaked, c.rewardPool, c.oracleFeeBps);
-        if (report.totalPayout != expected) revert ErrorsLib.TotalPayoutMismatch(report.totalPayout, expected);
+        // What a wrong report could move: the payout, or the pool for a verdict that the inputs are unusable.
+        uint256 atRisk;
+        if (report.resultsRoot == 0) {
+            if (report.totalPayout != 0) revert ErrorsLib.TotalPayoutMismatch(report.totalPayout, 0);
+            atRisk = c.rewardPool;
+        } else {
+            atRisk = PayoutLib.totalPayout(s.totalStaked, c.rewardPool, c.oracleFeeBps);
+            if (report.totalPayout != atRisk) revert ErrorsLib.TotalPayoutMismatch(report.totalPayout, atRisk);
+        }
+        uint256 quorum = c.quorum;
+        uint256 lockAmount = Math.ceilDiv(atRisk * c.securityBps, ConstantsLib.BPS * quorum);
 
         bytes32 digest = _hashTypedDataV4(HashLib.structHash(report));
-        uint256 quorum = registry.quorum();
-        if (_collect(marketId, report.round, digest, signatures, quorum) >= quorum) {
+        address[] memory signers = _collect(marketId, report.round, digest, signatures, quorum, lockAmount);
+        if (signers.length == quorum) {
             accepted = true;
+            _accepted[marketId] = signers;
+            s.lockPerSigner = lockAmount.toUint128();
             _accept(s, report, digest, c.challengePeriod);
+
+            registry.lock(signers, lockAmount);
         }
     }
 
@@ -257,9 +259,8 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         address signerB = ECDSA.recover(digestB, signatureB);
         if (signerA != signerB) revert ErrorsLib.SignerMismatch(signerA, signerB);
 
-        // The registry holds the bond: it books the slash and pays prover and treasury.
+        // The registry holds the bond: it bans the signer and credits prover and treasury with its unlocked bond.
         uint256 slashed = registry.slash(signerA, msg.sender);
-        if (slashed == 0) revert ErrorsLib.NothingToSlash(signerA);
 
         emit EventsLib.EquivocationProven(a.marketId, a.round, signerA, digestA, digestB, msg.sender, slashed);
     }
@@ -271,17 +272,18 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         (StoredConfig storage c, StoredState storage s) = _market(marketId);
         Phase current = _phase(c, s);
         if (current != Phase.Challenge) revert ErrorsLib.InvalidPhase(marketId, current);
+        // A signer disputing its own report could steer the overturn (and its slash) to an account it controls.
+        if (_contains(_accepted[marketId], msg.sender)) revert ErrorsLib.SignerCannotDispute(msg.sender);
 
         uint128 bond = c.disputeBond;
-        bytes32 digest = s.acceptedDigest;
         s.status = MarketStatus.Disputed;
         s.challenger = msg.sender;
+        s.disputedAt = uint64(block.timestamp);
         s.balance += bond;
 
-        emit EventsLib.Disputed(marketId, s.round, msg.sender, digest, bond);
+        emit EventsLib.Disputed(marketId, s.round, msg.sender, s.acceptedDigest, bond);
 
-        registry.lock(_signers[digest]);
-        IERC20(c.token).safeTransferFrom(msg.sender, address(this), bond);
+        _pull(c.token, bond);
     }
 
     /// @inheritdoc IFeedbackMarket
@@ -289,22 +291,20 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         if (msg.sender != arbiter) revert ErrorsLib.Unauthorized(msg.sender, arbiter);
         (StoredConfig storage c, StoredState storage s) = _market(marketId);
         if (s.status != MarketStatus.Disputed) revert ErrorsLib.InvalidPhase(marketId, _phase(c, s));
+        uint64 deadline = s.disputedAt + ConstantsLib.RESOLUTION_PERIOD;
+        if (block.timestamp >= deadline) revert ErrorsLib.DisputeExpired(marketId, deadline);
 
         bytes32 digest = s.acceptedDigest;
-        address[] memory signers = _signers[digest];
         address challenger = s.challenger;
         uint128 bond = c.disputeBond;
-        uint32 round = s.round;
         s.challenger = address(0);
 
         if (!overturned) {
-            emit EventsLib.DisputeResolved(marketId, round, digest, false, challenger, bond);
-            _creditShares(marketId, c.token, signers, bond, CreditReason.DisputeBondToSigners);
+            emit EventsLib.DisputeResolved(marketId, s.round, digest, false, challenger, bond);
+            _creditShares(marketId, c.token, _accepted[marketId], bond, CreditReason.DisputeBondToSigners);
             _finalize(marketId, c, s);
-
-            registry.unlock(signers);
         } else {
-            _overturn(marketId, c, s, digest, challenger, signers);
+            _overturn(marketId, c, s, digest, challenger);
         }
     }
 
@@ -326,16 +326,13 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         nonReentrant
     {
         StoredState storage s = _states[marketId];
-        MarketStatus status = s.status;
-        // Claims open once finalized, or as soon as the challenge window passed without a dispute.
-        if (
-            status != MarketStatus.Finalized
-                && (status != MarketStatus.Accepted
-                    || block.timestamp < s.acceptedAt + _configs[marketId].challengePeriod)
-        ) {
+        // Claims open once finalized, or as soon as the challenge window of a payout report passed without a dispute.
+        if (s.status != MarketStatus.Finalized) {
             (StoredConfig storage c,) = _market(marketId);
-            revert ErrorsLib.InvalidPhase(marketId, _phase(c, s));
+            Phase current = _phase(c, s);
+            if (current != Phase.Finalized) revert ErrorsLib.InvalidPhase(marketId, current);
         }
+        if (s.swept) revert ErrorsLib.AlreadySwept(marketId);
         bytes32 leaf = HashLib.leaf(marketId, account, amount, scoreBps);
         if (isClaimed[leaf]) revert ErrorsLib.AlreadyClaimed(leaf);
         if (!MerkleProof.verifyCalldata(proof, s.resultsRoot, leaf)) revert ErrorsLib.InvalidProof(leaf);
@@ -362,12 +359,17 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         if (current != Phase.Cancelled) revert ErrorsLib.InvalidPhase(marketId, current);
         if (s.status == MarketStatus.Cancelled) revert ErrorsLib.AlreadySettled(marketId);
 
-        // What is left once the outstanding stakes are set aside is the pool (no fee was paid, bonds were credited).
-        uint128 poolRefund = s.balance - s.totalStaked;
-        s.status = MarketStatus.Cancelled;
+        bool expired = s.status == MarketStatus.Disputed;
+        if (expired) {
+            // The arbiter missed its deadline: the challenger gets its bond back, the signers their locked bonds.
+            address challenger = s.challenger;
+            s.challenger = address(0);
+            emit EventsLib.DisputeExpired(marketId, s.round, s.acceptedDigest, challenger);
+            _credit(marketId, c.token, challenger, c.disputeBond, CreditReason.DisputeBondRefund);
+        }
+        address[] memory signers = _fail(marketId, c, s, MarketStatus.Cancelled);
 
-        emit EventsLib.MarketCancelled(marketId, s.round, poolRefund);
-        _credit(marketId, c.token, c.sponsor, poolRefund, CreditReason.PoolRefund);
+        if (expired) registry.unlock(signers, s.lockPerSigner);
     }
 
     /// @inheritdoc IFeedbackMarket
@@ -377,14 +379,11 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         if (current != Phase.Forfeited) revert ErrorsLib.InvalidPhase(marketId, current);
         if (s.status == MarketStatus.Forfeited) revert ErrorsLib.AlreadySettled(marketId);
 
-        uint128 revealedStake = s.totalRevealedStake;
-        // With no revealed stake left, whatever pool is left (all of it, or 0 once revealed curators took it) is
-        // the sponsor's.
-        uint128 poolRefund = revealedStake == 0 ? s.balance - s.totalStaked : 0;
-        s.status = MarketStatus.Forfeited;
+        // An accepted verdict (its challenge window over) releases its signers' locked bonds.
+        bool verdict = s.status == MarketStatus.Accepted;
+        address[] memory signers = _fail(marketId, c, s, MarketStatus.Forfeited);
 
-        emit EventsLib.MarketForfeited(marketId, poolRefund, revealedStake);
-        _credit(marketId, c.token, c.sponsor, poolRefund, CreditReason.PoolRefund);
+        if (verdict) registry.unlock(signers, s.lockPerSigner);
     }
 
     /// @inheritdoc IFeedbackMarket
@@ -392,28 +391,38 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         (StoredConfig storage c, StoredState storage s) = _market(marketId);
         Phase current = _phase(c, s);
         if (current != Phase.Cancelled && current != Phase.Forfeited) revert ErrorsLib.InvalidPhase(marketId, current);
+        if (s.swept) revert ErrorsLib.AlreadySwept(marketId);
         Submission storage sub = _submissions[marketId][curator];
         uint128 stake = sub.stake;
         if (stake == 0) revert ErrorsLib.NotCommitted(marketId, curator);
         if (sub.refunded) revert ErrorsLib.AlreadyRefunded(marketId, curator);
 
-        uint128 totalStaked = s.totalStaked;
-        uint128 reward;
-        if (current == Phase.Forfeited && sub.revealed) {
-            uint128 revealedStake = s.totalRevealedStake;
-            // poolLeft * stake / revealedStakeLeft: at least the floor of the pro-rata share; the last one takes the
-            // exact remainder. poolLeft <= rewardPool, so the result fits.
-            // forge-lint: disable-next-line(unsafe-typecast)
-            reward = uint128(uint256(s.balance - totalStaked) * stake / revealedStake);
-            s.totalRevealedStake = revealedStake - stake;
-        }
         sub.refunded = true;
-        s.totalStaked = totalStaked - stake;
-        s.balance -= stake + reward;
+        s.totalStaked -= stake;
+        s.balance -= stake;
 
-        emit EventsLib.Refunded(marketId, curator, stake, reward);
+        emit EventsLib.Refunded(marketId, curator, stake);
 
-        IERC20(c.token).safeTransfer(curator, uint256(stake) + reward);
+        IERC20(c.token).safeTransfer(curator, stake);
+    }
+
+    /// @inheritdoc IFeedbackMarket
+    function sweep(uint256 marketId) external nonReentrant {
+        (StoredConfig storage c, StoredState storage s) = _market(marketId);
+        MarketStatus status = s.status;
+        if (status != MarketStatus.Finalized && status != MarketStatus.Cancelled && status != MarketStatus.Forfeited) {
+            revert ErrorsLib.InvalidPhase(marketId, _phase(c, s));
+        }
+        if (s.swept) revert ErrorsLib.AlreadySwept(marketId);
+        uint64 sweepableAt = s.settledAt + ConstantsLib.CLAIM_PERIOD;
+        if (block.timestamp < sweepableAt) revert ErrorsLib.ClaimPeriodNotOver(marketId, sweepableAt);
+
+        uint128 left = s.balance;
+        address treasury = registry.treasury();
+        s.swept = true;
+
+        emit EventsLib.MarketSwept(marketId, left, treasury);
+        _credit(marketId, c.token, treasury, left, CreditReason.Sweep);
     }
 
     /// @inheritdoc IFeedbackMarket
@@ -434,6 +443,8 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     function marketConfig(uint256 marketId) external view returns (MarketConfig memory c) {
         StoredConfig storage sc = _configs[marketId];
         c.sponsor = sc.sponsor;
+        c.quorum = sc.quorum;
+        c.securityBps = sc.securityBps;
         c.commitDeadline = sc.commitDeadline;
         c.slashBps = sc.slashBps;
         c.oracleFeeBps = sc.oracleFeeBps;
@@ -468,6 +479,10 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         s.acceptedDigest = ss.acceptedDigest;
         s.goldHash = ss.goldHash;
         s.challenger = ss.challenger;
+        s.disputedAt = ss.disputedAt;
+        s.settledAt = ss.settledAt;
+        s.lockPerSigner = ss.lockPerSigner;
+        s.swept = ss.swept;
     }
 
     /// @inheritdoc IFeedbackMarket
@@ -492,6 +507,11 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         return _signers[digest];
     }
 
+    /// @inheritdoc IFeedbackMarket
+    function acceptedSigners(uint256 marketId) external view returns (address[] memory) {
+        return _accepted[marketId];
+    }
+
     /* INTERNAL */
 
     /// @dev The stored market, or revert when it does not exist.
@@ -511,10 +531,67 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
             return block.timestamp < s.evaluationDeadline ? Phase.Evaluation : Phase.Cancelled;
         }
         if (status == MarketStatus.Accepted) {
-            return block.timestamp < s.acceptedAt + c.challengePeriod ? Phase.Challenge : Phase.Finalized;
+            if (block.timestamp < s.acceptedAt + c.challengePeriod) return Phase.Challenge;
+            // An accepted verdict (no results root) forfeits the market; a payout report finalizes it.
+            return s.resultsRoot == 0 ? Phase.Forfeited : Phase.Finalized;
         }
-        // Disputed, Finalized, Cancelled, Forfeited map one to one onto the last four phases.
+        if (status == MarketStatus.Disputed) {
+            return block.timestamp < s.disputedAt + ConstantsLib.RESOLUTION_PERIOD ? Phase.Disputed : Phase.Cancelled;
+        }
+        // Finalized, Cancelled, Forfeited map one to one onto the last three phases.
         return Phase(uint8(status) + 3);
+    }
+
+    /// @dev Reverts unless `params` lie within the protocol's bounds (see `IFeedbackMarket.createMarket`); returns the
+    ///      evaluation period (evaluationDeadline - revealDeadline).
+    function _checkParams(MarketParams calldata params) internal view returns (uint64 evaluationPeriod) {
+        if (params.token == address(0)) revert ErrorsLib.ZeroAddress();
+        if (params.rewardPool == 0 || params.disputeBond == 0) revert ErrorsLib.ZeroAmount();
+        if (params.rewardPool > ConstantsLib.MAX_AMOUNT) {
+            revert ErrorsLib.AmountTooLarge(params.rewardPool, ConstantsLib.MAX_AMOUNT);
+        }
+        if (params.stakeCap > ConstantsLib.MAX_AMOUNT) {
+            revert ErrorsLib.AmountTooLarge(params.stakeCap, ConstantsLib.MAX_AMOUNT);
+        }
+        uint256 minBond = uint256(params.rewardPool) * ConstantsLib.MIN_DISPUTE_BOND_BPS / ConstantsLib.BPS;
+        if (params.disputeBond < minBond || params.disputeBond > params.rewardPool) {
+            revert ErrorsLib.InvalidDisputeBond(params.disputeBond, minBond, params.rewardPool);
+        }
+        if (params.goldCommitment == 0) revert ErrorsLib.ZeroGoldCommitment();
+        if (
+            block.timestamp >= params.commitDeadline || params.commitDeadline >= params.revealDeadline
+                || params.revealDeadline >= params.goldDeadline || params.goldDeadline >= params.evaluationDeadline
+        ) {
+            revert ErrorsLib.InvalidDeadlines(
+                block.timestamp,
+                params.commitDeadline,
+                params.revealDeadline,
+                params.goldDeadline,
+                params.evaluationDeadline
+            );
+        }
+        // Oracles always get the minimum window after the latest possible gold reveal.
+        uint64 window = params.evaluationDeadline - params.goldDeadline;
+        if (window < ConstantsLib.MIN_EVALUATION_WINDOW) {
+            revert ErrorsLib.EvaluationWindowTooShort(window, ConstantsLib.MIN_EVALUATION_WINDOW);
+        }
+        evaluationPeriod = params.evaluationDeadline - params.revealDeadline;
+        if (evaluationPeriod > ConstantsLib.MAX_EVALUATION_PERIOD) {
+            revert ErrorsLib.EvaluationPeriodTooLong(evaluationPeriod, ConstantsLib.MAX_EVALUATION_PERIOD);
+        }
+        if (
+            params.challengePeriod < ConstantsLib.MIN_CHALLENGE_PERIOD
+                || params.challengePeriod > ConstantsLib.MAX_CHALLENGE_PERIOD
+        ) {
+            revert ErrorsLib.InvalidChallengePeriod(
+                params.challengePeriod, ConstantsLib.MIN_CHALLENGE_PERIOD, ConstantsLib.MAX_CHALLENGE_PERIOD
+            );
+        }
+        if (params.minStake == 0 || params.minStake > params.stakeCap) {
+            revert ErrorsLib.InvalidStakeBounds(params.minStake, params.stakeCap);
+        }
+        if (params.slashBps > ConstantsLib.BPS) revert ErrorsLib.InvalidBps(params.slashBps);
+        if (params.oracleFeeBps > ConstantsLib.BPS) revert ErrorsLib.InvalidBps(params.oracleFeeBps);
     }
 
     /// @dev Stores `params` with the caller as sponsor (field by field: a 16-field literal is too deep for the stack).
@@ -537,26 +614,66 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         c.evalSpecHash = params.evalSpecHash;
     }
 
-    /// @dev Adds the distinct active signers of `digest` among `signatures` until `quorum`; returns the count.
-    function _collect(uint256 marketId, uint32 round, bytes32 digest, bytes[] calldata signatures, uint256 quorum)
-        internal
-        returns (uint256 count)
-    {
+    /// @dev Records the new distinct signers among `signatures` for `digest` and returns the recorded signers that can
+    ///      back it now (active, with `lockAmount` of free bond), at most `quorum` of them. Recorded signers that fell
+    ///      out (slashed, exiting, bond locked elsewhere) are skipped, so none of them can block the report.
+    function _collect(
+        uint256 marketId,
+        uint32 round,
+        bytes32 digest,
+        bytes[] calldata signatures,
+        uint256 quorum,
+        uint256 lockAmount
+    ) internal returns (address[] memory eligible) {
         address[] storage stored = _signers[digest];
-        count = stored.length;
-        address[] memory seen = new address[](count + signatures.length);
-        for (uint256 i; i < count; ++i) {
-            seen[i] = stored[i];
-        }
+        uint256 count;
+        (eligible, count) = _eligibleRecorded(stored, quorum, lockAmount);
         for (uint256 i; i < signatures.length && count < quorum; ++i) {
-            address signer = ECDSA.recover(digest, signatures[i]);
-            if (_contains(seen, count, signer)) continue;
-            if (!registry.isActive(signer)) revert ErrorsLib.OracleNotActive(signer);
-            seen[count] = signer;
+            address signer = _record(stored, digest, signatures[i], lockAmount);
+            if (signer == address(0)) continue;
+            eligible[count] = signer;
             ++count;
-            stored.push(signer);
             emit EventsLib.Attested(marketId, round, digest, signer, count);
         }
+        eligible = _first(eligible, count);
+    }
+
+    /// @dev The recorded signers that can back a report now, at most `quorum`, in a `quorum`-long array.
+    function _eligibleRecorded(address[] storage stored, uint256 quorum, uint256 lockAmount)
+        internal
+        view
+        returns (address[] memory eligible, uint256 count)
+    {
+        eligible = new address[](quorum);
+        uint256 recorded = stored.length;
+        for (uint256 i; i < recorded && count < quorum; ++i) {
+            address signer = stored[i];
+            (bool active, uint256 free) = _standing(signer);
+            if (active && free >= lockAmount) {
+                eligible[count] = signer;
+                ++count;
+            }
+        }
+    }
+
+    /// @dev Records the signer of `signature` (zero when already recorded); reverts unless it can back the report.
+    function _record(address[] storage stored, bytes32 digest, bytes calldata signature, uint256 lockAmount)
+        internal
+        returns (address signer)
+    {
+        signer = ECDSA.recover(digest, signature);
+        if (_contains(stored, signer)) return address(0);
+        (bool active, uint256 free) = _standing(signer);
+        if (!active) revert ErrorsLib.OracleNotActive(signer);
+        if (free < lockAmount) revert ErrorsLib.InsufficientFreeBond(signer, free, lockAmount);
+        stored.push(signer);
+    }
+
+    /// @dev Whether `account` is an active oracle now, and its unlocked bond (one registry call).
+    function _standing(address account) internal view returns (bool active, uint256 free) {
+        Oracle memory o = registry.oracle(account);
+        active = o.status == OracleStatus.Active && block.timestamp >= o.activeAt;
+        free = o.bond - o.locked;
     }
 
     /// @dev Records the accepted report and starts the challenge window.
@@ -580,44 +697,121 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev Starts the next evaluation round, credits the bond back to the challenger and slashes every signer.
+    /// @dev Credits the bond back to the challenger, slashes the bond every signer locked behind the report, and
+    ///      starts the next evaluation round, or cancels the market after the last one.
     function _overturn(
         uint256 marketId,
         StoredConfig storage c,
         StoredState storage s,
         bytes32 digest,
-        address challenger,
-        address[] memory signers
+        address challenger
     ) internal {
         uint32 round = s.round;
-        uint64 evaluationDeadline = uint64(block.timestamp) + c.evaluationPeriod;
-        s.status = MarketStatus.Active;
-        s.round = round + 1;
-        s.evaluationDeadline = evaluationDeadline;
+        address[] memory signers = _accepted[marketId];
+        uint256 lockAmount = s.lockPerSigner;
+        delete _accepted[marketId];
+        s.lockPerSigner = 0;
         s.acceptedAt = 0;
         s.acceptedDigest = 0;
         s.resultsRoot = 0;
         s.totalPayout = 0;
 
         emit EventsLib.DisputeResolved(marketId, round, digest, true, challenger, c.disputeBond);
-        emit EventsLib.RoundStarted(marketId, round + 1, evaluationDeadline);
         _credit(marketId, c.token, challenger, c.disputeBond, CreditReason.DisputeBondRefund);
+        if (round + 1 < ConstantsLib.MAX_ROUNDS) {
+            uint64 evaluationDeadline = uint64(block.timestamp) + c.evaluationPeriod;
+            s.status = MarketStatus.Active;
+            s.round = round + 1;
+            s.evaluationDeadline = evaluationDeadline;
+            emit EventsLib.RoundStarted(marketId, round + 1, evaluationDeadline);
+        } else {
+            _fail(marketId, c, s, MarketStatus.Cancelled);
+        }
 
-        registry.unlock(signers);
         for (uint256 i; i < signers.length; ++i) {
-            uint256 slashed = registry.slash(signers[i], challenger);
+            uint256 slashed = registry.slashLocked(signers[i], lockAmount, challenger);
             emit EventsLib.SignerSlashed(marketId, round, signers[i], slashed);
         }
     }
 
-    /// @dev Records the Finalized status and credits the oracle fee to the accepted report's signers.
+    /// @dev Records the Finalized status and credits the oracle fee to the accepted report's signers that have not
+    ///      been slashed since (the treasury when none is left); the caller's tail unlocks their bonds.
     function _finalize(uint256 marketId, StoredConfig storage c, StoredState storage s) internal {
         uint256 fee = PayoutLib.oracleFee(c.rewardPool, c.oracleFeeBps);
         bytes32 digest = s.acceptedDigest;
+        address[] memory signers = _accepted[marketId];
         s.status = MarketStatus.Finalized;
+        s.settledAt = uint64(block.timestamp);
 
         emit EventsLib.MarketFinalized(marketId, s.round, digest, s.resultsRoot, s.totalPayout, fee);
-        _creditShares(marketId, c.token, _signers[digest], fee, CreditReason.OracleFee);
+        address[] memory paid = _notSlashed(signers);
+        if (paid.length != 0) {
+            _creditShares(marketId, c.token, paid, fee, CreditReason.OracleFee);
+        } else {
+            _credit(marketId, c.token, registry.treasury(), fee, CreditReason.OracleFee);
+        }
+
+        registry.unlock(signers, s.lockPerSigner);
+    }
+
+    /// @dev Records a failed market (Cancelled or Forfeited) and credits what is left of the pool: to the sponsor when
+    ///      no curator revealed, else to the treasury. Once labels are public the sponsor has what it paid for, and a
+    ///      failed market cannot tell honest curators from the sponsor's Sybils, so neither may recover the pool.
+    ///      Returns the accepted signers (if any) for the caller to unlock.
+    function _fail(uint256 marketId, StoredConfig storage c, StoredState storage s, MarketStatus status)
+        internal
+        returns (address[] memory signers)
+    {
+        signers = _accepted[marketId];
+        uint128 pool = s.balance - s.totalStaked;
+        uint256 revealedStake = s.totalRevealedStake;
+        address recipient = revealedStake == 0 ? c.sponsor : registry.treasury();
+        s.status = status;
+        s.settledAt = uint64(block.timestamp);
+
+        if (status == MarketStatus.Cancelled) {
+            emit EventsLib.MarketCancelled(marketId, s.round, pool, recipient);
+        } else {
+            emit EventsLib.MarketForfeited(marketId, pool, recipient, revealedStake);
+        }
+        _credit(
+            marketId,
+            c.token,
+            recipient,
+            pool,
+            revealedStake == 0 ? CreditReason.PoolRefund : CreditReason.PoolToTreasury
+        );
+    }
+
+    /// @dev Pulls exactly `amount` of `token` from the caller; a token that delivers less (fee on transfer) reverts.
+    function _pull(address token, uint256 amount) internal {
+        IERC20 t = IERC20(token);
+        uint256 before = t.balanceOf(address(this));
+        t.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = t.balanceOf(address(this)) - before;
+        if (received != amount) revert ErrorsLib.UnsupportedToken(token, amount, received);
+    }
+
+    /// @dev The entries of `accounts` the registry has not slashed.
+    function _notSlashed(address[] memory accounts) internal view returns (address[] memory kept) {
+        kept = new address[](accounts.length);
+        uint256 n;
+        for (uint256 i; i < accounts.length; ++i) {
+            if (registry.oracle(accounts[i]).status != OracleStatus.Slashed) {
+                kept[n] = accounts[i];
+                ++n;
+            }
+        }
+        kept = _first(kept, n);
+    }
+
+    /// @dev The first `n` entries of `list` (`n` <= its length), as a new array of that length.
+    function _first(address[] memory list, uint256 n) internal pure returns (address[] memory out) {
+        if (n == list.length) return list;
+        out = new address[](n);
+        for (uint256 i; i < n; ++i) {
+            out[i] = list[i];
+        }
     }
 
     /// @dev Splits `amount` equally among `accounts` (at least one), the division remainder to the first.
@@ -644,9 +838,10 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         emit EventsLib.Credited(marketId, account, token, amount, reason);
     }
 
-    /// @dev Whether `account` is among the first `length` entries of `list`.
-    function _contains(address[] memory list, uint256 length, address account) internal pure returns (bool) {
-        for (uint256 i; i < length; ++i) {
+    /// @dev Whether `account` is in `list`.
+    function _contains(address[] storage list, address account) internal view returns (bool) {
+        uint256 n = list.length;
+        for (uint256 i; i < n; ++i) {
             if (list[i] == account) return true;
         }
         return false;

@@ -25,6 +25,8 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
     uint256 public immutable minBond;
     /// @inheritdoc IOracleRegistry
     uint64 public immutable unbondingDelay;
+    /// @inheritdoc IOracleRegistry
+    uint64 public immutable activationDelay;
 
     /* STORAGE */
 
@@ -34,24 +36,32 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
     address public treasury;
     /// @inheritdoc IOracleRegistry
     address public market;
+    /// @inheritdoc IOracleRegistry
+    uint256 public securityBps;
+    /// @inheritdoc IOracleRegistry
+    mapping(address account => uint256) public bondCredit;
 
     mapping(address account => Oracle) internal _oracles;
 
     /* CONSTRUCTOR */
 
-    /// @notice Deploys the registry with its fixed bond token, minimum bond and unbonding delay.
+    /// @notice Deploys the registry with its fixed bond token, minimum bond, unbonding and activation delays.
     /// @param owner_ Governance (Ownable2Step).
     /// @param bondToken_ Token of every bond.
     /// @param minBond_ Smallest first bond (at least 1).
     /// @param unbondingDelay_ Strictly longer than `ConstantsLib.MIN_UNBONDING_DELAY`.
+    /// @param activationDelay_ From `ConstantsLib.MIN_ACTIVATION_DELAY` to `unbondingDelay_`.
     /// @param quorum_ Initial quorum.
+    /// @param securityBps_ Initial security ratio (see `securityBps`).
     /// @param treasury_ Receives the non-prover part of slashed bonds.
     constructor(
         address owner_,
         IERC20 bondToken_,
         uint256 minBond_,
         uint64 unbondingDelay_,
+        uint64 activationDelay_,
         uint256 quorum_,
+        uint256 securityBps_,
         address treasury_
     ) Ownable(owner_) {
         if (address(bondToken_) == address(0) || treasury_ == address(0)) {
@@ -61,15 +71,24 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
         if (unbondingDelay_ <= ConstantsLib.MIN_UNBONDING_DELAY) {
             revert ErrorsLib.UnbondingDelayTooShort(unbondingDelay_, ConstantsLib.MIN_UNBONDING_DELAY + 1);
         }
+        if (activationDelay_ < ConstantsLib.MIN_ACTIVATION_DELAY || activationDelay_ > unbondingDelay_) {
+            revert ErrorsLib.InvalidActivationDelay(
+                activationDelay_, ConstantsLib.MIN_ACTIVATION_DELAY, unbondingDelay_
+            );
+        }
         _checkQuorum(quorum_);
+        _checkSecurity(securityBps_);
 
         bondToken = bondToken_;
         minBond = minBond_;
         unbondingDelay = unbondingDelay_;
+        activationDelay = activationDelay_;
         quorum = quorum_;
+        securityBps = securityBps_;
         treasury = treasury_;
 
         emit EventsLib.QuorumSet(quorum_);
+        emit EventsLib.SecuritySet(securityBps_);
         emit EventsLib.TreasurySet(treasury_);
     }
 
@@ -87,6 +106,13 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
         _checkQuorum(newQuorum);
         quorum = newQuorum;
         emit EventsLib.QuorumSet(newQuorum);
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function setSecurityBps(uint256 newSecurityBps) external onlyOwner {
+        _checkSecurity(newSecurityBps);
+        securityBps = newSecurityBps;
+        emit EventsLib.SecuritySet(newSecurityBps);
     }
 
     /// @inheritdoc IOracleRegistry
@@ -112,7 +138,10 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
         OracleStatus status = o.status;
         if (status == OracleStatus.None) {
             if (amount < minBond) revert ErrorsLib.BondTooLow(amount, minBond);
+            uint64 activeAt = uint64(block.timestamp) + activationDelay;
             o.status = OracleStatus.Active;
+            o.activeAt = activeAt;
+            emit EventsLib.OracleRegistered(msg.sender, activeAt);
         } else if (status == OracleStatus.Active) {
             if (amount == 0) revert ErrorsLib.BondTooLow(0, 1);
         } else {
@@ -140,54 +169,96 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
     /// @inheritdoc IOracleRegistry
     function withdraw() external nonReentrant {
         Oracle storage o = _oracles[msg.sender];
-        if (o.status != OracleStatus.Exiting) revert ErrorsLib.OracleNotExiting(msg.sender);
+        OracleStatus status = o.status;
+        if (status != OracleStatus.Exiting && status != OracleStatus.Slashed) {
+            revert ErrorsLib.OracleNotExiting(msg.sender);
+        }
         if (block.timestamp < o.withdrawableAt) revert ErrorsLib.UnbondingNotOver(msg.sender, o.withdrawableAt);
         if (o.locks != 0) revert ErrorsLib.OracleLocked(msg.sender, o.locks);
         uint256 amount = o.bond;
-        delete _oracles[msg.sender];
+        if (status == OracleStatus.Exiting) {
+            delete _oracles[msg.sender];
+        } else {
+            // A slashed oracle stays banned: keep its status, pay what its settled markets released.
+            if (amount == 0) revert ErrorsLib.NothingToWithdraw(address(bondToken), msg.sender);
+            o.bond = 0;
+        }
 
         emit EventsLib.OracleWithdrawn(msg.sender, amount);
 
         bondToken.safeTransfer(msg.sender, amount);
     }
 
+    /// @inheritdoc IOracleRegistry
+    function withdrawBondCredit(address account) external nonReentrant {
+        uint256 amount = bondCredit[account];
+        if (amount == 0) revert ErrorsLib.NothingToWithdraw(address(bondToken), account);
+        bondCredit[account] = 0;
+
+        emit EventsLib.BondCreditWithdrawn(account, amount);
+
+        bondToken.safeTransfer(account, amount);
+    }
+
     /* MARKET HOOKS */
 
     /// @inheritdoc IOracleRegistry
-    function lock(address[] calldata oracles) external onlyMarket {
+    function lock(address[] calldata oracles, uint256 amount) external onlyMarket {
+        uint128 amount128 = SafeCast.toUint128(amount);
         for (uint256 i; i < oracles.length; ++i) {
             Oracle storage o = _oracles[oracles[i]];
+            uint128 locked = o.locked;
+            uint256 free = o.bond - locked;
+            if (free < amount) revert ErrorsLib.InsufficientFreeBond(oracles[i], free, amount);
+            locked += amount128;
             uint32 locks = o.locks + 1;
+            o.locked = locked;
             o.locks = locks;
-            emit EventsLib.OracleLockedBy(oracles[i], locks);
+            emit EventsLib.OracleLockedBy(oracles[i], amount, locked, locks);
         }
     }
 
     /// @inheritdoc IOracleRegistry
-    function unlock(address[] calldata oracles) external onlyMarket {
+    function unlock(address[] calldata oracles, uint256 amount) external onlyMarket {
+        uint128 amount128 = SafeCast.toUint128(amount);
         for (uint256 i; i < oracles.length; ++i) {
             Oracle storage o = _oracles[oracles[i]];
+            uint128 locked = o.locked - amount128;
             uint32 locks = o.locks - 1;
+            o.locked = locked;
             o.locks = locks;
-            emit EventsLib.OracleUnlocked(oracles[i], locks);
+            emit EventsLib.OracleUnlocked(oracles[i], amount, locked, locks);
         }
     }
 
     /// @inheritdoc IOracleRegistry
-    function slash(address account, address prover) external onlyMarket nonReentrant returns (uint256 slashed) {
+    function slashLocked(address account, uint256 amount, address prover)
+        external
+        onlyMarket
+        returns (uint256 slashed)
+    {
         Oracle storage o = _oracles[account];
-        slashed = o.bond;
-        if (slashed == 0) return 0;
-        o.bond = 0;
-        o.withdrawableAt = 0;
-        o.status = OracleStatus.Slashed;
-        uint256 proverReward = slashed * ConstantsLib.PROVER_REWARD_BPS / ConstantsLib.BPS;
-        address treasury_ = treasury;
+        // The market slashes exactly what it locked, so the lock is there: checked arithmetic would catch anything else.
+        uint128 amount128 = SafeCast.toUint128(amount);
+        o.locked -= amount128;
+        --o.locks;
+        o.bond -= amount128;
+        _ban(o);
+        slashed = amount;
+        _creditSlash(account, prover, slashed);
+    }
 
-        emit EventsLib.OracleSlashed(account, prover, slashed, proverReward, treasury_);
-
-        bondToken.safeTransfer(prover, proverReward);
-        bondToken.safeTransfer(treasury_, slashed - proverReward);
+    /// @inheritdoc IOracleRegistry
+    function slash(address account, address prover) external onlyMarket returns (uint256 slashed) {
+        Oracle storage o = _oracles[account];
+        OracleStatus status = o.status;
+        if (status == OracleStatus.None || status == OracleStatus.Slashed) revert ErrorsLib.NothingToSlash(account);
+        // The locked part stays behind the reports it secures; each market settles or slashes its own share.
+        uint128 free = o.bond - o.locked;
+        o.bond -= free;
+        _ban(o);
+        slashed = free;
+        _creditSlash(account, prover, slashed);
     }
 
     /* VIEWS */
@@ -199,10 +270,40 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
 
     /// @inheritdoc IOracleRegistry
     function isActive(address account) external view returns (bool) {
-        return _oracles[account].status == OracleStatus.Active;
+        Oracle storage o = _oracles[account];
+        return o.status == OracleStatus.Active && block.timestamp >= o.activeAt;
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function freeBond(address account) external view returns (uint256) {
+        Oracle storage o = _oracles[account];
+        return o.bond - o.locked;
     }
 
     /* INTERNAL */
+
+    /// @dev Bans `o` (its signatures never count again); what is left of its bond is withdrawable once unlocked and
+    ///      the unbonding delay has passed.
+    function _ban(Oracle storage o) internal {
+        o.status = OracleStatus.Slashed;
+        o.withdrawableAt = uint64(block.timestamp) + unbondingDelay;
+    }
+
+    /// @dev Credits `slashed` to `prover` (PROVER_REWARD_BPS) and the treasury (the rest): pull payments, so a
+    ///      receiver that cannot take tokens cannot block the slash.
+    function _creditSlash(address account, address prover, uint256 slashed) internal {
+        uint256 proverReward = slashed * ConstantsLib.PROVER_REWARD_BPS / ConstantsLib.BPS;
+        address treasury_ = treasury;
+        bondCredit[prover] += proverReward;
+        bondCredit[treasury_] += slashed - proverReward;
+        emit EventsLib.OracleSlashed(account, prover, slashed, proverReward, treasury_);
+    }
+
+    function _checkSecurity(uint256 bps) internal pure {
+        if (bps < ConstantsLib.MIN_SECURITY_BPS || bps > ConstantsLib.MAX_SECURITY_BPS) {
+            revert ErrorsLib.InvalidSecurityBps(bps, ConstantsLib.MIN_SECURITY_BPS, ConstantsLib.MAX_SECURITY_BPS);
+        }
+    }
 
     function _checkQuorum(uint256 q) internal pure {
         if (q == 0 || q > ConstantsLib.MAX_QUORUM) revert ErrorsLib.InvalidQuorum(q, ConstantsLib.MAX_QUORUM);

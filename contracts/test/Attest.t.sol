@@ -98,11 +98,14 @@ contract AttestTest is BaseTest {
         assertEq(signers[1], oracles[1]);
     }
 
-    function test_Attest_AcceptsWithoutNewSignatureOnceQuorumLowered() public {
+    /// @dev The market snapshotted quorum 2 at creation: governance lowering it does not let one signer settle.
+    function test_Attest_KeepsQuorumSnapshotWhenRegistryLowersIt() public {
         market.attest(r, _sigs(r, 0, 1));
         vm.prank(owner);
         registry.setQuorum(1);
-        assertTrue(market.attest(r, new bytes[](0)));
+        assertFalse(market.attest(r, new bytes[](0)));
+        assertEq(market.marketConfig(r.marketId).quorum, 2);
+        assertTrue(market.attest(r, _sigs(r, 1, 1)));
     }
 
     function test_Attest_DifferentDigestsAccumulateSeparately() public {

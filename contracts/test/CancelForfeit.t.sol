@@ -27,20 +27,33 @@ contract CancelForfeitTest is BaseTest {
         vm.warp(market.marketConfig(id).goldDeadline);
     }
 
+    /// @dev Three curators committed (10, 20, 30), none revealed, evaluation deadline passed.
+    function _cancellableUnrevealed() internal returns (uint256 id) {
+        id = _create();
+        _commit(id, curators[0], 10 ether);
+        _commit(id, curators[1], 20 ether);
+        _commit(id, curators[2], 30 ether);
+        _toReveal(id);
+        vm.warp(market.marketConfig(id).goldDeadline);
+    }
+
     /* CANCEL */
 
-    function test_Cancel_CreditsPoolAndEmits() public {
+    /// @dev Labels were revealed: the sponsor cannot take the pool back, it goes to the treasury.
+    function test_Cancel_AfterRevealsCreditsPoolToTreasury() public {
         uint256 id = _cancellable();
         assertEq(uint8(_phase(id)), uint8(Phase.Cancelled));
         vm.expectEmit(address(market));
-        emit EventsLib.MarketCancelled(id, 0, POOL);
+        emit EventsLib.MarketCancelled(id, 0, POOL, treasury);
         vm.expectEmit(address(market));
-        emit EventsLib.Credited(id, sponsor, address(token), POOL, CreditReason.PoolRefund);
+        emit EventsLib.Credited(id, treasury, address(token), POOL, CreditReason.PoolToTreasury);
         market.cancel(id);
         MarketState memory s = market.marketState(id);
         assertEq(uint8(s.status), uint8(MarketStatus.Cancelled));
         assertEq(s.balance, 60 ether);
-        assertEq(market.credit(address(token), sponsor), POOL);
+        assertEq(s.settledAt, block.timestamp);
+        assertEq(market.credit(address(token), sponsor), 0);
+        assertEq(market.credit(address(token), treasury), POOL);
     }
 
     function test_Cancel_RefundsEveryStakeBeforeOrAfterCancel() public {
@@ -49,7 +62,7 @@ contract CancelForfeitTest is BaseTest {
         market.cancel(id);
         market.refund(id, curators[0]);
         market.refund(id, curators[1]);
-        market.withdrawCredit(address(token), sponsor);
+        market.withdrawCredit(address(token), treasury);
         for (uint256 i; i < 3; ++i) {
             assertEq(token.balanceOf(curators[i]), 1_000 ether);
         }
@@ -77,51 +90,56 @@ contract CancelForfeitTest is BaseTest {
 
     /* FORFEIT */
 
-    function test_Forfeit_WithRevealsKeepsPoolForCurators() public {
+    /// @dev Gold withheld after curators revealed: stakes back in full, the pool to the treasury (not to the revealed
+    ///      curators, whom the sponsor's Sybils could be).
+    function test_Forfeit_WithRevealsSendsPoolToTreasury() public {
         uint256 id = _forfeitable(true);
         assertEq(uint8(_phase(id)), uint8(Phase.Forfeited));
         vm.expectEmit(address(market));
-        emit EventsLib.MarketForfeited(id, 0, 30 ether);
+        emit EventsLib.MarketForfeited(id, POOL, treasury, 30 ether);
         market.forfeit(id);
         assertEq(uint8(market.marketState(id).status), uint8(MarketStatus.Forfeited));
         assertEq(market.credit(address(token), sponsor), 0);
+        assertEq(market.credit(address(token), treasury), POOL);
 
-        // Pool 1000 shared 10:20 between the revealed; the unrevealed gets its stake back.
         vm.expectEmit(address(market));
-        emit EventsLib.Refunded(id, curators[0], 10 ether, uint256(POOL) * 10 / 30);
+        emit EventsLib.Refunded(id, curators[0], 10 ether);
         market.refund(id, curators[0]);
         market.refund(id, curators[2]);
         market.refund(id, curators[1]);
-        assertEq(token.balanceOf(curators[0]), 1_000 ether + uint256(POOL) * 10 / 30);
-        assertEq(token.balanceOf(curators[1]), 1_000 ether + POOL - uint256(POOL) * 10 / 30);
-        assertEq(token.balanceOf(curators[2]), 1_000 ether);
+        for (uint256 i; i < 3; ++i) {
+            assertEq(token.balanceOf(curators[i]), 1_000 ether);
+        }
+        assertEq(market.marketState(id).totalRevealedStake, 30 ether); // never decreases: labels were delivered
+        market.withdrawCredit(address(token), treasury);
         assertEq(token.balanceOf(address(market)), 0);
     }
 
     function test_Forfeit_WithoutRevealsCreditsPool() public {
         uint256 id = _forfeitable(false);
         vm.expectEmit(address(market));
-        emit EventsLib.MarketForfeited(id, POOL, 0);
+        emit EventsLib.MarketForfeited(id, POOL, sponsor, 0);
         market.forfeit(id);
         assertEq(market.credit(address(token), sponsor), POOL);
         market.refund(id, curators[0]);
         assertEq(token.balanceOf(curators[0]), 1_000 ether);
     }
 
-    /// @dev Revealed curators refunded before forfeit() took the pool: the sponsor gets nothing more.
-    function test_Forfeit_AfterRevealedRefundsCreditsNothing() public {
+    /// @dev Refunds before forfeit() change nothing about the pool.
+    function test_Forfeit_AfterRefundsStillCreditsPool() public {
         uint256 id = _forfeitable(true);
         market.refund(id, curators[0]);
         market.refund(id, curators[1]);
         vm.expectEmit(address(market));
-        emit EventsLib.MarketForfeited(id, 0, 0);
+        emit EventsLib.MarketForfeited(id, POOL, treasury, 30 ether);
         market.forfeit(id);
         market.refund(id, curators[2]);
+        market.withdrawCredit(address(token), treasury);
         assertEq(token.balanceOf(address(market)), 0);
     }
 
-    /// @dev Dust: three equal revealed stakes and a pool not divisible by three; the last takes the remainder.
-    function testFuzz_Forfeit_SharesSumToPool(uint96 a, uint96 b, uint96 c, uint8 order) public {
+    /// @dev Fuzzed stakes: every curator gets exactly its stake back and the pool goes to the treasury, in any order.
+    function testFuzz_Forfeit_RefundsExactStakes(uint96 a, uint96 b, uint96 c, uint8 order) public {
         uint256 id = _create();
         uint256[3] memory stakes =
             [bound(a, MIN_STAKE, STAKE_CAP), bound(b, MIN_STAKE, STAKE_CAP), bound(c, MIN_STAKE, STAKE_CAP)];
@@ -134,18 +152,13 @@ contract CancelForfeitTest is BaseTest {
         }
         vm.warp(market.marketConfig(id).goldDeadline);
         market.forfeit(id);
-        uint256 total = stakes[0] + stakes[1] + stakes[2];
-        uint256 paid;
         for (uint256 k; k < 3; ++k) {
             uint256 i = (k + order) % 3;
-            uint256 before = token.balanceOf(curators[i]);
             market.refund(id, curators[i]);
-            uint256 reward = token.balanceOf(curators[i]) - before - stakes[i];
-            assertGe(reward, uint256(POOL) * stakes[i] / total); // never below the floor pro-rata share
-            paid += reward;
+            assertEq(token.balanceOf(curators[i]), 1_000 ether);
         }
-        assertEq(paid, POOL);
-        assertEq(token.balanceOf(address(market)), 0);
+        assertEq(market.credit(address(token), treasury), POOL);
+        assertEq(token.balanceOf(address(market)), POOL);
     }
 
     function test_Forfeit_RevertsOnUnknownMarket() public {
@@ -196,9 +209,16 @@ contract CancelForfeitTest is BaseTest {
 
     /* CREDITS */
 
+    function test_Cancel_WithoutRevealsRefundsSponsor() public {
+        uint256 id = _cancellableUnrevealed();
+        vm.warp(market.marketState(id).evaluationDeadline);
+        // Gold never revealed: the gold deadline forfeits first.
+        assertEq(uint8(_phase(id)), uint8(Phase.Forfeited));
+    }
+
     function test_WithdrawCredit_PaysAndEmits() public {
-        uint256 id = _cancellable();
-        market.cancel(id);
+        uint256 id = _forfeitable(false);
+        market.forfeit(id);
         vm.expectEmit(address(market));
         emit EventsLib.CreditWithdrawn(sponsor, address(token), POOL);
         vm.prank(relayer);

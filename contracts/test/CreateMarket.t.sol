@@ -148,7 +148,13 @@ contract CreateMarketTest is BaseTest {
         MarketParams memory p = _params();
         p.challengePeriod = 0;
         _expectCreateRevert(
-            p, abi.encodeWithSelector(ErrorsLib.InvalidChallengePeriod.selector, 0, ConstantsLib.MAX_CHALLENGE_PERIOD)
+            p,
+            abi.encodeWithSelector(
+                ErrorsLib.InvalidChallengePeriod.selector,
+                0,
+                ConstantsLib.MIN_CHALLENGE_PERIOD,
+                ConstantsLib.MAX_CHALLENGE_PERIOD
+            )
         );
         p.challengePeriod = ConstantsLib.MAX_CHALLENGE_PERIOD + 1;
         _expectCreateRevert(
@@ -156,6 +162,7 @@ contract CreateMarketTest is BaseTest {
             abi.encodeWithSelector(
                 ErrorsLib.InvalidChallengePeriod.selector,
                 ConstantsLib.MAX_CHALLENGE_PERIOD + 1,
+                ConstantsLib.MIN_CHALLENGE_PERIOD,
                 ConstantsLib.MAX_CHALLENGE_PERIOD
             )
         );

@@ -7,6 +7,7 @@ import {OracleStatus} from "../src/interfaces/IOracleRegistry.sol";
 import {ErrorsLib} from "../src/libraries/ErrorsLib.sol";
 import {EventsLib} from "../src/libraries/EventsLib.sol";
 import {PayoutLib} from "../src/libraries/PayoutLib.sol";
+import {ConstantsLib} from "../src/libraries/ConstantsLib.sol";
 
 contract DisputeTest is BaseTest {
     function test_Dispute_LocksSignersPullsBondAndEmits() public {
@@ -25,9 +26,12 @@ contract DisputeTest is BaseTest {
         assertEq(registry.oracle(oracles[0]).locks, 1);
         assertEq(registry.oracle(oracles[1]).locks, 1);
         assertEq(registry.oracle(oracles[2]).locks, 0);
-        // A dispute lasts: the phase does not move on with time.
-        vm.warp(block.timestamp + 365 days);
+        assertEq(s.disputedAt, block.timestamp);
+        // The arbiter has RESOLUTION_PERIOD; then the dispute expires and the market is due for cancellation.
+        vm.warp(block.timestamp + ConstantsLib.RESOLUTION_PERIOD - 1);
         assertEq(uint8(_phase(id)), uint8(Phase.Disputed));
+        vm.warp(block.timestamp + 1);
+        assertEq(uint8(_phase(id)), uint8(Phase.Cancelled));
     }
 
     function test_Dispute_RevertsOnUnknownMarket() public {
@@ -86,13 +90,15 @@ contract DisputeTest is BaseTest {
         vm.expectEmit(address(market));
         emit EventsLib.DisputeResolved(id, 0, digest, true, challenger, BOND);
         vm.expectEmit(address(market));
-        emit EventsLib.RoundStarted(id, 1, deadline);
-        vm.expectEmit(address(market));
         emit EventsLib.Credited(id, challenger, address(token), BOND, CreditReason.DisputeBondRefund);
         vm.expectEmit(address(market));
-        emit EventsLib.SignerSlashed(id, 0, oracles[0], MIN_BOND);
+        emit EventsLib.RoundStarted(id, 1, deadline);
+        uint256 lockAmount = market.marketState(id).lockPerSigner;
+        assertEq(lockAmount, (uint256(r.totalPayout) + 1) / 2); // security 100% of the payout, split over quorum 2
         vm.expectEmit(address(market));
-        emit EventsLib.SignerSlashed(id, 0, oracles[1], MIN_BOND);
+        emit EventsLib.SignerSlashed(id, 0, oracles[0], lockAmount);
+        vm.expectEmit(address(market));
+        emit EventsLib.SignerSlashed(id, 0, oracles[1], lockAmount);
         vm.prank(arbiter);
         market.resolveDispute(id, true);
 
@@ -105,9 +111,12 @@ contract DisputeTest is BaseTest {
         assertEq(s.totalPayout, 0);
         assertEq(s.balance, POOL + 60 ether);
         assertEq(market.credit(address(token), challenger), BOND);
-        assertEq(token.balanceOf(challenger), 1_000 ether - BOND + MIN_BOND); // two halves of two bonds
-        assertEq(token.balanceOf(treasury), MIN_BOND);
+        assertEq(registry.bondCredit(challenger), lockAmount); // two halves of two locked shares, as pull credits
+        assertEq(registry.bondCredit(treasury), lockAmount);
         assertEq(uint8(registry.oracle(oracles[0]).status), uint8(OracleStatus.Slashed));
+        assertEq(registry.oracle(oracles[0]).bond, ORACLE_BOND - lockAmount);
+        assertEq(s.lockPerSigner, 0);
+        assertEq(market.acceptedSigners(id).length, 0);
         assertEq(uint8(_phase(id)), uint8(Phase.Evaluation));
         // The old round's report no longer attests.
         bytes[] memory sigs = _sigs(r, 2, 1);
@@ -118,14 +127,18 @@ contract DisputeTest is BaseTest {
         assertEq(uint8(_phase(id)), uint8(Phase.Cancelled));
     }
 
-    function test_ResolveDispute_OverturnedSkipsAlreadySlashedSigner() public {
+    /// @dev Equivocation takes the signer's free bond; the share locked behind this report is still there for the
+    ///      overturn (one bond cannot be drained before the market that relies on it settles).
+    function test_ResolveDispute_OverturnedStillSlashesLockedShareAfterEquivocation() public {
         (uint256 id, Report memory r) = _disputedMarket();
+        uint256 lockAmount = market.marketState(id).lockPerSigner;
         Report memory other = Report(r.marketId, r.round, keccak256("x"), r.totalPayout, r.scoresHash, r.metricsHash);
         bytes memory sa = _sign(oracleKeys[0], r);
         bytes memory sb = _sign(oracleKeys[0], other);
         market.proveEquivocation(r, sa, other, sb);
+        assertEq(registry.oracle(oracles[0]).bond, lockAmount);
         vm.expectEmit(address(market));
-        emit EventsLib.SignerSlashed(id, 0, oracles[0], 0);
+        emit EventsLib.SignerSlashed(id, 0, oracles[0], lockAmount);
         vm.prank(arbiter);
         market.resolveDispute(id, true);
     }

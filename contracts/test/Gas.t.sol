@@ -125,7 +125,8 @@ contract GasAttestTest is GasBase {
     function setUp() public override {
         super.setUp();
         (address o3,) = makeAddrAndKey("oracle3");
-        _bond(o3, MIN_BOND);
+        _bond(o3, ORACLE_BOND);
+        vm.warp(block.timestamp + ACTIVATION);
         id = _evaluatingMarket();
         r = _buildReport(id);
         small = _marketWith(2);
@@ -152,15 +153,16 @@ contract GasAttestTest is GasBase {
     function test_Gas_AttestMarginalPerSignature() public {
         vm.prank(owner);
         registry.setQuorum(4);
-        bytes[] memory one = _sigs(r, 0, 1);
-        bytes[] memory three = _sigs(r, 0, 3);
+        Report memory r4 = _buildReport(_evaluatingMarket()); // the market snapshots quorum 4
+        bytes[] memory one = _sigs(r4, 0, 1);
+        bytes[] memory three = _sigs(r4, 0, 3);
         uint256 snap = vm.snapshotState();
         _cool();
-        market.attest(r, one);
+        market.attest(r4, one);
         uint256 g1 = vm.lastCallGas().gasTotalUsed;
         vm.revertToState(snap);
         _cool();
-        market.attest(r, three);
+        market.attest(r4, three);
         uint256 g3 = vm.lastCallGas().gasTotalUsed;
         uint256 marginal = (g3 - g1) / 2;
         _log("attest, 1 signature (not accepted)", g1);
@@ -298,7 +300,7 @@ contract GasRefundTest is GasBase {
     }
 
     function test_Gas_WithdrawCredit() public {
-        market.withdrawCredit(address(token), sponsor);
+        market.withdrawCredit(address(token), treasury);
         _log("withdrawCredit", vm.lastCallGas().gasTotalUsed);
     }
 }

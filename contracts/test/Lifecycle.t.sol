@@ -31,7 +31,8 @@ contract LifecycleTest is BaseTest {
         assertEq(market.marketState(id).round, 1);
         // Oracles 0 and 1 were slashed; oracle 2 plus a newcomer sign round 1.
         (address o3, uint256 k3) = makeAddrAndKey("oracle3");
-        _bond(o3, MIN_BOND);
+        _bond(o3, ORACLE_BOND);
+        vm.warp(block.timestamp + ACTIVATION);
         Report memory r = _buildReport(id);
         bytes[] memory sigs = new bytes[](2);
         sigs[0] = _sign(oracleKeys[2], r);

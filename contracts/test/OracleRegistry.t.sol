@@ -23,21 +23,54 @@ contract OracleRegistryTest is BaseTest {
         assertEq(registry.treasury(), treasury);
         assertEq(registry.market(), address(market));
         assertEq(registry.owner(), owner);
+        assertEq(registry.activationDelay(), ACTIVATION);
+        assertEq(registry.securityBps(), SECURITY_BPS);
         assertGt(UNBONDING, ConstantsLib.MAX_CHALLENGE_PERIOD + ConstantsLib.MAX_EVALUATION_PERIOD);
     }
 
     function test_Constructor_Reverts() public {
         vm.expectRevert(ErrorsLib.ZeroAddress.selector);
-        new OracleRegistry(owner, IERC20(address(0)), MIN_BOND, UNBONDING, 2, treasury);
+        new OracleRegistry(owner, IERC20(address(0)), MIN_BOND, UNBONDING, ACTIVATION, 2, SECURITY_BPS, treasury);
         vm.expectRevert(ErrorsLib.ZeroAddress.selector);
-        new OracleRegistry(owner, token, MIN_BOND, UNBONDING, 2, address(0));
+        new OracleRegistry(owner, token, MIN_BOND, UNBONDING, ACTIVATION, 2, SECURITY_BPS, address(0));
         vm.expectRevert(abi.encodeWithSelector(ErrorsLib.BondTooLow.selector, 0, 1));
-        new OracleRegistry(owner, token, 0, UNBONDING, 2, treasury);
+        new OracleRegistry(owner, token, 0, UNBONDING, ACTIVATION, 2, SECURITY_BPS, treasury);
         uint64 min = ConstantsLib.MIN_UNBONDING_DELAY;
         vm.expectRevert(abi.encodeWithSelector(ErrorsLib.UnbondingDelayTooShort.selector, min, min + 1));
-        new OracleRegistry(owner, token, MIN_BOND, min, 2, treasury);
+        new OracleRegistry(owner, token, MIN_BOND, min, ACTIVATION, 2, SECURITY_BPS, treasury);
         vm.expectRevert(abi.encodeWithSelector(ErrorsLib.InvalidQuorum.selector, 0, ConstantsLib.MAX_QUORUM));
-        new OracleRegistry(owner, token, MIN_BOND, UNBONDING, 0, treasury);
+        new OracleRegistry(owner, token, MIN_BOND, UNBONDING, ACTIVATION, 0, SECURITY_BPS, treasury);
+        uint64 minActivation = ConstantsLib.MIN_ACTIVATION_DELAY;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ErrorsLib.InvalidActivationDelay.selector, minActivation - 1, minActivation, UNBONDING
+            )
+        );
+        new OracleRegistry(owner, token, MIN_BOND, UNBONDING, minActivation - 1, 2, SECURITY_BPS, treasury);
+        vm.expectRevert(
+            abi.encodeWithSelector(ErrorsLib.InvalidActivationDelay.selector, UNBONDING + 1, minActivation, UNBONDING)
+        );
+        new OracleRegistry(owner, token, MIN_BOND, UNBONDING, UNBONDING + 1, 2, SECURITY_BPS, treasury);
+        uint256 lo = ConstantsLib.MIN_SECURITY_BPS;
+        uint256 hi = ConstantsLib.MAX_SECURITY_BPS;
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.InvalidSecurityBps.selector, lo - 1, lo, hi));
+        new OracleRegistry(owner, token, MIN_BOND, UNBONDING, ACTIVATION, 2, lo - 1, treasury);
+    }
+
+    function test_SetSecurityBps_BoundedAndOwnerOnly() public {
+        uint256 hi = ConstantsLib.MAX_SECURITY_BPS;
+        vm.startPrank(owner);
+        vm.expectEmit(address(registry));
+        emit EventsLib.SecuritySet(hi);
+        registry.setSecurityBps(hi);
+        assertEq(registry.securityBps(), hi);
+        vm.expectRevert(
+            abi.encodeWithSelector(ErrorsLib.InvalidSecurityBps.selector, hi + 1, ConstantsLib.MIN_SECURITY_BPS, hi)
+        );
+        registry.setSecurityBps(hi + 1);
+        vm.stopPrank();
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(this)));
+        registry.setSecurityBps(hi);
     }
 
     function test_SetQuorum() public {
@@ -77,7 +110,8 @@ contract OracleRegistryTest is BaseTest {
     }
 
     function test_SetMarket_OnceAndNotZero() public {
-        OracleRegistry fresh = new OracleRegistry(owner, token, MIN_BOND, UNBONDING, 1, treasury);
+        OracleRegistry fresh =
+            new OracleRegistry(owner, token, MIN_BOND, UNBONDING, ACTIVATION, 1, SECURITY_BPS, treasury);
         vm.startPrank(owner);
         vm.expectRevert(ErrorsLib.ZeroAddress.selector);
         fresh.setMarket(address(0));
@@ -107,8 +141,15 @@ contract OracleRegistryTest is BaseTest {
         vm.startPrank(newcomer);
         token.approve(address(registry), 300 ether);
         vm.expectEmit(address(registry));
+        emit EventsLib.OracleRegistered(newcomer, uint64(block.timestamp) + ACTIVATION);
+        vm.expectEmit(address(registry));
         emit EventsLib.OracleBonded(newcomer, MIN_BOND, MIN_BOND);
         registry.register(MIN_BOND);
+        // Bonded, but its signatures count only after the activation delay.
+        assertFalse(registry.isActive(newcomer));
+        vm.warp(block.timestamp + ACTIVATION - 1);
+        assertFalse(registry.isActive(newcomer));
+        vm.warp(block.timestamp + 1);
         assertTrue(registry.isActive(newcomer));
         vm.expectEmit(address(registry));
         emit EventsLib.OracleBonded(newcomer, 5 ether, MIN_BOND + 5 ether);
@@ -117,7 +158,7 @@ contract OracleRegistryTest is BaseTest {
         Oracle memory o = registry.oracle(newcomer);
         assertEq(o.bond, MIN_BOND + 5 ether);
         assertEq(uint8(o.status), uint8(OracleStatus.Active));
-        assertEq(token.balanceOf(address(registry)), 4 * MIN_BOND + 5 ether);
+        assertEq(token.balanceOf(address(registry)), 3 * ORACLE_BOND + MIN_BOND + 5 ether);
     }
 
     function test_Register_RevertsBelowMinOrZeroTopUp() public {
@@ -168,13 +209,14 @@ contract OracleRegistryTest is BaseTest {
         registry.requestExit();
         vm.warp(block.timestamp + UNBONDING);
         vm.expectEmit(address(registry));
-        emit EventsLib.OracleWithdrawn(oracles[0], MIN_BOND);
+        emit EventsLib.OracleWithdrawn(oracles[0], ORACLE_BOND);
         registry.withdraw();
-        assertEq(token.balanceOf(oracles[0]), MIN_BOND);
+        assertEq(token.balanceOf(oracles[0]), ORACLE_BOND);
         assertEq(uint8(registry.oracle(oracles[0]).status), uint8(OracleStatus.None));
         token.approve(address(registry), MIN_BOND);
         registry.register(MIN_BOND);
         vm.stopPrank();
+        vm.warp(block.timestamp + ACTIVATION);
         assertTrue(registry.isActive(oracles[0]));
     }
 
@@ -194,9 +236,11 @@ contract OracleRegistryTest is BaseTest {
         vm.stopPrank();
     }
 
-    /// @dev A report signed, then exit requested: a dispute inside the challenge window still reaches the bond.
-    function test_Withdraw_RevertsWhileLockedByDispute() public {
+    /// @dev A report signed, then exit requested: the bond stays locked behind the report until its market settles,
+    ///      and an overturn takes the locked part; the rest is withdrawn after the unbonding delay.
+    function test_Withdraw_RevertsWhileLockedBehindReport() public {
         (uint256 id,) = _acceptedMarket();
+        uint256 lockAmount = market.marketState(id).lockPerSigner;
         vm.prank(oracles[0]);
         registry.requestExit();
         vm.prank(challenger);
@@ -205,9 +249,21 @@ contract OracleRegistryTest is BaseTest {
         vm.expectRevert(abi.encodeWithSelector(ErrorsLib.OracleLocked.selector, oracles[0], 1));
         vm.prank(oracles[0]);
         registry.withdraw();
+        vm.warp(market.marketState(id).disputedAt + 1);
         vm.prank(arbiter);
         market.resolveDispute(id, true);
-        assertEq(registry.oracle(oracles[0]).bond, 0);
+        Oracle memory o = registry.oracle(oracles[0]);
+        assertEq(o.bond, ORACLE_BOND - lockAmount);
+        assertEq(o.locked, 0);
+        assertEq(uint8(o.status), uint8(OracleStatus.Slashed));
+        vm.warp(o.withdrawableAt);
+        vm.prank(oracles[0]);
+        registry.withdraw();
+        assertEq(token.balanceOf(oracles[0]), ORACLE_BOND - lockAmount);
+        assertEq(uint8(registry.oracle(oracles[0]).status), uint8(OracleStatus.Slashed)); // still banned
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.NothingToWithdraw.selector, address(token), oracles[0]));
+        vm.prank(oracles[0]);
+        registry.withdraw();
     }
 
     /* MARKET HOOKS */
@@ -217,11 +273,13 @@ contract OracleRegistryTest is BaseTest {
         list[0] = oracles[0];
         bytes memory err = abi.encodeWithSelector(ErrorsLib.Unauthorized.selector, address(this), address(market));
         vm.expectRevert(err);
-        registry.lock(list);
+        registry.lock(list, 1);
         vm.expectRevert(err);
-        registry.unlock(list);
+        registry.unlock(list, 1);
         vm.expectRevert(err);
         registry.slash(oracles[0], address(this));
+        vm.expectRevert(err);
+        registry.slashLocked(oracles[0], 1, address(this));
     }
 
     function test_MarketHooks_LockUnlockEmit() public {
@@ -229,17 +287,54 @@ contract OracleRegistryTest is BaseTest {
         list[0] = oracles[0];
         vm.startPrank(address(market));
         vm.expectEmit(address(registry));
-        emit EventsLib.OracleLockedBy(oracles[0], 1);
-        registry.lock(list);
+        emit EventsLib.OracleLockedBy(oracles[0], 7 ether, 7 ether, 1);
+        registry.lock(list, 7 ether);
+        assertEq(registry.freeBond(oracles[0]), ORACLE_BOND - 7 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ErrorsLib.InsufficientFreeBond.selector, oracles[0], ORACLE_BOND - 7 ether, ORACLE_BOND
+            )
+        );
+        registry.lock(list, ORACLE_BOND);
         vm.expectEmit(address(registry));
-        emit EventsLib.OracleUnlocked(oracles[0], 0);
-        registry.unlock(list);
+        emit EventsLib.OracleUnlocked(oracles[0], 7 ether, 0, 0);
+        registry.unlock(list, 7 ether);
         vm.stopPrank();
     }
 
-    function test_Slash_ReturnsZeroWithoutBond() public {
+    /// @dev Equivocation takes the free bond only: what is locked behind another market's report stays slashable there.
+    function test_Slash_TakesFreeBondAndCreditsPullPayments() public {
+        address[] memory list = new address[](1);
+        list[0] = oracles[0];
+        vm.startPrank(address(market));
+        registry.lock(list, 1_000 ether);
+        uint256 free = ORACLE_BOND - 1_000 ether;
+        vm.expectEmit(address(registry));
+        emit EventsLib.OracleSlashed(oracles[0], newcomer, free, free / 2, treasury);
+        assertEq(registry.slash(oracles[0], newcomer), free);
+        vm.stopPrank();
+        Oracle memory o = registry.oracle(oracles[0]);
+        assertEq(o.bond, 1_000 ether);
+        assertEq(o.locked, 1_000 ether);
+        assertFalse(registry.isActive(oracles[0]));
+        assertEq(registry.bondCredit(newcomer), free / 2);
+        assertEq(registry.bondCredit(treasury), free - free / 2);
+        vm.expectEmit(address(registry));
+        emit EventsLib.BondCreditWithdrawn(newcomer, free / 2);
+        registry.withdrawBondCredit(newcomer);
+        assertEq(token.balanceOf(newcomer), free / 2);
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.NothingToWithdraw.selector, address(token), newcomer));
+        registry.withdrawBondCredit(newcomer);
+        // Slashed again: nothing to take.
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.NothingToSlash.selector, oracles[0]));
         vm.prank(address(market));
-        assertEq(registry.slash(newcomer, address(this)), 0);
+        registry.slash(oracles[0], newcomer);
+    }
+
+    function test_Slash_RevertsWithoutRegistration() public {
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.NothingToSlash.selector, newcomer));
+        vm.prank(address(market));
+        registry.slash(newcomer, address(this));
         assertEq(uint8(registry.oracle(newcomer).status), uint8(OracleStatus.None));
     }
 }

@@ -52,7 +52,8 @@ contract VectorsTest is Test {
     function test_ReportDigestsAndSignatures() public {
         string memory json = _load("reports.json");
         TestToken token = new TestToken("T", "T", 18);
-        OracleRegistry registry = new OracleRegistry(address(this), token, 1, 45 days, 1, address(this));
+        OracleRegistry registry =
+            new OracleRegistry(address(this), token, 1, 45 days, 1 hours, 1, 10_000, address(this));
         for (uint256 d; vm.keyExistsJson(json, _at(".domains", d, "")); ++d) {
             string memory domain = _at(".domains", d, "");
             vm.chainId(vm.parseJsonUint(json, string.concat(domain, ".chainId")));

@@ -17,6 +17,8 @@ const { secp256k1 } = require('ethereum-cryptography/secp256k1');
 const out = new URL('../../tests/vectors/', import.meta.url);
 const hex = (bytes) => '0x' + bytesToHex(bytes);
 const k = (bytes) => keccak256(bytes);
+// scoreBps of the sponsor's remainder leaf (ConstantsLib.SPONSOR_LEAF_SCORE): no curator score can take it.
+const SPONSOR_LEAF_SCORE = -2147483648;
 const kHex = (types, values) => hex(k(encode(types, values)));
 const concat = (...parts) => Uint8Array.from(parts.flatMap((p) => [...p]));
 
@@ -183,7 +185,7 @@ const payoutCases = [...Array(10).keys()].map((i) => {
   const sponsor = detAddress('sponsor', i);
   const leaves = [
     ...table.curators.map((c) => [marketId, c.account, c.payout, c.scoreBps]),
-    [marketId, sponsor, table.sponsorRemainder, 0],
+    [marketId, sponsor, table.sponsorRemainder, SPONSOR_LEAF_SCORE],
   ];
   const root = StandardMerkleTree.of(leaves, LEAF_TYPES).root;
   return { marketId, sponsor, terms, curators, expected: { ...table, root } };

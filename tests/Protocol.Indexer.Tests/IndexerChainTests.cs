@@ -22,6 +22,8 @@ public sealed class IndexerChainTests(AnvilFixture anvil, PostgresDatabaseFixtur
         await Scenarios.SettledMarketAsync(anvil, d, disputed: true);
         await Scenarios.CancelledMarketAsync(anvil, d);
         await Scenarios.ForfeitedMarketAsync(anvil, d);
+        await Scenarios.VerdictMarketAsync(anvil, d);
+        await Scenarios.ExpiredDisputeMarketAsync(anvil, d);
         await d.Send(3, d.RegistryAddress, new RequestExitFunction());
         await indexer.SyncToHeadAsync(CancellationToken.None);
 
@@ -46,7 +48,9 @@ public sealed class IndexerChainTests(AnvilFixture anvil, PostgresDatabaseFixtur
 
         await using var connection = await db.DataSource.OpenConnectionAsync();
         var statuses = (await connection.QueryAsync<string>("SELECT status FROM markets ORDER BY market_id")).ToList();
-        Assert.Equal(["finalized", "finalized", "cancelled", "forfeited"], statuses);
+        Assert.Equal(["finalized", "finalized", "cancelled", "forfeited", "forfeited", "cancelled"], statuses);
+        // A failed market whose curators revealed sends its pool to the treasury, never back to the sponsor.
+        Assert.Equal(4, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM credited WHERE reason = 4 AND account = @t", new { t = AnvilFixture.DevAddress(Treasury).ToLowerInvariant() }));
         Assert.Equal("exiting", await connection.ExecuteScalarAsync<string>("SELECT status FROM oracles WHERE oracle = @o", new { o = AnvilFixture.DevAddress(3).ToLowerInvariant() }));
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM disputes WHERE overturned = false"));
 

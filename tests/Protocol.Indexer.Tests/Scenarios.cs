@@ -79,4 +79,38 @@ internal static class Scenarios
         await market.RefundAsync(5);
         await market.RefundAsync(6);
     }
+
+    // Curators revealed, the gold set's file is not there: a quorum verdict forfeits the market; stakes back, the pool
+    // to the treasury.
+    public static async Task VerdictMarketAsync(AnvilFixture anvil, ProtocolDeployment d)
+    {
+        var market = await d.CreateMarketAsync(Terms);
+        await market.CommitAsync(4, 30 * Token);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealAsync(4);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealGoldAsync();
+        await market.AttestVerdictAsync(Protocol.Core.Hashing.Keccak.Hash("fmp-verdict/1 gold set: missing"u8), 1, 2);
+        await anvil.IncreaseTimeAsync((long)market.ChallengePeriod + 1);
+        await market.ForfeitAsync();
+        await market.RefundAsync(4);
+    }
+
+    // A report disputed and never resolved: after 30 days anyone cancels; the challenger's bond comes back.
+    public static async Task ExpiredDisputeMarketAsync(AnvilFixture anvil, ProtocolDeployment d)
+    {
+        var market = await d.CreateMarketAsync(Terms);
+        await market.CommitAsync(5, 30 * Token);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealAsync(5);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealGoldAsync();
+        var report = market.BuildReport([new CuratorOutcome(AnvilFixture.DevAddress(5), 30 * Token, 1_000, 10_000)]);
+        await market.AttestAsync(report, 1, 2);
+        await d.MintAndApproveAsync(6, d.MarketAddress, DisputeBondFor(Terms.RewardPool));
+        await market.DisputeAsync(6);
+        await anvil.IncreaseTimeAsync((30 * 24 * 3600) + 1);
+        await market.CancelAsync();
+        await market.RefundAsync(5);
+    }
 }

@@ -44,6 +44,11 @@ public sealed class OracleCommandTests(AnvilFixture anvil) : IClassFixture<Anvil
         var registered = await Fmp(0, "register", config, "--bond", "20");
         Assert.Matches(TxLine("approve"), registered);
         Assert.Matches(TxLine("register"), registered);
+        // Bonded, but it counts only after the registry's activation delay (an hour here).
+        Assert.Matches(@"is bonded, its signatures count from .* \(in (59 min( \d+ s)?|1 h)\)", registered);
+        Assert.False(await anvil.Web3.CallAsync<IsActiveFunction, bool>(d.RegistryAddress, new IsActiveFunction { Account = address }));
+        await anvil.IncreaseTimeAsync((long)ActivationDelay);
+        await anvil.MineAsync();
         Assert.True(await anvil.Web3.CallAsync<IsActiveFunction, bool>(d.RegistryAddress, new IsActiveFunction { Account = address }));
         Assert.Equal(20 * Token, (await EntryAsync(d, address)).Bond);
         Assert.Equal(5 * Token, await d.BalanceAsync(address));

@@ -21,7 +21,14 @@ public sealed class ProtocolDeployment
 {
     public const int Sponsor = 0, Arbiter = 8, Treasury = 9;
     public static readonly BigInteger Token = BigInteger.Pow(10, 18);
-    public static readonly BigInteger OracleBond = 10 * Token;
+    /// <summary>The registry's minimum bond.</summary>
+    public static readonly BigInteger MinBond = 10 * Token;
+
+    /// <summary>What each dev oracle bonds: enough to lock its share (security 100% of the payout over quorum 2) of a few test markets at once.</summary>
+    public static readonly BigInteger OracleBond = 100_000 * Token;
+
+    /// <summary>The registry's activation delay: oracles bonded at deployment count an hour later.</summary>
+    public const ulong ActivationDelay = 3_600;
     public static readonly int[] Oracles = [1, 2, 3];
 
     private readonly AnvilFixture _anvil;
@@ -52,7 +59,7 @@ public sealed class ProtocolDeployment
         var start = (long)(await anvil.LatestBlockAsync().ConfigureAwait(false)).Number.Value + 1;
         var token = await anvil.DeployAsync("TestToken", Sponsor, "Feedback Token", "FBT", (byte)18).ConfigureAwait(false);
         var registry = await anvil.DeployAsync("OracleRegistry", Sponsor,
-            AnvilFixture.DevAddress(Sponsor), token, OracleBond, (ulong)(45 * 24 * 3600), new BigInteger(2), AnvilFixture.DevAddress(Treasury)).ConfigureAwait(false);
+            AnvilFixture.DevAddress(Sponsor), token, MinBond, (ulong)(45 * 24 * 3600), ActivationDelay, new BigInteger(2), new BigInteger(10_000), AnvilFixture.DevAddress(Treasury)).ConfigureAwait(false);
         var market = await anvil.DeployAsync("FeedbackMarket", Sponsor, registry, AnvilFixture.DevAddress(Arbiter)).ConfigureAwait(false);
         var d = new ProtocolDeployment(anvil, token, registry, market) { StartBlock = start };
         await d.Send(Sponsor, registry, new SetMarketFunction { NewMarket = market }).ConfigureAwait(false);
@@ -64,6 +71,10 @@ public sealed class ProtocolDeployment
 
         return d;
     }
+
+    /// <summary>50 tokens, kept within the contract's bounds [pool / 100, pool].</summary>
+    public static BigInteger DisputeBondFor(BigInteger rewardPool) =>
+        BigInteger.Max(rewardPool / 100, BigInteger.Min(50 * Token, rewardPool));
 
     /// <summary>Sends a typed transaction from dev account <paramref name="account"/>.</summary>
     public Task<Nethereum.RPC.Eth.DTOs.TransactionReceipt> Send<T>(int account, string contract, T message)
@@ -99,7 +110,7 @@ public sealed class ProtocolDeployment
                 EvalSpecHash = (files?.SpecHash ?? Keccak.Hash("spec"u8)).ToArray(), EvalSpecURI = files?.SpecUri ?? "file:///specs/bt-shapley-v1.json",
                 CommitDeadline = now + 3_600, RevealDeadline = now + 7_200, GoldDeadline = now + 10_800, EvaluationDeadline = now + 90_000,
                 ChallengePeriod = challengePeriod, MinStake = 1 * Token, StakeCap = terms.StakeCap,
-                SlashBps = (ushort)terms.SlashBps, OracleFeeBps = (ushort)terms.OracleFeeBps, DisputeBond = 50 * Token,
+                SlashBps = (ushort)terms.SlashBps, OracleFeeBps = (ushort)terms.OracleFeeBps, DisputeBond = DisputeBondFor(terms.RewardPool),
             },
         }).ConfigureAwait(false);
         var created = receipt.DecodeAllEvents<MarketCreatedEvent>().Single().Event;
@@ -192,6 +203,17 @@ public sealed class TestMarket
         ArgumentNullException.ThrowIfNull(settled);
         var signatures = oracles.Select(o => _d.Signing.Sign(settled.Report, new EthECKey(AnvilFixture.DevPrivateKeys[o]))).ToList();
         return _d.Send(ProtocolDeployment.Sponsor, _d.MarketAddress, new AttestFunction { Report = settled.Report, Signatures = signatures });
+    }
+
+    /// <summary>Oracles sign a verdict that the sponsor's inputs are unusable (no results root, no payout; <paramref name="reason"/> as metricsHash).</summary>
+    public Task AttestVerdictAsync(Bytes32 reason, params int[] oracles)
+    {
+        var verdict = new Report
+        {
+            MarketId = Id, Round = 0, ResultsRoot = new byte[32], TotalPayout = BigInteger.Zero, ScoresHash = new byte[32], MetricsHash = reason.ToArray(),
+        };
+        var signatures = oracles.Select(o => _d.Signing.Sign(verdict, new EthECKey(AnvilFixture.DevPrivateKeys[o]))).ToList();
+        return _d.Send(ProtocolDeployment.Sponsor, _d.MarketAddress, new AttestFunction { Report = verdict, Signatures = signatures });
     }
 
     public Task FinalizeAsync() => _d.Send(ProtocolDeployment.Sponsor, _d.MarketAddress, new FinalizeFunction { MarketId = Id });

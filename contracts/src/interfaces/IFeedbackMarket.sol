@@ -12,8 +12,10 @@ enum Phase {
     Challenge, // a report was accepted; disputes accepted until acceptedAt + challengePeriod
     Disputed, // waiting for the arbiter
     Finalized, // claims open (stored, or due: challenge window passed without dispute)
-    Cancelled, // refunds open (stored, or due: no accepted report by the evaluation deadline)
-    Forfeited // stakes back plus the pool to revealed curators (stored, or due: gold not revealed by goldDeadline)
+    Cancelled, // refunds open (stored, or due: no accepted report by the evaluation deadline, the last round overturned,
+    // or a dispute the arbiter did not resolve in time)
+    Forfeited // refunds open (stored, or due: gold not revealed by goldDeadline, or an accepted verdict that the
+    // sponsor's inputs are unusable)
 }
 
 /// @notice Status stored in the market; it changes only on actions.
@@ -31,7 +33,9 @@ enum CreditReason {
     OracleFee, // share of the oracle fee for a signer of the finalized report
     DisputeBondToSigners, // share of a failed challenger's bond for a signer of the report that stood
     DisputeBondRefund, // bond back to a challenger whose dispute overturned the report
-    PoolRefund // reward pool back to the sponsor (cancelled, or forfeited with no revealed curator)
+    PoolRefund, // reward pool back to the sponsor (cancelled or forfeited before any curator revealed)
+    PoolToTreasury, // reward pool of a market cancelled or forfeited after curators revealed (labels were delivered)
+    Sweep // what a settled market still held after its claim period
 }
 
 /// @notice What a sponsor passes to `createMarket`. Amounts are in `token` units; times are unix seconds.
@@ -59,8 +63,11 @@ struct MarketParams {
 
 /// @notice What the market stores of a market's parameters (fixed at creation; URIs live in `MarketCreated` only).
 /// @dev `evaluationPeriod` = evaluationDeadline - revealDeadline at creation; each round after an overturn gets it anew.
+///      `quorum` and `securityBps` are the registry's at creation: later governance changes do not reach running markets.
 struct MarketConfig {
     address sponsor;
+    uint8 quorum;
+    uint24 securityBps;
     uint64 commitDeadline;
     uint16 slashBps;
     uint16 oracleFeeBps;
@@ -81,9 +88,11 @@ struct MarketConfig {
 /// @notice A market's mutable state.
 /// @dev `balance` is what the market still holds (pool + stakes + an open dispute bond, less everything paid or
 ///      credited out); every outflow is subtracted from it with checked arithmetic, so no market can pay more than it
-///      holds. After a market is cancelled or forfeited, `totalStaked`/`totalRevealedStake` count the stakes not yet
-///      refunded. `resultsRoot`, `totalPayout`, `acceptedAt` and `acceptedDigest` describe the accepted report of the
-///      current round (zero when none).
+///      holds. After a market is cancelled or forfeited, `totalStaked` counts the stakes not yet refunded;
+///      `totalRevealedStake` never decreases (it records that labels were delivered). `resultsRoot`, `totalPayout`,
+///      `acceptedAt`, `acceptedDigest` and `lockPerSigner` describe the accepted report of the current round (zero when
+///      none); a report with `resultsRoot == 0` is a verdict that the sponsor's inputs are unusable. `settledAt` is when
+///      the market was finalized, cancelled or forfeited; `swept` once its claim period ended and the rest was swept.
 struct MarketState {
     MarketStatus status;
     uint32 round;
@@ -99,6 +108,10 @@ struct MarketState {
     bytes32 acceptedDigest;
     bytes32 goldHash;
     address challenger;
+    uint64 disputedAt;
+    uint64 settledAt;
+    uint128 lockPerSigner;
+    bool swept;
 }
 
 /// @notice One curator's submission to one market.
@@ -106,7 +119,7 @@ struct Submission {
     bytes32 commitment; // keccak256(abi.encode(marketId, curator, labelsHash, salt))
     uint128 stake;
     bool revealed;
-    bool refunded; // stake (and forfeit share) paid back after a cancel or forfeit
+    bool refunded; // stake paid back after a cancel or forfeit
 }
 
 /// @notice The EIP-712 report oracles sign (domain "FeedbackMarket", version "1", this contract).
@@ -123,8 +136,8 @@ struct Report {
 /// @notice Singleton holding every feedback market by id: sponsors fund a reward pool for preference labels, curators
 ///         commit and reveal label files with a stake, bonded oracles sign an EIP-712 report whose Merkle root pays
 ///         everyone, and an arbiter settles disputes. See docs/contracts.md for the life cycle, events and gas.
-/// @dev Every entry point runs checks, effects, event, token transfer, and is non-reentrant. Fee-on-transfer and
-///      rebasing tokens are not supported (amounts are booked as sent).
+/// @dev Every entry point runs checks, effects, event, token transfer, and is non-reentrant. Every transfer in checks
+///      the balance delta, so fee-on-transfer tokens revert with `UnsupportedToken`; rebasing tokens are not supported.
 interface IFeedbackMarket {
     /* VIEWS */
 
@@ -164,6 +177,10 @@ interface IFeedbackMarket {
     /// @param digest The EIP-712 digest of the report.
     function reportSigners(bytes32 digest) external view returns (address[] memory);
 
+    /// @notice The signers of the current round's accepted report whose bonds are locked behind it (empty when none).
+    /// @param marketId The market id.
+    function acceptedSigners(uint256 marketId) external view returns (address[] memory);
+
     /// @notice Whether the payout leaf `leaf` has been claimed.
     /// @param leaf The payout leaf hash.
     function isClaimed(bytes32 leaf) external view returns (bool);
@@ -177,9 +194,11 @@ interface IFeedbackMarket {
 
     /// @notice Creates a market and pulls `params.rewardPool` of `params.token` from the caller (the sponsor).
     /// @dev Requires now < commitDeadline < revealDeadline < goldDeadline < evaluationDeadline,
-    ///      evaluationDeadline - revealDeadline <= MAX_EVALUATION_PERIOD, 0 < challengePeriod <= MAX_CHALLENGE_PERIOD,
-    ///      0 < minStake <= stakeCap, slashBps and oracleFeeBps <= 10,000, and non-zero token, pool, gold commitment
-    ///      and dispute bond. Emits `MarketCreated` with every parameter.
+    ///      evaluationDeadline - goldDeadline >= MIN_EVALUATION_WINDOW, evaluationDeadline - revealDeadline <=
+    ///      MAX_EVALUATION_PERIOD, MIN_CHALLENGE_PERIOD <= challengePeriod <= MAX_CHALLENGE_PERIOD, 0 < minStake <=
+    ///      stakeCap <= MAX_AMOUNT, 0 < rewardPool <= MAX_AMOUNT, rewardPool * MIN_DISPUTE_BOND_BPS / 10,000 <=
+    ///      disputeBond <= rewardPool, slashBps and oracleFeeBps <= 10,000, and non-zero token and gold commitment.
+    ///      Snapshots the registry's quorum and security ratio. Emits `MarketCreated` with every parameter.
     /// @return marketId The new market's id (sequential from 1).
     /// @param params Every creation parameter, URIs included.
     function createMarket(MarketParams calldata params) external returns (uint256 marketId);
@@ -211,11 +230,15 @@ interface IFeedbackMarket {
 
     /* ORACLES */
 
-    /// @notice Adds the signatures of distinct active oracles to `report`'s digest (anyone may relay). When the count
-    ///         reaches the registry's quorum the report is accepted and the Challenge phase starts.
-    /// @dev Requires the Evaluation phase, the gold set revealed, `report.round` the current round and
-    ///      `report.totalPayout == totalStaked + rewardPool - oracleFee`. Signatures of signers already counted are
-    ///      skipped; an invalid signature or an inactive signer reverts. Gas is independent of the number of curators.
+    /// @notice Adds the signatures of distinct active oracles to `report`'s digest (anyone may relay). When the market's
+    ///         quorum of signers that are still active and can lock their share of the security is reached, the report
+    ///         is accepted, their bonds are locked behind it, and the Challenge phase starts.
+    /// @dev Requires the Evaluation phase, the gold set revealed and `report.round` the current round. A payout report
+    ///      has `report.totalPayout == totalStaked + rewardPool - oracleFee`; a verdict that the sponsor's inputs are
+    ///      unusable has `resultsRoot == 0` and `totalPayout == 0` and, once past its challenge window, forfeits the
+    ///      market. Each signer locks ceil(atRisk * securityBps / (10,000 * quorum)), atRisk being the total payout
+    ///      (the reward pool for a verdict). Signatures of signers already recorded are skipped; an invalid signature,
+    ///      an inactive signer or one without enough free bond reverts. Gas is independent of the number of curators.
     /// @return accepted Whether the report is now accepted.
     /// @param report The report.
     /// @param signatures 65-byte ECDSA signatures of the report digest by oracles.
@@ -237,21 +260,24 @@ interface IFeedbackMarket {
     /* DISPUTES */
 
     /// @notice Disputes the accepted report during the Challenge phase, pulling the market's dispute bond from the
-    ///         caller. Locks the report signers' bonds in the registry until resolution.
+    ///         caller (not one of the report's signers). The arbiter has RESOLUTION_PERIOD to resolve it.
     /// @param marketId The market id.
     function dispute(uint256 marketId) external;
 
-    /// @notice Arbiter only. `overturned == false`: the report stands, the bond is split among its signers and the
-    ///         market is finalized. `overturned == true`: the bond is credited back to the challenger, every signer is
-    ///         slashed (the challenger is the prover) and a new evaluation round starts with a fresh deadline.
+    /// @notice Arbiter only, within RESOLUTION_PERIOD of the dispute. `overturned == false`: the report stands, the bond
+    ///         is split among its signers and the market is finalized. `overturned == true`: the bond is credited back
+    ///         to the challenger, every signer loses the bond it locked behind the report (the challenger is the
+    ///         prover) and a new evaluation round starts with a fresh deadline, or, after MAX_ROUNDS rounds, the
+    ///         market is cancelled.
     /// @param marketId The market id.
     /// @param overturned Whether the arbiter overturned the report.
     function resolveDispute(uint256 marketId, bool overturned) external;
 
     /* SETTLEMENT */
 
-    /// @notice Records the Finalized status once the challenge window passed and credits the oracle fee to the
-    ///         report's signers (equal shares, the division remainder to the first signer).
+    /// @notice Records the Finalized status once the challenge window passed, credits the oracle fee to the report's
+    ///         signers not slashed since (equal shares, the division remainder to the first; the treasury when none)
+    ///         and unlocks their bonds.
     /// @param marketId The market id.
     function finalize(uint256 marketId) external;
 
@@ -265,22 +291,26 @@ interface IFeedbackMarket {
     /// @param proof Sorted-pair Merkle proof of the leaf.
     function claim(uint256 marketId, address account, uint256 amount, int32 scoreBps, bytes32[] calldata proof) external;
 
-    /// @notice Records the Cancelled status (no accepted report by the evaluation deadline) and credits the reward
-    ///         pool back to the sponsor. Stakes are refunded with `refund`.
+    /// @notice Records the Cancelled status and credits the reward pool to the sponsor if no curator revealed, else
+    ///         to the treasury. An expired dispute credits the challenger's bond back and unlocks the signers' bonds.
+    ///         Stakes are refunded with `refund`.
     /// @param marketId The market id.
     function cancel(uint256 marketId) external;
 
-    /// @notice Records the Forfeited status (gold not revealed by goldDeadline). If no curator revealed, the pool is
-    ///         credited back to the sponsor; otherwise it goes to revealed curators through `refund`.
+    /// @notice Records the Forfeited status and credits the reward pool to the sponsor if no curator revealed, else to
+    ///         the treasury (an accepted verdict also unlocks its signers' bonds). Stakes are refunded with `refund`.
     /// @param marketId The market id.
     function forfeit(uint256 marketId) external;
 
     /// @notice Pays `curator`'s stake back in a cancelled or forfeited market (anyone may call; funds go to `curator`).
-    /// @dev Forfeited and revealed: plus poolLeft * stake / revealedStakeLeft, so each share is at least the floor of
-    ///      the pro-rata share and the last revealed curator receives the exact remainder (no dust stays).
     /// @param marketId The market id.
     /// @param curator The curator.
     function refund(uint256 marketId, address curator) external;
+
+    /// @notice Once CLAIM_PERIOD has passed since the market settled, credits whatever it still holds (unclaimed
+    ///         payouts, unrefunded stakes, dust) to the treasury; claims and refunds close.
+    /// @param marketId The market id.
+    function sweep(uint256 marketId) external;
 
     /// @notice Pays `account` everything credited to it in `token` (anyone may call; funds go to `account`).
     /// @param token The ERC-20 of the market.

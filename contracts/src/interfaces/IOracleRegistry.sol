@@ -4,8 +4,10 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @notice Life cycle of an oracle in the registry.
-/// @dev None: never registered, or withdrawn. Active: bonded, its signatures count. Exiting: exit requested, its
-///      signatures no longer count, the bond can still be slashed until withdrawn. Slashed: bond taken, banned for good.
+/// @dev None: never registered, or withdrawn. Active: bonded; its signatures count from `activeAt` on. Exiting: exit
+///      requested, its signatures no longer count, the bond can still be slashed until withdrawn. Slashed: proven at
+///      fault, banned for good; what is left of its bond (the part locked behind other markets' reports) is released as
+///      those markets settle and can be withdrawn after the unbonding delay.
 enum OracleStatus {
     None,
     Active,
@@ -13,13 +15,17 @@ enum OracleStatus {
     Slashed
 }
 
-/// @notice One oracle's entry (one storage slot).
+/// @notice One oracle's entry (two storage slots).
 /// @param bond Bonded amount of `bondToken`.
-/// @param withdrawableAt When an exiting oracle may withdraw (0 unless exiting).
-/// @param locks Number of open disputes against reports this oracle signed; withdrawal waits until 0.
+/// @param locked Part of `bond` locked behind accepted reports of markets not yet settled (slashable by their disputes).
+/// @param activeAt When the oracle's signatures start to count (first bond + the activation delay).
+/// @param withdrawableAt When an exiting or slashed oracle may withdraw (0 otherwise).
+/// @param locks Number of accepted reports this oracle's bond is locked behind; withdrawal waits until 0.
 /// @param status See `OracleStatus`.
 struct Oracle {
     uint128 bond;
+    uint128 locked;
+    uint64 activeAt;
     uint64 withdrawableAt;
     uint32 locks;
     OracleStatus status;
@@ -30,8 +36,10 @@ struct Oracle {
 /// @dev The bond token, minimum bond and unbonding delay are fixed at deployment. The owner (Ownable2Step) sets the
 ///      quorum and the treasury and, once, the market contract allowed to lock and slash bonds.
 ///      The unbonding delay is strictly longer than `ConstantsLib.MIN_UNBONDING_DELAY` (longest evaluation round plus
-///      longest challenge period), so a report an oracle signed while active can always be disputed before its bond
-///      leaves; an open dispute then locks the bond until the arbiter resolves it.
+///      longest challenge period). When a report is accepted, each signer locks its share of the market's security
+///      (a multiple of the payout), and that amount stays slashable by that market alone until it settles: one bond
+///      cannot secure two markets twice. Slashed bonds are paid as pull credits (`withdrawCredit`), so no receiver can
+///      block a slash.
 interface IOracleRegistry {
     /// @notice The ERC-20 every bond is posted in.
     function bondToken() external view returns (IERC20);
@@ -48,6 +56,21 @@ interface IOracleRegistry {
     /// @notice Receives the part of slashed bonds that does not go to the prover.
     function treasury() external view returns (address);
 
+    /// @notice Seconds between an oracle's first bond and the time its signatures count.
+    function activationDelay() external view returns (uint64);
+
+    /// @notice Bond the signers of an accepted report lock together, in basis points of what the report pays out
+    ///         (markets snapshot it at creation).
+    function securityBps() external view returns (uint256);
+
+    /// @notice Slashed bond credited to `account` (a prover or the treasury) and not yet withdrawn.
+    /// @param account The account.
+    function bondCredit(address account) external view returns (uint256);
+
+    /// @notice `bond - locked` of `account`: what it can still lock behind a new report.
+    /// @param account The account.
+    function freeBond(address account) external view returns (uint256);
+
     /// @notice The market contract allowed to lock, unlock and slash bonds (zero until set).
     function market() external view returns (address);
 
@@ -55,7 +78,8 @@ interface IOracleRegistry {
     /// @param account The account.
     function oracle(address account) external view returns (Oracle memory);
 
-    /// @notice Whether `account` is a registered, bonded oracle that has not requested exit (its signatures count).
+    /// @notice Whether `account` is a bonded oracle past its activation delay that has not requested exit or been
+    ///         slashed (its signatures count).
     /// @param account The account.
     function isActive(address account) external view returns (bool);
 
@@ -69,9 +93,19 @@ interface IOracleRegistry {
     /// @dev Reverts with `OracleNotActive` unless the caller is active.
     function requestExit() external;
 
-    /// @notice Pays the caller's whole bond back once the unbonding delay has passed and no dispute locks it.
+    /// @notice Pays the caller's bond back once the unbonding delay has passed and no accepted report locks it
+    ///         (exiting oracles, and slashed ones for what is left).
     /// @dev Reverts with `OracleNotExiting`, `UnbondingNotOver` or `OracleLocked`.
     function withdraw() external;
+
+    /// @notice Pays `account` its slashed-bond credit (anyone may call; funds go to `account`).
+    /// @param account The account.
+    function withdrawBondCredit(address account) external;
+
+    /// @notice Sets the security ratio (`ConstantsLib.MIN_SECURITY_BPS` … `MAX_SECURITY_BPS`). Owner only; running
+    ///         markets keep the ratio they were created with.
+    /// @param newSecurityBps The new ratio in basis points.
+    function setSecurityBps(uint256 newSecurityBps) external;
 
     /// @notice Sets the quorum (1 … `ConstantsLib.MAX_QUORUM`). Owner only.
     /// @param newQuorum The new quorum.
@@ -85,17 +119,29 @@ interface IOracleRegistry {
     /// @param newMarket The market contract.
     function setMarket(address newMarket) external;
 
-    /// @notice Locks the bonds of `oracles` (signers of a disputed report) until `unlock`. Market only.
+    /// @notice Locks `amount` of each of `oracles`' bond behind an accepted report until `unlock` or `slashLocked`.
+    ///         Market only.
+    /// @dev Reverts with `InsufficientFreeBond` when one of them has less than `amount` unlocked.
     /// @param oracles The oracles (signers of the report).
-    function lock(address[] calldata oracles) external;
+    /// @param amount The amount each locks.
+    function lock(address[] calldata oracles, uint256 amount) external;
 
-    /// @notice Releases one lock from each of `oracles` (the dispute was resolved). Market only.
+    /// @notice Releases `amount` and one lock from each of `oracles` (their report's market settled). Market only.
     /// @param oracles The oracles (signers of the report).
-    function unlock(address[] calldata oracles) external;
+    /// @param amount The amount each had locked.
+    function unlock(address[] calldata oracles, uint256 amount) external;
 
-    /// @notice Takes the whole bond of `account`, bans it, and pays `PROVER_REWARD_BPS` of it to `prover` and the rest
-    ///         to the treasury. Market only (equivocation proofs and overturned reports go through the market).
-    /// @return slashed The amount taken; 0 (and no effect) when `account` holds no bond.
+    /// @notice Takes `amount` locked behind an overturned report from `account`, bans it, and credits
+    ///         `PROVER_REWARD_BPS` of it to `prover` and the rest to the treasury. Market only.
+    /// @return slashed The amount taken.
+    /// @param account The signer of the overturned report.
+    /// @param amount The amount it locked behind that report.
+    /// @param prover The challenger.
+    function slashLocked(address account, uint256 amount, address prover) external returns (uint256 slashed);
+
+    /// @notice Takes the unlocked part of `account`'s bond (the locked part stays behind its reports), bans it, and
+    ///         credits `PROVER_REWARD_BPS` of it to `prover` and the rest to the treasury. Market only (equivocation).
+    /// @return slashed The amount taken; reverts with `NothingToSlash` when `account` is already slashed or unknown.
     /// @param account The account.
     /// @param prover Who proved the fault and receives the prover reward.
     function slash(address account, address prover) external returns (uint256 slashed);

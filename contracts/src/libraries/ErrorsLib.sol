@@ -31,8 +31,20 @@ library ErrorsLib {
     /// @notice evaluationDeadline - revealDeadline exceeds the maximum.
     error EvaluationPeriodTooLong(uint256 period, uint256 max);
 
-    /// @notice The challenge period is zero or exceeds the maximum.
-    error InvalidChallengePeriod(uint64 period, uint64 max);
+    /// @notice The challenge period lies outside [min, max].
+    error InvalidChallengePeriod(uint64 period, uint64 min, uint64 max);
+
+    /// @notice evaluationDeadline - goldDeadline is below the minimum evaluation window.
+    error EvaluationWindowTooShort(uint64 window, uint64 min);
+
+    /// @notice A reward pool or stake cap exceeds `ConstantsLib.MAX_AMOUNT`.
+    error AmountTooLarge(uint256 amount, uint256 max);
+
+    /// @notice The dispute bond lies outside [rewardPool * MIN_DISPUTE_BOND_BPS / 10,000, rewardPool].
+    error InvalidDisputeBond(uint256 bond, uint256 min, uint256 max);
+
+    /// @notice The token moved a different amount than asked (fee-on-transfer and similar tokens are not supported).
+    error UnsupportedToken(address token, uint256 expected, uint256 received);
 
     /// @notice Stake bounds are not 0 < minStake <= stakeCap.
     error InvalidStakeBounds(uint128 minStake, uint128 stakeCap);
@@ -41,6 +53,18 @@ library ErrorsLib {
     error InvalidBps(uint256 bps);
 
     /* MARKET LIFE CYCLE */
+
+    /// @notice A signer of the accepted report tried to dispute it.
+    error SignerCannotDispute(address signer);
+
+    /// @notice The arbiter's time to resolve the dispute is over (cancel the market instead).
+    error DisputeExpired(uint256 marketId, uint64 deadline);
+
+    /// @notice The claim period of a settled market is not over yet.
+    error ClaimPeriodNotOver(uint256 marketId, uint64 sweepableAt);
+
+    /// @notice What was left of the market went to the treasury after its claim period.
+    error AlreadySwept(uint256 marketId);
 
     /// @notice No market has this id.
     error MarketNotFound(uint256 marketId);
@@ -121,6 +145,15 @@ library ErrorsLib {
 
     /// @notice The oracle has not requested exit.
     error OracleNotExiting(address oracle);
+
+    /// @notice An oracle has less unlocked bond than its share of a report's security.
+    error InsufficientFreeBond(address oracle, uint256 free, uint256 needed);
+
+    /// @notice The security ratio lies outside [min, max].
+    error InvalidSecurityBps(uint256 securityBps, uint256 min, uint256 max);
+
+    /// @notice The activation delay lies outside [min, unbonding delay].
+    error InvalidActivationDelay(uint64 delay, uint64 min, uint64 max);
 
     /// @notice The unbonding delay has not passed yet.
     error UnbondingNotOver(address oracle, uint64 withdrawableAt);

@@ -164,25 +164,44 @@ library EventsLib {
         uint256 claimedTotal
     );
 
-    /// @notice The market was cancelled in `round`; `poolRefund` was credited to the sponsor.
+    /// @notice The market was cancelled in `round`: `pool` (what was left of the reward pool) was credited to
+    ///         `poolRecipient`, the sponsor when no curator had revealed, else the treasury (see docs/contracts.md,
+    ///         "Threat model": once labels are public the sponsor cannot take the pool back).
     /// @param marketId The market id.
     /// @param round The evaluation round (0 first, +1 after each overturn).
-    /// @param poolRefund The reward pool credited back to the sponsor.
-    event MarketCancelled(uint256 indexed marketId, uint32 round, uint256 poolRefund);
+    /// @param pool The reward pool credited.
+    /// @param poolRecipient The sponsor or the treasury.
+    event MarketCancelled(uint256 indexed marketId, uint32 round, uint256 pool, address indexed poolRecipient);
 
-    /// @notice The market was forfeited; `poolRefund` (the whole pool when nobody revealed, else 0) was credited to the
-    ///         sponsor, and `totalRevealedStake` shares the pool otherwise.
+    /// @notice The market was forfeited (gold not revealed in time, or an accepted verdict that the sponsor's inputs
+    ///         are unusable): `pool` was credited to `poolRecipient`, the sponsor when no curator had revealed, else
+    ///         the treasury. Stakes are refunded in full.
     /// @param marketId The market id.
-    /// @param poolRefund The reward pool credited back to the sponsor.
+    /// @param pool The reward pool credited.
+    /// @param poolRecipient The sponsor or the treasury.
     /// @param totalRevealedStake Total stake of the revealed curators.
-    event MarketForfeited(uint256 indexed marketId, uint256 poolRefund, uint256 totalRevealedStake);
+    event MarketForfeited(
+        uint256 indexed marketId, uint256 pool, address indexed poolRecipient, uint256 totalRevealedStake
+    );
 
-    /// @notice A cancelled or forfeited market paid `curator` its `stake` plus `reward` (forfeit share).
+    /// @notice The arbiter did not resolve the dispute of `digest` in time; the market is cancelled.
+    /// @param marketId The market id.
+    /// @param round The evaluation round.
+    /// @param digest The EIP-712 digest of the disputed report.
+    /// @param challenger The challenger (its bond is credited back).
+    event DisputeExpired(uint256 indexed marketId, uint32 round, bytes32 digest, address challenger);
+
+    /// @notice The claim period of a settled market ended; `amount` left unclaimed was credited to `treasury`.
+    /// @param marketId The market id.
+    /// @param amount The amount, in token units.
+    /// @param treasury The treasury.
+    event MarketSwept(uint256 indexed marketId, uint256 amount, address indexed treasury);
+
+    /// @notice A cancelled or forfeited market paid `curator` its `stake` back.
     /// @param marketId The market id.
     /// @param curator The curator.
     /// @param stake The stake, in token units.
-    /// @param reward The forfeit share of the pool paid on top of the stake.
-    event Refunded(uint256 indexed marketId, address indexed curator, uint256 stake, uint256 reward);
+    event Refunded(uint256 indexed marketId, address indexed curator, uint256 stake);
 
     /// @notice `amount` of `token` was credited to `account` from `marketId` (withdraw with `withdrawCredit`).
     /// @param marketId The market id.
@@ -208,6 +227,11 @@ library EventsLib {
     /// @param bond The amount bonded (dispute bond, or the oracle's bond after the call).
     event OracleBonded(address indexed oracle, uint256 amount, uint256 bond);
 
+    /// @notice `oracle` bonded for the first time; its signatures count from `activeAt`.
+    /// @param oracle The oracle.
+    /// @param activeAt When its signatures start to count.
+    event OracleRegistered(address indexed oracle, uint64 activeAt);
+
     /// @notice `oracle` requested exit; it may withdraw from `withdrawableAt` if no dispute locks it.
     /// @param oracle The oracle.
     /// @param withdrawableAt When the bond can be withdrawn.
@@ -218,17 +242,21 @@ library EventsLib {
     /// @param amount The amount, in token units.
     event OracleWithdrawn(address indexed oracle, uint256 amount);
 
-    /// @notice A dispute locked `oracle`'s bond; `locks` open disputes now.
+    /// @notice An accepted report locked `amount` of `oracle`'s bond; `locked` in all, behind `locks` reports.
     /// @param oracle The oracle.
-    /// @param locks Open disputes locking the bond.
-    event OracleLockedBy(address indexed oracle, uint32 locks);
+    /// @param amount The amount, in token units.
+    /// @param locked The oracle's locked bond after the call.
+    /// @param locks Reports the bond is locked behind.
+    event OracleLockedBy(address indexed oracle, uint256 amount, uint256 locked, uint32 locks);
 
-    /// @notice A resolved dispute released `oracle`'s bond; `locks` open disputes remain.
+    /// @notice A settled market released `amount` of `oracle`'s bond; `locked` remains, behind `locks` reports.
     /// @param oracle The oracle.
-    /// @param locks Open disputes locking the bond.
-    event OracleUnlocked(address indexed oracle, uint32 locks);
+    /// @param amount The amount, in token units.
+    /// @param locked The oracle's locked bond after the call.
+    /// @param locks Reports the bond is locked behind.
+    event OracleUnlocked(address indexed oracle, uint256 amount, uint256 locked, uint32 locks);
 
-    /// @notice `oracle` lost its whole bond `amount`: `proverReward` to `prover`, the rest to `treasury`. Banned.
+    /// @notice `oracle` lost `amount` of its bond: `proverReward` credited to `prover`, the rest to `treasury`. Banned.
     /// @param oracle The oracle.
     /// @param prover Who proved the fault and receives the prover reward.
     /// @param amount The amount, in token units.
@@ -237,6 +265,15 @@ library EventsLib {
     event OracleSlashed(
         address indexed oracle, address indexed prover, uint256 amount, uint256 proverReward, address treasury
     );
+
+    /// @notice `account` withdrew its slashed-bond credit `amount`.
+    /// @param account The account.
+    /// @param amount The amount, in token units.
+    event BondCreditWithdrawn(address indexed account, uint256 amount);
+
+    /// @notice The security ratio was set.
+    /// @param securityBps The ratio in basis points.
+    event SecuritySet(uint256 securityBps);
 
     /// @notice The quorum was set.
     /// @param quorum The quorum.

@@ -18,11 +18,14 @@ import {
 import {OracleStatus} from "../../src/interfaces/IOracleRegistry.sol";
 import {HashLib} from "../../src/libraries/HashLib.sol";
 import {PayoutLib} from "../../src/libraries/PayoutLib.sol";
+import {ConstantsLib} from "../../src/libraries/ConstantsLib.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {MerkleHelper} from "../utils/MerkleHelper.sol";
 
 /// @notice Drives random markets through every path: commits, reveals, gold reveal or not, honest and faulty
-///         reports, disputes both ways, finalize, claims (and double claims), cancel, forfeit, refunds, credits,
-///         oracle registration, exits, withdrawals and equivocation proofs, with time moving in between.
+///         reports, verdicts that the sponsor's inputs are unusable, disputes both ways and expired ones, finalize,
+///         claims (and double claims), cancel, forfeit, refunds, sweeps, credits (market and registry), oracle
+///         registration, exits, withdrawals and equivocation proofs, with time moving in between.
 contract MarketHandler is Test {
     struct Leaf {
         address account;
@@ -48,6 +51,8 @@ contract MarketHandler is Test {
     /// @dev Ghosts: a leaf paid twice; a cancelled market that refunded less than a stake.
     uint256 public doubleClaims;
     uint256 public cancelRefundShortfall;
+    /// @dev Ghost: a failed market (cancelled or forfeited) after curators revealed credited the pool to its sponsor.
+    uint256 public sponsorRecoveredAfterReveal;
     mapping(bytes32 leaf => bool) public ghostClaimed;
     mapping(string action => uint256) public calls;
 
@@ -76,8 +81,9 @@ contract MarketHandler is Test {
 
     /// @dev Every account that can hold a credit.
     function creditAccounts() external view returns (address[] memory all) {
-        all = new address[](sponsors.length + challengers.length + oracles.length);
+        all = new address[](sponsors.length + challengers.length + oracles.length + 1);
         uint256 n;
+        all[n++] = registry.treasury();
         for (uint256 i; i < sponsors.length; ++i) {
             all[n++] = sponsors[i];
         }
@@ -115,8 +121,9 @@ contract MarketHandler is Test {
             stakeCap: uint128(_bound(cap, minStake, 1e22)),
             slashBps: uint16(_bound(slashBps, 0, 10_000)),
             oracleFeeBps: uint16(_bound(feeBps, 0, 10_000)),
-            disputeBond: 5e18
+            disputeBond: 0
         });
+        p.disputeBond = uint128(_bound(seed >> 128, Math.max(p.rewardPool / 100, 1), p.rewardPool));
         token.mint(sponsor, p.rewardPool);
         vm.startPrank(sponsor);
         token.approve(address(market), p.rewardPool);
@@ -173,16 +180,25 @@ contract MarketHandler is Test {
     function attest(uint256 mSeed, uint256 scoreSeed, bool faulty) external {
         (uint256 id, bool ok) = _pick(mSeed);
         if (!ok || market.phase(id) != Phase.Evaluation || !market.marketState(id).goldRevealed) return;
-        Report memory r = _buildReport(id, scoreSeed, faulty);
-        uint256 q = registry.quorum();
-        bytes[] memory sigs = new bytes[](q);
+        // One report in eight is a verdict that the sponsor's inputs are unusable.
+        bool verdict = scoreSeed % 8 == 7;
+        Report memory r = verdict
+            ? Report(id, market.marketState(id).round, 0, 0, 0, keccak256("gold missing"))
+            : _buildReport(id, scoreSeed, faulty);
+        MarketConfig memory c = market.marketConfig(id);
+        uint256 atRisk = verdict ? c.rewardPool : r.totalPayout;
+        uint256 lockAmount = Math.ceilDiv(atRisk * c.securityBps, ConstantsLib.BPS * c.quorum);
+        bytes[] memory sigs = new bytes[](c.quorum);
         uint256 n;
-        for (uint256 i; i < oracles.length && n < q; ++i) {
-            if (registry.isActive(oracles[i])) sigs[n++] = _sign(oracleKeys[i], r);
+        for (uint256 i; i < oracles.length && n < c.quorum; ++i) {
+            if (registry.isActive(oracles[i]) && registry.freeBond(oracles[i]) >= lockAmount) {
+                sigs[n++] = _sign(oracleKeys[i], r);
+            }
         }
-        if (n < q) return;
+        if (n < c.quorum) return;
+        if (verdict) delete _leaves[id];
         market.attest(r, sigs);
-        calls["attest"]++;
+        calls[verdict ? "verdict" : "attest"]++;
     }
 
     function dispute(uint256 mSeed, uint256 who) external {
@@ -201,6 +217,7 @@ contract MarketHandler is Test {
     function resolveDispute(uint256 mSeed, bool overturned) external {
         (uint256 id, bool ok) = _pick(mSeed);
         if (!ok || market.phase(id) != Phase.Disputed) return;
+        if (block.timestamp >= market.marketState(id).disputedAt + ConstantsLib.RESOLUTION_PERIOD) return;
         vm.prank(arbiter);
         market.resolveDispute(id, overturned);
         calls[overturned ? "overturn" : "stand"]++;
@@ -237,8 +254,36 @@ contract MarketHandler is Test {
         if (!ok || market.phase(id) != Phase.Cancelled || market.marketState(id).status == MarketStatus.Cancelled) {
             return;
         }
-        market.cancel(id);
-        calls["cancel"]++;
+        bool expired = market.marketState(id).status == MarketStatus.Disputed;
+        _settleFailure(id, true);
+        calls[expired ? "disputeExpired" : "cancel"]++;
+    }
+
+    /// @dev cancel or forfeit, recording whether a sponsor got the pool back after curators revealed.
+    function _settleFailure(uint256 id, bool cancelled) internal {
+        address sponsor = market.marketConfig(id).sponsor;
+        uint256 before = market.credit(address(token), sponsor);
+        if (cancelled) market.cancel(id);
+        else market.forfeit(id);
+        if (market.marketState(id).totalRevealedStake != 0 && market.credit(address(token), sponsor) > before) {
+            sponsorRecoveredAfterReveal++;
+        }
+    }
+
+    /// @dev After the claim period of a settled market, sweeps what is left to the treasury.
+    function sweep(uint256 mSeed) external {
+        (uint256 id, bool ok) = _pick(mSeed);
+        if (!ok) return;
+        MarketState memory s = market.marketState(id);
+        if (
+            s.swept
+                || (s.status != MarketStatus.Finalized
+                    && s.status != MarketStatus.Cancelled
+                    && s.status != MarketStatus.Forfeited)
+        ) return;
+        vm.warp(Math.max(block.timestamp, s.settledAt + ConstantsLib.CLAIM_PERIOD));
+        market.sweep(id);
+        calls["sweep"]++;
     }
 
     function forfeit(uint256 mSeed) external {
@@ -246,13 +291,13 @@ contract MarketHandler is Test {
         if (!ok || market.phase(id) != Phase.Forfeited || market.marketState(id).status == MarketStatus.Forfeited) {
             return;
         }
-        market.forfeit(id);
+        _settleFailure(id, false);
         calls["forfeit"]++;
     }
 
     function refund(uint256 mSeed, uint256 cSeed) external {
         (uint256 id, bool ok) = _pick(mSeed);
-        if (!ok || _committed[id].length == 0) return;
+        if (!ok || _committed[id].length == 0 || market.marketState(id).swept) return;
         Phase ph = market.phase(id);
         if (ph != Phase.Cancelled && ph != Phase.Forfeited) return;
         address cu = _committed[id][cSeed % _committed[id].length];
@@ -261,17 +306,21 @@ contract MarketHandler is Test {
         uint256 before = token.balanceOf(cu);
         market.refund(id, cu);
         uint256 received = token.balanceOf(cu) - before;
-        if (ph == Phase.Cancelled && received != sub.stake) cancelRefundShortfall++;
-        if (ph == Phase.Forfeited && received < sub.stake) cancelRefundShortfall++;
+        if (received != sub.stake) cancelRefundShortfall++;
         calls["refund"]++;
     }
 
     function withdrawCredit(uint256 seed) external {
         address[] memory all = this.creditAccounts();
         address a = all[seed % all.length];
-        if (market.credit(address(token), a) == 0) return;
-        market.withdrawCredit(address(token), a);
-        calls["withdrawCredit"]++;
+        if (market.credit(address(token), a) != 0) {
+            market.withdrawCredit(address(token), a);
+            calls["withdrawCredit"]++;
+        }
+        if (registry.bondCredit(a) != 0) {
+            registry.withdrawBondCredit(a);
+            calls["withdrawBondCredit"]++;
+        }
     }
 
     function warp(uint256 secs) external {
@@ -344,18 +393,22 @@ contract MarketHandler is Test {
             if (r == 0) vm.warp(s.evaluationDeadline);
             else this.attest(mSeed, choice >> 8, r == 1);
         } else if (ph == Phase.Challenge) {
-            if (r < 3) this.dispute(mSeed, choice >> 8);
+            if (r < 5) this.dispute(mSeed, choice >> 8);
             else vm.warp(s.acceptedAt + c.challengePeriod);
         } else if (ph == Phase.Disputed) {
-            this.resolveDispute(mSeed, r < 4);
+            if (r == 7) vm.warp(s.disputedAt + ConstantsLib.RESOLUTION_PERIOD); // the arbiter stays silent
+            else this.resolveDispute(mSeed, r < 3);
         } else if (ph == Phase.Finalized) {
             if (r == 0 && s.status != MarketStatus.Finalized) this.finalize(mSeed);
+            else if (r == 1 && choice % 64 == 1) this.sweep(mSeed);
             else this.claim(mSeed, choice >> 8);
         } else if (ph == Phase.Cancelled) {
             if (r == 0 && s.status != MarketStatus.Cancelled) this.cancel(mSeed);
+            else if (r == 1 && choice % 64 == 1) this.sweep(mSeed);
             else this.refund(mSeed, choice >> 8);
         } else {
             if (r == 0 && s.status != MarketStatus.Forfeited) this.forfeit(mSeed);
+            else if (r == 1 && choice % 64 == 1) this.sweep(mSeed);
             else this.refund(mSeed, choice >> 8);
         }
     }
@@ -378,7 +431,8 @@ contract MarketHandler is Test {
 
     function withdrawBond(uint256 seed) external {
         address o = oracles[seed % oracles.length];
-        if (registry.oracle(o).status != OracleStatus.Exiting) return;
+        OracleStatus st = registry.oracle(o).status;
+        if (st != OracleStatus.Exiting && (st != OracleStatus.Slashed || registry.oracle(o).bond == 0)) return;
         if (block.timestamp < registry.oracle(o).withdrawableAt || registry.oracle(o).locks != 0) return;
         vm.prank(o);
         registry.withdraw();
@@ -389,12 +443,15 @@ contract MarketHandler is Test {
         (uint256 id, bool ok) = _pick(mSeed);
         if (!ok) return;
         uint256 k = oSeed % oracles.length;
-        if (registry.oracle(oracles[k]).bond == 0) return;
+        OracleStatus st = registry.oracle(oracles[k]).status;
+        if (st == OracleStatus.None || st == OracleStatus.Slashed) return;
         uint32 round = market.marketState(id).round;
         Report memory a = Report(id, round, keccak256("a"), 1, 0, 0);
         Report memory b = Report(id, round, keccak256("b"), 1, 0, 0);
+        bytes memory sa = _sign(oracleKeys[k], a); // (signing calls the market: sign before the prank)
+        bytes memory sb = _sign(oracleKeys[k], b);
         vm.prank(challengers[prover % challengers.length]);
-        market.proveEquivocation(a, _sign(oracleKeys[k], a), b, _sign(oracleKeys[k], b));
+        market.proveEquivocation(a, sa, b, sb);
         calls["equivocation"]++;
     }
 
@@ -405,7 +462,8 @@ contract MarketHandler is Test {
         if (registry.oracle(o).status != OracleStatus.None) return;
         oracleKeys.push(key);
         oracles.push(o);
-        uint256 bond = registry.minBond();
+        // Enough to lock a share of the security of a few of the largest markets at once.
+        uint256 bond = 1e25;
         token.mint(o, bond);
         vm.startPrank(o);
         token.approve(address(registry), bond);
@@ -456,7 +514,7 @@ contract MarketHandler is Test {
             uint256 payout = d.stakes[i] - PayoutLib.slash(d.stakes[i], c.slashBps, d.scores[i]) + reward;
             _push(id, cus[i], payout, d.scores[i]);
         }
-        _push(id, c.sponsor, d.distributable - rewards + (faulty ? 1 : 0), 0);
+        _push(id, c.sponsor, d.distributable - rewards + (faulty ? 1 : 0), ConstantsLib.SPONSOR_LEAF_SCORE);
         MarketState memory s = market.marketState(id);
         r = Report({
             marketId: id,

@@ -9,6 +9,7 @@ import {FeedbackMarket} from "../../src/FeedbackMarket.sol";
 import {OracleRegistry} from "../../src/OracleRegistry.sol";
 import {TestToken} from "../../src/testing/TestToken.sol";
 import {MarketState, MarketStatus} from "../../src/interfaces/IFeedbackMarket.sol";
+import {ConstantsLib} from "../../src/libraries/ConstantsLib.sol";
 import {MarketHandler} from "./MarketHandler.sol";
 
 /// @notice Conservation of funds, one line per property. The market and the registry share one token here, so the
@@ -28,7 +29,7 @@ contract MarketInvariantTest is Test {
     function setUp() public {
         vm.warp(1_000_000);
         token = new TestToken("Test Token", "TT", 18);
-        registry = new OracleRegistry(address(this), token, 10e18, 45 days, 2, makeAddr("treasury"));
+        registry = new OracleRegistry(address(this), token, 10e18, 45 days, 1 hours, 2, 10_000, makeAddr("treasury"));
         market = new FeedbackMarket(registry, makeAddr("arbiter"));
         registry.setMarket(address(market));
         handler = new MarketHandler(market, registry, token, makeAddr("arbiter"));
@@ -83,30 +84,79 @@ contract MarketInvariantTest is Test {
                 handler.proveEquivocation(rnd >> 8, rnd >> 16, rnd >> 24);
             }
         }
-        string[15] memory paths = [
+        _assertEveryPathTaken();
+        invariant_BalanceEqualsWhatIsOwed();
+        invariant_ClaimedWithinTotalPayout();
+        invariant_NoLeafClaimedTwice();
+        invariant_CancelledMarketRefundsEveryStake();
+        invariant_SponsorNeverRecoversPoolAfterReveal();
+        invariant_LockedBondBacksOpenReports();
+        invariant_RoundsBounded();
+    }
+
+    function _assertEveryPathTaken() internal view {
+        string[20] memory paths = [
             "createMarket",
             "commit",
             "reveal",
             "revealGold",
             "attest",
+            "verdict",
             "dispute",
             "overturn",
             "stand",
+            "disputeExpired",
             "finalize",
             "claim",
             "cancel",
             "forfeit",
             "refund",
+            "sweep",
             "withdrawCredit",
-            "equivocation"
+            "withdrawBondCredit",
+            "equivocation",
+            "withdrawBond"
         ];
         for (uint256 i; i < paths.length; ++i) {
             assertGt(handler.calls(paths[i]), 0, paths[i]);
         }
-        invariant_BalanceEqualsWhatIsOwed();
-        invariant_ClaimedWithinTotalPayout();
-        invariant_NoLeafClaimedTwice();
-        invariant_CancelledMarketRefundsEveryStake();
+    }
+
+    /// @dev Once a curator revealed, no failure path (cancel, forfeit, verdict, expired dispute, last round overturned)
+    ///      credits the pool back to the sponsor.
+    function invariant_SponsorNeverRecoversPoolAfterReveal() public view {
+        assertEq(handler.sponsorRecoveredAfterReveal(), 0);
+    }
+
+    /// @dev Each oracle's locked bond is exactly its share of the security of the reports it backs that are still
+    ///      open (accepted or disputed, not yet settled): one bond never secures two markets with the same tokens.
+    function invariant_LockedBondBacksOpenReports() public view {
+        for (uint256 i; i < handler.oracleCount(); ++i) {
+            address o = handler.oracles(i);
+            uint256 expected;
+            uint256 locks;
+            for (uint256 id = 1; id <= market.marketCount(); ++id) {
+                MarketState memory s = market.marketState(id);
+                if (s.status != MarketStatus.Accepted && s.status != MarketStatus.Disputed) continue;
+                address[] memory signers = market.acceptedSigners(id);
+                for (uint256 k; k < signers.length; ++k) {
+                    if (signers[k] == o) {
+                        expected += s.lockPerSigner;
+                        ++locks;
+                    }
+                }
+            }
+            assertEq(registry.oracle(o).locked, expected);
+            assertEq(registry.oracle(o).locks, locks);
+            assertLe(registry.oracle(o).locked, registry.oracle(o).bond);
+        }
+    }
+
+    /// @dev No market runs more than MAX_ROUNDS evaluation rounds.
+    function invariant_RoundsBounded() public view {
+        for (uint256 id = 1; id <= market.marketCount(); ++id) {
+            assertLt(market.marketState(id).round, ConstantsLib.MAX_ROUNDS);
+        }
     }
 
     /// @dev What the contracts hold equals what all markets, credits and bonds still owe.
@@ -127,12 +177,13 @@ contract MarketInvariantTest is Test {
     }
 
     /// @dev A cancelled market refunds every stake: each refund paid the exact stake, and what it still holds is
-    ///      exactly the stakes not yet refunded.
+    ///      exactly the stakes not yet refunded (until swept).
     function invariant_CancelledMarketRefundsEveryStake() public view {
         assertEq(handler.cancelRefundShortfall(), 0);
         for (uint256 id = 1; id <= market.marketCount(); ++id) {
             MarketState memory s = market.marketState(id);
-            if (s.status == MarketStatus.Cancelled) assertEq(s.balance, s.totalStaked);
+            // Swept after the claim period: the rest went to the treasury.
+            if (s.status == MarketStatus.Cancelled) assertEq(s.balance, s.swept ? 0 : s.totalStaked);
         }
     }
 
@@ -142,7 +193,7 @@ contract MarketInvariantTest is Test {
         }
         address[] memory accounts = handler.creditAccounts();
         for (uint256 i; i < accounts.length; ++i) {
-            owed += market.credit(address(token), accounts[i]);
+            owed += market.credit(address(token), accounts[i]) + registry.bondCredit(accounts[i]);
         }
         for (uint256 i; i < handler.oracleCount(); ++i) {
             owed += registry.oracle(handler.oracles(i)).bond;
@@ -150,23 +201,28 @@ contract MarketInvariantTest is Test {
     }
 
     function afterInvariant() external view {
-        string[16] memory names = [
+        string[21] memory names = [
             "createMarket",
             "commit",
             "reveal",
             "revealGold",
             "attest",
+            "verdict",
             "dispute",
             "overturn",
             "stand",
+            "disputeExpired",
             "finalize",
             "claim",
             "claimReverted",
             "cancel",
             "forfeit",
             "refund",
+            "sweep",
             "withdrawCredit",
-            "equivocation"
+            "withdrawBondCredit",
+            "equivocation",
+            "withdrawBond"
         ];
         for (uint256 i; i < names.length; ++i) {
             console.log(names[i], handler.calls(names[i]));

@@ -9,6 +9,7 @@ import {TestToken} from "../../src/testing/TestToken.sol";
 import {MarketParams, MarketState, Report, Phase} from "../../src/interfaces/IFeedbackMarket.sol";
 import {HashLib} from "../../src/libraries/HashLib.sol";
 import {PayoutLib} from "../../src/libraries/PayoutLib.sol";
+import {ConstantsLib} from "../../src/libraries/ConstantsLib.sol";
 import {MerkleHelper} from "./MerkleHelper.sol";
 
 /// @notice Shared fixture: a token, a registry with three bonded oracles (quorum 2), the market, a sponsor and
@@ -16,6 +17,10 @@ import {MerkleHelper} from "./MerkleHelper.sol";
 abstract contract BaseTest is Test {
     uint256 internal constant MIN_BOND = 100 ether;
     uint64 internal constant UNBONDING = 45 days;
+    uint64 internal constant ACTIVATION = 1 hours;
+    uint256 internal constant SECURITY_BPS = 10_000;
+    /// @dev What each fixture oracle bonds: enough to lock its share of a few markets' security at once.
+    uint256 internal constant ORACLE_BOND = 5_000 ether;
     uint128 internal constant POOL = 1_000 ether;
     uint128 internal constant MIN_STAKE = 10 ether;
     uint128 internal constant STAKE_CAP = 100 ether;
@@ -52,7 +57,7 @@ abstract contract BaseTest is Test {
     function setUp() public virtual {
         vm.warp(1_000_000);
         token = new TestToken("Test Token", "TT", 18);
-        registry = new OracleRegistry(owner, token, MIN_BOND, UNBONDING, 2, treasury);
+        registry = new OracleRegistry(owner, token, MIN_BOND, UNBONDING, ACTIVATION, 2, SECURITY_BPS, treasury);
         market = new FeedbackMarket(registry, arbiter);
         vm.prank(owner);
         registry.setMarket(address(market));
@@ -61,8 +66,9 @@ abstract contract BaseTest is Test {
             (address o, uint256 k) = makeAddrAndKey(string.concat("oracle", vm.toString(i)));
             oracles.push(o);
             oracleKeys.push(k);
-            _bond(o, MIN_BOND);
+            _bond(o, ORACLE_BOND);
         }
+        vm.warp(block.timestamp + ACTIVATION);
         for (uint256 i; i < 4; ++i) {
             address cu = makeAddr(string.concat("curator", vm.toString(i)));
             curators.push(cu);
@@ -197,7 +203,7 @@ abstract contract BaseTest is Test {
             uint256 payout = stakes[i] - PayoutLib.slash(stakes[i], SLASH_BPS, scores[i]) + reward;
             _pushLeaf(id, accounts[i], payout, scores[i]);
         }
-        _pushLeaf(id, sponsor, distributable - rewards, 0);
+        _pushLeaf(id, sponsor, distributable - rewards, ConstantsLib.SPONSOR_LEAF_SCORE);
         r = Report({
             marketId: id,
             round: s.round,

@@ -115,7 +115,7 @@ public static partial class AnalystApi
             WITH events AS (
                 SELECT block_time, stake AS staked, 0::numeric AS paid FROM committed
                 UNION ALL SELECT block_time, 0, amount FROM claimed
-                UNION ALL SELECT block_time, 0, stake + reward FROM refunded
+                UNION ALL SELECT block_time, 0, stake FROM refunded
             ), span AS (SELECT min(block_time) AS first, max(block_time) AS last FROM events)
             SELECT date_bin(greatest((span.last - span.first) / @buckets, interval '1 second'), e.block_time, span.first) AS at,
                    sum(e.staked) AS staked, sum(e.paid) AS paid_out

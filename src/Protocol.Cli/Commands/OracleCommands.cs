@@ -81,7 +81,7 @@ public sealed class OracleRegisterCommand : AsyncCommand<OracleRegisterSettings>
 
             await s.SendAsync("register", s.Registry, new RegisterFunction { Amount = amount }, cancellationToken).ConfigureAwait(false);
             var after = await s.ReadAsync().ConfigureAwait(false);
-            await Console.Out.WriteLineAsync($"{s.Address} is {OracleStatusCommand.StateName(after.Entry)} with a bond of {s.Tokens(after.Entry.Bond)}").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"{s.Address} is {OracleStatusCommand.StateName(after.Entry, after.ChainNow)} with a bond of {s.Tokens(after.Entry.Bond)}").ConfigureAwait(false);
             return 0;
         });
 }
@@ -130,8 +130,8 @@ public sealed class OracleWithdrawCommand : AsyncCommand<OracleSettings>
                     throw new OracleCommandException($"{s.Address} holds no bond in the registry (never registered, or already withdrawn)");
                 case OracleState.Active:
                     throw new OracleCommandException($"{s.Address} is still an active oracle: run `fmp oracle exit` first, then wait the unbonding delay ({ChainTime.Span(s.UnbondingDelay)})");
-                case OracleState.Slashed:
-                    throw new OracleCommandException($"{s.Address} was slashed: its bond is gone");
+                case OracleState.Slashed when v.Entry.Bond == 0:
+                    throw new OracleCommandException($"{s.Address} was slashed and holds no bond any more");
             }
 
             if (v.ChainNow < v.Entry.WithdrawableAt)
@@ -141,7 +141,7 @@ public sealed class OracleWithdrawCommand : AsyncCommand<OracleSettings>
 
             if (v.Entry.Locks != 0)
             {
-                throw new OracleCommandException($"{v.Entry.Locks} open dispute(s) over reports {s.Address} signed lock its bond: it can be withdrawn once the arbiter has resolved them");
+                throw new OracleCommandException($"{s.Tokens(v.Entry.Locked)} of the bond of {s.Address} is locked behind {v.Entry.Locks} accepted report(s) whose markets have not settled: it can be withdrawn once they are finalized, overturned or cancelled");
             }
 
             s.RequireGasMoney(v);
@@ -168,9 +168,9 @@ public sealed class OracleStatusCommand : AsyncCommand<OracleSettings>
             (string, string)[] rows =
             [
                 ("oracle", s.Address),
-                ("state", StateName(v.Entry)),
+                ("state", StateName(v.Entry, v.ChainNow)),
                 ("bond", s.Tokens(v.Entry.Bond)),
-                ("locks", v.Entry.Locks.ToString(ci) + " open dispute(s)"),
+                ("locked", $"{s.Tokens(v.Entry.Locked)} behind {v.Entry.Locks.ToString(ci)} accepted report(s) (free: {s.Tokens(v.Entry.Bond - v.Entry.Locked)})"),
                 ("unbonding", unbonding),
                 ("min bond", s.Tokens(s.MinBond)),
                 ("token balance", s.Tokens(v.TokenBalance)),
@@ -187,10 +187,11 @@ public sealed class OracleStatusCommand : AsyncCommand<OracleSettings>
             return 0;
         });
 
-    /// <summary>The registry state in words.</summary>
-    internal static string StateName(Oracle entry) => (OracleState)entry.Status switch
+    /// <summary>The registry state in words (an oracle within its activation delay says when it starts to count).</summary>
+    internal static string StateName(Oracle entry, ulong chainNow) => (OracleState)entry.Status switch
     {
         OracleState.None => "not registered",
+        OracleState.Active when chainNow < entry.ActiveAt => $"bonded, its signatures count from {ChainTime.Describe(entry.ActiveAt, chainNow)}",
         OracleState.Active => "active",
         OracleState.Exiting => "exiting",
         OracleState.Slashed => "slashed",

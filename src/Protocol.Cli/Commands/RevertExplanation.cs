@@ -26,10 +26,16 @@ public static class RevertExplanation
     {
         ["BondTooLow"] = "a first bond must be at least the registry's minBond (amounts in wei)",
         ["OracleNotRegistrable"] = "status 2 is exiting (withdraw first), 3 is slashed (banned for good)",
-        ["OracleNotActive"] = "the key is not an active oracle",
+        ["OracleNotActive"] = "the key is not an active oracle (not registered, exiting, slashed, or still within the registry's activation delay)",
         ["OracleNotExiting"] = "run `fmp oracle exit` first",
         ["UnbondingNotOver"] = "withdrawableAt is a unix time on the chain's clock",
-        ["OracleLocked"] = "open disputes lock the bond until the arbiter resolves them",
+        ["OracleLocked"] = "part of the bond is locked behind accepted reports until their markets settle",
+        ["InsufficientFreeBond"] = "the oracle's unlocked bond is below its share of the report's security (top up with `fmp oracle register --top-up`)",
+        ["SignerCannotDispute"] = "a signer of the accepted report cannot dispute it",
+        ["DisputeExpired"] = "the arbiter's time is over: cancel the market instead",
+        ["InvalidDisputeBond"] = "the dispute bond must lie between 1% of the reward pool and the pool",
+        ["EvaluationWindowTooShort"] = "evaluationDeadline must be at least 12 h after goldDeadline",
+        ["UnsupportedToken"] = "the token delivered less than was sent (fee-on-transfer tokens are not supported)",
         ["ERC20InsufficientBalance"] = "the key holds too few bond tokens",
         ["ERC20InsufficientAllowance"] = "the registry may not take that many tokens: approve it first",
     };

@@ -45,9 +45,15 @@ public sealed record PayoutTable(
     BigInteger TotalStaked,
     BigInteger TotalPayout)
 {
-    /// <summary>The Merkle leaves of the report: one per curator, plus the sponsor's remainder (score 0).</summary>
+    /// <summary>
+    /// scoreBps of the sponsor's remainder leaf (<c>ConstantsLib.SPONSOR_LEAF_SCORE</c>): no curator score can take it,
+    /// so the remainder never equals a curator leaf of the same account (a sponsor that also curates gets both).
+    /// </summary>
+    public const int SponsorLeafScore = int.MinValue;
+
+    /// <summary>The Merkle leaves of the report: one per curator, plus the sponsor's remainder (score <see cref="SponsorLeafScore"/>).</summary>
     public IReadOnlyList<PayoutLeaf> Leaves(BigInteger marketId, string sponsor) =>
-        [.. Curators.Select(c => new PayoutLeaf(marketId, c.Account, c.Payout, c.ScoreBps)), new PayoutLeaf(marketId, sponsor, SponsorRemainder, 0)];
+        [.. Curators.Select(c => new PayoutLeaf(marketId, c.Account, c.Payout, c.ScoreBps)), new PayoutLeaf(marketId, sponsor, SponsorRemainder, SponsorLeafScore)];
 }
 
 /// <summary>

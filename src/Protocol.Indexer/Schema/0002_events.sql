@@ -75,6 +75,20 @@ CREATE TABLE credited (
     PRIMARY KEY (block_number, log_index)
 );
 
+-- FeedbackMarket.DisputeExpired
+CREATE TABLE dispute_expired (
+    block_number bigint NOT NULL,
+    log_index integer NOT NULL,
+    block_time timestamptz NOT NULL,
+    block_hash text NOT NULL,
+    tx_hash text NOT NULL,
+    market_id numeric(78,0) NOT NULL,
+    round bigint NOT NULL,
+    digest text NOT NULL,
+    challenger text NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+);
+
 -- FeedbackMarket.DisputeResolved
 CREATE TABLE dispute_resolved (
     block_number bigint NOT NULL,
@@ -146,7 +160,8 @@ CREATE TABLE market_cancelled (
     tx_hash text NOT NULL,
     market_id numeric(78,0) NOT NULL,
     round bigint NOT NULL,
-    pool_refund numeric(78,0) NOT NULL,
+    pool numeric(78,0) NOT NULL,
+    pool_recipient text NOT NULL,
     PRIMARY KEY (block_number, log_index)
 );
 
@@ -203,8 +218,22 @@ CREATE TABLE market_forfeited (
     block_hash text NOT NULL,
     tx_hash text NOT NULL,
     market_id numeric(78,0) NOT NULL,
-    pool_refund numeric(78,0) NOT NULL,
+    pool numeric(78,0) NOT NULL,
+    pool_recipient text NOT NULL,
     total_revealed_stake numeric(78,0) NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+);
+
+-- FeedbackMarket.MarketSwept
+CREATE TABLE market_swept (
+    block_number bigint NOT NULL,
+    log_index integer NOT NULL,
+    block_time timestamptz NOT NULL,
+    block_hash text NOT NULL,
+    tx_hash text NOT NULL,
+    market_id numeric(78,0) NOT NULL,
+    amount numeric(78,0) NOT NULL,
+    treasury text NOT NULL,
     PRIMARY KEY (block_number, log_index)
 );
 
@@ -218,7 +247,6 @@ CREATE TABLE refunded (
     market_id numeric(78,0) NOT NULL,
     curator text NOT NULL,
     stake numeric(78,0) NOT NULL,
-    reward numeric(78,0) NOT NULL,
     PRIMARY KEY (block_number, log_index)
 );
 
@@ -283,6 +311,18 @@ CREATE TABLE signer_slashed (
     PRIMARY KEY (block_number, log_index)
 );
 
+-- OracleRegistry.BondCreditWithdrawn
+CREATE TABLE bond_credit_withdrawn (
+    block_number bigint NOT NULL,
+    log_index integer NOT NULL,
+    block_time timestamptz NOT NULL,
+    block_hash text NOT NULL,
+    tx_hash text NOT NULL,
+    account text NOT NULL,
+    amount numeric(78,0) NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+);
+
 -- OracleRegistry.ExitRequested
 CREATE TABLE exit_requested (
     block_number bigint NOT NULL,
@@ -327,7 +367,21 @@ CREATE TABLE oracle_locked_by (
     block_hash text NOT NULL,
     tx_hash text NOT NULL,
     oracle text NOT NULL,
+    amount numeric(78,0) NOT NULL,
+    locked numeric(78,0) NOT NULL,
     locks bigint NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+);
+
+-- OracleRegistry.OracleRegistered
+CREATE TABLE oracle_registered (
+    block_number bigint NOT NULL,
+    log_index integer NOT NULL,
+    block_time timestamptz NOT NULL,
+    block_hash text NOT NULL,
+    tx_hash text NOT NULL,
+    oracle text NOT NULL,
+    active_at bigint NOT NULL,
     PRIMARY KEY (block_number, log_index)
 );
 
@@ -354,6 +408,8 @@ CREATE TABLE oracle_unlocked (
     block_hash text NOT NULL,
     tx_hash text NOT NULL,
     oracle text NOT NULL,
+    amount numeric(78,0) NOT NULL,
+    locked numeric(78,0) NOT NULL,
     locks bigint NOT NULL,
     PRIMARY KEY (block_number, log_index)
 );
@@ -402,6 +458,17 @@ CREATE TABLE quorum_set (
     block_hash text NOT NULL,
     tx_hash text NOT NULL,
     quorum numeric(78,0) NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+);
+
+-- OracleRegistry.SecuritySet
+CREATE TABLE security_set (
+    block_number bigint NOT NULL,
+    log_index integer NOT NULL,
+    block_time timestamptz NOT NULL,
+    block_hash text NOT NULL,
+    tx_hash text NOT NULL,
+    security_bps numeric(78,0) NOT NULL,
     PRIMARY KEY (block_number, log_index)
 );
 

@@ -33,8 +33,8 @@ CREATE VIEW submissions AS
 SELECT c.market_id, c.curator, c.commitment, c.stake, c.block_time AS committed_at,
        r.block_time IS NOT NULL AS revealed, r.labels_hash, r.uri AS labels_uri, r.block_time AS revealed_at,
        cl.score_bps, cl.amount AS claimed, cl.block_time AS claimed_at,
-       rf.stake + rf.reward AS refunded, rf.block_time AS refunded_at,
-       COALESCE(cl.amount, 0) + COALESCE(rf.stake + rf.reward, 0) AS paid
+       rf.stake AS refunded, rf.block_time AS refunded_at,
+       COALESCE(cl.amount, 0) + COALESCE(rf.stake, 0) AS paid
 FROM committed c
 LEFT JOIN revealed r ON r.market_id = c.market_id AND r.curator = c.curator
 LEFT JOIN claimed cl ON cl.market_id = c.market_id AND cl.account = c.curator

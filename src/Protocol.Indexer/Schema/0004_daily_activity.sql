@@ -7,7 +7,7 @@ WITH days AS (
     UNION ALL SELECT date_trunc('day', block_time), 'revealed', 0 FROM revealed
     UNION ALL SELECT date_trunc('day', block_time), 'attested', 0 FROM attested
     UNION ALL SELECT date_trunc('day', block_time), 'claimed', amount FROM claimed
-    UNION ALL SELECT date_trunc('day', block_time), 'refunded', stake + reward FROM refunded
+    UNION ALL SELECT date_trunc('day', block_time), 'refunded', stake FROM refunded
 )
 SELECT day,
        count(*) FILTER (WHERE kind = 'created') AS markets_created,

@@ -59,6 +59,25 @@ public sealed class AlreadySettledError
     public BigInteger MarketId { get; set; }
 }
 
+/// <summary>Error <c>AlreadySwept(uint256)</c>.</summary>
+[Error("AlreadySwept")]
+public sealed class AlreadySweptError
+{
+    [Parameter("uint256", "marketId", 1)]
+    public BigInteger MarketId { get; set; }
+}
+
+/// <summary>Error <c>AmountTooLarge(uint256,uint256)</c>.</summary>
+[Error("AmountTooLarge")]
+public sealed class AmountTooLargeError
+{
+    [Parameter("uint256", "amount", 1)]
+    public BigInteger Amount { get; set; }
+
+    [Parameter("uint256", "max", 2)]
+    public BigInteger Max { get; set; }
+}
+
 /// <summary>Error <c>BondTooLow(uint256,uint256)</c>.</summary>
 [Error("BondTooLow")]
 public sealed class BondTooLowError
@@ -81,6 +100,17 @@ public sealed class ClaimExceedsPayoutError
     public BigInteger TotalPayout { get; set; }
 }
 
+/// <summary>Error <c>ClaimPeriodNotOver(uint256,uint64)</c>.</summary>
+[Error("ClaimPeriodNotOver")]
+public sealed class ClaimPeriodNotOverError
+{
+    [Parameter("uint256", "marketId", 1)]
+    public BigInteger MarketId { get; set; }
+
+    [Parameter("uint64", "sweepableAt", 2)]
+    public ulong SweepableAt { get; set; }
+}
+
 /// <summary>Error <c>CommitmentMismatch(bytes32,bytes32)</c>.</summary>
 [Error("CommitmentMismatch")]
 public sealed class CommitmentMismatchError
@@ -90,6 +120,17 @@ public sealed class CommitmentMismatchError
 
     [Parameter("bytes32", "actual", 2)]
     public byte[] Actual { get; set; } = [];
+}
+
+/// <summary>Error <c>DisputeExpired(uint256,uint64)</c>.</summary>
+[Error("DisputeExpired")]
+public sealed class DisputeExpiredError
+{
+    [Parameter("uint256", "marketId", 1)]
+    public BigInteger MarketId { get; set; }
+
+    [Parameter("uint64", "deadline", 2)]
+    public ulong Deadline { get; set; }
 }
 
 /// <summary>Error <c>ECDSAInvalidSignature()</c>.</summary>
@@ -186,6 +227,17 @@ public sealed class EvaluationPeriodTooLongError
     public BigInteger Max { get; set; }
 }
 
+/// <summary>Error <c>EvaluationWindowTooShort(uint64,uint64)</c>.</summary>
+[Error("EvaluationWindowTooShort")]
+public sealed class EvaluationWindowTooShortError
+{
+    [Parameter("uint64", "window", 1)]
+    public ulong Window { get; set; }
+
+    [Parameter("uint64", "min", 2)]
+    public ulong Min { get; set; }
+}
+
 /// <summary>Error <c>GoldAlreadyRevealed(uint256)</c>.</summary>
 [Error("GoldAlreadyRevealed")]
 public sealed class GoldAlreadyRevealedError
@@ -202,6 +254,34 @@ public sealed class GoldNotRevealedError
     public BigInteger MarketId { get; set; }
 }
 
+/// <summary>Error <c>InsufficientFreeBond(address,uint256,uint256)</c>.</summary>
+[Error("InsufficientFreeBond")]
+public sealed class InsufficientFreeBondError
+{
+    [Parameter("address", "oracle", 1)]
+    public string Oracle { get; set; } = "";
+
+    [Parameter("uint256", "free", 2)]
+    public BigInteger Free { get; set; }
+
+    [Parameter("uint256", "needed", 3)]
+    public BigInteger Needed { get; set; }
+}
+
+/// <summary>Error <c>InvalidActivationDelay(uint64,uint64,uint64)</c>.</summary>
+[Error("InvalidActivationDelay")]
+public sealed class InvalidActivationDelayError
+{
+    [Parameter("uint64", "delay", 1)]
+    public ulong Delay { get; set; }
+
+    [Parameter("uint64", "min", 2)]
+    public ulong Min { get; set; }
+
+    [Parameter("uint64", "max", 3)]
+    public ulong Max { get; set; }
+}
+
 /// <summary>Error <c>InvalidBps(uint256)</c>.</summary>
 [Error("InvalidBps")]
 public sealed class InvalidBpsError
@@ -210,14 +290,17 @@ public sealed class InvalidBpsError
     public BigInteger Bps { get; set; }
 }
 
-/// <summary>Error <c>InvalidChallengePeriod(uint64,uint64)</c>.</summary>
+/// <summary>Error <c>InvalidChallengePeriod(uint64,uint64,uint64)</c>.</summary>
 [Error("InvalidChallengePeriod")]
 public sealed class InvalidChallengePeriodError
 {
     [Parameter("uint64", "period", 1)]
     public ulong Period { get; set; }
 
-    [Parameter("uint64", "max", 2)]
+    [Parameter("uint64", "min", 2)]
+    public ulong Min { get; set; }
+
+    [Parameter("uint64", "max", 3)]
     public ulong Max { get; set; }
 }
 
@@ -239,6 +322,20 @@ public sealed class InvalidDeadlinesError
 
     [Parameter("uint64", "evaluationDeadline", 5)]
     public ulong EvaluationDeadline { get; set; }
+}
+
+/// <summary>Error <c>InvalidDisputeBond(uint256,uint256,uint256)</c>.</summary>
+[Error("InvalidDisputeBond")]
+public sealed class InvalidDisputeBondError
+{
+    [Parameter("uint256", "bond", 1)]
+    public BigInteger Bond { get; set; }
+
+    [Parameter("uint256", "min", 2)]
+    public BigInteger Min { get; set; }
+
+    [Parameter("uint256", "max", 3)]
+    public BigInteger Max { get; set; }
 }
 
 /// <summary>Error <c>InvalidPhase(uint256,uint8)</c>.</summary>
@@ -268,6 +365,20 @@ public sealed class InvalidQuorumError
     public BigInteger Quorum { get; set; }
 
     [Parameter("uint256", "max", 2)]
+    public BigInteger Max { get; set; }
+}
+
+/// <summary>Error <c>InvalidSecurityBps(uint256,uint256,uint256)</c>.</summary>
+[Error("InvalidSecurityBps")]
+public sealed class InvalidSecurityBpsError
+{
+    [Parameter("uint256", "securityBps", 1)]
+    public BigInteger SecurityBps { get; set; }
+
+    [Parameter("uint256", "min", 2)]
+    public BigInteger Min { get; set; }
+
+    [Parameter("uint256", "max", 3)]
     public BigInteger Max { get; set; }
 }
 
@@ -426,6 +537,14 @@ public sealed class SafeERC20FailedOperationError
     public string Token { get; set; } = "";
 }
 
+/// <summary>Error <c>SignerCannotDispute(address)</c>.</summary>
+[Error("SignerCannotDispute")]
+public sealed class SignerCannotDisputeError
+{
+    [Parameter("address", "signer", 1)]
+    public string Signer { get; set; } = "";
+}
+
 /// <summary>Error <c>SignerMismatch(address,address)</c>.</summary>
 [Error("SignerMismatch")]
 public sealed class SignerMismatchError
@@ -501,6 +620,20 @@ public sealed class UnbondingNotOverError
 
     [Parameter("uint64", "withdrawableAt", 2)]
     public ulong WithdrawableAt { get; set; }
+}
+
+/// <summary>Error <c>UnsupportedToken(address,uint256,uint256)</c>.</summary>
+[Error("UnsupportedToken")]
+public sealed class UnsupportedTokenError
+{
+    [Parameter("address", "token", 1)]
+    public string Token { get; set; } = "";
+
+    [Parameter("uint256", "expected", 2)]
+    public BigInteger Expected { get; set; }
+
+    [Parameter("uint256", "received", 3)]
+    public BigInteger Received { get; set; }
 }
 
 /// <summary>Error <c>WrongRound(uint32,uint32)</c>.</summary>

@@ -17,49 +17,55 @@ public sealed class MarketConfig
     [Parameter("address", "sponsor", 1)]
     public string Sponsor { get; set; } = "";
 
-    [Parameter("uint64", "commitDeadline", 2)]
+    [Parameter("uint8", "quorum", 2)]
+    public byte Quorum { get; set; }
+
+    [Parameter("uint24", "securityBps", 3)]
+    public uint SecurityBps { get; set; }
+
+    [Parameter("uint64", "commitDeadline", 4)]
     public ulong CommitDeadline { get; set; }
 
-    [Parameter("uint16", "slashBps", 3)]
+    [Parameter("uint16", "slashBps", 5)]
     public ushort SlashBps { get; set; }
 
-    [Parameter("uint16", "oracleFeeBps", 4)]
+    [Parameter("uint16", "oracleFeeBps", 6)]
     public ushort OracleFeeBps { get; set; }
 
-    [Parameter("address", "token", 5)]
+    [Parameter("address", "token", 7)]
     public string Token { get; set; } = "";
 
-    [Parameter("uint64", "revealDeadline", 6)]
+    [Parameter("uint64", "revealDeadline", 8)]
     public ulong RevealDeadline { get; set; }
 
-    [Parameter("uint64", "goldDeadline", 7)]
+    [Parameter("uint64", "goldDeadline", 9)]
     public ulong GoldDeadline { get; set; }
 
-    [Parameter("uint64", "evaluationPeriod", 8)]
+    [Parameter("uint64", "evaluationPeriod", 10)]
     public ulong EvaluationPeriod { get; set; }
 
-    [Parameter("uint64", "challengePeriod", 9)]
+    [Parameter("uint64", "challengePeriod", 11)]
     public ulong ChallengePeriod { get; set; }
 
-    [Parameter("uint128", "minStake", 10)]
+    [Parameter("uint128", "minStake", 12)]
     public BigInteger MinStake { get; set; }
 
-    [Parameter("uint128", "stakeCap", 11)]
+    [Parameter("uint128", "stakeCap", 13)]
     public BigInteger StakeCap { get; set; }
 
-    [Parameter("uint128", "rewardPool", 12)]
+    [Parameter("uint128", "rewardPool", 14)]
     public BigInteger RewardPool { get; set; }
 
-    [Parameter("uint128", "disputeBond", 13)]
+    [Parameter("uint128", "disputeBond", 15)]
     public BigInteger DisputeBond { get; set; }
 
-    [Parameter("bytes32", "taskPoolHash", 14)]
+    [Parameter("bytes32", "taskPoolHash", 16)]
     public byte[] TaskPoolHash { get; set; } = [];
 
-    [Parameter("bytes32", "goldCommitment", 15)]
+    [Parameter("bytes32", "goldCommitment", 17)]
     public byte[] GoldCommitment { get; set; } = [];
 
-    [Parameter("bytes32", "evalSpecHash", 16)]
+    [Parameter("bytes32", "evalSpecHash", 18)]
     public byte[] EvalSpecHash { get; set; } = [];
 }
 
@@ -164,6 +170,18 @@ public sealed class MarketState
 
     [Parameter("address", "challenger", 14)]
     public string Challenger { get; set; } = "";
+
+    [Parameter("uint64", "disputedAt", 15)]
+    public ulong DisputedAt { get; set; }
+
+    [Parameter("uint64", "settledAt", 16)]
+    public ulong SettledAt { get; set; }
+
+    [Parameter("uint128", "lockPerSigner", 17)]
+    public BigInteger LockPerSigner { get; set; }
+
+    [Parameter("bool", "swept", 18)]
+    public bool Swept { get; set; }
 }
 
 /// <summary>Solidity struct <c>Oracle</c>.</summary>
@@ -173,13 +191,19 @@ public sealed class Oracle
     [Parameter("uint128", "bond", 1)]
     public BigInteger Bond { get; set; }
 
-    [Parameter("uint64", "withdrawableAt", 2)]
+    [Parameter("uint128", "locked", 2)]
+    public BigInteger Locked { get; set; }
+
+    [Parameter("uint64", "activeAt", 3)]
+    public ulong ActiveAt { get; set; }
+
+    [Parameter("uint64", "withdrawableAt", 4)]
     public ulong WithdrawableAt { get; set; }
 
-    [Parameter("uint32", "locks", 3)]
+    [Parameter("uint32", "locks", 5)]
     public uint Locks { get; set; }
 
-    [Parameter("uint8", "status", 4)]
+    [Parameter("uint8", "status", 6)]
     public byte Status { get; set; }
 }
 

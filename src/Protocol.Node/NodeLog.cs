@@ -33,4 +33,16 @@ internal static partial class NodeLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RPC reachable again after {Duration} ({Failures} failed attempts); the work resumes")]
     public static partial void RpcRecovered(ILogger logger, TimeSpan duration, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Market {MarketId} round {Round}: the sponsor's inputs are unusable ({Verdict}: {Detail}); signing a verdict")]
+    public static partial void Verdict(ILogger logger, System.Numerics.BigInteger marketId, uint round, string verdict, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Disputed market {MarketId} round {Round}: accepted {AcceptedDigest}, this node computed {OurDigest}; bond {Bond} in {Transaction}")]
+    public static partial void Disputed(ILogger logger, System.Numerics.BigInteger marketId, uint round, string acceptedDigest, string ourDigest, System.Numerics.BigInteger bond, string transaction);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Market {MarketId} round {Round}: accepted {AcceptedDigest} differs from this node's {OurDigest}, but its bond {Bond} would take the disputes past Node:DisputeBudget ({Spent} of {Budget} spent); not disputing")]
+    public static partial void DisputeOverBudget(ILogger logger, System.Numerics.BigInteger marketId, uint round, string acceptedDigest, string ourDigest, System.Numerics.BigInteger bond, System.Numerics.BigInteger spent, System.Numerics.BigInteger budget);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proved equivocation of oracle {Signer} on market {MarketId} round {Round} ({DigestA} and {DigestB}) in {Transaction}")]
+    public static partial void EquivocationProven(ILogger logger, System.Numerics.BigInteger marketId, uint round, string signer, string digestA, string digestB, string transaction);
 }

@@ -21,6 +21,21 @@ public static class NodeMetrics
     public static readonly Counter Disagreements = Metrics.CreateCounter(
         "fmp_node_disagreements_total", "Digests attested by other oracles that differ from this node's for the same market and round.");
 
+    public static readonly Counter Verdicts = Metrics.CreateCounter(
+        "fmp_node_verdicts_total", "Verdicts this node signed that a market's sponsor inputs are unusable.");
+
+    public static readonly Counter Disputes = Metrics.CreateCounter(
+        "fmp_node_disputes_total", "Disputes this node opened against accepted reports whose digest differs from its own.");
+
+    public static readonly Counter DisputesSkipped = Metrics.CreateCounter(
+        "fmp_node_disputes_skipped_total", "Accepted reports this node disagreed with but did not dispute (the bond would exceed Node:DisputeBudget).");
+
+    public static readonly Gauge DisputeBondsSpent = Metrics.CreateGauge(
+        "fmp_node_dispute_bonds_spent", "Dispute bonds this node has put up, in token base units (counted against Node:DisputeBudget).");
+
+    public static readonly Counter EquivocationsProven = Metrics.CreateCounter(
+        "fmp_node_equivocations_proven_total", "Equivocation proofs this node submitted (an oracle signed two reports for one market and round).");
+
     public static readonly Gauge WalletBalance = Metrics.CreateGauge(
         "fmp_node_wallet_balance_eth", "Native balance of the oracle's address, in ether (it pays for attestations).");
 

@@ -69,6 +69,14 @@ public sealed class NodeOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Node:OutageBackoffCap (--outage-backoff-cap) must be between 00:00:01 and 1.00:00:00")]
     public TimeSpan OutageBackoffCap { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Most this node may put up in dispute bonds, in total over its life, in token base units (a decimal integer). When
+    /// a report it disagrees with is accepted, the node disputes it if the market's bond fits what is left; "0" (the
+    /// default) watches and logs only. The node's address needs the tokens and some ether.
+    /// </summary>
+    [RegularExpression("^[0-9]{1,78}$", ErrorMessage = "Node:DisputeBudget (--dispute-budget) must be a whole number of token base units, e.g. 500000000000000000000")]
+    public string DisputeBudget { get; set; } = "0";
+
     /// <summary>Limits for fetching inputs.</summary>
     public FetchOptions Fetch { get; set; } = new();
 }

@@ -25,7 +25,9 @@ public sealed record AttestationOutcome(string Status, Bytes32? Digest, string? 
 /// <summary>
 /// One oracle's job for one market: read it from the chain, evaluate it, publish the canonical files,
 /// sign the report once (the ledger refuses a second digest), and attest unless the report is already
-/// accepted or already carries this oracle's signature.
+/// accepted or already carries this oracle's signature. When the sponsor's inputs cannot be used it signs a
+/// verdict instead (<see cref="VerdictReason"/>). A market already in its challenge window is evaluated too, so the
+/// dispute watcher can compare the accepted digest with this node's.
 /// </summary>
 public sealed class OracleNode(
     IWeb3 web3, string marketContract, BigInteger chainId, EthECKey key, ReportLedger ledger, EvaluationPipeline pipeline, string outputRoot, ILogger<OracleNode> logger,
@@ -41,7 +43,8 @@ public sealed class OracleNode(
     public async Task<AttestationOutcome> EvaluateAndAttestAsync(BigInteger marketId, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
     {
         var market = await MarketSnapshot.ReadAsync(web3, marketContract, marketId, _logs, cancellationToken).ConfigureAwait(false);
-        if (market.Phase != MarketSnapshot.EvaluationPhase)
+        var inChallenge = market.Phase == MarketSnapshot.ChallengePhase;
+        if (market.Phase != MarketSnapshot.EvaluationPhase && !inChallenge)
         {
             return AttestationOutcome.Skipped($"not in evaluation (phase {market.Phase})");
         }
@@ -51,20 +54,42 @@ public sealed class OracleNode(
             return AttestationOutcome.Skipped("gold set not revealed yet");
         }
 
-        EvaluationOutcome outcome;
-        using (NodeMetrics.EvaluationSeconds.NewTimer())
+        Report report;
+        Bytes32 digest;
+        string folder;
+        try
         {
-            outcome = await pipeline.RunAsync(market, chainId, marketContract, progress, cancellationToken).ConfigureAwait(false);
+            EvaluationOutcome outcome;
+            using (NodeMetrics.EvaluationSeconds.NewTimer())
+            {
+                outcome = await pipeline.RunAsync(market, chainId, marketContract, progress, cancellationToken).ConfigureAwait(false);
+            }
+
+            NodeMetrics.Trainings.Inc(outcome.Result.Metrics.TrainingsRun);
+            (report, digest) = (outcome.Report, outcome.Digest);
+            folder = await PublishAsync(outcome, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SponsorInputsUnusableException e)
+        {
+            report = e.Reason.ToReport(marketId, market.State.Round);
+            digest = _signing.Digest(report);
+            folder = await PublishVerdictAsync(report, digest, e, cancellationToken).ConfigureAwait(false);
+            NodeLog.Verdict(logger, marketId, report.Round, e.Reason.Code, e.Detail);
+            NodeMetrics.Verdicts.Inc();
         }
 
-        NodeMetrics.Trainings.Inc(outcome.Result.Metrics.TrainingsRun);
-        var folder = await PublishAsync(outcome, cancellationToken).ConfigureAwait(false);
-        var signed = await ledger.SignOnceAsync(outcome.Report, outcome.Digest, () => _signing.Sign(outcome.Report, key), cancellationToken).ConfigureAwait(false);
+        // Signed (and persisted) in the challenge window too: the dispute watcher compares it with the accepted one.
+        var signed = await ledger.SignOnceAsync(report, digest, () => _signing.Sign(report, key), cancellationToken).ConfigureAwait(false);
 
         var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(marketContract, new MarketStateFunction { MarketId = marketId }).ConfigureAwait(false)).ReturnValue1;
-        if (state.Round == outcome.Report.Round && new Bytes32(state.AcceptedDigest) == signed.Digest)
+        if (state.Round == report.Round && new Bytes32(state.AcceptedDigest) == signed.Digest)
         {
             return new AttestationOutcome("already accepted", signed.Digest, null, folder);
+        }
+
+        if (inChallenge)
+        {
+            return new AttestationOutcome("evaluated in the challenge window: another report was accepted", signed.Digest, null, folder);
         }
 
         var signers = await web3.CallAsync<ReportSignersFunction, List<string>>(marketContract, new ReportSignersFunction { Digest = signed.Digest.ToArray() }).ConfigureAwait(false);
@@ -75,8 +100,8 @@ public sealed class OracleNode(
 
         // Stuck or dropped attestations are sent again with the same nonce and higher fees.
         var receipt = await new TransactionSender(web3, Address)
-            .SendAsync(marketContract, new AttestFunction { Report = outcome.Report, Signatures = [signed.Signature] }, cancellationToken).ConfigureAwait(false);
-        NodeLog.Attested(logger, marketId, outcome.Report.Round, signed.Digest, receipt.TransactionHash);
+            .SendAsync(marketContract, new AttestFunction { Report = report, Signatures = [signed.Signature] }, cancellationToken).ConfigureAwait(false);
+        NodeLog.Attested(logger, marketId, report.Round, signed.Digest, receipt.TransactionHash);
         NodeMetrics.Attestations.Inc();
         return new AttestationOutcome("attested", signed.Digest, receipt.TransactionHash, folder);
     }
@@ -104,6 +129,24 @@ public sealed class OracleNode(
             }),
         };
         await File.WriteAllTextAsync(Path.Combine(folder, "leaves.json"), JsonSerializer.Serialize(leaves, JsonOptions), cancellationToken).ConfigureAwait(false);
+        return folder;
+    }
+
+    // A verdict publishes verdict.json (what is wrong, in detail) where a report publishes its scores and leaves.
+    private async Task<string> PublishVerdictAsync(Report report, Bytes32 digest, SponsorInputsUnusableException e, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(outputRoot, report.MarketId.ToString(CultureInfo.InvariantCulture), report.Round.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(folder);
+        var verdict = new
+        {
+            marketId = report.MarketId.ToString(CultureInfo.InvariantCulture),
+            round = report.Round,
+            verdict = e.Reason.Code,
+            metricsHash = e.Reason.Hash.ToString(),
+            detail = e.Detail,
+            digest = digest.ToString(),
+        };
+        await File.WriteAllTextAsync(Path.Combine(folder, "verdict.json"), JsonSerializer.Serialize(verdict, JsonOptions), cancellationToken).ConfigureAwait(false);
         return folder;
     }
 

@@ -73,7 +73,14 @@ public sealed class CommittedFeaturesInputTests : IDisposable
     }
 
     private async Task<string> Refusal(MarketSnapshot market, EvaluationPipeline? pipeline = null) =>
-        (await Assert.ThrowsAsync<MarketInputException>(() => (pipeline ?? Pipeline()).RunAsync(market, BigInteger.One, "0x0000000000000000000000000000000000000001", null, CancellationToken.None))).Message;
+        (await Problem(market, pipeline)).Message;
+
+    private async Task<MarketInputException> Problem(MarketSnapshot market, EvaluationPipeline? pipeline = null) =>
+        await Assert.ThrowsAnyAsync<MarketInputException>(() => (pipeline ?? Pipeline()).RunAsync(market, BigInteger.One, "0x0000000000000000000000000000000000000001", null, CancellationToken.None));
+
+    // The verdict code a node would sign, or null when the problem is not the sponsor's (no verdict).
+    private async Task<string?> Verdict(MarketSnapshot market, EvaluationPipeline? pipeline = null) =>
+        (await Problem(market, pipeline) as SponsorInputsUnusableException)?.Reason.Code;
 
     [Fact]
     public async Task A_market_on_committed_features_evaluates_and_its_scratch_files_are_removed()
@@ -89,7 +96,7 @@ public sealed class CommittedFeaturesInputTests : IDisposable
     [Fact]
     public async Task Every_bad_features_input_is_refused_with_the_reason()
     {
-        Assert.Contains("task pool: the spec reads committed features, so the URI must name the tasks file and its features file, one space apart",
+        Assert.Contains("task pool: missing: the spec reads committed features, so the URI must name the tasks file and its features file, one space apart",
             await Refusal(Market().Market with { TaskPoolUri = new Uri(Path.Combine(_dir, "tasks.jsonl")).AbsoluteUri }));
 
         // Wrong hash: the market committed to other bytes.
@@ -106,6 +113,11 @@ public sealed class CommittedFeaturesInputTests : IDisposable
         Assert.Contains("(8 dims at 2^-14, synthetic) and the gold set's (4 dims at 2^-14, synthetic) differ",
             await Refusal(Market((name, b) => name == "gold.features" ? Features("gold", Keccak.Hash(CanonicalWriter.ToBytes(_gold.Select(ProtocolFiles.ToLine))), _gold.Count, dim: 4) : b).Market));
         Assert.Contains("task pool features: larger than 100 bytes", await Refusal(Market().Market, Pipeline(maxFeaturesBytes: 100)));
+
+        // Which of these make a verdict: the sponsor's faults do, this node's size limit does not.
+        Assert.Equal("task pool: hash mismatch", await Verdict(Market(committedTasks: Keccak.Hash("other"u8)).Market));
+        Assert.Equal("features: malformed", await Verdict(Market((name, b) => name == "tasks.features" ? Features("tasks", Keccak.Hash("another pool"u8), _tasks.Count) : b).Market));
+        Assert.Null(await Verdict(Market().Market, Pipeline(maxFeaturesBytes: 100)));
 
         var (market, path) = Market();
         File.Delete(path);

@@ -102,7 +102,7 @@ public sealed class MultiNodeTests(AnvilFixture anvil, PostgresDatabaseFixture d
 
         var state = (await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = market.Id })).ReturnValue1;
         Assert.Equal(first.Digest, new Bytes32(state.AcceptedDigest));
-        Assert.StartsWith("not in evaluation", (await honest1.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None)).Status, StringComparison.Ordinal); // accepted: the challenge window runs
+        Assert.Equal("already accepted", (await honest1.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None)).Status); // the challenge window runs: evaluated again, same digest
 
         // The honest node's scan notices the misled node's digest, once.
         await ScanJob.EnsureSchemaAsync(db.DataSource, CancellationToken.None);

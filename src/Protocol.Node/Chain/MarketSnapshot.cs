@@ -23,6 +23,9 @@ public sealed record MarketSnapshot(
     /// <summary><c>Phase.Evaluation</c> in the contract's enum.</summary>
     public const byte EvaluationPhase = 3;
 
+    /// <summary><c>Phase.Challenge</c> in the contract's enum.</summary>
+    public const byte ChallengePhase = 4;
+
     public Bytes32 TaskPoolHash => new(Config.TaskPoolHash);
 
     public Bytes32 EvalSpecHash => new(Config.EvalSpecHash);

@@ -40,7 +40,8 @@ public sealed record EvaluationRequest(
     CommittedFeatures? Features = null);
 
 /// <summary>The market's own inputs (task pool, gold set, spec) cannot be used: no honest report exists.</summary>
-public sealed class MarketInputException(string problem) : Exception(problem);
+/// <remarks>Where the fault is the sponsor's and every honest node sees it, <see cref="SponsorInputsUnusableException"/> (a verdict).</remarks>
+public class MarketInputException(string problem) : Exception(problem);
 
 /// <summary>
 /// One market, one round: fetch and check the sponsor's inputs (task pool, gold set, evaluation spec)
@@ -65,12 +66,23 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         var (taskBytes, taskFeatures) = committed
             ? await FetchBundleAsync(market.TaskPoolUri, market.TaskPoolHash, "task pool", "tasks", scratch, cancellationToken).ConfigureAwait(false)
             : (await FetchCheckedAsync(market.TaskPoolUri, market.TaskPoolHash, "task pool", cancellationToken).ConfigureAwait(false), null);
-        var tasks = await ReadSponsorFileAsync(ProtocolFiles.ReadTaskPoolAsync(new MemoryStream(taskBytes), "task pool", cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        var tasks = await ReadSponsorFileAsync(ProtocolFiles.ReadTaskPoolAsync(new MemoryStream(taskBytes), "task pool", cancellationToken: cancellationToken), VerdictReason.TaskPool, cancellationToken).ConfigureAwait(false);
         var (goldBytes, goldFeatures) = committed
             ? await FetchBundleAsync(market.GoldUri, goldHash, "gold set", "gold", scratch, cancellationToken).ConfigureAwait(false)
             : (await FetchCheckedAsync(market.GoldUri, goldHash, "gold set", cancellationToken).ConfigureAwait(false), null);
-        var gold = await ReadSponsorFileAsync(ProtocolFiles.ReadGoldAsync(new MemoryStream(goldBytes), "gold set", cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
-        var features = committed ? CheckFeatures(taskFeatures!, tasks.Count, goldFeatures!, gold.Count) : null;
+        var gold = await ReadSponsorFileAsync(ProtocolFiles.ReadGoldAsync(new MemoryStream(goldBytes), "gold set", cancellationToken: cancellationToken), VerdictReason.GoldSet, cancellationToken).ConfigureAwait(false);
+        CommittedFeatures? features = null;
+        if (committed)
+        {
+            try
+            {
+                features = CheckFeatures(taskFeatures!, tasks.Count, goldFeatures!, gold.Count);
+            }
+            catch (MarketInputException e) when (e is not SponsorInputsUnusableException)
+            {
+                throw Unusable(VerdictReason.Features, VerdictReason.Malformed, e.Message);
+            }
+        }
 
         var taskIds = tasks.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
         var inputs = new List<CuratorInput>();
@@ -173,13 +185,13 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
     {
         if (FeatureBinding.SplitUri(uriField) is not var (itemsUri, featuresUri))
         {
-            throw new MarketInputException($"{what}: the spec reads committed features, so the URI must name the {kind} file and its features file, one space apart (got \"{uriField}\")");
+            throw Unusable(what, VerdictReason.Missing, $"the spec reads committed features, so the URI must name the {kind} file and its features file, one space apart (got \"{uriField}\")");
         }
 
         var fetched = await fetcher.FetchAsync(itemsUri, cancellationToken).ConfigureAwait(false);
         if (!fetched.Succeeded)
         {
-            throw new MarketInputException($"{what}: {fetched.Failure}");
+            throw FetchFailed(what, fetched);
         }
 
         var path = scratch.NewFile(kind + ".features");
@@ -194,7 +206,7 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         var actual = FeatureBinding.BundleHash(itemsHash, featuresHash);
         if (actual != expected)
         {
-            throw new MarketInputException($"{what}: hash mismatch: committed {expected}, the files give keccak256(abi.encode({itemsHash}, {featuresHash})) = {actual}");
+            throw Unusable(what, VerdictReason.HashMismatch, $"committed {expected}, the files give keccak256(abi.encode({itemsHash}, {featuresHash})) = {actual}");
         }
 
         FeaturesReader reader;
@@ -204,19 +216,19 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         }
         catch (FileFormatException e)
         {
-            throw new MarketInputException($"{what} features: {e.Message}");
+            throw Unusable(VerdictReason.Features, VerdictReason.Malformed, $"{what} features: {e.Message}");
         }
 
         // The row count is checked once the JSON Lines file is parsed (CheckFeatures); the header must name this file.
         if (reader.Header.Kind != kind || reader.Header.ItemsHash != itemsHash)
         {
-            throw new MarketInputException($"{what}: {FeatureBinding.Mismatch(reader.Header, kind, reader.Header.Rows, itemsHash)}");
+            throw Unusable(VerdictReason.Features, VerdictReason.Malformed, $"{what}: {FeatureBinding.Mismatch(reader.Header, kind, reader.Header.Rows, itemsHash)}");
         }
 
         return (fetched.Bytes!, reader);
     }
 
-    private static async Task<List<T>> ReadSponsorFileAsync<T>(IAsyncEnumerable<T> items, CancellationToken cancellationToken)
+    private static async Task<List<T>> ReadSponsorFileAsync<T>(IAsyncEnumerable<T> items, string what, CancellationToken cancellationToken)
     {
         try
         {
@@ -224,20 +236,26 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         }
         catch (FileFormatException e)
         {
-            throw new MarketInputException(e.Message);
+            throw Unusable(what, VerdictReason.Malformed, e.Message);
         }
     }
+
+    private static SponsorInputsUnusableException Unusable(string what, string kind, string detail) => new(new VerdictReason(what, kind), detail);
+
+    // Nothing published at the URI is the sponsor's fault; an outage or this node's configuration is not.
+    private static MarketInputException FetchFailed(string what, FetchResult fetched) =>
+        fetched.Missing ? Unusable(what, VerdictReason.Missing, fetched.Failure!) : new MarketInputException($"{what}: {fetched.Failure}");
 
     private async Task<byte[]> FetchCheckedAsync(string uri, Bytes32 expected, string what, CancellationToken cancellationToken)
     {
         var fetched = await fetcher.FetchAsync(uri, cancellationToken).ConfigureAwait(false);
         if (!fetched.Succeeded)
         {
-            throw new MarketInputException($"{what}: {fetched.Failure}");
+            throw FetchFailed(what, fetched);
         }
 
         var actual = Keccak.Hash(fetched.Bytes);
-        return actual == expected ? fetched.Bytes! : throw new MarketInputException($"{what}: hash mismatch: committed {expected}, file has {actual}");
+        return actual == expected ? fetched.Bytes! : throw Unusable(what, VerdictReason.HashMismatch, $"committed {expected}, file has {actual}");
     }
 }
 

@@ -5,7 +5,14 @@ using Microsoft.Extensions.Logging;
 namespace Protocol.Node.Inputs;
 
 /// <summary>What a fetch produced: the bytes, or why there are none (a reason fit for the metrics file).</summary>
-public sealed record FetchResult(byte[]? Bytes, string? Failure)
+/// <param name="Bytes">The content, or null.</param>
+/// <param name="Failure">Why there is none.</param>
+/// <param name="Missing">
+/// The URI names nothing the publisher could have meant (HTTP 404 or 410, no such file, a malformed URI, an unsupported
+/// scheme, not an IPFS CID): the publisher's fault, the same for every node. False for outages, timeouts and this
+/// node's own limits and settings.
+/// </param>
+public sealed record FetchResult(byte[]? Bytes, string? Failure, bool Missing = false)
 {
     public bool Succeeded => Bytes is not null;
 }
@@ -24,7 +31,7 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
     {
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
         {
-            return Fail($"malformed URI: {Shorten(uri)}");
+            return NotThere($"malformed URI: {Shorten(uri)}");
         }
 
         return parsed.Scheme switch
@@ -32,7 +39,7 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
             "file" => await ReadFileAsync(parsed, cancellationToken).ConfigureAwait(false),
             "http" or "https" => await DownloadAsync(parsed, cancellationToken).ConfigureAwait(false),
             "ipfs" => await FetchIpfsAsync(uri, cancellationToken).ConfigureAwait(false),
-            _ => Fail($"unsupported URI scheme \"{parsed.Scheme}\" (file, http, https, ipfs)"),
+            _ => NotThere($"unsupported URI scheme \"{parsed.Scheme}\" (file, http, https, ipfs)"),
         };
     }
 
@@ -41,7 +48,7 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
         var (path, failure) = AllowedFile(uri, options.MaxBytes);
         if (path is null)
         {
-            return Fail(failure!);
+            return failure!.StartsWith(FileNotFound, StringComparison.Ordinal) ? NotThere(failure) : Fail(failure);
         }
 
         try
@@ -76,7 +83,7 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
         var info = new FileInfo(path);
         if (!info.Exists)
         {
-            return (null, $"file not found: {path}");
+            return (null, $"{FileNotFound}{path}");
         }
 
         return info.Length > maxBytes ? (null, $"larger than {maxBytes} bytes ({info.Length})") : (path, null);
@@ -85,7 +92,12 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
     private Task<FetchResult> FetchIpfsAsync(string uri, CancellationToken cancellationToken)
     {
         var (gatewayUri, failure) = IpfsGatewayUri(uri);
-        return gatewayUri is null ? Task.FromResult(Fail(failure!)) : DownloadAsync(gatewayUri, cancellationToken);
+        if (gatewayUri is null)
+        {
+            return Task.FromResult(failure!.StartsWith(NotACid, StringComparison.Ordinal) ? NotThere(failure) : Fail(failure));
+        }
+
+        return DownloadAsync(gatewayUri, cancellationToken);
     }
 
     private (Uri? Uri, string? Failure) IpfsGatewayUri(string uri)
@@ -97,14 +109,22 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
 
         var rest = uri["ipfs://".Length..];
         var cid = rest.Split('/', 2)[0];
-        return CidPattern().IsMatch(cid) ? (new Uri(options.IpfsGateway.TrimEnd('/') + "/" + rest), null) : (null, $"not an IPFS CID: {Shorten(cid)}");
+        return CidPattern().IsMatch(cid) ? (new Uri(options.IpfsGateway.TrimEnd('/') + "/" + rest), null) : (null, $"{NotACid}{Shorten(cid)}");
     }
 
     private async Task<FetchResult> DownloadAsync(Uri uri, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var failure = await DownloadToAsync(uri, buffer, options.MaxBytes, cancellationToken).ConfigureAwait(false);
-        return failure is null ? new FetchResult(buffer.ToArray(), null) : Fail(failure);
+        if (failure is null)
+        {
+            return new FetchResult(buffer.ToArray(), null);
+        }
+
+        // 404 and 410 are the server saying the publisher put nothing there; anything else may be the network.
+        return failure.StartsWith("HTTP 404 ", StringComparison.Ordinal) || failure.StartsWith("HTTP 410 ", StringComparison.Ordinal)
+            ? NotThere(failure)
+            : Fail(failure);
     }
 
     /// <summary>Downloads into <paramref name="sink"/> (emptied before each attempt); the failure, or null.</summary>
@@ -241,7 +261,11 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
         return null;
     }
 
+    private const string FileNotFound = "file not found: ", NotACid = "not an IPFS CID: ";
+
     private static FetchResult Fail(string reason) => new(null, reason);
+
+    private static FetchResult NotThere(string reason) => new(null, reason, Missing: true);
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
 

@@ -12,9 +12,10 @@ using Protocol.Node.Chain;
 namespace Protocol.Node.Jobs;
 
 /// <summary>
-/// Recurring: finds markets in their evaluation phase with the gold set revealed and enqueues one
-/// evaluation job per (market, round) — once, whatever the number of scans or node processes sharing
-/// this database (the <c>node_jobs</c> row is the claim).
+/// Recurring: finds markets in their evaluation phase with the gold set revealed (or already in their challenge
+/// window, so a report accepted before this node evaluated can still be checked) and enqueues one evaluation job per
+/// (market, round) — once, whatever the number of scans or node processes sharing this database (the
+/// <c>node_jobs</c> row is the claim). Then it watches: disagreements, disputes, equivocation (<see cref="DisputeWatcher"/>).
 /// </summary>
 public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db, IBackgroundJobClient jobs, ILogger<ScanJob> logger)
 {
@@ -29,6 +30,7 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
             "CREATE TABLE IF NOT EXISTS node_jobs (market_id numeric(78,0) NOT NULL, round bigint NOT NULL, job_id text, enqueued_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_id, round))").ConfigureAwait(false);
         await connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS node_disagreements (market_id numeric(78,0) NOT NULL, round bigint NOT NULL, digest text NOT NULL, signer text NOT NULL, seen_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_id, round, digest, signer))").ConfigureAwait(false);
+        await DisputeWatcher.EnsureSchemaAsync(connection).ConfigureAwait(false);
     }
 
     // No DisableConcurrentExecution: a lock held by a killed process would stall every scan after a
@@ -42,7 +44,7 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         {
             cancellationToken.ThrowIfCancellationRequested();
             var phase = await web3.CallAsync<PhaseFunction, byte>(options.MarketAddress, new PhaseFunction { MarketId = id }).ConfigureAwait(false);
-            if (phase != MarketSnapshot.EvaluationPhase)
+            if (phase != MarketSnapshot.EvaluationPhase && phase != MarketSnapshot.ChallengePhase)
             {
                 continue;
             }
@@ -60,6 +62,7 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         }
 
         await WatchDisagreementsAsync(cancellationToken).ConfigureAwait(false);
+        await new DisputeWatcher(web3, options, db, logger).RunAsync(cancellationToken).ConfigureAwait(false);
         if (web3.TransactionManager?.Account?.Address is { } me)
         {
             NodeMetrics.WalletBalance.Set((double)Nethereum.Util.UnitConversion.Convert.FromWei(await web3.Eth.GetBalance.SendRequestAsync(me).ConfigureAwait(false)));

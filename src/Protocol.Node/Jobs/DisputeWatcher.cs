@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Numerics;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Nethereum.Contracts;
+using Nethereum.Web3;
+using Npgsql;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Hashing;
+using Protocol.Core.Reports;
+using Protocol.Node.Chain;
+using TokenApprove = Protocol.Core.Contracts.TestTokenBindings.ApproveFunction;
+using TokenAllowance = Protocol.Core.Contracts.TestTokenBindings.AllowanceFunction;
+
+namespace Protocol.Node.Jobs;
+
+/// <summary>
+/// The node as a watcher (run by every scan): for each market and round this node evaluated, it
+/// <list type="bullet">
+/// <item>disputes an accepted report whose digest differs from its own while the challenge window is open, once, if the
+/// market's dispute bond fits what is left of <see cref="NodeOptions.DisputeBudget"/> (else it logs an error and
+/// counts it), and</item>
+/// <item>proves equivocation when one oracle attested two different digests for the same market and round (the two
+/// signatures are read back from the attest transactions).</item>
+/// </list>
+/// </summary>
+public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSource db, ILogger logger)
+{
+    private static readonly string AttestedTopic = "0x" + ABITypedRegistry.GetEvent<AttestedEvent>().Sha3Signature.ToLowerInvariant();
+
+    public static async Task EnsureSchemaAsync(NpgsqlConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS node_disputes (market_contract text NOT NULL, market_id numeric(78,0) NOT NULL, round bigint NOT NULL, accepted_digest text NOT NULL, our_digest text NOT NULL, bond numeric(78,0) NOT NULL, tx_hash text NOT NULL, disputed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_contract, market_id, round))").ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS node_equivocations (market_contract text NOT NULL, market_id numeric(78,0) NOT NULL, round bigint NOT NULL, signer text NOT NULL, tx_hash text, proven_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_contract, market_id, round, signer))").ConfigureAwait(false);
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (web3.TransactionManager?.Account?.Address is not { } me)
+        {
+            return;
+        }
+
+        await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL").ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var contract = options.MarketAddress.ToLowerInvariant();
+        var mine = (await connection.QueryAsync<(string Market, long Round, string Digest)>(
+            "SELECT market_id::text, round, digest FROM oracle_reports WHERE signer = @me AND market_contract = @contract",
+            new { me = me.ToLowerInvariant(), contract }).ConfigureAwait(false)).ToList();
+        foreach (var (market, round, digest) in mine)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
+            await DisputeIfWrongAsync(connection, me, id, (uint)round, Bytes32.Parse(digest), cancellationToken).ConfigureAwait(false);
+            await ProveEquivocationsAsync(connection, me, id, (uint)round, cancellationToken).ConfigureAwait(false);
+        }
+
+        NodeMetrics.DisputeBondsSpent.Set((double)await SpentAsync(connection).ConfigureAwait(false));
+    }
+
+    private async Task DisputeIfWrongAsync(NpgsqlConnection connection, string me, BigInteger id, uint round, Bytes32 ours, CancellationToken cancellationToken)
+    {
+        var phase = await web3.CallAsync<PhaseFunction, byte>(options.MarketAddress, new PhaseFunction { MarketId = id }).ConfigureAwait(false);
+        if (phase != MarketSnapshot.ChallengePhase)
+        {
+            return;
+        }
+
+        var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
+        var accepted = new Bytes32(state.AcceptedDigest);
+        if (state.Round != round || accepted == ours)
+        {
+            return;
+        }
+
+        var key = new { contract = options.MarketAddress.ToLowerInvariant(), market = id.ToString(CultureInfo.InvariantCulture), round = (long)round };
+        if (await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM node_disputes WHERE market_contract = @contract AND market_id = @market::numeric AND round = @round)", key).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var config = (await web3.QueryAsync<MarketConfigFunction, MarketConfigOutput>(options.MarketAddress, new MarketConfigFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
+        var bond = config.DisputeBond;
+        var budget = BigInteger.Parse(options.DisputeBudget, CultureInfo.InvariantCulture);
+        var spent = await SpentAsync(connection).ConfigureAwait(false);
+        if (spent + bond > budget)
+        {
+            NodeLog.DisputeOverBudget(logger, id, round, accepted.ToString(), ours.ToString(), bond, spent, budget);
+            NodeMetrics.DisputesSkipped.Inc();
+            return;
+        }
+
+        var sender = new TransactionSender(web3, me);
+        var allowance = await web3.CallAsync<TokenAllowance, BigInteger>(config.Token, new TokenAllowance { Owner = me, Spender = options.MarketAddress }).ConfigureAwait(false);
+        if (allowance < bond)
+        {
+            await sender.SendAsync(config.Token, new TokenApprove { Spender = options.MarketAddress, Value = bond }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var receipt = await sender.SendAsync(options.MarketAddress, new DisputeFunction { MarketId = id }, cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "INSERT INTO node_disputes (market_contract, market_id, round, accepted_digest, our_digest, bond, tx_hash) VALUES (@contract, @market::numeric, @round, @accepted, @ours, @bond::numeric, @tx)",
+            new { key.contract, key.market, key.round, accepted = accepted.ToString(), ours = ours.ToString(), bond = bond.ToString(CultureInfo.InvariantCulture), tx = receipt.TransactionHash }).ConfigureAwait(false);
+        NodeMetrics.Disputes.Inc();
+        NodeLog.Disputed(logger, id, round, accepted.ToString(), ours.ToString(), bond, receipt.TransactionHash);
+    }
+
+    // An oracle with two Attested logs for different digests in one market and round signed both: the attest
+    // transactions carry the reports and signatures that prove it.
+    private async Task ProveEquivocationsAsync(NpgsqlConnection connection, string me, BigInteger id, uint round, CancellationToken cancellationToken)
+    {
+        var logs = await MarketLogs.ReadAsync(web3, options.MarketAddress, id, options.LogWindow, cancellationToken, AttestedTopic, round).ConfigureAwait(false);
+        var attested = logs.Select(l => (Log: l, Event: l.DecodeEvent<AttestedEvent>().Event)).ToList();
+        var twoFaced = attested.GroupBy(a => a.Event.Signer.ToLowerInvariant())
+            .Where(g => g.Select(a => new Bytes32(a.Event.Digest)).Distinct().Count() > 1);
+        var signing = new ReportSigning(await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false), options.MarketAddress);
+        foreach (var group in twoFaced)
+        {
+            var key = new { contract = options.MarketAddress.ToLowerInvariant(), market = id.ToString(CultureInfo.InvariantCulture), round = (long)round, signer = group.Key };
+            var first = await connection.ExecuteAsync(
+                "INSERT INTO node_equivocations (market_contract, market_id, round, signer) VALUES (@contract, @market::numeric, @round, @signer) ON CONFLICT DO NOTHING", key).ConfigureAwait(false) == 1;
+            if (!first)
+            {
+                continue;
+            }
+
+            var proofs = new List<(Report Report, byte[] Signature, Bytes32 Digest)>();
+            foreach (var tx in group.Select(a => a.Log.TransactionHash).Distinct())
+            {
+                var transaction = await web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(tx).ConfigureAwait(false);
+                if (!transaction.IsTransactionForFunctionMessage<AttestFunction>())
+                {
+                    continue; // relayed through another contract: the signature is not in this transaction's input
+                }
+
+                var call = transaction.DecodeTransactionToFunctionMessage<AttestFunction>();
+                var signature = call.Signatures.FirstOrDefault(s => string.Equals(signing.Recover(call.Report, s), group.Key, StringComparison.OrdinalIgnoreCase));
+                var digest = signing.Digest(call.Report);
+                if (signature is not null && proofs.All(p => p.Digest != digest))
+                {
+                    proofs.Add((call.Report, signature, digest));
+                }
+            }
+
+            if (proofs.Count < 2)
+            {
+                continue;
+            }
+
+            var (a, b) = (proofs[0], proofs[1]);
+            var receipt = await new TransactionSender(web3, me).SendAsync(options.MarketAddress, new ProveEquivocationFunction
+            {
+                A = a.Report, SignatureA = a.Signature, B = b.Report, SignatureB = b.Signature,
+            }, cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(
+                "UPDATE node_equivocations SET tx_hash = @tx WHERE market_contract = @contract AND market_id = @market::numeric AND round = @round AND signer = @signer",
+                new { key.contract, key.market, key.round, key.signer, tx = receipt.TransactionHash }).ConfigureAwait(false);
+            NodeMetrics.EquivocationsProven.Inc();
+            NodeLog.EquivocationProven(logger, id, round, group.Key, a.Digest.ToString(), b.Digest.ToString(), receipt.TransactionHash);
+        }
+    }
+
+    private async Task<BigInteger> SpentAsync(NpgsqlConnection connection) =>
+        BigInteger.Parse(await connection.ExecuteScalarAsync<string>(
+            "SELECT COALESCE(sum(bond), 0)::text FROM node_disputes WHERE market_contract = @contract", new { contract = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false) ?? "0", CultureInfo.InvariantCulture);
+}

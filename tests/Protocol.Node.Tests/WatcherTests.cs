@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Dapper;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nethereum.Signer;
+using Nethereum.Web3;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Contracts.OracleRegistryBindings;
+using Protocol.Core.Files;
+using Protocol.Core.Hashing;
+using Protocol.Core.Payouts;
+using Protocol.Indexer.Jobs;
+using Protocol.Node.Evaluation;
+using Protocol.Node.Jobs;
+using Protocol.TestSupport;
+using static Protocol.TestSupport.ProtocolDeployment;
+using MintFunction = Protocol.Core.Contracts.TestTokenBindings.MintFunction;
+
+namespace Protocol.Node.Tests;
+
+/// <summary>
+/// The node defending a market on a real anvil chain (issue 17): a verdict when the sponsor's gold set is not there,
+/// a dispute when Sybil oracles push a wrong report, an equivocation proof when one of them signed twice.
+/// </summary>
+public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db) : IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>, IDisposable
+{
+    private const byte Forfeited = 8, Challenge = 4, Disputed = 5, Evaluation = 3;
+    private readonly string _dir = Directory.CreateTempSubdirectory("fmp-watch-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task A_gold_set_never_published_gets_a_quorum_verdict_and_the_market_forfeits_without_refunding_the_sponsor()
+    {
+        var crowd = new CrowdMarket(_dir);
+        var (d, market) = await LabelledMarketAsync(crowd, publishGold: false);
+        await market.RevealGoldAsync();
+
+        var one = await crowd.NodeAsync(anvil, db, d, 1, "http://127.0.0.1:9");
+        var two = await crowd.NodeAsync(anvil, db, d, 2, "http://127.0.0.1:9");
+        var a = await one.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
+        var b = await two.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
+        Assert.Equal(("attested", "attested"), (a.Status, b.Status));
+        Assert.Equal(a.Digest, b.Digest); // the verdict commits to a reason code every honest node reaches
+
+        using var verdict = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(a.OutputFolder!, "verdict.json")));
+        Assert.Equal("gold set: missing", verdict.RootElement.GetProperty("verdict").GetString());
+        Assert.Contains("file not found", verdict.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var state = await StateAsync(d, market.Id);
+        Assert.Equal(new byte[32], state.ResultsRoot);
+        Assert.Equal(new VerdictReason(VerdictReason.GoldSet, VerdictReason.Missing).Hash, Bytes32.Parse(verdict.RootElement.GetProperty("metricsHash").GetString()!));
+
+        await anvil.IncreaseTimeAsync((long)market.ChallengePeriod + 1);
+        await anvil.MineAsync();
+        Assert.Equal(Forfeited, await PhaseAsync(d, market.Id));
+        await d.Send(Sponsor, d.MarketAddress, new ForfeitFunction { MarketId = market.Id });
+        Assert.Equal(BigInteger.Zero, await CreditAsync(d, AnvilFixture.DevAddress(Sponsor)));
+        Assert.Equal(market.Terms.RewardPool, await CreditAsync(d, AnvilFixture.DevAddress(Treasury)));
+        var before = await d.BalanceAsync(AnvilFixture.DevAddress(4));
+        await d.Send(Sponsor, d.MarketAddress, new RefundFunction { MarketId = market.Id, Curator = AnvilFixture.DevAddress(4) });
+        Assert.Equal(10 * Token, await d.BalanceAsync(AnvilFixture.DevAddress(4)) - before);
+    }
+
+    [Fact]
+    public async Task Only_the_sponsors_faults_make_a_verdict_a_node_side_problem_does_not()
+    {
+        var crowd = new CrowdMarket(_dir);
+        // The gold URI names a real file, but with other bytes than committed: a hash mismatch, the sponsor's fault.
+        var (d, market) = await LabelledMarketAsync(crowd, publishGold: true, goldBytes: "{\"id\":\"x\"}\n"u8.ToArray());
+        await market.RevealGoldAsync();
+        var node = await crowd.NodeAsync(anvil, db, d, 1, "http://127.0.0.1:9");
+        var outcome = await node.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
+        using var verdict = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outcome.OutputFolder!, "verdict.json")));
+        Assert.Equal("gold set: hash mismatch", verdict.RootElement.GetProperty("verdict").GetString());
+
+        // A gold set outside the folders this node may read is this node's configuration, not the sponsor's fault.
+        var (d2, elsewhere) = await LabelledMarketAsync(crowd, publishGold: true, goldUri: "file:///etc/fmp-gold.jsonl");
+        await elsewhere.RevealGoldAsync();
+        var node2 = await crowd.NodeAsync(anvil, db, d2, 1, "http://127.0.0.1:9");
+        var problem = await Assert.ThrowsAsync<MarketInputException>(() => node2.EvaluateAndAttestAsync(elsewhere.Id, null, CancellationToken.None));
+        Assert.IsNotType<SponsorInputsUnusableException>(problem);
+        Assert.Contains("outside the allowed folders", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_sybil_oracles_push_a_wrong_report_and_the_honest_node_disputes_it_in_time_and_proves_the_equivocation()
+    {
+        var crowd = new CrowdMarket(_dir);
+        var (d, market) = await LabelledMarketAsync(crowd, publishGold: true);
+        await market.RevealGoldAsync();
+
+        // Oracles 2 and 3 collude: 3 first attests one report alone, then both sign one that slashes the good curator
+        // and pays the sponsor; quorum 2 accepts it at once.
+        var decoy = market.BuildReport([new CuratorOutcome(AnvilFixture.DevAddress(4), 10 * Token, 0, 0), new CuratorOutcome(AnvilFixture.DevAddress(5), 10 * Token, -10_000, 0)]);
+        await market.AttestAsync(decoy, 3);
+        var theft = market.BuildReport([new CuratorOutcome(AnvilFixture.DevAddress(4), 10 * Token, -10_000, 0), new CuratorOutcome(AnvilFixture.DevAddress(5), 10 * Token, -10_000, 0)]);
+        await market.AttestAsync(theft, 2, 3);
+        Assert.Equal(Challenge, await PhaseAsync(d, market.Id));
+
+        // The honest node evaluates in the challenge window and disagrees.
+        var honest = await crowd.NodeAsync(anvil, db, d, 1, "http://127.0.0.1:9");
+        var outcome = await honest.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
+        Assert.StartsWith("evaluated in the challenge window", outcome.Status, StringComparison.Ordinal);
+        Assert.NotEqual(d.Signing.Digest(theft.Report), outcome.Digest);
+
+        await ScanJob.EnsureSchemaAsync(db.DataSource, CancellationToken.None);
+        var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db.DataSource), new PostgreSqlStorageOptions { SchemaName = "hangfire_watch", PrepareSchemaIfNecessary = true });
+        ScanJob Scan(string budget) => new(anvil.Web3For(1), new NodeOptions { RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, DisputeBudget = budget },
+            db.DataSource, new BackgroundJobClient(storage), NullLogger<ScanJob>.Instance);
+
+        // Without a budget it only logs and counts; the equivocation it proves regardless.
+        var skipped = NodeMetrics.DisputesSkipped.Value;
+        await Scan("0").RunAsync(CancellationToken.None);
+        Assert.Equal(skipped + 1, NodeMetrics.DisputesSkipped.Value);
+        Assert.Equal(Challenge, await PhaseAsync(d, market.Id));
+        var sybil = (await anvil.Web3.QueryAsync<OracleFunction, OracleOutput>(d.RegistryAddress, new OracleFunction { Account = AnvilFixture.DevAddress(3) })).ReturnValue1;
+        Assert.Equal((byte)3, sybil.Status); // slashed for signing two reports for one round
+        Assert.True(await anvil.Web3.CallAsync<BondCreditFunction, BigInteger>(d.RegistryAddress, new BondCreditFunction { Account = AnvilFixture.DevAddress(1) }) > 0);
+
+        // With a budget, and the bond in its wallet, it disputes once.
+        var bond = DisputeBondFor(market.Terms.RewardPool);
+        await d.Send(Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(1), Amount = bond });
+        var disputes = NodeMetrics.Disputes.Value;
+        await Scan((10 * bond).ToString(CultureInfo.InvariantCulture)).RunAsync(CancellationToken.None);
+        await Scan((10 * bond).ToString(CultureInfo.InvariantCulture)).RunAsync(CancellationToken.None);
+        Assert.Equal(disputes + 1, NodeMetrics.Disputes.Value);
+        Assert.Equal(Disputed, await PhaseAsync(d, market.Id));
+        Assert.Equal(AnvilFixture.DevAddress(1), (await StateAsync(d, market.Id)).Challenger, StringComparer.OrdinalIgnoreCase);
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        {
+            var row = await connection.QuerySingleAsync<(string Accepted, string Ours)>(
+                "SELECT accepted_digest, our_digest FROM node_disputes WHERE market_id = @m::numeric", new { m = market.Id.ToString(CultureInfo.InvariantCulture) });
+            Assert.Equal((d.Signing.Digest(theft.Report).ToString(), outcome.Digest.ToString()), row);
+        }
+
+        // The arbiter overturns: the Sybils lose what they locked, a new round starts for honest oracles.
+        await d.Send(Arbiter, d.MarketAddress, new ResolveDisputeFunction { MarketId = market.Id, Overturned = true });
+        Assert.Equal(Evaluation, await PhaseAsync(d, market.Id));
+        var two = (await anvil.Web3.QueryAsync<OracleFunction, OracleOutput>(d.RegistryAddress, new OracleFunction { Account = AnvilFixture.DevAddress(2) })).ReturnValue1;
+        Assert.Equal((byte)3, two.Status);
+        Assert.True(two.Bond < OracleBond);
+    }
+
+    private async Task<(ProtocolDeployment, TestMarket)> LabelledMarketAsync(CrowdMarket crowd, bool publishGold, byte[]? goldBytes = null, string? goldUri = null)
+    {
+        var (tasks, gold) = crowd.LoadCrowdData();
+        var sub = Directory.CreateDirectory(Path.Combine(_dir, Guid.NewGuid().ToString("n"))).FullName;
+        var specPath = Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json");
+        var goldCanonical = CanonicalWriter.ToBytes(gold.Select(ProtocolFiles.ToLine));
+        var goldPath = Path.Combine(sub, "gold.jsonl");
+        if (publishGold)
+        {
+            await File.WriteAllBytesAsync(goldPath, goldBytes ?? goldCanonical);
+        }
+
+        var taskBytes = CanonicalWriter.ToBytes(tasks.Select(ProtocolFiles.ToLine));
+        await File.WriteAllBytesAsync(Path.Combine(sub, "tasks.jsonl"), taskBytes);
+        var files = new MarketFiles(
+            Keccak.Hash(taskBytes), new Uri(Path.Combine(sub, "tasks.jsonl")).AbsoluteUri,
+            Keccak.Hash(File.ReadAllBytes(specPath)), new Uri(specPath).AbsoluteUri,
+            Keccak.Hash(goldCanonical), goldUri ?? new Uri(goldPath).AbsoluteUri);
+        var labels = CanonicalWriter.ToBytes(tasks.Take(40).Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
+        await File.WriteAllBytesAsync(Path.Combine(sub, "good.jsonl"), labels);
+
+        var d = await DeployAsync(anvil);
+        var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token), files: files);
+        market.UseLabelFile(4, Keccak.Hash(labels), new Uri(Path.Combine(sub, "good.jsonl")).AbsoluteUri);
+        await market.CommitAsync(4, 10 * Token);
+        await market.CommitAsync(5, 10 * Token);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealAsync(4);
+        await anvil.IncreaseTimeAsync(3_600);
+        return (d, market);
+    }
+
+    private async Task<byte> PhaseAsync(ProtocolDeployment d, BigInteger id) =>
+        await anvil.Web3.CallAsync<PhaseFunction, byte>(d.MarketAddress, new PhaseFunction { MarketId = id });
+
+    private async Task<MarketState> StateAsync(ProtocolDeployment d, BigInteger id) =>
+        (await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = id })).ReturnValue1;
+
+    private async Task<BigInteger> CreditAsync(ProtocolDeployment d, string account) =>
+        await anvil.Web3.CallAsync<CreditFunction, BigInteger>(d.MarketAddress, new CreditFunction { Token = d.TokenAddress, Account = account });
+}

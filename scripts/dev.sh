@@ -105,6 +105,7 @@ up: chain $rpc (chain id 31337), market $market, registry $registry (block $star
     options files: $dir/node.json (Keystore and PasswordFile are read next to it), $dir/indexer.json
 next: fmp keys new --keystore $dir/oracle.json --password-file $dir/oracle.password   (write the password file first)
       scripts/dev.sh fund <address>; fmp oracle register --config $dir/node.json --bond 100
+      scripts/dev.sh warp 3600   (a new bond counts after the registry's activation delay, an hour here)
       fmp node run --config $dir/node.json      fmp indexer run --config $dir/indexer.json
 stop: scripts/dev.sh down
 EOF
@@ -118,6 +119,15 @@ fund() {
   node_modules/.bin/cast send --rpc-url "$rpc" --private-key "$dev_key" "$to" --value 10ether >/dev/null
   node_modules/.bin/cast send --rpc-url "$rpc" --private-key "$dev_key" "$token" "mint(address,uint256)" "$to" 1000000000000000000000 >/dev/null
   echo "funded $to: 10 ETH and 1000 bond tokens ($token)"
+}
+
+# Moves the dev chain's clock: a new bond counts only after the registry's activation delay (an hour here).
+warp() {
+  local secs=${1:-}
+  [[ "$secs" =~ ^[0-9]+$ ]] || die "warp: give a number of seconds, e.g. scripts/dev.sh warp 3600"
+  node_modules/.bin/cast rpc --rpc-url "$rpc" evm_increaseTime "$secs" >/dev/null
+  node_modules/.bin/cast rpc --rpc-url "$rpc" evm_mine >/dev/null
+  echo "warped the chain's clock $secs s ahead"
 }
 
 down() {
@@ -147,6 +157,7 @@ down() {
 case "${1:-}" in
   up) up ;;
   fund) fund "${2:-}" ;;
+  warp) warp "${2:-}" ;;
   down) down ;;
-  *) echo "usage: scripts/dev.sh up|fund ADDRESS|down" >&2; exit 2 ;;
+  *) echo "usage: scripts/dev.sh up|fund ADDRESS|warp SECONDS|down" >&2; exit 2 ;;
 esac

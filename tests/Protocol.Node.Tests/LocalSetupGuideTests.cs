@@ -35,7 +35,9 @@ public sealed class LocalSetupGuideTests : IDisposable
             var created = await FmpAsync(0, "keys", "new", "--keystore", Path.Combine(_dir, "oracle.json"), "--password-file", Path.Combine(_dir, "oracle.password"));
             var address = System.Text.RegularExpressions.Regex.Match(created, "0x[0-9a-fA-F]{40}").Value;
             Assert.Contains("funded " + address, await ScriptAsync(environment, "fund", address), StringComparison.Ordinal);
-            Assert.Contains("is active with a bond of 100 FBT", await FmpAsync(0, "oracle", "register", "--config", node, "--bond", "100"), StringComparison.Ordinal);
+            Assert.Contains("is bonded, its signatures count from", await FmpAsync(0, "oracle", "register", "--config", node, "--bond", "100"), StringComparison.Ordinal);
+            Assert.Contains("warped", await ScriptAsync(environment, "warp", "3600"), StringComparison.Ordinal);
+            Assert.Matches(@"state\s+active", await FmpAsync(0, "oracle", "status", "--config", node));
 
             // The node from the written file (its ports moved off the defaults, as flags), until it logs what it watches.
             using (var run = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", node, "--metrics-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), "--dashboard-port", "0"]))

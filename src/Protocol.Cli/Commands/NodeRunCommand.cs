@@ -92,6 +92,10 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         [Description("Node:OutageBackoffCap, longest wait between tries while the RPC is unreachable (default 00:00:30).")]
         public string? OutageBackoffCap { get; init; }
 
+        [CommandOption("--dispute-budget <WEI>")]
+        [Description("Node:DisputeBudget, most the node may put up in dispute bonds over its life, in token base units (default 0: watch and log only).")]
+        public string? DisputeBudget { get; init; }
+
         [CommandOption("--log-format <FORMAT>")]
         public string LogFormat { get; init; } = "text";
     }
@@ -114,6 +118,7 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
             ["DashboardPort"] = settings.DashboardPort?.ToString(CultureInfo.InvariantCulture),
             ["JobRecoveryTimeout"] = settings.JobRecoveryTimeout,
             ["OutageBackoffCap"] = settings.OutageBackoffCap,
+            ["DisputeBudget"] = settings.DisputeBudget,
         }, settings.LogFormat);
 
         if (OptionsKeys.Unknown(builder.Configuration, "Node", typeof(NodeOptions)) is { Count: > 0 } unknown)

@@ -301,7 +301,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
         if (!overturned) {
             emit EventsLib.DisputeResolved(marketId, s.round, digest, false, challenger, bond);
-            _creditShares(marketId, c.token, _accepted[marketId], bond, CreditReason.DisputeBondToSigners);
+            _creditSigners(marketId, c.token, _accepted[marketId], bond, CreditReason.DisputeBondToSigners);
             _finalize(marketId, c, s);
         } else {
             _overturn(marketId, c, s, digest, challenger);
@@ -734,8 +734,8 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Records the Finalized status and credits the oracle fee to the accepted report's signers that have not
-    ///      been slashed since (the treasury when none is left); the caller's tail unlocks their bonds.
+    /// @dev Records the Finalized status, credits the oracle fee to the accepted report's signers that have not been
+    ///      slashed since (the treasury when none is left) and unlocks their bonds.
     function _finalize(uint256 marketId, StoredConfig storage c, StoredState storage s) internal {
         uint256 fee = PayoutLib.oracleFee(c.rewardPool, c.oracleFeeBps);
         bytes32 digest = s.acceptedDigest;
@@ -744,12 +744,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         s.settledAt = uint64(block.timestamp);
 
         emit EventsLib.MarketFinalized(marketId, s.round, digest, s.resultsRoot, s.totalPayout, fee);
-        address[] memory paid = _notSlashed(signers);
-        if (paid.length != 0) {
-            _creditShares(marketId, c.token, paid, fee, CreditReason.OracleFee);
-        } else {
-            _credit(marketId, c.token, registry.treasury(), fee, CreditReason.OracleFee);
-        }
+        _creditSigners(marketId, c.token, signers, fee, CreditReason.OracleFee);
 
         registry.unlock(signers, s.lockPerSigner);
     }
@@ -814,15 +809,21 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Splits `amount` equally among `accounts` (at least one), the division remainder to the first.
-    function _creditShares(
+    /// @dev Splits `amount` equally among the `signers` the registry has not slashed since they signed (the division
+    ///      remainder to the first); to the treasury when every one of them was slashed.
+    function _creditSigners(
         uint256 marketId,
         address token,
-        address[] memory accounts,
+        address[] memory signers,
         uint256 amount,
         CreditReason reason
     ) internal {
+        address[] memory accounts = _notSlashed(signers);
         uint256 n = accounts.length;
+        if (n == 0) {
+            _credit(marketId, token, registry.treasury(), amount, reason);
+            return;
+        }
         uint256 share = amount / n;
         _credit(marketId, token, accounts[0], amount - share * (n - 1), reason);
         for (uint256 i = 1; i < n; ++i) {

@@ -314,6 +314,21 @@ contract AttacksTest is BaseTest {
         assertEq(market.credit(address(token), oracles[1]), fee);
     }
 
+    /// @dev Both signers slashed for equivocation before the dispute is rejected: neither the bond share nor the fee
+    ///      goes to them; the treasury takes both.
+    function test_Attack_SlashedSignersGetNeitherBondShareNorFee() public {
+        (uint256 id, Report memory r) = _disputedMarket();
+        Report memory other = Report(id, 0, keccak256("other"), r.totalPayout, 0, 0);
+        for (uint256 i; i < 2; ++i) {
+            market.proveEquivocation(r, _sign(oracleKeys[i], r), other, _sign(oracleKeys[i], other));
+        }
+        vm.prank(arbiter);
+        market.resolveDispute(id, false);
+        assertEq(market.credit(address(token), oracles[0]), 0);
+        assertEq(market.credit(address(token), oracles[1]), 0);
+        assertEq(market.credit(address(token), treasury), BOND + PayoutLib.oracleFee(POOL, FEE_BPS));
+    }
+
     /// @dev Raising the registry's quorum cancelled running markets (and lowering it let one oracle settle them, see
     ///      AttestTest): the market keeps the quorum it was created with.
     function test_Attack_QuorumRaisedMidMarket_Ignored() public {

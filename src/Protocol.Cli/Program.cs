@@ -19,6 +19,7 @@ app.Configure(config =>
         indexer.AddCommand<IndexerRunCommand>("run").WithDescription("Backfill, then follow the chain head (reorg-safe); stops on Ctrl+C or SIGTERM.");
         indexer.AddCommand<IndexerCheckCommand>("check").WithDescription("Compare the database with the contracts' state at the checkpoint; exit 1 on any difference.");
     });
+    config.AddCommand<ServeCommand>("serve").WithDescription("Publish a folder read-only over HTTP (a local market's task pool, gold set and label files).");
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a market from local files (default spec bt-inrun-v2): scores, metrics and the report digest.");
     config.AddBranch("features", features =>
     {

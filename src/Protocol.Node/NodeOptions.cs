@@ -57,6 +57,17 @@ public sealed class NodeOptions
     public int DashboardPort { get; set; } = 9465;
 
     /// <summary>
+    /// Port that serves the published reports read-only (<c>http://{ReportsAddress}:{port}/reports/&lt;market&gt;/&lt;round&gt;/
+    /// {scores.jsonl, metrics.jsonl, leaves.json, verdict.json}</c>), from which curators claim; 0 turns it off.
+    /// </summary>
+    [Range(0, 65535)]
+    public int ReportsPort { get; set; } = 9466;
+
+    /// <summary>Address the reports are served on: 127.0.0.1 (this machine, the default) or a public one (0.0.0.0 for all).</summary>
+    [RegularExpression(@"^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)$", ErrorMessage = "Node:ReportsAddress (--reports-address) must be an IP address, e.g. 127.0.0.1 or 0.0.0.0")]
+    public string ReportsAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
     /// How soon a job whose process died (killed, crashed, machine lost) is picked up again. Running jobs
     /// keep extending it (Hangfire's sliding invisibility), so long evaluations are not run twice.
     /// </summary>

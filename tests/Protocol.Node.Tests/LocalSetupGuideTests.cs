@@ -40,7 +40,7 @@ public sealed class LocalSetupGuideTests : IDisposable
             Assert.Matches(@"state\s+active", await FmpAsync(0, "oracle", "status", "--config", node));
 
             // The node from the written file (its ports moved off the defaults, as flags), until it logs what it watches.
-            using (var run = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", node, "--metrics-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), "--dashboard-port", "0"]))
+            using (var run = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", node, "--metrics-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), "--dashboard-port", "0", "--reports-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
                 while (!run.Log.Contains("Oracle " + address, StringComparison.Ordinal))

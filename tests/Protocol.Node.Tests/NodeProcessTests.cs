@@ -24,6 +24,8 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     private sealed record Setup(string Config, string Address, ProtocolDeployment Deployment, TestMarket Market, int MetricsPort, int DashboardPort, Npgsql.NpgsqlDataSource NodeDb);
 
     // Keys as the guide says, a funded and bonded oracle, a market in evaluation, and the node's config file.
+    private int _reportsPort;
+
     private async Task<Setup> SetUpAsync(string extraConfig = "", bool revealGold = true)
     {
         // Keys, as the guide says.
@@ -65,6 +67,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
 
         var metricsPort = FreePort.Next();
         var dashboardPort = FreePort.Next();
+        _reportsPort = FreePort.Next();
         var nodeDb = await db.Cluster.CreateDatabaseAsync("node_" + Guid.NewGuid().ToString("N")[..12]); // this test's node alone
         var config = Path.Combine(_dir, "node.json");
         await File.WriteAllTextAsync(config, $$"""
@@ -79,6 +82,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
                 "Backend": "cpu",
                 "MetricsPort": {{metricsPort}},
                 "DashboardPort": {{dashboardPort}},
+                "ReportsPort": {{_reportsPort}},
                 "Fetch": { "FileRoots": [ "{{_dir}}", "{{Path.GetDirectoryName(specPath)}}" ] }{{extraConfig}}
               }
             }
@@ -105,6 +109,24 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         Assert.Contains("fmp_node_attestations_total 1", metrics, StringComparison.Ordinal);
         var jobs = await http.GetStringAsync($"http://127.0.0.1:{dashboardPort}/hangfire/recurring");
         Assert.Contains("scan-markets", jobs, StringComparison.Ordinal);
+
+        // The published report, read-only over HTTP where curators fetch their leaf and proof.
+        var reports = $"http://127.0.0.1:{_reportsPort}/reports/{market.Id}/0/";
+        using var leavesAnswer = await http.GetAsync(new Uri(reports + "leaves.json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, leavesAnswer.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", leavesAnswer.Content.Headers.ContentType?.ToString());
+        Assert.Equal("no-cache", leavesAnswer.Headers.CacheControl?.ToString());
+        var leavesText = await leavesAnswer.Content.ReadAsStringAsync();
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(_dir, "out", market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", "leaves.json")), leavesText);
+        Assert.Contains(digest, leavesText, StringComparison.Ordinal);
+        using var scores = await http.GetAsync(new Uri(reports + "scores.jsonl"));
+        Assert.Equal("application/x-ndjson; charset=utf-8", scores.Content.Headers.ContentType?.ToString());
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, new Uri(reports + "leaves.json"));
+        revalidate.Headers.IfNoneMatch.Add(leavesAnswer.Headers.ETag!);
+        Assert.Equal(System.Net.HttpStatusCode.NotModified, (await http.SendAsync(revalidate)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(reports + "nothing.json"))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri($"http://127.0.0.1:{_reportsPort}/reports/%2e%2e/node.json"))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, (await http.PostAsync(new Uri(reports + "leaves.json"), null)).StatusCode);
         var status = await Fmp("node", "status", "--config", config);
         Assert.Contains(address, status, StringComparison.Ordinal);
         Assert.Contains(digest, status, StringComparison.Ordinal);
@@ -141,11 +163,12 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     {
         var (config, address, d, market, metricsPort, dashboardPort, nodeData) = await SetUpAsync();
         await using var _ = nodeData;
-        var (metricsPort2, dashboardPort2) = (FreePort.Next(), FreePort.Next());
+        var (metricsPort2, dashboardPort2, reportsPort2) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         var config2 = Path.Combine(_dir, "node-2.json");
         await File.WriteAllTextAsync(config2, (await File.ReadAllTextAsync(config))
             .Replace($"\"MetricsPort\": {metricsPort}", $"\"MetricsPort\": {metricsPort2}", StringComparison.Ordinal)
-            .Replace($"\"DashboardPort\": {dashboardPort}", $"\"DashboardPort\": {dashboardPort2}", StringComparison.Ordinal));
+            .Replace($"\"DashboardPort\": {dashboardPort}", $"\"DashboardPort\": {dashboardPort2}", StringComparison.Ordinal)
+            .Replace($"\"ReportsPort\": {_reportsPort}", $"\"ReportsPort\": {reportsPort2}", StringComparison.Ordinal));
 
         using var first = StartNode(config);
         using var second = StartNode(config2);
@@ -215,6 +238,11 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         Assert.Contains($"port {dashboardPort} on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
         Assert.Contains("set Node:DashboardPort (--dashboard-port) to a free port", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+
+        (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config, "--metrics-port", "0", "--dashboard-port", "0"], TimeSpan.FromMinutes(1));
+        Assert.Equal(1, exit);
+        Assert.Contains($"port {_reportsPort} on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
+        Assert.Contains("set Node:ReportsPort (--reports-port) to a free port", output, StringComparison.Ordinal);
         Assert.False(first.Process.HasExited, first.Log);
         await first.KillAsync();
     }

@@ -27,7 +27,7 @@ public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixt
         var config = Path.Combine(_dir, "node.json");
         await File.WriteAllTextAsync(config, $$"""
             { "Node": { "RpcUrl": "{{rpc}}", "MarketAddress": "{{market}}", "ConnectionString": "Host=127.0.0.1;Port=1;Database=unused",
-                        "Keystore": "{{keystore}}", "PasswordFile": "{{password}}", "MetricsPort": 0, "DashboardPort": 0{{extra}} } }
+                        "Keystore": "{{keystore}}", "PasswordFile": "{{password}}", "MetricsPort": 0, "DashboardPort": 0, "ReportsPort": 0{{extra}} } }
             """);
         return await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config, .. flags], TimeSpan.FromMinutes(1));
     }
@@ -58,7 +58,7 @@ public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixt
         var nowhere = $"http://127.0.0.1:{FreePort.Next()}";
         await File.WriteAllTextAsync(config, $$"""
             { "Node": { "RpcUrl": "{{nowhere}}", "MarketAddress": "0x0000000000000000000000000000000000000001", "ConnectionString": "Host=127.0.0.1;Port=1;Database=unused",
-                        "Keystore": "oracle.json", "PasswordFile": "oracle.password", "MetricsPort": 0, "DashboardPort": 0 } }
+                        "Keystore": "oracle.json", "PasswordFile": "oracle.password", "MetricsPort": 0, "DashboardPort": 0, "ReportsPort": 0 } }
             """);
         var elsewhere = Directory.CreateTempSubdirectory("fmp-elsewhere-").FullName;
         try

@@ -176,7 +176,7 @@ try
             {
                 RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, StartBlock = d.StartBlock, ConnectionString = await postgres.CreateDatabaseAsync($"node{o}"),
                 Keystore = keystore, PasswordFile = password, OutputFolder = nodeOut, Backend = "auto",
-                MetricsPort = FreePort.Next(), DashboardPort = dashboards.AddPort(),
+                MetricsPort = FreePort.Next(), DashboardPort = dashboards.AddPort(), ReportsPort = FreePort.Next(),
                 Fetch = new { FileRoots = new[] { filesDir, Path.GetDirectoryName(specPath)! } },
             },
         }));

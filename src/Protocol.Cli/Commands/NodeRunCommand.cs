@@ -84,6 +84,14 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         [Description("Node:DashboardPort, loopback port of the job dashboard /hangfire (default 9465; 0 turns it off).")]
         public int? DashboardPort { get; init; }
 
+        [CommandOption("--reports-port <PORT>")]
+        [Description("Node:ReportsPort, port that serves the published reports at /reports/<market>/<round>/ (default 9466; 0 turns it off).")]
+        public int? ReportsPort { get; init; }
+
+        [CommandOption("--reports-address <IP>")]
+        [Description("Node:ReportsAddress, address the reports are served on (default 127.0.0.1; 0.0.0.0 publishes them).")]
+        public string? ReportsAddress { get; init; }
+
         [CommandOption("--job-recovery-timeout <TIME>")]
         [Description("Node:JobRecoveryTimeout, how soon a dead process's job is picked up again (default 00:01:00).")]
         public string? JobRecoveryTimeout { get; init; }
@@ -116,6 +124,8 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
             ["Backend"] = settings.Backend,
             ["MetricsPort"] = settings.MetricsPort?.ToString(CultureInfo.InvariantCulture),
             ["DashboardPort"] = settings.DashboardPort?.ToString(CultureInfo.InvariantCulture),
+            ["ReportsPort"] = settings.ReportsPort?.ToString(CultureInfo.InvariantCulture),
+            ["ReportsAddress"] = settings.ReportsAddress,
             ["JobRecoveryTimeout"] = settings.JobRecoveryTimeout,
             ["OutageBackoffCap"] = settings.OutageBackoffCap,
             ["DisputeBudget"] = settings.DisputeBudget,
@@ -234,6 +244,20 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         }
 
         await using var dashboard = dashboardApp;
+        Microsoft.AspNetCore.Builder.WebApplication? reportsApp;
+        try
+        {
+            reportsApp = options.ReportsPort > 0
+                ? await Publishing.FileServer.StartAsync(options.OutputFolder, "/reports", options.ReportsAddress, options.ReportsPort, cancellationToken).ConfigureAwait(false)
+                : null;
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync(PortProblem(options.ReportsPort, "Node:ReportsPort (--reports-port)", "the published reports", e, options.ReportsAddress)).ConfigureAwait(false);
+            return 1;
+        }
+
+        await using var reports = reportsApp;
         using var host = builder.Build();
         host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(stopping.Cancel);
         // From here on an unreachable RPC is ridden out (retried with a capped, doubling wait), not fatal.
@@ -244,8 +268,8 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         return 0;
     }
 
-    private static string PortProblem(int port, string option, string what, Exception e) =>
-        $"fmp node run: port {port} on 127.0.0.1 is already in use ({e.Message}), so {what} cannot listen there; " +
+    private static string PortProblem(int port, string option, string what, Exception e, string address = "127.0.0.1") =>
+        $"fmp node run: port {port} on {address} is already in use ({e.Message}), so {what} cannot listen there; " +
         $"another node or program holds it: stop it, or set {option} to a free port (0 turns {what} off)";
 
     // The server's own words (3D000 database "x" does not exist, 28P01 password authentication failed, connection

@@ -42,6 +42,11 @@ app.Configure(config =>
         oracle.AddCommand<OracleWithdrawCommand>("withdraw").WithDescription("Take the bond back once the unbonding delay is over (says when, if too early).");
         oracle.AddCommand<OracleStatusCommand>("status").WithDescription("The key's registry state, bond, unbonding time and balances.");
     });
+    config.AddBranch("curator", curator =>
+    {
+        curator.SetDescription("A curator's moves (docs/curators.md).");
+        curator.AddCommand<CuratorClaimCommand>("claim").WithDescription("Claim the key's leaf of a finalized market (from an oracle's published report, checked against the accepted root), or its stake of a cancelled or forfeited one.");
+    });
     config.AddBranch("keys", keys =>
     {
         keys.SetDescription("The oracle's key, in a Web3 Secret Storage file unlocked by a password file.");

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Nethereum.Signer;
+using Protocol.Core.Payouts;
+using Protocol.Node.Signing;
+using Protocol.TestSupport;
+using static Protocol.TestSupport.ProtocolDeployment;
+
+namespace Protocol.Node.Tests;
+
+/// <summary><c>fmp curator claim</c> as a curator runs it: the leaf from a published report, checked, then claimed; or the stake back.</summary>
+public sealed class CuratorClaimTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fmp-claim-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task A_curator_claims_its_leaf_from_a_published_report_once_and_a_wrong_report_is_refused()
+    {
+        var d = await DeployAsync(anvil);
+        var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token));
+        await market.CommitAsync(4, 20 * Token);
+        await market.CommitAsync(5, 20 * Token);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealAsync(4);
+        await market.RevealAsync(5);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealGoldAsync();
+        var settled = market.BuildReport([new CuratorOutcome(AnvilFixture.DevAddress(4), 20 * Token, 5_000, 400_000), new CuratorOutcome(AnvilFixture.DevAddress(5), 20 * Token, -5_000, -100_000)]);
+        await market.AttestAsync(settled, 1, 2);
+        var (keystore, password) = await KeyAsync(4);
+
+        // Published the way the node publishes it, served the way a node serves it.
+        await PublishAsync(Path.Combine(_dir, "good"), market.Id, settled);
+        var other = market.BuildReport([new CuratorOutcome(AnvilFixture.DevAddress(4), 20 * Token, 10_000, 900_000), new CuratorOutcome(AnvilFixture.DevAddress(5), 20 * Token, -10_000, 0)]);
+        await PublishAsync(Path.Combine(_dir, "other"), market.Id, other);
+        using var good = await ServeAsync(Path.Combine(_dir, "good"));
+        using var wrong = await ServeAsync(Path.Combine(_dir, "other"));
+        string[] Claim(string reports) => ["curator", "claim", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", market.Id.ToString(CultureInfo.InvariantCulture),
+            "--keystore", keystore, "--password-file", password, "--reports", reports];
+
+        var early = await CliProcess.RunAsync(CliProcess.Fmp, Claim(good.Url), TimeSpan.FromMinutes(1));
+        Assert.Equal(1, early.ExitCode);
+        Assert.Contains("is in phase challenge: claims open once it is finalized", early.Output, StringComparison.Ordinal);
+
+        await anvil.IncreaseTimeAsync((long)market.ChallengePeriod + 1);
+        await anvil.MineAsync();
+        var refused = await CliProcess.RunAsync(CliProcess.Fmp, Claim(wrong.Url), TimeSpan.FromMinutes(1));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("that oracle's report was not the one accepted", refused.Output, StringComparison.Ordinal);
+
+        var before = await d.BalanceAsync(AnvilFixture.DevAddress(4));
+        var claimed = await CliProcess.RunAsync(CliProcess.Fmp, Claim(good.Url), TimeSpan.FromMinutes(1));
+        Assert.True(claimed.ExitCode == 0, claimed.Output);
+        var amount = settled.Leaves.Single(l => l.Account == AnvilFixture.DevAddress(4)).Amount;
+        Assert.Equal(amount, await d.BalanceAsync(AnvilFixture.DevAddress(4)) - before);
+        Assert.Matches(@"claim: tx 0x[0-9a-f]{64}, gas used \d+; paid " + amount.ToString(CultureInfo.InvariantCulture), claimed.Output);
+
+        var twice = await CliProcess.RunAsync(CliProcess.Fmp, Claim(good.Url), TimeSpan.FromMinutes(1));
+        Assert.Equal(1, twice.ExitCode);
+        Assert.Contains("was already claimed", twice.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cancelled_market_refunds_the_stake_once()
+    {
+        var d = await DeployAsync(anvil);
+        var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token));
+        await market.CommitAsync(6, 15 * Token);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealAsync(6);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealGoldAsync();
+        await anvil.IncreaseTimeAsync(90_000); // no report by the evaluation deadline
+        await anvil.MineAsync();
+        var (keystore, password) = await KeyAsync(6);
+        string[] args = ["curator", "claim", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", market.Id.ToString(CultureInfo.InvariantCulture), "--keystore", keystore, "--password-file", password];
+        var before = await d.BalanceAsync(AnvilFixture.DevAddress(6));
+        var refunded = await CliProcess.RunAsync(CliProcess.Fmp, args, TimeSpan.FromMinutes(1));
+        Assert.True(refunded.ExitCode == 0, refunded.Output);
+        Assert.Contains("phase cancelled", refunded.Output, StringComparison.Ordinal);
+        Assert.Equal(15 * Token, await d.BalanceAsync(AnvilFixture.DevAddress(6)) - before);
+        var again = await CliProcess.RunAsync(CliProcess.Fmp, args, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("was already refunded", again.Output, StringComparison.Ordinal);
+        var missing = await CliProcess.RunAsync(CliProcess.Fmp, ["curator", "claim", "--rpc", anvil.RpcUrl], TimeSpan.FromMinutes(1));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("--market is required", missing.Output, StringComparison.Ordinal);
+    }
+
+    private async Task<(string Keystore, string Password)> KeyAsync(int account)
+    {
+        var password = Path.Combine(_dir, $"curator{account}.password");
+        await File.WriteAllTextAsync(password, "a long passphrase\n");
+        var keystore = Path.Combine(_dir, $"curator{account}.json");
+        await Keystore.SaveAsync(keystore, password, new EthECKey(AnvilFixture.DevPrivateKeys[account]), CancellationToken.None);
+        return (keystore, password);
+    }
+
+    // The node's layout: <root>/reports/<market>/<round>/leaves.json with every leaf's amount, score and proof.
+    private static async Task PublishAsync(string root, BigInteger marketId, SettledReport settled)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(root, "reports", marketId.ToString(CultureInfo.InvariantCulture), "0")).FullName;
+        var leaves = new
+        {
+            marketId = marketId.ToString(CultureInfo.InvariantCulture), round = 0, root = settled.Tree.Root.ToString(),
+            leaves = settled.Leaves.Select(l => new { account = l.Account, amount = l.Amount.ToString(CultureInfo.InvariantCulture), scoreBps = l.ScoreBps, proof = settled.Tree.Proof(l.Hash).Select(p => p.ToString()) }),
+        };
+        await File.WriteAllTextAsync(Path.Combine(folder, "leaves.json"), JsonSerializer.Serialize(leaves));
+    }
+
+    private static async Task<Served> ServeAsync(string folder)
+    {
+        var port = FreePort.Next();
+        var process = CliProcess.Start(CliProcess.Fmp, ["serve", "--folder", folder, "--port", port.ToString(CultureInfo.InvariantCulture)]);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!process.Log.Contains("serving ", StringComparison.Ordinal))
+        {
+            Assert.False(process.Process.HasExited, process.Log);
+            Assert.True(DateTime.UtcNow < deadline, process.Log);
+            await Task.Delay(100);
+        }
+
+        return new Served(process, $"http://127.0.0.1:{port}");
+    }
+
+    private sealed record Served(CliProcess Process, string Url) : IDisposable
+    {
+        public void Dispose() => Process.Dispose();
+    }
+}

@@ -42,6 +42,11 @@ app.Configure(config =>
         oracle.AddCommand<OracleWithdrawCommand>("withdraw").WithDescription("Take the bond back once the unbonding delay is over (says when, if too early).");
         oracle.AddCommand<OracleStatusCommand>("status").WithDescription("The key's registry state, bond, unbonding time and balances.");
     });
+    config.AddBranch("market", market =>
+    {
+        market.SetDescription("A market as its sponsor and curators see it.");
+        market.AddCommand<MarketStatusCommand>("status").WithDescription("Phase, deadlines (local time and \"in 3 h\"), commits, reveals, stakes, attestations, the accepted digest, and what happens next.");
+    });
     config.AddBranch("curator", curator =>
     {
         curator.SetDescription("A curator's moves (docs/curators.md).");

@@ -122,7 +122,7 @@ internal sealed class OracleSession
     }
 
     // decimals() and symbol() are optional in ERC-20.
-    private static async Task<T?> OptionalAsync<T>(Func<Task<T>> read)
+    internal static async Task<T?> OptionalAsync<T>(Func<Task<T>> read)
     {
         try
         {

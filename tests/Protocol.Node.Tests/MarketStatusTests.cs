@@ -1,0 +1,47 @@
+using System.Globalization;
+using Protocol.Core.Payouts;
+using Protocol.TestSupport;
+using static Protocol.TestSupport.ProtocolDeployment;
+
+namespace Protocol.Node.Tests;
+
+/// <summary><c>fmp market status</c> through a market's life, as its sponsor reads it.</summary>
+public sealed class MarketStatusTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>
+{
+    [Fact]
+    public async Task Status_names_the_phase_the_deadlines_the_counts_and_who_must_act_next()
+    {
+        var d = await DeployAsync(anvil);
+        var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token));
+        async Task<string> StatusAsync()
+        {
+            var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["market", "status", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", market.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(1));
+            Assert.True(exit == 0, output);
+            return output;
+        }
+
+        var open = await StatusAsync();
+        Assert.Matches(@"phase\s+open, round 0", open);
+        Assert.Matches(@"commits until\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d .*\(in (59 min|1 h)", open);
+        Assert.Matches(@"pool\s+100 FBT \(100000000000000000000 wei\)", open);
+
+        await market.CommitAsync(4, 20 * Token);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealAsync(4);
+        await anvil.IncreaseTimeAsync(3_600);
+        await anvil.MineAsync();
+        var withheld = await StatusAsync();
+        Assert.Matches(@"curators\s+1 committed, 1 revealed; staked 20 FBT", withheld);
+        Assert.Contains("the sponsor must reveal the gold set before", withheld, StringComparison.Ordinal);
+
+        await anvil.IncreaseTimeAsync(3_600);
+        await anvil.MineAsync();
+        var forfeited = await StatusAsync();
+        Assert.Matches(@"phase\s+forfeited \(due: not recorded on chain yet\)", forfeited);
+        Assert.Contains("anyone may call forfeit", forfeited, StringComparison.Ordinal);
+
+        var (code, missing) = await CliProcess.RunAsync(CliProcess.Fmp, ["market", "status", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", "99"], TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.Contains("no market 99", missing, StringComparison.Ordinal);
+    }
+}

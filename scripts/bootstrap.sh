@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing; prints nothing when everything is there.
 #   - node_modules from package-lock.json (Foundry binaries, solc-js, OpenZeppelin, forge-std, esbuild, Chart.js)
+#   - clients/ts/node_modules from clients/ts/package-lock.json (the TypeScript client: viem, abitype, tsx, typescript)
 #   - PostgreSQL server binaries (Debian package) for the throw-away test and demo clusters
 #   - Chromium (Debian package) for the dashboard's browser tests
 #   - NuGet packages for Protocol.sln
@@ -39,6 +40,12 @@ if ! fresh npm package.json package-lock.json || [ ! -x node_modules/.bin/forge 
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
   stamp npm 2>/dev/null || true
+fi
+# The TypeScript client (clients/ts) has its own package-lock.json (viem, abitype, tsx, typescript).
+if ! fresh npm-ts clients/ts/package.json clients/ts/package-lock.json || [ ! -x clients/ts/node_modules/.bin/tsx ]; then
+  say "npm ci (clients/ts)"
+  npm ci --prefix clients/ts --no-audit --no-fund --loglevel=error >/dev/null
+  stamp npm-ts 2>/dev/null || true
 fi
 
 # 2. PostgreSQL server binaries (initdb, postgres); no cluster is started here.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The project's test command: bootstrap, forge tests, dotnet tests for the whole solution.
-# Its last line is the honest sum of both runners: "N passed, N failed[, N skipped]".
+# The project's test command: bootstrap, forge tests, dotnet tests for the whole solution, the TypeScript client's tests.
+# Its last line is the honest sum of the three runners: "N passed, N failed[, N skipped]".
 # Exit status is non-zero when anything failed, including a build that did not compile or a
 # test service (anvil, PostgreSQL) left running afterwards.
 set -uo pipefail
@@ -74,7 +74,21 @@ elif [ "$dotnet_rc" -ne 0 ] && [ "$df" -eq 0 ]; then
 fi
 phase dotnet
 
-# 4. Nothing the tests started may outlive them.
+# 4. TypeScript client (clients/ts): tsc --noEmit, then node's test runner with the TAP reporter (against anvil, using
+#    contracts/out from the forge step). A type error or a crash leaves no "# pass"/"# fail" summary: one failure.
+npm test --silent --prefix clients/ts 2>&1 | tee "$results/ts.log"
+ts_rc=${PIPESTATUS[0]}
+tap() { grep -E "^# $1 [0-9]+$" "$results/ts.log" | tail -n 1 | grep -oE '[0-9]+$'; }
+tp=$(tap pass) tf=$(tap fail) tc=$(tap cancelled) tsk=$(tap skipped) ttd=$(tap todo)
+if [ -n "$tp" ] && [ -n "$tf" ]; then
+  passed=$((passed + tp)) failed=$((failed + tf + ${tc:-0})) skipped=$((skipped + ${tsk:-0} + ${ttd:-0}))
+  [ "$ts_rc" -ne 0 ] && [ $((tf + ${tc:-0})) -eq 0 ] && note_failure "npm test (clients/ts) exited with $ts_rc but no test failed (see $results/ts.log)"
+else
+  note_failure "npm test (clients/ts) produced no summary (type error? see $results/ts.log)"
+fi
+phase ts
+
+# 5. Nothing the tests started may outlive them.
 leaks=$(pgrep -f "$FMP_TEST_TMP" || true)
 new_anvils=$(comm -13 <(echo "$anvils_before") <(pgrep -x anvil | sort || true))
 new_browsers=$(comm -13 <(echo "$browsers_before") <(pgrep -x chromium | sort || true))
@@ -88,7 +102,7 @@ echo
 echo "Timings:"
 printf '  %s\n' "${timings[@]}"
 printf '  %-10s %4ds\n' total $((SECONDS - started))
-echo "Results: forge ${fp:-0}/${ff:-?}/${fs:-0}, dotnet $dp/$df/$ds (passed/failed/skipped); logs in $results"
+echo "Results: forge ${fp:-0}/${ff:-?}/${fs:-0}, dotnet $dp/$df/$ds, ts ${tp:-0}/${tf:-?}/${tsk:-0} (passed/failed/skipped); logs in $results"
 [ -d out/test-artifacts/dashboard ] && echo "Dashboard screenshots: out/test-artifacts/dashboard"
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"

@@ -172,7 +172,14 @@ public sealed class AnvilFixture : IAsyncLifetime
             try
             {
                 await Web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false);
-                return true;
+                // The answer must come from this process: when another test's anvil took the port first (free ports
+                // race), ours exits on the bind error while the other one answers, and would later vanish under us.
+                if (RecentOutput.Contains($"Listening on 127.0.0.1:{Port}", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                await Task.Delay(20).ConfigureAwait(false); // answered, but its start-up line is not read yet
             }
 #pragma warning disable CA1031 // any failure here only means "not listening yet"
             catch (Exception)

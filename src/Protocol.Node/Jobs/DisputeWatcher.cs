@@ -56,12 +56,18 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
         var mine = (await connection.QueryAsync<(string Market, long Round, string Digest)>(
             "SELECT market_id::text, round, digest FROM oracle_reports WHERE signer = @me AND market_contract = @contract",
             new { me = me.ToLowerInvariant(), contract }).ConfigureAwait(false)).ToList();
+        if (mine.Count == 0)
+        {
+            return;
+        }
+
+        var signing = new ReportSigning(await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false), options.MarketAddress);
         foreach (var (market, round, digest) in mine)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
             await DisputeIfWrongAsync(connection, me, id, (uint)round, Bytes32.Parse(digest), cancellationToken).ConfigureAwait(false);
-            await ProveEquivocationsAsync(connection, me, id, (uint)round, cancellationToken).ConfigureAwait(false);
+            await ProveEquivocationsAsync(connection, me, signing, id, (uint)round, cancellationToken).ConfigureAwait(false);
         }
 
         NodeMetrics.DisputeBondsSpent.Set((double)await SpentAsync(connection).ConfigureAwait(false));
@@ -117,13 +123,12 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
 
     // An oracle with two Attested logs for different digests in one market and round signed both: the attest
     // transactions carry the reports and signatures that prove it.
-    private async Task ProveEquivocationsAsync(NpgsqlConnection connection, string me, BigInteger id, uint round, CancellationToken cancellationToken)
+    private async Task ProveEquivocationsAsync(NpgsqlConnection connection, string me, ReportSigning signing, BigInteger id, uint round, CancellationToken cancellationToken)
     {
         var logs = await MarketLogs.ReadAsync(web3, options.MarketAddress, id, options.LogWindow, cancellationToken, AttestedTopic, round).ConfigureAwait(false);
         var attested = logs.Select(l => (Log: l, Event: l.DecodeEvent<AttestedEvent>().Event)).ToList();
         var twoFaced = attested.GroupBy(a => a.Event.Signer.ToLowerInvariant())
             .Where(g => g.Select(a => new Bytes32(a.Event.Digest)).Distinct().Count() > 1);
-        var signing = new ReportSigning(await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false), options.MarketAddress);
         foreach (var group in twoFaced)
         {
             var key = new { contract = options.MarketAddress.ToLowerInvariant(), market = id.ToString(CultureInfo.InvariantCulture), round = (long)round, signer = group.Key };

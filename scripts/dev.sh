@@ -5,17 +5,24 @@
 # Everything lives under out/dev (FMP_DEV_DIR); nothing listens beyond 127.0.0.1.
 #
 #   scripts/dev.sh up              # prints the addresses and the commands to run next
-#   scripts/dev.sh fund 0xADDRESS  # 10 ETH and 1,000 test bond tokens for an oracle key on the dev chain
+#   scripts/dev.sh fund 0xADDRESS  # 10 ETH and 1,000 test tokens for a key (oracle, sponsor, curator) on the dev chain
 #   scripts/dev.sh down
 #
 # Environment: FMP_DEV_DIR (default out/dev), FMP_DEV_RPC_PORT (default 8545), FMP_DEV_PG_PORT
-# (default 55432), PG_BINDIR (default: pg_config --bindir, else /usr/lib/postgresql/*/bin).
+# (default 55432), FMP_DEV_METRICS_PORT, FMP_DEV_DASHBOARD_PORT, FMP_DEV_REPORTS_PORT (the node's, default
+# 9464-9466), FMP_DEV_FILES_PORT (written to env.sh for `fmp serve`, default 8090), PG_BINDIR (default:
+# pg_config --bindir, else /usr/lib/postgresql/*/bin).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 dir=${FMP_DEV_DIR:-out/dev}
 mkdir -p "$dir" && dir=$(cd "$dir" && pwd)
 rpc_port=${FMP_DEV_RPC_PORT:-8545}
 pg_port=${FMP_DEV_PG_PORT:-55432}
+# The node's ports (its defaults) and the port the guides' `fmp serve` publishes the market's files on.
+metrics_port=${FMP_DEV_METRICS_PORT:-9464}
+dashboard_port=${FMP_DEV_DASHBOARD_PORT:-9465}
+reports_port=${FMP_DEV_REPORTS_PORT:-9466}
+files_port=${FMP_DEV_FILES_PORT:-8090}
 rpc=http://127.0.0.1:$rpc_port
 # anvil's first well-known dev account (public test mnemonic): deploys, and is the registry's owner.
 dev_key=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
@@ -83,7 +90,10 @@ up() {
     "ConnectionString": "Host=127.0.0.1;Port=$pg_port;Username=oracle;Database=oracle",
     "Keystore": "oracle.json",
     "PasswordFile": "oracle.password",
-    "OutputFolder": "node-out"
+    "OutputFolder": "node-out",
+    "MetricsPort": $metrics_port,
+    "DashboardPort": $dashboard_port,
+    "ReportsPort": $reports_port
   }
 }
 EOF
@@ -98,11 +108,21 @@ EOF
   }
 }
 EOF
+  local token; token=$(sed -n 's/.*"bondToken": *"\(0x[0-9a-fA-F]*\)".*/\1/p' "$deployment")
+  # What the sponsor and curator commands read instead of --rpc, --market and --reports (docs/sponsors.md).
+  cat >"$dir/env.sh" <<EOF
+export FMP_RPC=$rpc
+export FMP_MARKET=$market
+export FMP_TOKEN=$token
+export FMP_REPORTS=http://127.0.0.1:$reports_port
+export FMP_FILES_PORT=$files_port
+EOF
   cat <<EOF
 up: chain $rpc (chain id 31337), market $market, registry $registry (block $start)
     deployment: $deployment
     PostgreSQL 127.0.0.1:$pg_port: role oracle with database oracle (the node's), database fmp (the indexer's)
     options files: $dir/node.json (Keystore and PasswordFile are read next to it), $dir/indexer.json
+    for the sponsor and curator commands: source $dir/env.sh (FMP_RPC, FMP_MARKET, FMP_TOKEN, FMP_REPORTS, FMP_FILES_PORT)
 next: fmp keys new --keystore $dir/oracle.json --password-file $dir/oracle.password   (write the password file first)
       scripts/dev.sh fund <address>; fmp oracle register --config $dir/node.json --bond 100
       scripts/dev.sh warp 3600   (a new bond counts after the registry's activation delay, an hour here)

@@ -44,12 +44,19 @@ app.Configure(config =>
     });
     config.AddBranch("market", market =>
     {
-        market.SetDescription("A market as its sponsor and curators see it.");
+        market.SetDescription("A market as its sponsor and curators see it (docs/sponsors.md). --rpc, --market, --market-id, --keystore and --password-file fall back to FMP_RPC, FMP_MARKET, FMP_MARKET_ID, FMP_KEYSTORE and FMP_PASSWORD_FILE.");
+        market.AddCommand<MarketCreateCommand>("create").WithDescription("Create a market from a market file: hashes every file, keeps the gold salt in a secrets file (mode 600), approves the pool, creates; prints the id and where to publish each file.");
+        market.AddCommand<MarketRevealGoldCommand>("reveal-gold").WithDescription("Reveal the gold set (after the reveal deadline), once its URI serves the committed bytes.");
+        market.AddCommand<MarketSettleCommand>("finalize").WithDescription("Record a finalized market (credits the oracle fee), then withdraw the key's credit.");
+        market.AddCommand<MarketSettleCommand>("cancel").WithDescription("Record a failed market (cancel, or forfeit when the gold set was never revealed), then withdraw the key's credit.");
         market.AddCommand<MarketStatusCommand>("status").WithDescription("Phase, deadlines (local time and \"in 3 h\"), commits, reveals, stakes, attestations, the accepted digest, and what happens next.");
     });
     config.AddBranch("curator", curator =>
     {
         curator.SetDescription("A curator's moves (docs/curators.md).");
+        curator.AddCommand<CuratorTasksCommand>("tasks").WithDescription("The items to label (yours, when the spec assigns items), from the published task pool checked against its hash.");
+        curator.AddCommand<CuratorCommitCommand>("commit").WithDescription("Check a label file against the task pool, keep a fresh salt (mode 600), approve the stake, commit.");
+        curator.AddCommand<CuratorRevealCommand>("reveal").WithDescription("Reveal the committed label file once its URI serves it byte for byte.");
         curator.AddCommand<CuratorClaimCommand>("claim").WithDescription("Claim the key's leaf of a finalized market (from an oracle's published report, checked against the accepted root), or its stake of a cancelled or forfeited one.");
     });
     config.AddBranch("keys", keys =>

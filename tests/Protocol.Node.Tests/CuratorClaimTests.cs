@@ -56,7 +56,7 @@ public sealed class CuratorClaimTests(AnvilFixture anvil) : IClassFixture<AnvilF
         Assert.True(claimed.ExitCode == 0, claimed.Output);
         var amount = settled.Leaves.Single(l => l.Account == AnvilFixture.DevAddress(4)).Amount;
         Assert.Equal(amount, await d.BalanceAsync(AnvilFixture.DevAddress(4)) - before);
-        Assert.Matches(@"claim: tx 0x[0-9a-f]{64}, gas used \d+; paid " + amount.ToString(CultureInfo.InvariantCulture), claimed.Output);
+        Assert.Matches(@"claim: tx 0x[0-9a-f]{64}, gas used \d+ .*\n.*paid .*\(" + amount.ToString(CultureInfo.InvariantCulture) + " wei\\) to ", claimed.Output);
 
         var twice = await CliProcess.RunAsync(CliProcess.Fmp, Claim(good.Url), TimeSpan.FromMinutes(1));
         Assert.Equal(1, twice.ExitCode);

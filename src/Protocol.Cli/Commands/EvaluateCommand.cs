@@ -38,6 +38,10 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         [Description("With --from-data: injected bad curators of each kind (random, flipped majority, constant \"a\"). Default 1.")]
         public int Injected { get; init; } = 1;
 
+        [CommandOption("--inputs-only")]
+        [Description("With --from-data: write the inputs and stop, without evaluating (the files of a market to try the sponsor and curator guides with).")]
+        public bool InputsOnly { get; init; }
+
         [CommandOption("--tasks <FILE>")]
         [Description("Task pool (JSON Lines).")]
         public string Tasks { get; set; } = "";
@@ -142,6 +146,11 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
             }
 
             AnsiConsole.WriteLine(DataInputs.Summary(built));
+            if (settings.InputsOnly)
+            {
+                return 0;
+            }
+
             (settings.Tasks, settings.Gold, settings.Manifest) = (built.Tasks, built.Gold, built.Manifest);
             settings.Spec ??= "bt-inrun-v2-open";
         }

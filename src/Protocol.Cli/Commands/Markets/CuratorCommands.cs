@@ -1,0 +1,105 @@
+using System.ComponentModel;
+using System.Globalization;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Files;
+using Protocol.Core.Hashing;
+using Protocol.Evaluation;
+using Protocol.Evaluation.InRun;
+using Spectre.Console.Cli;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary><c>fmp curator tasks</c>: the items to label, from the published task pool (checked against its hash), filtered to the key's items when the spec assigns them.</summary>
+public sealed class CuratorTasksCommand : AsyncCommand<CuratorTasksCommand.Settings>
+{
+    public sealed class Settings : MarketSettings
+    {
+        [CommandOption("--address <ADDRESS>")]
+        [Description("The curator's address (or --keystore): a market on an assigning spec gives each address its own items.")]
+        public string? Address { get; init; }
+
+        [CommandOption("-k|--keystore <FILE>")]
+        [Description("Read the address from this keystore (no password needed; or FMP_KEYSTORE).")]
+        public string? Keystore { get; init; }
+
+        [CommandOption("-o|--out <FILE>")]
+        [Description("Where to write the items (JSON Lines, the task pool's form; default tasks-<market id>.jsonl).")]
+        public string? Out { get; init; }
+    }
+
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        OracleGuard.RunAsync(async () =>
+        {
+            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
+            var keystore = settings.Keystore ?? Environment.GetEnvironmentVariable("FMP_KEYSTORE");
+            var address = settings.Address ?? (keystore is { Length: > 0 } ? await Protocol.Node.Signing.Keystore.AddressAsync(keystore, cancellationToken).ConfigureAwait(false) : null);
+            var pool = await CuratorTaskPool.LoadAsync(m, settings.StartBlock, cancellationToken).ConfigureAwait(false);
+            var mine = pool.For(address, m.Id);
+            var output = Path.GetFullPath(settings.Out ?? $"tasks-{m.Id.ToString(CultureInfo.InvariantCulture)}.jsonl");
+            await File.WriteAllBytesAsync(output, CanonicalWriter.ToBytes(mine.Select(ProtocolFiles.ToLine)), cancellationToken).ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"market {m.Id}: phase {m.PhaseName}, spec {pool.Spec?.Name ?? "unknown to this fmp"}; commits until {m.At(m.Config.CommitDeadline)}").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync(pool.Assigns && address is not null
+                ? $"{mine.Count} of the pool's {pool.Items.Count} items are assigned to {address} (a label on any other item makes the file invalid) -> {output}"
+                : $"{mine.Count} items to label -> {output}").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"label file: one line per item you label, {{\"id\":\"{(mine.Count > 0 ? mine[0].Id : "…")}\",\"pref\":\"a\"}} (\"a\" or \"b\": the better response); then fmp curator commit --labels FILE --stake AMOUNT").ConfigureAwait(false);
+            return 0;
+        });
+}
+
+/// <summary>A market's task pool as published: fetched, checked against the market's hash, parsed.</summary>
+internal sealed record CuratorTaskPool(IReadOnlyList<TaskItem> Items, EvaluationSpec? Spec)
+{
+    public bool Assigns => Spec?.InRun?.Assigns == true;
+
+    public static async Task<CuratorTaskPool> LoadAsync(MarketSession m, long startBlock, CancellationToken cancellationToken)
+    {
+        var created = await m.CreatedParamsAsync(startBlock, cancellationToken).ConfigureAwait(false);
+        var expected = new Bytes32(created.TaskPoolHash);
+        var spec = EvaluationSpecs.ByHash(new Bytes32(created.EvalSpecHash).ToString());
+        byte[] bytes;
+        if (spec?.Features == FeatureKind.Committed && FeatureBinding.SplitUri(created.TaskPoolURI) is var (itemsUri, featuresUri))
+        {
+            bytes = await Published.FetchAsync(itemsUri, "task pool", cancellationToken).ConfigureAwait(false);
+            var features = await Published.FetchAsync(featuresUri, "task pool features", cancellationToken).ConfigureAwait(false);
+            if (FeatureBinding.BundleHash(Keccak.Hash(bytes), Keccak.Hash(features)) != expected)
+            {
+                throw new OracleCommandException($"{itemsUri} and {featuresUri} are not the task pool market {m.Id} committed to ({expected}): the sponsor published other files; do not label them");
+            }
+        }
+        else
+        {
+            bytes = await Published.FetchAsync(created.TaskPoolURI, "task pool", cancellationToken).ConfigureAwait(false);
+            if (Keccak.Hash(bytes) != expected)
+            {
+                throw new OracleCommandException($"{created.TaskPoolURI} is not the task pool market {m.Id} committed to ({expected}, got {Keccak.Hash(bytes)}): the sponsor published another file; do not label it");
+            }
+        }
+
+        try
+        {
+            var items = await ProtocolFiles.ReadTaskPoolAsync(new MemoryStream(bytes), created.TaskPoolURI, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return new CuratorTaskPool(items, spec);
+        }
+        catch (FileFormatException e)
+        {
+            throw new OracleCommandException($"the market's task pool is malformed ({e.Message}): the oracles will sign a verdict; do not stake on it");
+        }
+    }
+
+    /// <summary>The items <paramref name="address"/> may label (all of them when the spec does not assign).</summary>
+    public IReadOnlyList<TaskItem> For(string? address, System.Numerics.BigInteger marketId)
+    {
+        if (!Assigns)
+        {
+            return Items;
+        }
+
+        if (address is null)
+        {
+            throw new OracleCommandException($"market {marketId} assigns items per address (spec {Spec!.Name}): give --keystore or --address to get yours", 2);
+        }
+
+        var assignment = new ItemAssignment(marketId, Spec!.InRun!.AssignedSharePpm);
+        return [.. Items.Where(i => assignment.IsAssigned(address, i.Id))];
+    }
+}

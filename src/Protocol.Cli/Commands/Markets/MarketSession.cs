@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Numerics;
+using Nethereum.ABI.FunctionEncoding;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Signer;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Node.Chain;
+using Protocol.Node.Signing;
+using TokenBindings = Protocol.Core.Contracts.TestTokenBindings;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary>An ERC-20 token as amounts are typed and shown: whole tokens by its decimals(), or wei.</summary>
+internal sealed record TokenInfo(string Address, int? Decimals, string? Symbol)
+{
+    public static async Task<TokenInfo> ReadAsync(IWeb3 web3, string address) => new(
+        address,
+        await OracleSession.OptionalAsync(() => web3.CallAsync<TokenBindings.DecimalsFunction, int>(address, new TokenBindings.DecimalsFunction())).ConfigureAwait(false),
+        await OracleSession.OptionalAsync(() => web3.CallAsync<TokenBindings.SymbolFunction, string>(address, new TokenBindings.SymbolFunction())).ConfigureAwait(false));
+
+    /// <summary><c>12.5 FMPT (12500000000000000000 wei)</c>.</summary>
+    public string Format(BigInteger wei) =>
+        Decimals is { } d ? $"{TokenAmount.Format(wei, d)} {Symbol ?? "tokens"} ({wei.ToString(CultureInfo.InvariantCulture)} wei)" : $"{wei.ToString(CultureInfo.InvariantCulture)} wei";
+
+    public BigInteger Parse(string text, string option) => TokenAmount.Parse(text, Decimals, option);
+}
+
+/// <summary>
+/// What the sponsor's and curators' commands read once: the chain, the market contract, one market's config, state and
+/// phase, its token, and (with a key) the acting address. Refusals need only the address; the key is unlocked (scrypt,
+/// about a second) just before the first transaction.
+/// </summary>
+internal sealed class MarketSession
+{
+    public static readonly string[] Phases = ["none", "open", "reveal", "evaluation", "challenge", "disputed", "finalized", "cancelled", "forfeited"];
+
+    private readonly string _rpc;
+    private string? _keystore;
+    private string? _passwordFile;
+    private EthECKey? _key;
+
+    private MarketSession(string rpc, string market)
+    {
+        _rpc = rpc;
+        Reader = new Web3(rpc);
+        Market = market;
+    }
+
+    public IWeb3 Reader { get; }
+
+    public string Market { get; }
+
+    public BigInteger ChainId { get; private set; }
+
+    public BigInteger Id { get; private set; }
+
+    public MarketConfig Config { get; private set; } = new();
+
+    public MarketState State { get; private set; } = new();
+
+    public byte Phase { get; private set; }
+
+    public string PhaseName => Phases[Phase];
+
+    /// <summary>The chain's clock: the latest block's time.</summary>
+    public ulong Now { get; private set; }
+
+    public TokenInfo Token { get; private set; } = new("", null, null);
+
+    /// <summary>The acting key's address ("" without a key).</summary>
+    public string Address { get; private set; } = "";
+
+    /// <summary>Connects and checks that <see cref="MarketSettings.MarketAddress"/> is a FeedbackMarket; with <paramref name="market"/>, loads that market.</summary>
+    public static async Task<MarketSession> OpenAsync(MarketSettings settings, bool market, CancellationToken cancellationToken, BigInteger? marketId = null)
+    {
+        var session = new MarketSession(settings.RpcUrl, settings.MarketAddress);
+        await session.ConnectAsync().ConfigureAwait(false);
+        if (market)
+        {
+            var count = await session.Reader.CallAsync<MarketCountFunction, BigInteger>(session.Market, new MarketCountFunction()).ConfigureAwait(false);
+            var id = marketId ?? settings.Id ?? count;
+            if (count.IsZero)
+            {
+                throw new OracleCommandException($"no market has been created at {session.Market} yet (fmp market create)");
+            }
+
+            if (id > count)
+            {
+                throw new OracleCommandException($"no market {id} at {session.Market}: ids run from 1 to {count}");
+            }
+
+            session.Id = id;
+            await session.RefreshAsync().ConfigureAwait(false);
+            session.Token = await TokenInfo.ReadAsync(session.Reader, session.Config.Token).ConfigureAwait(false);
+        }
+
+        if (settings is MarketKeySettings keyed)
+        {
+            (session._keystore, session._passwordFile) = keyed.KeyFiles();
+            session.Address = await Keystore.TryReadAddressAsync(session._keystore, cancellationToken).ConfigureAwait(false)
+                ?? (await session.UnlockAsync(cancellationToken).ConfigureAwait(false)).GetPublicAddress();
+        }
+
+        return session;
+    }
+
+    private async Task ConnectAsync()
+    {
+        try
+        {
+            ChainId = (await Reader.Eth.ChainId.SendRequestAsync().ConfigureAwait(false)).Value;
+        }
+        catch (RpcClientUnknownException e)
+        {
+            throw new OracleCommandException($"cannot reach --rpc {_rpc}: {e.InnerException?.Message ?? e.Message}; is the chain running (scripts/dev.sh up)?");
+        }
+
+        if (await Reader.Eth.GetCode.SendRequestAsync(Market).ConfigureAwait(false) is null or "0x" or "")
+        {
+            throw new OracleCommandException($"no contract at --market {Market} on chain {ChainId} ({_rpc}): check the address (deployments/<chainId>.json \"market\")", 2);
+        }
+
+        try
+        {
+            await Reader.CallAsync<MarketCountFunction, BigInteger>(Market, new MarketCountFunction()).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SmartContractRevertException or SmartContractCustomErrorRevertException or RpcResponseException)
+        {
+            throw new OracleCommandException($"--market {Market} is not a FeedbackMarket (it has no marketCount()); is it the registry or the token? Use deployments/<chainId>.json \"market\"", 2);
+        }
+    }
+
+    /// <summary>Reads the market's config, state, phase and the chain's clock again (after a transaction).</summary>
+    public async Task RefreshAsync()
+    {
+        Config = (await Reader.QueryAsync<MarketConfigFunction, MarketConfigOutput>(Market, new MarketConfigFunction { MarketId = Id }).ConfigureAwait(false)).ReturnValue1;
+        State = (await Reader.QueryAsync<MarketStateFunction, MarketStateOutput>(Market, new MarketStateFunction { MarketId = Id }).ConfigureAwait(false)).ReturnValue1;
+        Phase = await Reader.CallAsync<PhaseFunction, byte>(Market, new PhaseFunction { MarketId = Id }).ConfigureAwait(false);
+        Now = (ulong)(await Reader.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).ConfigureAwait(false)).Timestamp.Value;
+    }
+
+    /// <summary>The key's (or <paramref name="curator"/>'s) commitment in the market.</summary>
+    public async Task<Submission> SubmissionAsync(string? curator = null) =>
+        (await Reader.QueryAsync<SubmissionFunction, SubmissionOutput>(Market, new SubmissionFunction { MarketId = Id, Curator = curator ?? Address }).ConfigureAwait(false)).ReturnValue1;
+
+    /// <summary>The market's logs of one event, decoded, from <paramref name="startBlock"/>.</summary>
+    public async Task<List<TEvent>> EventsAsync<TEvent>(long startBlock, CancellationToken cancellationToken)
+        where TEvent : class, IEventDTO, new()
+    {
+        var topic = "0x" + ABITypedRegistry.GetEvent<TEvent>().Sha3Signature.ToLowerInvariant();
+        var logs = await MarketLogs.ReadAsync(Reader, Market, Id, new LogWindow(startBlock, 10_000), cancellationToken, topic).ConfigureAwait(false);
+        return MarketSnapshot.Decode<TEvent>(logs);
+    }
+
+    /// <summary>The market's MarketCreated event: the sponsor's files and their URIs, as created.</summary>
+    public async Task<MarketParams> CreatedParamsAsync(long startBlock, CancellationToken cancellationToken) =>
+        (await EventsAsync<MarketCreatedEvent>(startBlock, cancellationToken).ConfigureAwait(false)).SingleOrDefault()?.Params
+            ?? throw new OracleCommandException($"no MarketCreated event of market {Id} from block {startBlock}: is --start-block after the market's creation?");
+
+    /// <summary>A chain time as "2026-12-03 14:05:00 +01:00 (in 3 h)".</summary>
+    public string At(ulong unixSeconds) => ChainTime.Describe(unixSeconds, Now);
+
+    public void RequirePhase(string command, params byte[] phases)
+    {
+        if (!phases.Contains(Phase))
+        {
+            throw new OracleCommandException($"market {Id} is in phase {PhaseName}; {command} needs phase {string.Join(" or ", phases.Select(p => Phases[p]))}. `fmp market status --market-id {Id}` says what happens next");
+        }
+    }
+
+    public async Task RequireGasMoneyAsync()
+    {
+        if ((await Reader.Eth.GetBalance.SendRequestAsync(Address).ConfigureAwait(false)).Value.IsZero)
+        {
+            throw new OracleCommandException($"{Address} has no ETH to pay for gas on chain {ChainId}: send it some first (on the dev chain: scripts/dev.sh fund {Address})");
+        }
+    }
+
+    public Task<BigInteger> BalanceAsync(string token, string account) =>
+        Reader.CallAsync<TokenBindings.BalanceOfFunction, BigInteger>(token, new TokenBindings.BalanceOfFunction { Account = account });
+
+    /// <summary>
+    /// Refuses when the key holds fewer than <paramref name="amount"/> tokens, then approves the market for them
+    /// unless its allowance already covers them.
+    /// </summary>
+    public async Task ApproveAsync(TokenInfo token, BigInteger amount, string what, CancellationToken cancellationToken)
+    {
+        var balance = await BalanceAsync(token.Address, Address).ConfigureAwait(false);
+        if (balance < amount)
+        {
+            throw new OracleCommandException($"{Address} holds {token.Format(balance)} but {what} needs {token.Format(amount)}: get more tokens first (on the dev chain: scripts/dev.sh fund {Address})");
+        }
+
+        var allowance = await Reader.CallAsync<TokenBindings.AllowanceFunction, BigInteger>(token.Address, new TokenBindings.AllowanceFunction { Owner = Address, Spender = Market }).ConfigureAwait(false);
+        if (allowance < amount)
+        {
+            await SendAsync("approve", token.Address, new TokenBindings.ApproveFunction { Spender = Market, Value = amount }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends one transaction (gas estimated first: a revert is reported by name before anything is sent) and prints its hash and gas.</summary>
+    public async Task<TransactionReceipt> SendAsync<T>(string name, string contract, T message, CancellationToken cancellationToken)
+        where T : FunctionMessage, new()
+    {
+        var key = await UnlockAsync(cancellationToken).ConfigureAwait(false);
+        var sender = new TransactionSender(new Web3(new Account(key, ChainId), _rpc), Address);
+        var receipt = await sender.SendAsync(contract, message, cancellationToken).ConfigureAwait(false);
+        var gas = receipt.GasUsed.Value;
+        var cost = gas * (receipt.EffectiveGasPrice?.Value ?? 0);
+        await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: tx {receipt.TransactionHash}, gas used {gas} ({TokenAmount.Format(cost, 18)} ETH)")).ConfigureAwait(false);
+        return receipt;
+    }
+
+    /// <summary>Withdraws what the market credits the key in its token (a pool refund, a fee, a bond), if anything.</summary>
+    public async Task WithdrawCreditAsync(CancellationToken cancellationToken)
+    {
+        var credit = await Reader.CallAsync<CreditFunction, BigInteger>(Market, new CreditFunction { Token = Config.Token, Account = Address }).ConfigureAwait(false);
+        if (credit.IsZero)
+        {
+            return;
+        }
+
+        await SendAsync("withdrawCredit", Market, new WithdrawCreditFunction { Token = Config.Token, Account = Address }, cancellationToken).ConfigureAwait(false);
+        await Console.Out.WriteLineAsync($"paid {Token.Format(credit)} of credit to {Address}").ConfigureAwait(false);
+    }
+
+    private async Task<EthECKey> UnlockAsync(CancellationToken cancellationToken)
+    {
+        if (_key is null)
+        {
+            var key = await Keystore.UnlockAsync(_keystore ?? throw new InvalidOperationException("no key"), _passwordFile!, cancellationToken).ConfigureAwait(false);
+            if (Address.Length > 0 && !string.Equals(key.GetPublicAddress(), Address, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new OracleCommandException($"{_keystore} claims address {Address} but holds the key of {key.GetPublicAddress()}: the file was edited; nothing was sent", 2);
+            }
+
+            _key = key;
+        }
+
+        return _key;
+    }
+}

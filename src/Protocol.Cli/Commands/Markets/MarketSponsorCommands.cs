@@ -1,0 +1,141 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Numerics;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Files;
+using Protocol.Core.Hashing;
+using Spectre.Console.Cli;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary>
+/// <c>fmp market reveal-gold --secrets FILE</c>: opens the gold commitment once the reveal deadline has passed. It
+/// first fetches the gold set (and its features) from the URI it will reveal and checks the bytes, because a gold set
+/// the oracles cannot fetch makes them sign a verdict that sends the pool to the treasury.
+/// </summary>
+public sealed class MarketRevealGoldCommand : AsyncCommand<MarketRevealGoldCommand.Settings>
+{
+    public sealed class Settings : MarketKeySettings
+    {
+        [CommandOption("--secrets <FILE>")]
+        [Description("The secrets file fmp market create wrote (required).")]
+        public string? Secrets { get; init; }
+
+        [CommandOption("--publish-to <FOLDER>")]
+        [Description("Copy the gold file(s) into this folder first (the folder fmp serve publishes).")]
+        public string? PublishTo { get; init; }
+    }
+
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        OracleGuard.RunAsync(async () =>
+        {
+            var path = settings.Secrets ?? throw new OracleCommandException("--secrets is required: the file fmp market create wrote (market.secrets.json)", 2);
+            var secrets = await SecretsFile.ReadAsync<SponsorSecrets>(path, "sponsor secrets file", cancellationToken).ConfigureAwait(false)
+                ?? throw new OracleCommandException($"--secrets {path}: no such file", 2);
+            var id = secrets.MarketId is { } text ? BigInteger.Parse(text, CultureInfo.InvariantCulture)
+                : throw new OracleCommandException($"{path} has no market id: its create never completed (run fmp market create again with it)", 2);
+            if (settings.Id is { } asked && asked != id)
+            {
+                throw new OracleCommandException($"{path} holds the salt of market {id}, not of --market-id {asked}", 2);
+            }
+
+            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken, id).ConfigureAwait(false);
+            if (!string.Equals(secrets.Market, m.Market, StringComparison.OrdinalIgnoreCase) || secrets.ChainId != m.ChainId.ToString(CultureInfo.InvariantCulture))
+            {
+                throw new OracleCommandException($"{path} belongs to {secrets.Market} on chain {secrets.ChainId}, not {m.Market} on chain {m.ChainId}", 2);
+            }
+
+            if (m.State.GoldRevealed)
+            {
+                throw new OracleCommandException($"the gold set of market {id} is already revealed ({new Bytes32(m.State.GoldHash)})");
+            }
+
+            if (!string.Equals(m.Config.Sponsor, m.Address, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new OracleCommandException($"only the sponsor {m.Config.Sponsor} may reveal the gold set; --keystore holds {m.Address}");
+            }
+
+            m.RequirePhase("reveal-gold", 3);
+            if (settings.PublishTo is { } folder)
+            {
+                foreach (var file in new[] { secrets.GoldFile, secrets.GoldFeaturesFile }.OfType<string>())
+                {
+                    var target = Path.Combine(folder, Path.GetFileName(file));
+                    File.Copy(file, target, overwrite: true);
+                    await Console.Out.WriteLineAsync($"copied {file} to {target}").ConfigureAwait(false);
+                }
+            }
+
+            await CheckPublishedAsync(secrets, cancellationToken).ConfigureAwait(false);
+            await m.RequireGasMoneyAsync().ConfigureAwait(false);
+            await m.SendAsync("revealGold", m.Market, new RevealGoldFunction
+            {
+                MarketId = id, GoldHash = Bytes32.Parse(secrets.GoldHash).ToArray(), Salt = Bytes32.Parse(secrets.Salt).ToArray(), Uri = secrets.GoldUri,
+            }, cancellationToken).ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"gold set of market {id} revealed at {secrets.GoldUri}; oracles evaluate until {m.At(m.State.EvaluationDeadline)}. Keep it published until the market settles").ConfigureAwait(false);
+            return 0;
+        });
+
+    private static async Task CheckPublishedAsync(SponsorSecrets secrets, CancellationToken cancellationToken)
+    {
+        var goldHash = Bytes32.Parse(secrets.GoldHash);
+        if (FeatureBinding.SplitUri(secrets.GoldUri) is var (goldUri, featuresUri) && secrets.GoldFeaturesFile is not null)
+        {
+            var gold = await Published.FetchAsync(goldUri, "gold set", cancellationToken).ConfigureAwait(false);
+            var features = await Published.FetchAsync(featuresUri, "gold features", cancellationToken).ConfigureAwait(false);
+            if (FeatureBinding.BundleHash(Keccak.Hash(gold), Keccak.Hash(features)) != goldHash)
+            {
+                throw new OracleCommandException($"{goldUri} and {featuresUri} do not serve the committed gold set and features ({secrets.GoldFile}, {secrets.GoldFeaturesFile}): publish those files unchanged first; nothing was sent");
+            }
+        }
+        else if (await Published.ProblemAsync(secrets.GoldUri, goldHash, "committed gold set", cancellationToken).ConfigureAwait(false) is { } problem)
+        {
+            throw new OracleCommandException($"{problem}: publish {secrets.GoldFile} there first (or use --publish-to the served folder); nothing was sent");
+        }
+    }
+}
+
+/// <summary>
+/// <c>fmp market finalize</c> and <c>fmp market cancel</c>: record a settlement that is due (anyone may), then withdraw
+/// whatever the market credits the key (the sponsor's pool refund, an oracle's fee, a challenger's bond).
+/// </summary>
+public sealed class MarketSettleCommand : AsyncCommand<MarketKeySettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, MarketKeySettings settings, CancellationToken cancellationToken) =>
+        OracleGuard.RunAsync(async () =>
+        {
+            var finalize = context.Name == "finalize";
+            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
+            var (phases, status) = finalize ? (new byte[] { 6 }, (byte)3) : ([7, 8], m.Phase == 8 ? (byte)5 : (byte)4);
+            if (!phases.Contains(m.Phase))
+            {
+                throw new OracleCommandException(finalize
+                    ? $"market {m.Id} is in phase {m.PhaseName}: it can be finalized once an accepted report's challenge window has passed{(m.State.AcceptedAt > 0 ? $" ({m.At(m.State.AcceptedAt + m.Config.ChallengePeriod)})" : "")}"
+                    : $"market {m.Id} is in phase {m.PhaseName}: it can be cancelled only when it failed (no gold by {m.At(m.Config.GoldDeadline)}, no report by {m.At(m.State.EvaluationDeadline)}, a verdict, or an expired dispute)");
+            }
+
+            await m.RequireGasMoneyAsync().ConfigureAwait(false);
+            if (m.State.Status == status)
+            {
+                await Console.Out.WriteLineAsync($"market {m.Id} is already recorded as {m.PhaseName}").ConfigureAwait(false);
+            }
+            else if (finalize)
+            {
+                await m.SendAsync("finalize", m.Market, new FinalizeFunction { MarketId = m.Id }, cancellationToken).ConfigureAwait(false);
+            }
+            else if (m.Phase == 8)
+            {
+                await m.SendAsync("forfeit", m.Market, new ForfeitFunction { MarketId = m.Id }, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await m.SendAsync("cancel", m.Market, new CancelFunction { MarketId = m.Id }, cancellationToken).ConfigureAwait(false);
+            }
+
+            await m.WithdrawCreditAsync(cancellationToken).ConfigureAwait(false);
+            await Console.Out.WriteLineAsync(finalize
+                ? $"market {m.Id} finalized: curators (and the sponsor, for the pool's remainder) claim with fmp curator claim --reports <an oracle's URL>"
+                : $"market {m.Id} {MarketSession.Phases[m.Phase]}: curators take their stakes back with fmp curator claim").ConfigureAwait(false);
+            return 0;
+        });
+}

@@ -1,0 +1,119 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Numerics;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Hashing;
+using Protocol.Node.Chain;
+using Spectre.Console.Cli;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary>
+/// <c>fmp market status</c>: one market as its sponsor and curators need to see it: the phase, every deadline in local
+/// time and relative to the chain's clock, commits and reveals, stakes, attestations, the accepted digest, and what
+/// happens next (and who must act).
+/// </summary>
+public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Settings>
+{
+    public sealed class Settings : MarketSettings
+    {
+        [CommandOption("--wait <PHASE>")]
+        [Description("First wait until the market is in this phase (open, reveal, evaluation, challenge, disputed, finalized, cancelled, forfeited); exit 1 if it settles otherwise or --timeout passes.")]
+        public string? Wait { get; init; }
+
+        [CommandOption("--timeout <DURATION>")]
+        [Description("How long --wait waits (90s, 10m, 1h). Default 10m.")]
+        public string Timeout { get; init; } = "10m";
+    }
+
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        OracleGuard.RunAsync(async () =>
+        {
+            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
+            if (settings.Wait is { } wait)
+            {
+                await WaitAsync(m, wait, Durations.Parse(settings.Timeout, "--timeout"), cancellationToken).ConfigureAwait(false);
+            }
+
+            var (id, c, s, phase) = (m.Id, m.Config, m.State, m.Phase);
+            var logs = await MarketLogs.ReadAsync(m.Reader, m.Market, id, new LogWindow(settings.StartBlock, 10_000), cancellationToken).ConfigureAwait(false);
+            var commits = MarketSnapshot.Decode<CommittedEvent>(logs).Count;
+            var reveals = MarketSnapshot.Decode<RevealedEvent>(logs).Count;
+            var attestations = MarketSnapshot.Decode<AttestedEvent>(logs).Count(a => a.Round == s.Round);
+            string Amount(BigInteger wei) => m.Token.Format(wei);
+
+            var ci = CultureInfo.InvariantCulture;
+            (string, string)[] rows =
+            [
+                ("market", $"{id} at {m.Market}"),
+                ("phase", m.PhaseName + (Recorded(phase, s.Status) ? "" : " (due: not recorded on chain yet)") + $", round {s.Round}"),
+                ("sponsor", c.Sponsor),
+                ("pool", Amount(c.RewardPool)),
+                ("curators", $"{commits.ToString(ci)} committed, {reveals.ToString(ci)} revealed; staked {Amount(s.TotalStaked)}, revealed stake {Amount(s.TotalRevealedStake)}"),
+                ("commits until", m.At(c.CommitDeadline)),
+                ("reveals until", m.At(c.RevealDeadline)),
+                ("gold set", s.GoldRevealed ? $"revealed ({new Bytes32(s.GoldHash)})" : $"hidden; must be revealed before {m.At(c.GoldDeadline)}"),
+                ("evaluation until", m.At(s.EvaluationDeadline)),
+                ("attestations", $"{attestations.ToString(ci)} in round {s.Round} (quorum {c.Quorum})"),
+                ("accepted", s.AcceptedAt == 0 ? "no report yet" : $"{new Bytes32(s.AcceptedDigest)}{(s.ResultsRoot.All(b => b == 0) ? " (a verdict: the sponsor's inputs are unusable)" : "")}, challenge window until {m.At(s.AcceptedAt + c.ChallengePeriod)}"),
+                ("next", Next(phase, s, c, m.At)),
+            ];
+            foreach (var (name, value) in rows)
+            {
+                await Console.Out.WriteLineAsync($"{name,-17}{value}").ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+
+    // Polls the phase (it moves with blocks and with the chain's clock) and says on one line what it is waiting for.
+    private static async Task WaitAsync(MarketSession m, string wait, ulong timeout, CancellationToken cancellationToken)
+    {
+        var wanted = (byte)Array.IndexOf(MarketSession.Phases, wait);
+        if (wanted is 0 or 255)
+        {
+            throw new OracleCommandException($"--wait {wait}: not a phase; use one of {string.Join(", ", MarketSession.Phases.Skip(1))}", 2);
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(timeout);
+        await Console.Out.WriteLineAsync($"waiting up to {ChainTime.Span(timeout)} for market {m.Id} to reach phase {wait} (now {m.PhaseName})…").ConfigureAwait(false);
+        while (m.Phase != wanted)
+        {
+            if (m.Phase >= 6)
+            {
+                throw new OracleCommandException($"market {m.Id} settled as {m.PhaseName}; it will never be {wait}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new OracleCommandException($"market {m.Id} is still in phase {m.PhaseName} after {ChainTime.Span(timeout)}; are the oracles running (fmp node status)?");
+            }
+
+            await Task.Delay(1_000, cancellationToken).ConfigureAwait(false);
+            await m.RefreshAsync().ConfigureAwait(false);
+        }
+    }
+
+    // Whether the stored status already says what phase() derives (terminal phases are due before anyone records them).
+    private static bool Recorded(byte phase, byte status) => phase switch
+    {
+        6 => status == 3,
+        7 => status == 4,
+        8 => status == 5,
+        _ => true,
+    };
+
+    private static string Next(byte phase, MarketState s, MarketConfig c, Func<ulong, string> at) => phase switch
+    {
+        1 => $"curators commit until {at(c.CommitDeadline)}",
+        2 => $"curators reveal until {at(c.RevealDeadline)}; then the sponsor reveals the gold set (fmp market reveal-gold), before {at(c.GoldDeadline)}",
+        3 when !s.GoldRevealed => $"the sponsor must reveal the gold set (fmp market reveal-gold) before {at(c.GoldDeadline)}; otherwise the market forfeits (stakes back; the pool to the treasury once anyone revealed)",
+        3 => $"oracles evaluate and attest until {at(s.EvaluationDeadline)}; without a report by then the market cancels",
+        4 => $"anyone but its signers may dispute the accepted report until {at(s.AcceptedAt + c.ChallengePeriod)}; then curators claim",
+        5 => $"the arbiter resolves the dispute by {at(s.DisputedAt + MarketRules.ResolutionPeriod)}; after that anyone may cancel",
+        6 => "curators, and the sponsor for the pool's remainder, claim their leaves (fmp curator claim --reports <an oracle's URL>)" + (s.Status == 3 ? "" : "; anyone may record it (fmp market finalize) to credit the oracle fee"),
+        7 or 8 => "curators take their stakes back (fmp curator claim)" + (s.Status is 4 or 5 ? "" : "; anyone may record it (fmp market cancel) to credit the pool"),
+        _ => "nothing",
+    };
+}

@@ -133,6 +133,9 @@ public sealed class DatasetExportTests(AnvilFixture anvil) : IClassFixture<Anvil
         // The Parquet files hold the same rows under the same column names.
         Assert.Equal(JsonSerializer.Serialize(labels), JsonSerializer.Serialize(await ReadParquetAsync<LabelRow>(Path.Combine(outDir, "labels.parquet"))));
         Assert.Equal(JsonSerializer.Serialize(aggregate), JsonSerializer.Serialize(await ReadParquetAsync<AggregateRow>(Path.Combine(outDir, "aggregate.parquet"))));
+        // The columns docs/formats.md documents, in its order.
+        Assert.Equal(["comparison", "prompt", "chosen", "rejected", "pref", "curator", "scoreBps", "value", "weight"], JsonKeys(Path.Combine(outDir, "labels.jsonl")));
+        Assert.Equal(["comparison", "prompt", "chosen", "rejected", "pref", "weight", "agreement", "votes", "agreeing", "curators"], JsonKeys(Path.Combine(outDir, "aggregate.jsonl")));
         Assert.Equal(JsonKeys(Path.Combine(outDir, "labels.jsonl")), await ParquetColumnsAsync(Path.Combine(outDir, "labels.parquet")));
         Assert.Equal(JsonKeys(Path.Combine(outDir, "aggregate.jsonl")), await ParquetColumnsAsync(Path.Combine(outDir, "aggregate.parquet")));
 

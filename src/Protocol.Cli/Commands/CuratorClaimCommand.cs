@@ -101,28 +101,9 @@ public sealed class CuratorClaimCommand : AsyncCommand<CuratorClaimCommand.Setti
             return 0;
         });
 
-    private static (string Rpc, string Market, BigInteger Id) Check(Settings s)
-    {
-        foreach (var (value, option) in new[] { (s.Rpc, "--rpc"), (s.Market, "--market"), (s.MarketId, "--market-id"), (s.Keystore, "--keystore"), (s.PasswordFile, "--password-file") })
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                throw new OracleCommandException($"{option} is required (fmp curator claim --help)", 2);
-            }
-        }
-
-        if (!Uri.TryCreate(s.Rpc, UriKind.Absolute, out var rpc) || rpc.Scheme is not ("http" or "https"))
-        {
-            throw new OracleCommandException($"--rpc \"{s.Rpc}\" is not an http(s) URL such as http://127.0.0.1:8545", 2);
-        }
-
-        if (!BigInteger.TryParse(s.MarketId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id.IsZero)
-        {
-            throw new OracleCommandException($"--market-id \"{s.MarketId}\" is not a market id (1, 2, …)", 2);
-        }
-
-        return (s.Rpc!, s.Market!, id);
-    }
+    private static (string Rpc, string Market, BigInteger Id) Check(Settings s) =>
+        (s.Rpc!, s.Market!, MarketOptions.Check("fmp curator claim", s.Rpc, s.MarketId,
+            (s.Rpc, "--rpc"), (s.Market, "--market"), (s.MarketId, "--market-id"), (s.Keystore, "--keystore"), (s.PasswordFile, "--password-file")));
 
     // The leaf and proof from the oracle's leaves.json, checked against the accepted root and the claimed flags.
     private static async Task<ClaimFunction> ClaimFromReportAsync(IWeb3 reader, string? reports, string market, BigInteger id, string address, MarketState state, CancellationToken cancellationToken)

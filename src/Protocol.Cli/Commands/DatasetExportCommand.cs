@@ -76,24 +76,8 @@ public sealed class DatasetExportCommand : AsyncCommand<DatasetExportCommand.Set
 
     private static (BigInteger Id, Uri Reports) Check(Settings s)
     {
-        foreach (var (value, option) in new[] { (s.Rpc, "--rpc"), (s.Market, "--market"), (s.MarketId, "--market-id"), (s.Reports, "--reports"), (s.Out, "--out") })
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                throw new OracleCommandException($"{option} is required (fmp dataset export --help)", 2);
-            }
-        }
-
-        if (!Uri.TryCreate(s.Rpc, UriKind.Absolute, out var rpc) || rpc.Scheme is not ("http" or "https"))
-        {
-            throw new OracleCommandException($"--rpc \"{s.Rpc}\" is not an http(s) URL such as http://127.0.0.1:8545", 2);
-        }
-
-        if (!BigInteger.TryParse(s.MarketId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id.IsZero)
-        {
-            throw new OracleCommandException($"--market-id \"{s.MarketId}\" is not a market id (1, 2, …)", 2);
-        }
-
+        var id = MarketOptions.Check("fmp dataset export", s.Rpc, s.MarketId,
+            (s.Rpc, "--rpc"), (s.Market, "--market"), (s.MarketId, "--market-id"), (s.Reports, "--reports"), (s.Out, "--out"));
         if (!Uri.TryCreate(s.Reports, UriKind.Absolute, out var reports) || reports.Scheme is not ("http" or "https"))
         {
             throw new OracleCommandException($"--reports \"{s.Reports}\" is not an http(s) URL such as http://127.0.0.1:9466 (where an oracle publishes its reports)", 2);

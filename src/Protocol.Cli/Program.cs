@@ -59,6 +59,11 @@ app.Configure(config =>
         curator.AddCommand<CuratorRevealCommand>("reveal").WithDescription("Reveal the committed label file once its URI serves it byte for byte.");
         curator.AddCommand<CuratorClaimCommand>("claim").WithDescription("Claim the key's leaf of a finalized market (from an oracle's published report, checked against the accepted root), or its stake of a cancelled or forfeited one.");
     });
+    config.AddBranch("dataset", dataset =>
+    {
+        dataset.SetDescription("The labelled dataset of a settled market, the sponsor's product (docs/sponsors.md).");
+        dataset.AddCommand<DatasetExportCommand>("export").WithDescription("Every revealed label (checked against the chain) as prompt/chosen/rejected with its curator's value-based weight, and the value-weighted vote per comparison; JSON Lines, --parquet too.");
+    });
     config.AddBranch("keys", keys =>
     {
         keys.SetDescription("The oracle's key, in a Web3 Secret Storage file unlocked by a password file.");

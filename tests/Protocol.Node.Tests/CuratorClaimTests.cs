@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Numerics;
-using System.Text.Json;
 using Nethereum.Signer;
 using Protocol.Core.Payouts;
 using Protocol.Node.Signing;
@@ -33,11 +31,11 @@ public sealed class CuratorClaimTests(AnvilFixture anvil) : IClassFixture<AnvilF
         var (keystore, password) = await KeyAsync(4);
 
         // Published the way the node publishes it, served the way a node serves it.
-        await PublishAsync(Path.Combine(_dir, "good"), market.Id, settled);
+        await PublishedReports.PublishAsync(Path.Combine(_dir, "good"), market.Id, settled);
         var other = market.BuildReport([new CuratorOutcome(AnvilFixture.DevAddress(4), 20 * Token, 10_000, 900_000), new CuratorOutcome(AnvilFixture.DevAddress(5), 20 * Token, -10_000, 0)]);
-        await PublishAsync(Path.Combine(_dir, "other"), market.Id, other);
-        using var good = await ServeAsync(Path.Combine(_dir, "good"));
-        using var wrong = await ServeAsync(Path.Combine(_dir, "other"));
+        await PublishedReports.PublishAsync(Path.Combine(_dir, "other"), market.Id, other);
+        using var good = await PublishedReports.ServeAsync(Path.Combine(_dir, "good"));
+        using var wrong = await PublishedReports.ServeAsync(Path.Combine(_dir, "other"));
         string[] Claim(string reports) => ["curator", "claim", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", market.Id.ToString(CultureInfo.InvariantCulture),
             "--keystore", keystore, "--password-file", password, "--reports", reports];
 
@@ -97,37 +95,5 @@ public sealed class CuratorClaimTests(AnvilFixture anvil) : IClassFixture<AnvilF
         var keystore = Path.Combine(_dir, $"curator{account}.json");
         await Keystore.SaveAsync(keystore, password, new EthECKey(AnvilFixture.DevPrivateKeys[account]), CancellationToken.None);
         return (keystore, password);
-    }
-
-    // The node's layout: <root>/reports/<market>/<round>/leaves.json with every leaf's amount, score and proof.
-    private static async Task PublishAsync(string root, BigInteger marketId, SettledReport settled)
-    {
-        var folder = Directory.CreateDirectory(Path.Combine(root, "reports", marketId.ToString(CultureInfo.InvariantCulture), "0")).FullName;
-        var leaves = new
-        {
-            marketId = marketId.ToString(CultureInfo.InvariantCulture), round = 0, root = settled.Tree.Root.ToString(),
-            leaves = settled.Leaves.Select(l => new { account = l.Account, amount = l.Amount.ToString(CultureInfo.InvariantCulture), scoreBps = l.ScoreBps, proof = settled.Tree.Proof(l.Hash).Select(p => p.ToString()) }),
-        };
-        await File.WriteAllTextAsync(Path.Combine(folder, "leaves.json"), JsonSerializer.Serialize(leaves));
-    }
-
-    private static async Task<Served> ServeAsync(string folder)
-    {
-        var port = FreePort.Next();
-        var process = CliProcess.Start(CliProcess.Fmp, ["serve", "--folder", folder, "--port", port.ToString(CultureInfo.InvariantCulture)]);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!process.Log.Contains("serving ", StringComparison.Ordinal))
-        {
-            Assert.False(process.Process.HasExited, process.Log);
-            Assert.True(DateTime.UtcNow < deadline, process.Log);
-            await Task.Delay(100);
-        }
-
-        return new Served(process, $"http://127.0.0.1:{port}");
-    }
-
-    private sealed record Served(CliProcess Process, string Url) : IDisposable
-    {
-        public void Dispose() => Process.Dispose();
     }
 }

@@ -32,7 +32,7 @@ public sealed class MarketStatusTests(AnvilFixture anvil) : IClassFixture<AnvilF
         await anvil.MineAsync();
         var withheld = await StatusAsync();
         Assert.Matches(@"curators\s+1 committed, 1 revealed; staked 20 FBT", withheld);
-        Assert.Contains("the sponsor must reveal the gold set before", withheld, StringComparison.Ordinal);
+        Assert.Contains("the sponsor must reveal the gold set (fmp market reveal-gold) before", withheld, StringComparison.Ordinal);
 
         await anvil.IncreaseTimeAsync(3_600);
         await anvil.MineAsync();

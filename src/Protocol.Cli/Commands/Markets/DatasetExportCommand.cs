@@ -1,0 +1,94 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Numerics;
+using Protocol.Cli.Dataset;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Spectre.Console.Cli;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary>
+/// <c>fmp dataset export</c>: the sponsor's product. Once a market is finalized, every revealed label (checked against the
+/// chain) in prompt/chosen/rejected form with its curator's value-based weight, and per comparison the value-weighted
+/// vote; JSON Lines, and Parquet on request (docs/formats.md, "The exported dataset").
+/// </summary>
+public sealed class DatasetExportCommand : AsyncCommand<DatasetExportCommand.Settings>
+{
+    public sealed class Settings : MarketSettings
+    {
+        [CommandOption("--reports <URL>")]
+        [Description("Where an oracle publishes its reports, e.g. http://127.0.0.1:9466 (required, or FMP_REPORTS: the accepted report's scores.jsonl comes from there).")]
+        public string? Reports { get; init; }
+
+        [CommandOption("--out <DIR>")]
+        [Description("Folder the dataset is written to (required; created if missing; labels.jsonl and aggregate.jsonl there are replaced).")]
+        public string? Out { get; init; }
+
+        [CommandOption("--parquet")]
+        [Description("Also write labels.parquet and aggregate.parquet (the same columns).")]
+        public bool Parquet { get; init; }
+
+    }
+
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        OracleGuard.RunAsync(async () =>
+        {
+            var reports = Reports(settings);
+            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
+            var (id, config, state) = (m.Id, m.Config, m.State);
+            if (m.Phase != 6)
+            {
+                throw new OracleCommandException($"market {id} is in phase {m.PhaseName}: {WhenPossible(m.Phase, config, state, m.Now)}");
+            }
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+            var inputs = await new SettledMarketInputs(m.Reader, m.Market, id, SettledMarketInputs.Fetcher(http), http)
+                .ReadAsync(config, state, reports, settings.StartBlock, cancellationToken).ConfigureAwait(false);
+            var tables = DatasetBuilder.Build(inputs.Tasks, inputs.Files, inputs.Scores);
+            var written = await DatasetFiles.WriteAsync(tables, settings.Out!, settings.Parquet, cancellationToken).ConfigureAwait(false);
+            await Console.Out.WriteLineAsync(Summary(id, state.Round, tables.Counts, inputs, written)).ConfigureAwait(false);
+            return 0;
+        });
+
+    private static Uri Reports(Settings s)
+    {
+        if (string.IsNullOrWhiteSpace(s.Out))
+        {
+            throw new OracleCommandException("--out is required: the folder the dataset is written to", 2);
+        }
+
+        var text = s.Reports ?? Environment.GetEnvironmentVariable("FMP_REPORTS");
+        return Uri.TryCreate(text, UriKind.Absolute, out var reports) && reports.Scheme is "http" or "https"
+            ? reports
+            : throw new OracleCommandException(text is null
+                ? "--reports is required (or FMP_REPORTS): where an oracle publishes its reports, e.g. http://127.0.0.1:9466"
+                : $"--reports \"{text}\" is not an http(s) URL such as http://127.0.0.1:9466 (where an oracle publishes its reports)", 2);
+    }
+
+    private static string WhenPossible(byte phase, MarketConfig c, MarketState s, ulong now) => phase switch
+    {
+        1 or 2 => $"the dataset can be exported once the market is finalized: after the reveals (until {ChainTime.Describe(c.RevealDeadline, now)}), the evaluation and the challenge window",
+        3 => $"the dataset can be exported once a report is accepted (oracles evaluate until {ChainTime.Describe(s.EvaluationDeadline, now)}) and its challenge window has passed",
+        4 => $"the dataset can be exported once the challenge window ends, {ChainTime.Describe(s.AcceptedAt + c.ChallengePeriod, now)}",
+        5 => "the accepted report is disputed; the dataset can be exported once the arbiter lets it stand and the market is finalized",
+        7 or 8 => "it settled without an accepted report's scores, so there is no valued dataset to export (the label files are still at the URIs in its Revealed events)",
+        _ => "no such market",
+    };
+
+    private static string Summary(BigInteger id, uint round, DatasetCounts n, SettledMarket inputs, IReadOnlyList<string> written)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var lines = new List<string>
+        {
+            string.Create(ci, $"market {id}, round {round}: {n.Curators} curators revealed, {n.Labels} labels on {n.LabelledComparisons} comparisons (task pool {inputs.Tasks.Count}); every file matched its on-chain hash"),
+            string.Create(ci, $"labels: {n.Labels} rows; {n.WeightedCurators} of {n.Curators} curators carry weight (the others have value ≤ 0{(n.InvalidCurators > 0 ? $", {n.InvalidCurators} of them invalid in the report" : "")})"),
+            string.Create(ci, $"aggregate: {n.Aggregated} comparisons; left out {n.ZeroWeightComparisons} whose curators all have weight 0 and {n.TiedComparisons} with a weighted tie"),
+            "weight of a label = max(v / labels, 0) of its curator in the accepted report, over the largest such value (the best curator's labels weigh 1)",
+            "weight of an aggregate row = |W(a) − W(b)|, the weighted margin of its labels; agreement = the weighted share for chosen",
+        };
+        lines.AddRange(inputs.Skipped.Select(s => "skipped " + s));
+        lines.AddRange(written.Select(w => "wrote " + w));
+        return string.Join('\n', lines);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Protocol.TestSupport;
+
+namespace Protocol.Node.Tests;
+
+/// <summary>An oracle's published reports as the node lays them out and serves them, for the curator and sponsor commands.</summary>
+internal static class PublishedReports
+{
+    /// <summary>
+    /// The node's layout: <c>&lt;root&gt;/reports/&lt;market&gt;/&lt;round&gt;/leaves.json</c> with every leaf's amount, score and proof,
+    /// and, when given, scores.jsonl beside it.
+    /// </summary>
+    public static async Task PublishAsync(string root, BigInteger marketId, SettledReport settled, byte[]? scores = null)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(root, "reports", marketId.ToString(CultureInfo.InvariantCulture), "0")).FullName;
+        var leaves = new
+        {
+            marketId = marketId.ToString(CultureInfo.InvariantCulture), round = 0, root = settled.Tree.Root.ToString(),
+            leaves = settled.Leaves.Select(l => new { account = l.Account, amount = l.Amount.ToString(CultureInfo.InvariantCulture), scoreBps = l.ScoreBps, proof = settled.Tree.Proof(l.Hash).Select(p => p.ToString()) }),
+        };
+        await File.WriteAllTextAsync(Path.Combine(folder, "leaves.json"), JsonSerializer.Serialize(leaves));
+        if (scores is not null)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(folder, "scores.jsonl"), scores);
+        }
+    }
+
+    /// <summary>Serves <paramref name="folder"/> with the real <c>fmp serve</c>, once it says it listens.</summary>
+    public static async Task<Served> ServeAsync(string folder)
+    {
+        var port = FreePort.Next();
+        var process = CliProcess.Start(CliProcess.Fmp, ["serve", "--folder", folder, "--port", port.ToString(CultureInfo.InvariantCulture)]);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!process.Log.Contains("serving ", StringComparison.Ordinal))
+        {
+            Assert.False(process.Process.HasExited, process.Log);
+            Assert.True(DateTime.UtcNow < deadline, process.Log);
+            await Task.Delay(100);
+        }
+
+        return new Served(process, $"http://127.0.0.1:{port}");
+    }
+
+    internal sealed record Served(CliProcess Process, string Url) : IDisposable
+    {
+        public void Dispose() => Process.Dispose();
+    }
+}

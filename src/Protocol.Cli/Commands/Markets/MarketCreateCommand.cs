@@ -43,20 +43,12 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
 
             var token = await TokenInfo.ReadAsync(m.Reader, plan.Token).ConfigureAwait(false);
             var pool = token.Parse(plan.Pool, "\"pool\"");
-            var secrets = await SponsorSecrets.PrepareAsync(secretsPath, m, plan, cancellationToken).ConfigureAwait(false);
-            if (secrets.MarketId is { } existing)
-            {
-                await Console.Out.WriteLineAsync($"market {existing} was already created from this file (by an earlier run; {secretsPath}); nothing was sent").ConfigureAwait(false);
-                return 0;
-            }
-
             var now = (ulong)(await m.Reader.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).ConfigureAwait(false)).Timestamp.Value;
             var times = plan.DeadlineTimes(now);
             var parameters = new MarketParams
             {
                 Token = plan.Token, RewardPool = pool,
                 TaskPoolHash = plan.TaskPoolHash.ToArray(), TaskPoolURI = plan.TaskPoolUri,
-                GoldCommitment = Commitments.Gold(plan.GoldHash, Bytes32.Parse(secrets.Salt)).ToArray(),
                 EvalSpecHash = Bytes32.Parse(plan.Spec.Hash!).ToArray(), EvalSpecURI = plan.SpecUri,
                 CommitDeadline = times[0], RevealDeadline = times[1], GoldDeadline = times[2], EvaluationDeadline = times[3],
                 ChallengePeriod = plan.ChallengePeriod, MinStake = token.Parse(plan.MinStake, "\"stake\".\"min\""), StakeCap = token.Parse(plan.StakeCap, "\"stake\".\"cap\""),
@@ -67,6 +59,15 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
             {
                 throw new OracleCommandException($"{plan.ConfigFile}: the contract would refuse this market, so nothing was sent:\n  - {string.Join("\n  - ", problems)}", 2);
             }
+
+            var secrets = await SponsorSecrets.PrepareAsync(secretsPath, m, plan, cancellationToken).ConfigureAwait(false);
+            if (secrets.MarketId is { } existing)
+            {
+                await Console.Out.WriteLineAsync($"market {existing} was already created from this file (by an earlier run; {secretsPath}); nothing was sent").ConfigureAwait(false);
+                return 0;
+            }
+
+            parameters.GoldCommitment = Commitments.Gold(plan.GoldHash, Bytes32.Parse(secrets.Salt)).ToArray();
 
             await WriteSpecAsync(plan, cancellationToken).ConfigureAwait(false);
             await m.RequireGasMoneyAsync().ConfigureAwait(false);
@@ -153,8 +154,13 @@ internal sealed record SponsorSecrets(string ChainId, string Market, string Spon
         var existing = await SecretsFile.ReadAsync<SponsorSecrets>(path, "sponsor secrets file", cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
-            if (existing.MarketId is not null || existing.ChainId != chainId || !string.Equals(existing.Market, m.Market, StringComparison.OrdinalIgnoreCase)
-                || Bytes32.Parse(existing.GoldHash) != plan.GoldHash)
+            var same = existing.ChainId == chainId && string.Equals(existing.Market, m.Market, StringComparison.OrdinalIgnoreCase) && Bytes32.Parse(existing.GoldHash) == plan.GoldHash;
+            if (same && existing.MarketId is not null)
+            {
+                return existing;
+            }
+
+            if (!same)
             {
                 throw new OracleCommandException(existing.MarketId is { } id
                     ? $"{path} already holds the gold salt of market {id} (chain {existing.ChainId}, {existing.Market}); give another --secrets for a new market (never delete it before that market is settled)"

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.RegularExpressions;
+using Protocol.Core.Contracts;
+using Protocol.TestSupport;
+
+namespace Protocol.Core.Tests;
+
+/// <summary>MarketRules mirrors ConstantsLib.sol (the tools refuse early by it) and finds each reason createMarket reverts.</summary>
+public sealed partial class MarketRulesTests
+{
+    [Theory]
+    [InlineData("MIN_CHALLENGE_PERIOD", MarketRules.MinChallengePeriod)]
+    [InlineData("MAX_CHALLENGE_PERIOD", MarketRules.MaxChallengePeriod)]
+    [InlineData("MIN_EVALUATION_WINDOW", MarketRules.MinEvaluationWindow)]
+    [InlineData("MAX_EVALUATION_PERIOD", MarketRules.MaxEvaluationPeriod)]
+    [InlineData("RESOLUTION_PERIOD", MarketRules.ResolutionPeriod)]
+    [InlineData("CLAIM_PERIOD", MarketRules.ClaimPeriod)]
+    [InlineData("MAX_ROUNDS", MarketRules.MaxRounds)]
+    [InlineData("MIN_DISPUTE_BOND_BPS", (ulong)MarketRules.MinDisputeBondBps)]
+    [InlineData("BPS", (ulong)MarketRules.Bps)]
+    public void Each_constant_equals_the_contracts(string name, ulong value)
+    {
+        var source = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "contracts", "src", "libraries", "ConstantsLib.sol"));
+        var match = Regex.Match(source, $@"constant {name} = ([0-9_]+)(?: (hours|days))?;");
+        Assert.True(match.Success, $"{name} not found in ConstantsLib.sol");
+        var number = ulong.Parse(match.Groups[1].Value.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+        Assert.Equal(value, number * match.Groups[2].Value switch { "hours" => 3_600UL, "days" => 86_400UL, _ => 1UL });
+    }
+
+    [Fact]
+    public void Every_broken_rule_is_named_and_a_valid_market_has_none()
+    {
+        const ulong now = 1_000_000;
+        MarketParams Valid() => new()
+        {
+            RewardPool = 1_000, DisputeBond = 10, CommitDeadline = now + 10, RevealDeadline = now + 20, GoldDeadline = now + 30,
+            EvaluationDeadline = now + 30 + MarketRules.MinEvaluationWindow, ChallengePeriod = 3_600, MinStake = 1, StakeCap = 5, SlashBps = 10_000, OracleFeeBps = 0,
+        };
+        Assert.Empty(MarketRules.Problems(Valid(), now));
+
+        var broken = Valid();
+        broken.DisputeBond = 9;
+        broken.EvaluationDeadline -= 1;
+        broken.ChallengePeriod = 3_599;
+        broken.MinStake = 6;
+        broken.RewardPool = (BigInteger.One << 96) + 5;
+        var problems = MarketRules.Problems(broken, now);
+        Assert.Equal(5, problems.Count);
+        Assert.Contains(problems, p => p.Contains("dispute bond", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("12 h after the gold deadline", StringComparison.Ordinal));
+
+        var late = Valid();
+        Assert.Single(MarketRules.Problems(late, late.CommitDeadline));
+    }
+}

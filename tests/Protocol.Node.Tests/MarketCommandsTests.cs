@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Nethereum.Signer;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Contracts.TestTokenBindings;
+using Protocol.Core.Files;
+using Protocol.Core.Hashing;
+using Protocol.Evaluation;
+using Protocol.Evaluation.InRun;
+using Protocol.Node.Signing;
+using Protocol.TestSupport;
+using static Protocol.TestSupport.ProtocolDeployment;
+
+namespace Protocol.Node.Tests;
+
+/// <summary>
+/// The sponsor's and curators' commands as processes on a real chain: what each refuses before sending (with what to
+/// fix), what it sends, and that a salt survives a run that stopped after sending.
+/// </summary>
+public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>, IDisposable
+{
+    private const int Curator = 4;
+    private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
+    private readonly string _dir = Directory.CreateTempSubdirectory("fmp-market-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Create_refuses_what_the_contract_would_and_a_rerun_finds_its_market_instead_of_making_a_second()
+    {
+        var d = await DeployAsync(anvil);
+        var (tasks, gold) = await FilesAsync("c");
+        var sponsor = await KeyAsync(Sponsor);
+        await d.Send(Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(Sponsor), Amount = 1_000 * Token });
+
+        var bad = await MarketFileAsync("bad.json", d, "bt-inrun-v2-open", evaluation: "1h", extra: "\"disputeBond\": \"0.5\",");
+        var refused = await FmpAsync(2, d, ["market", "create", "--config", bad, .. sponsor]);
+        Assert.Contains("at least 12 h after the gold deadline", refused, StringComparison.Ordinal);
+        Assert.Contains("the dispute bond (500000000000000000 wei) must lie between 1% of the pool", refused, StringComparison.Ordinal);
+        Assert.Contains("nothing was sent", refused, StringComparison.Ordinal);
+
+        await File.AppendAllTextAsync(Path.Combine(_dir, "c", "private", "gold.jsonl"), "{\"id\":\"g9\",\"prompt\":\"p\",\"a\":\"x\"}\n");
+        var malformed = await FmpAsync(2, d, ["market", "create", "--config", await MarketFileAsync("good.json", d, "bt-inrun-v2-open", folder: "c"), .. sponsor]);
+        Assert.Matches(@"gold\.jsonl:3: ", malformed);
+        Assert.Equal(0, await CountAsync(d));
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "c", "private", "gold.jsonl"), gold);
+
+        var before = await d.BalanceAsync(AnvilFixture.DevAddress(Sponsor));
+        var config = await MarketFileAsync("good.json", d, "bt-inrun-v2-open", folder: "c");
+        var created = await FmpAsync(0, d, ["market", "create", "--config", config, .. sponsor]);
+        Assert.Matches(@"createMarket: tx 0x[0-9a-f]{64}, gas used \d+", created);
+        Assert.Contains("market 1 created: pool 100 FBT", created, StringComparison.Ordinal);
+        Assert.Contains("keep secret until the gold reveal", created, StringComparison.Ordinal);
+        Assert.Equal(100 * Token, before - await d.BalanceAsync(AnvilFixture.DevAddress(Sponsor)));
+
+        // The chain holds the commitment of the secrets file's salt, and the file is the owner's alone.
+        var secretsPath = Path.Combine(_dir, "good.secrets.json");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secretsPath));
+        }
+
+        var secrets = JsonDocument.Parse(await File.ReadAllTextAsync(secretsPath)).RootElement;
+        var onChain = (await anvil.Web3.QueryAsync<MarketConfigFunction, MarketConfigOutput>(d.MarketAddress, new MarketConfigFunction { MarketId = 1 })).ReturnValue1;
+        Assert.Equal(Commitments.Gold(Keccak.Hash(gold), Bytes32.Parse(secrets.GetProperty("salt").GetString()!)), new Bytes32(onChain.GoldCommitment));
+        Assert.Equal(Keccak.Hash(tasks), new Bytes32(onChain.TaskPoolHash));
+        Assert.Equal(EvaluationSpecs.ByName("bt-inrun-v2-open")!.Hash, new Bytes32(onChain.EvalSpecHash).ToString());
+        Assert.True(File.Exists(Path.Combine(_dir, "c", "public", "bt-inrun-v2-open.json")));
+
+        Assert.Contains("market 1 was already created from this file", await FmpAsync(0, d, ["market", "create", "--config", config, .. sponsor]), StringComparison.Ordinal);
+
+        // A run that stopped after sending, before it wrote the id: the next run finds the market by its commitment.
+        var node = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(secretsPath))!.AsObject();
+        node.Remove("marketId");
+        await File.WriteAllTextAsync(secretsPath, node.ToJsonString());
+        Assert.Contains("market 1 was already created from this file", await FmpAsync(0, d, ["market", "create", "--config", config, .. sponsor]), StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(d));
+    }
+
+    [Fact]
+    public async Task Curators_commit_and_reveal_only_files_the_oracles_will_accept_and_the_sponsor_reveals_only_a_published_gold_set()
+    {
+        var d = await DeployAsync(anvil);
+        var (tasks, _) = await FilesAsync("m");
+        var sponsor = await KeyAsync(Sponsor);
+        var curator = await KeyAsync(Curator);
+        await d.Send(Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(Sponsor), Amount = 1_000 * Token });
+        await d.Send(Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(Curator), Amount = 100 * Token });
+        using var served = await PublishedReports.ServeAsync(Path.Combine(_dir, "m", "public"));
+        var config = await MarketFileAsync("m.json", d, "bt-inrun-v2-open", folder: "m", publishAt: served.Url + "/");
+        await FmpAsync(0, d, ["market", "create", "--config", config, .. sponsor]);
+
+        var listed = await FmpAsync(0, d, ["curator", "tasks", "--out", Path.Combine(_dir, "tasks.jsonl")]);
+        Assert.Contains("3 items to label", listed, StringComparison.Ordinal);
+        Assert.Equal(tasks, await File.ReadAllBytesAsync(Path.Combine(_dir, "tasks.jsonl")));
+
+        var labels = Path.Combine(_dir, "labels.jsonl");
+        await File.WriteAllTextAsync(labels, "{\"id\":\"t1\",\"pref\":\"a\"}\n{\"id\":\"nope\",\"pref\":\"b\"}\n");
+        Assert.Contains("line 2: 'nope' is not an item of market 1's task pool", await FmpAsync(2, d, ["curator", "commit", "--labels", labels, "--stake", "5", .. curator]), StringComparison.Ordinal);
+        await File.WriteAllTextAsync(labels, "{\"id\":\"t1\",\"pref\":\"a\"}\n{\"id\":\"t2\",\"pref\":\"b\"}\n");
+        Assert.Contains("is outside the market's bounds: 1 FBT", await FmpAsync(2, d, ["curator", "commit", "--labels", labels, "--stake", "500", .. curator]), StringComparison.Ordinal);
+        var committed = await FmpAsync(0, d, ["curator", "commit", "--labels", labels, "--stake", "5", .. curator]);
+        Assert.Matches(@"approve: tx 0x[0-9a-f]{64}", committed);
+        Assert.Matches(@"commit: tx 0x[0-9a-f]{64}, gas used \d+", committed);
+        Assert.Equal(5 * Token, (await anvil.Web3.QueryAsync<SubmissionFunction, SubmissionOutput>(d.MarketAddress, new SubmissionFunction { MarketId = 1, Curator = AnvilFixture.DevAddress(Curator) })).ReturnValue1.Stake);
+        Assert.Contains("already committed to market 1", await FmpAsync(1, d, ["curator", "commit", "--labels", labels, "--stake", "5", .. curator]), StringComparison.Ordinal);
+
+        string[] Reveal(string uri) => ["curator", "reveal", "--labels", labels, "--uri", uri, .. curator];
+        Assert.Contains("reveal needs phase reveal", await FmpAsync(1, d, Reveal(served.Url + "/labels.jsonl")), StringComparison.Ordinal);
+        await anvil.IncreaseTimeAsync(7_200);
+        await anvil.MineAsync();
+        Assert.Contains("publish " + labels + " there first", await FmpAsync(1, d, Reveal(served.Url + "/labels.jsonl")), StringComparison.Ordinal);
+        var original = await File.ReadAllBytesAsync(labels);
+        await File.WriteAllTextAsync(labels, "{\"id\":\"t1\",\"pref\":\"b\"}\n");
+        Assert.Contains("changed since the commit", await FmpAsync(2, d, Reveal(served.Url + "/labels.jsonl")), StringComparison.Ordinal);
+        await File.WriteAllBytesAsync(labels, original);
+        var revealed = await FmpAsync(0, d, [.. Reveal(served.Url + "/labels.jsonl"), "--publish-to", Path.Combine(_dir, "m", "public")]);
+        Assert.Matches(@"reveal: tx 0x[0-9a-f]{64}", revealed);
+        Assert.True((await anvil.Web3.QueryAsync<SubmissionFunction, SubmissionOutput>(d.MarketAddress, new SubmissionFunction { MarketId = 1, Curator = AnvilFixture.DevAddress(Curator) })).ReturnValue1.Revealed);
+
+        // The gold set: not before the reveal deadline, not while its URI serves nothing, then from the served folder.
+        var secrets = Path.Combine(_dir, "m.secrets.json");
+        Assert.Contains("reveal-gold needs phase evaluation", await FmpAsync(1, d, ["market", "reveal-gold", "--secrets", secrets, .. sponsor]), StringComparison.Ordinal);
+        await anvil.IncreaseTimeAsync(3_600);
+        await anvil.MineAsync();
+        Assert.Contains("nothing was sent", await FmpAsync(1, d, ["market", "reveal-gold", "--secrets", secrets, .. sponsor]), StringComparison.Ordinal);
+        Assert.Contains("can be cancelled only when it failed", await FmpAsync(1, d, ["market", "cancel", .. sponsor]), StringComparison.Ordinal);
+        var gold = await FmpAsync(0, d, ["market", "reveal-gold", "--secrets", secrets, "--publish-to", Path.Combine(_dir, "m", "public"), .. sponsor]);
+        Assert.Matches(@"revealGold: tx 0x[0-9a-f]{64}", gold);
+        Assert.True((await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = 1 })).ReturnValue1.GoldRevealed);
+        Assert.Contains("already revealed", await FmpAsync(1, d, ["market", "reveal-gold", "--secrets", secrets, .. sponsor]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_assigning_spec_gives_each_address_its_items_and_a_gold_set_never_revealed_forfeits_back_to_a_sponsor_nobody_revealed_for()
+    {
+        var d = await DeployAsync(anvil);
+        var tasks = Enumerable.Range(1, 60).Select(i => new TaskItem($"t{i}", "p", "x" + i, "y" + i)).ToList();
+        await FilesAsync("a", tasks);
+        var sponsor = await KeyAsync(Sponsor);
+        var curator = await KeyAsync(Curator);
+        await d.Send(Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(Sponsor), Amount = 1_000 * Token });
+        await d.Send(Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(Curator), Amount = 100 * Token });
+        await FmpAsync(0, d, ["market", "create", "--config", await MarketFileAsync("a.json", d, "bt-inrun-v2", folder: "a"), .. sponsor]);
+
+        Assert.Contains("assigns items per address", await FmpAsync(2, d, ["curator", "tasks", "--out", Path.Combine(_dir, "all.jsonl")]), StringComparison.Ordinal);
+        var mine = Path.Combine(_dir, "mine.jsonl");
+        await FmpAsync(0, d, ["curator", "tasks", "--keystore", curator[1], "--out", mine]);
+        var assignment = new ItemAssignment(1, EvaluationSpecs.ByName("bt-inrun-v2")!.InRun!.AssignedSharePpm);
+        var expected = tasks.Where(t => assignment.IsAssigned(AnvilFixture.DevAddress(Curator), t.Id)).Select(t => t.Id).ToList();
+        var listed = File.ReadLines(mine).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(expected, listed);
+        var other = tasks.First(t => !expected.Contains(t.Id)).Id;
+        var labels = Path.Combine(_dir, "labels.jsonl");
+        await File.WriteAllTextAsync(labels, $"{{\"id\":\"{other}\",\"pref\":\"a\"}}\n");
+        Assert.Contains($"item '{other}' is not assigned to", await FmpAsync(2, d, ["curator", "commit", "--labels", labels, "--stake", "5", .. curator]), StringComparison.Ordinal);
+
+        // Nobody revealed and the gold deadline passed: cancel records the forfeit, and the pool comes back to the sponsor.
+        await anvil.IncreaseTimeAsync(4 * 3_600 + 1);
+        await anvil.MineAsync();
+        var before = await d.BalanceAsync(AnvilFixture.DevAddress(Sponsor));
+        var cancelled = await FmpAsync(0, d, ["market", "cancel", .. sponsor]);
+        Assert.Matches(@"forfeit: tx 0x[0-9a-f]{64}", cancelled);
+        Assert.Contains("paid 100 FBT (100000000000000000000 wei) of credit", cancelled, StringComparison.Ordinal);
+        Assert.Equal(100 * Token, await d.BalanceAsync(AnvilFixture.DevAddress(Sponsor)) - before);
+    }
+
+    private async Task<string> FmpAsync(int expectedExit, ProtocolDeployment d, string[] arguments)
+    {
+        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, [.. arguments, "--rpc", anvil.RpcUrl, "--market", d.MarketAddress], TimeSpan.FromMinutes(2));
+        Assert.True(exit == expectedExit, $"fmp {string.Join(' ', arguments)} exited {exit}, not {expectedExit}: {output}");
+        return output;
+    }
+
+    private async Task<int> CountAsync(ProtocolDeployment d) =>
+        (int)await anvil.Web3.CallAsync<MarketCountFunction, BigInteger>(d.MarketAddress, new MarketCountFunction());
+
+    // A task pool (public) and a gold set (private) in <dir>/<name>; returns their bytes.
+    private async Task<(byte[] Tasks, byte[] Gold)> FilesAsync(string name, IReadOnlyList<TaskItem>? items = null)
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, name, "public"));
+        Directory.CreateDirectory(Path.Combine(_dir, name, "private"));
+        var tasks = CanonicalWriter.ToBytes((items ?? [new TaskItem("t1", "p", "a1", "b1"), new TaskItem("t2", "p", "a2", "b2"), new TaskItem("t3", "p", "a3", "b3")]).Select(ProtocolFiles.ToLine));
+        var gold = CanonicalWriter.ToBytes(new[] { new GoldItem("g1", "p", "ga", "gb", Preference.A), new GoldItem("g2", "p", "ha", "hb", Preference.B) }.Select(ProtocolFiles.ToLine));
+        await File.WriteAllBytesAsync(Path.Combine(_dir, name, "public", "tasks.jsonl"), tasks);
+        await File.WriteAllBytesAsync(Path.Combine(_dir, name, "private", "gold.jsonl"), gold);
+        return (tasks, gold);
+    }
+
+    private async Task<string> MarketFileAsync(string file, ProtocolDeployment d, string spec, string evaluation = "1d", string extra = "", string folder = "c", string? publishAt = null)
+    {
+        var path = Path.Combine(_dir, file);
+        await File.WriteAllTextAsync(path, $$"""
+            {
+              "token": "{{d.TokenAddress}}", "pool": "100", "spec": "{{spec}}",
+              "tasks": "{{folder}}/public/tasks.jsonl", "gold": "{{folder}}/private/gold.jsonl",
+              {{(publishAt is null ? "" : $"\"publishAt\": \"{publishAt}\",")}}
+              "deadlines": { "commit": "2h", "reveal": "1h", "gold": "1h", "evaluation": "{{evaluation}}" },
+              "stake": { "min": "1", "cap": "10" }, {{extra}}
+              "slashBps": 5000, "oracleFeeBps": 500, "challengePeriod": "1h"
+            }
+            """);
+        return path;
+    }
+
+    private async Task<string[]> KeyAsync(int account)
+    {
+        var keystore = Path.Combine(_dir, $"key{account}.json");
+        var password = Path.Combine(_dir, $"key{account}.password");
+        if (!File.Exists(keystore))
+        {
+            await File.WriteAllTextAsync(password, "pw\n");
+            await Keystore.SaveAsync(keystore, password, new EthECKey(AnvilFixture.DevPrivateKeys[account]), CancellationToken.None);
+        }
+
+        return ["--keystore", keystore, "--password-file", password];
+    }
+}

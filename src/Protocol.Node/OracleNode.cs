@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Nethereum.Contracts;
+using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
 using Nethereum.Web3;
 using Protocol.Core.Contracts;
@@ -99,8 +101,18 @@ public sealed class OracleNode(
         }
 
         // Stuck or dropped attestations are sent again with the same nonce and higher fees.
-        var receipt = await new TransactionSender(web3, Address)
-            .SendAsync(marketContract, new AttestFunction { Report = report, Signatures = [signed.Signature] }, cancellationToken).ConfigureAwait(false);
+        TransactionReceipt receipt;
+        try
+        {
+            receipt = await new TransactionSender(web3, Address)
+                .SendAsync(marketContract, new AttestFunction { Report = report, Signatures = [signed.Signature] }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SmartContractCustomErrorRevertException e)
+        {
+            // Named for the operator's log (e.g. InsufficientFreeBond: the bond is too small for this market's payout).
+            throw new InvalidOperationException($"attest of market {marketId} round {report.Round} would revert: {RevertExplanation.Describe(e.ExceptionEncodedData)}", e);
+        }
+
         NodeLog.Attested(logger, marketId, report.Round, signed.Digest, receipt.TransactionHash);
         NodeMetrics.Attestations.Inc();
         return new AttestationOutcome("attested", signed.Digest, receipt.TransactionHash, folder);

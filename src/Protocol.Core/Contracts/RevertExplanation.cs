@@ -3,7 +3,7 @@ using Nethereum.ABI.FunctionEncoding;
 using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Core.Contracts;
 
 /// <summary>A contract revert explained by its custom error's name and arguments (the protocol's and ERC-20's errors).</summary>
 public static class RevertExplanation

@@ -1,0 +1,48 @@
+using Nethereum.KeyStore;
+using Nethereum.KeyStore.Model;
+using Nethereum.Signer;
+using Protocol.TestSupport;
+
+namespace Protocol.Demo;
+
+/// <summary>
+/// The fmp commands as a sponsor or curator types them: one child process each, with the market's FMP_* variables
+/// set; every command line and its output goes to logs/fmp.log.
+/// </summary>
+internal sealed class FmpCommands(string dll, string log)
+{
+    private readonly Lock _log = new();
+
+    /// <summary>FMP_RPC, FMP_MARKET, FMP_PASSWORD_FILE and, once the market exists, FMP_MARKET_ID.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    /// <summary>Runs the command; its output, or an exception with it when the exit status is not 0.</summary>
+    public async Task<string> RunAsync(params string[] arguments)
+    {
+        var (exit, output) = await TryAsync(arguments);
+        return exit == 0 ? output : throw new InvalidOperationException($"fmp {string.Join(' ', arguments)} failed ({exit}):\n{output}");
+    }
+
+    public async Task<(int Exit, string Output)> TryAsync(params string[] arguments)
+    {
+        var (exit, output) = await CliProcess.RunAsync(dll, arguments, TimeSpan.FromMinutes(5), new Dictionary<string, string>(Environment));
+        lock (_log)
+        {
+            File.AppendAllText(log, $"$ fmp {string.Join(' ', arguments)}\n{output}(exit {exit})\n\n");
+        }
+
+        return (exit, output);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="key"/> as a keystore file. Demo keys of a throw-away chain, so a light scrypt cost
+    /// (n = 2^12, not the standard 2^18 of fmp keys new, about a second an unlock): the demo runs some hundred fmp
+    /// processes that each unlock one, and fmp reads any scrypt parameters.
+    /// </summary>
+    public static async Task<string> KeystoreAsync(string path, string password, EthECKey key)
+    {
+        var scrypt = new ScryptParams { N = 1 << 12, R = 8, P = 1, Dklen = 32 };
+        await File.WriteAllTextAsync(path, new KeyStoreScryptService().EncryptAndGenerateKeyStoreAsJson(password, key.GetPrivateKeyAsBytes(), key.GetPublicAddress(), scrypt));
+        return path;
+    }
+}

@@ -31,7 +31,8 @@ internal sealed class FmpCommands(string dll, string log)
     public async Task<(int Exit, string Output)> TryAsync(params string[] arguments)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (exit, output) = await CliProcess.RunAsync(dll, arguments, TimeSpan.FromMinutes(5), new Dictionary<string, string>(Environment));
+        // The longest is fmp features embed of the whole data set on a laptop.
+        var (exit, output) = await CliProcess.RunAsync(dll, arguments, TimeSpan.FromMinutes(20), new Dictionary<string, string>(Environment));
         lock (_log)
         {
             File.AppendAllText(log, string.Create(CultureInfo.InvariantCulture, $"$ fmp {string.Join(' ', arguments)}\n{output}(exit {exit}, {clock.Elapsed.TotalSeconds:0.0} s)\n\n"));

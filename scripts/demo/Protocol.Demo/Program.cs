@@ -1,11 +1,12 @@
 // The demo: one feedback market on real crowd labels (UKPConvArg1), end to end on a local chain —
-// contracts, three oracle nodes (quorum two) and the indexer as real processes — and who won or lost.
+// contracts, three oracle nodes (quorum two) and the indexer as real processes — and who won or lost. The sponsor
+// and the curators act with the fmp commands of docs/sponsors.md and docs/curators.md, as child processes.
 // Run it with scripts/demo.sh; everything it writes is under out/demo.
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
-using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
@@ -95,16 +96,17 @@ try
     Step.Say($"the sponsor publishes {Path.GetRelativePath(output, publicDir)}/ at {files} (fmp serve); the gold set stays in {Path.GetRelativePath(output, privateDir)}/");
 
     // Keystores for the sponsor and every curator, and the faucet of a local chain: gas money, the pool, the stakes.
+    const string Passphrase = "demo";
     var password = Path.Combine(output, "demo.password");
-    await File.WriteAllTextAsync(password, "demo\n");
+    await File.WriteAllTextAsync(password, Passphrase + "\n");
     var keysDir = Directory.CreateDirectory(Path.Combine(output, "keys")).FullName;
-    var sponsorKeystore = await FmpCommands.KeystoreAsync(Path.Combine(keysDir, "sponsor.json"), "demo", new EthECKey(AnvilFixture.DevPrivateKeys[ProtocolDeployment.Sponsor]));
+    var sponsorKeystore = await FmpCommands.KeystoreAsync(Path.Combine(keysDir, "sponsor.json"), Passphrase, new EthECKey(AnvilFixture.DevPrivateKeys[ProtocolDeployment.Sponsor]));
     await d.Send(ProtocolDeployment.Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(ProtocolDeployment.Sponsor), Amount = terms.RewardPool });
     foreach (var c in curators)
     {
-        c.Keystore = await FmpCommands.KeystoreAsync(Path.Combine(keysDir, c.Address + ".json"), "demo", c.Key);
+        c.Keystore = await FmpCommands.KeystoreAsync(Path.Combine(keysDir, c.Address + ".json"), Passphrase, c.Key);
         c.LabelsFile = Path.Combine(curatorsDir, c.Address + ".jsonl");
-        await Curators.WriteAsync(c.LabelsFile, (c.Kind == "copier" ? c.Labels.Take(1) : c.Labels).Select(ProtocolFiles.ToLine));
+        await Curators.WriteAsync(c.LabelsFile, (c.Kind == "copier" ? c.Labels.Take(1) : c.Labels).Select(ProtocolFiles.ToLine)); // the copier's: a guess it never reveals
         await anvil.RpcAsync<object>("anvil_setBalance", c.Address, new HexBigInteger(BigInteger.Pow(10, 20)));
         await d.Send(ProtocolDeployment.Sponsor, d.TokenAddress, new MintFunction { To = c.Address, Amount = stake });
     }
@@ -126,7 +128,7 @@ try
         challengePeriod = "1h", disputeBond = (ProtocolDeployment.DisputeBondFor(terms.RewardPool) / token).ToString(ci),
     }, new JsonSerializerOptions { WriteIndented = true }));
     var created = await cli.RunAsync("market", "create", "--config", marketFile, "--secrets", secrets, "--keystore", sponsorKeystore);
-    var marketId = BigInteger.Parse(System.Text.RegularExpressions.Regex.Match(created, @"market (\d+) created").Groups[1].Value, ci);
+    var marketId = BigInteger.Parse(Regex.Match(created, @"market (\d+) created").Groups[1].Value, ci);
     cli.Environment["FMP_MARKET_ID"] = marketId.ToString(ci);
     AnsiConsole.MarkupLine(ci, $"  spec {spec.Name} {spec.Hash}: a reward-model head on the sponsor's committed sentence embeddings, one training run, labels valued by their effect on the gold log-likelihood");
     AnsiConsole.MarkupLine(ci, $"  market {marketId} (fmp market create --config market.json): {crowd.Input.TaskPool.Count:N0} comparisons to label, {crowd.Input.Gold.Count:N0} hidden gold comparisons, {curators.Count} curators ({curators.Count(c => c.Kind == "crowd")} crowd workers), pool {terms.RewardPool / token:N0} tokens");
@@ -336,7 +338,7 @@ static async Task<bool> SchemaReadyAsync(NpgsqlDataSource db)
     return (bool)(await command.ExecuteScalarAsync())!;
 }
 
-/// <summary>Free loopback ports handed to the nodes, remembered for printing.</summary>
+/// <summary>Free loopback ports handed to the nodes, remembered for printing and for the claims.</summary>
 internal sealed class PortList
 {
     public List<int> Ports { get; } = [];

@@ -5,7 +5,7 @@ using Protocol.Evaluation.Tests;
 namespace Protocol.Demo;
 
 /// <summary>A curator of the demo market: its key, what kind it is, its labels.</summary>
-internal sealed class DemoCurator(EthECKey key, string kind, IReadOnlyList<Label> labels, double? agreement)
+internal sealed class DemoCurator(EthECKey key, string kind, IReadOnlyList<Label> labels, double? agreement, string? copies = null)
 {
     public EthECKey Key { get; } = key;
 
@@ -18,9 +18,13 @@ internal sealed class DemoCurator(EthECKey key, string kind, IReadOnlyList<Label
     /// <summary>Agreement with the other crowd workers' majority (crowd workers only): a quality measure the oracles never see.</summary>
     public double? Agreement { get; } = agreement;
 
-    public Bytes32 LabelsHash { get; set; }
+    /// <summary>The copier's: the address whose revealed file it copies.</summary>
+    public string? Copies { get; } = copies;
 
-    public Bytes32 Salt => Keccak.Hash([.. Key.GetPrivateKeyAsBytes(), 0x5a]);
+    /// <summary>The file it commits to (the copier's: one it never reveals).</summary>
+    public string LabelsFile { get; set; } = "";
+
+    public string Keystore { get; set; } = "";
 }
 
 internal static class Curators
@@ -29,7 +33,7 @@ internal static class Curators
     /// The crowd workers of UKPConvArg1 with their own labels, the injected random, flipped and
     /// constant-"a" curators, a copier of the most prolific worker's file, and one that never reveals.
     /// The copier holds no file at commit time (the original is revealed only after the commit deadline):
-    /// it commits to <see cref="CopierPlaceholder"/> and later tries to reveal the copied file.
+    /// it commits to a file of its own and later tries to reveal the copied file instead.
     /// </summary>
     public static List<DemoCurator> From(UkpConvArg1 crowd)
     {
@@ -40,14 +44,11 @@ internal static class Curators
             list.Add(new DemoCurator(KeyFor(c.Address), kind, c.Labels, crowd.Agreement.TryGetValue(c.Address, out var a) ? a : null));
         }
 
-        var prolific = crowd.Input.Curators.Where(c => crowd.Kind[c.Address] == "crowd").MaxBy(c => c.Labels.Count)!;
-        list.Add(new DemoCurator(KeyFor("copier"), "copier", prolific.Labels, null));
+        var prolific = list.Where(c => c.Kind == "crowd").MaxBy(c => c.Labels.Count)!;
+        list.Add(new DemoCurator(KeyFor("copier"), "copier", prolific.Labels, null, prolific.Address));
         list.Add(new DemoCurator(KeyFor("no reveal"), "no reveal", prolific.Labels.Take(50).ToList(), null));
         return list;
     }
-
-    /// <summary>What the copier commits to: nothing it can open later with someone else's file.</summary>
-    public static Bytes32 CopierPlaceholder { get; } = Keccak.Hash(System.Text.Encoding.UTF8.GetBytes("fmp-demo: the copier has no labels before the reveals"));
 
     public static async Task<Bytes32> WriteAsync(string path, IEnumerable<CanonicalLine> lines)
     {

@@ -1,17 +1,15 @@
 // The demo: one feedback market on real crowd labels (UKPConvArg1), end to end on a local chain —
-// contracts, three oracle nodes (quorum two) and the indexer as real processes — and who won or lost.
+// contracts, three oracle nodes (quorum two) and the indexer as real processes — and who won or lost. The sponsor
+// and the curators act with the fmp commands of docs/sponsors.md and docs/curators.md, as child processes.
 // Run it with scripts/demo.sh; everything it writes is under out/demo.
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
-using System.Text;
 using System.Text.Json;
-using Nethereum.Contracts;
+using System.Text.RegularExpressions;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
-using Nethereum.Web3;
-using Nethereum.Web3.Accounts;
 using Npgsql;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
@@ -39,9 +37,14 @@ if (Directory.Exists(output))
     Directory.Delete(output, recursive: true);
 }
 
-var filesDir = Directory.CreateDirectory(Path.Combine(output, "files")).FullName;
+// The sponsor's public folder (served by fmp serve), its private one (the gold set until its reveal), and the
+// curators' files and keys.
+var publicDir = Directory.CreateDirectory(Path.Combine(output, "public")).FullName;
+var privateDir = Directory.CreateDirectory(Path.Combine(output, "private")).FullName;
+var curatorsDir = Directory.CreateDirectory(Path.Combine(output, "curators")).FullName;
 var logsDir = Directory.CreateDirectory(Path.Combine(output, "logs")).FullName;
 var fmp = Path.GetFullPath(Option("--fmp") ?? Path.Combine(root, "out", "demo-bin", "fmp.dll"));
+var cli = new FmpCommands(fmp, Path.Combine(logsDir, "fmp.log"));
 var token = ProtocolDeployment.Token;
 var stake = 50 * token;
 var terms = new MarketTerms(RewardPool: 10_000 * token, OracleFeeBps: 500, SlashBps: 5_000, StakeCap: 100 * token);
@@ -62,12 +65,10 @@ try
     Step.Say("building the market from UKPConvArg1 crowd labels (data/ukpconvarg1)");
     var crowd = UkpConvArg1.Load(UkpConvArg1.DataDirectory(root), minLabels: 30, injectedPerKind: 1, maxCrowd: small ? 30 : int.MaxValue);
     var curators = Curators.From(crowd);
-    var tasksHash = await Curators.WriteAsync(Path.Combine(filesDir, "tasks.jsonl"), crowd.Input.TaskPool.Select(ProtocolFiles.ToLine));
-    var goldHash = await Curators.WriteAsync(Path.Combine(filesDir, "gold.jsonl"), crowd.Input.Gold.Select(ProtocolFiles.ToLine));
-    foreach (var c in curators)
-    {
-        c.LabelsHash = await Curators.WriteAsync(Path.Combine(filesDir, $"{c.Address}.jsonl"), c.Labels.Select(ProtocolFiles.ToLine));
-    }
+    var tasksFile = Path.Combine(publicDir, "tasks.jsonl");
+    var goldFile = Path.Combine(privateDir, "gold.jsonl");
+    var tasksHash = await Curators.WriteAsync(tasksFile, crowd.Input.TaskPool.Select(ProtocolFiles.ToLine));
+    var goldHash = await Curators.WriteAsync(goldFile, crowd.Input.Gold.Select(ProtocolFiles.ToLine));
 
     // The sponsor's committed features: every comparison embedded once with the packaged all-MiniLM-L6-v2
     // (fmp features embed), cached by the files' hashes because embedding takes a while on a laptop.
@@ -75,97 +76,102 @@ try
     if (!File.Exists(Path.Combine(cache, "tasks.features")) || !File.Exists(Path.Combine(cache, "gold.features")))
     {
         Step.Say("the sponsor embeds every comparison with all-MiniLM-L6-v2 (fmp features embed; cached in out/cache for the next run)");
-        var (exit, embedOutput) = await CliProcess.RunAsync(fmp, ["features", "embed", "--tasks", Path.Combine(filesDir, "tasks.jsonl"), "--gold", Path.Combine(filesDir, "gold.jsonl"), "--out", cache, "--threads", "2"], TimeSpan.FromMinutes(20));
-        if (exit != 0)
-        {
-            throw new InvalidOperationException($"fmp features embed failed ({exit}):\n{embedOutput}");
-        }
+        await cli.RunAsync("features", "embed", "--tasks", tasksFile, "--gold", goldFile, "--out", cache, "--threads", "2");
     }
     else
     {
         Step.Say($"the sponsor's all-MiniLM-L6-v2 features of these files, from {Path.GetRelativePath(root, cache)}");
     }
 
-    foreach (var name in new[] { "tasks.features", "gold.features" })
+    File.Copy(Path.Combine(cache, "tasks.features"), Path.Combine(publicDir, "tasks.features"));
+    File.Copy(Path.Combine(cache, "gold.features"), Path.Combine(privateDir, "gold.features"));
+
+    var files = $"http://127.0.0.1:{FreePort.Next()}/";
+    processes.Add(Step.Start(fmp, Path.Combine(logsDir, "serve.log"), "serve", "--folder", publicDir, "--port", new Uri(files).Port.ToString(ci)));
+    if (!await Step.ServedAsync(files + "tasks.jsonl"))
     {
-        File.Copy(Path.Combine(cache, name), Path.Combine(filesDir, name), overwrite: true);
+        throw new InvalidOperationException($"fmp serve did not serve {publicDir}; see {Path.Combine(logsDir, "serve.log")}");
     }
 
-    // The market commits to each file together with its features file: keccak256(abi.encode(file hash, features hash)),
-    // and names both in one URI field. The crowd workers chose their own pairs: the open variant (no item assignment).
-    Bytes32 Bundle(Bytes32 items, string features) => FeatureBinding.BundleHash(items, Keccak.Hash(File.ReadAllBytes(Path.Combine(filesDir, features))));
-    string BundleUri(string items, string features) => FeatureBinding.BundleUri(Uri(Path.Combine(filesDir, items)), Uri(Path.Combine(filesDir, features)));
+    Step.Say($"the sponsor publishes {Path.GetRelativePath(output, publicDir)}/ at {files} (fmp serve); the gold set stays in {Path.GetRelativePath(output, privateDir)}/");
+
+    // Keystores for the sponsor and every curator, and the faucet of a local chain: gas money, the pool, the stakes.
+    const string Passphrase = "demo";
+    var password = Path.Combine(output, "demo.password");
+    await File.WriteAllTextAsync(password, Passphrase + "\n");
+    var keysDir = Directory.CreateDirectory(Path.Combine(output, "keys")).FullName;
+    var sponsorKeystore = await FmpCommands.KeystoreAsync(Path.Combine(keysDir, "sponsor.json"), Passphrase, new EthECKey(AnvilFixture.DevPrivateKeys[ProtocolDeployment.Sponsor]));
+    await d.Send(ProtocolDeployment.Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(ProtocolDeployment.Sponsor), Amount = terms.RewardPool });
+    foreach (var c in curators)
+    {
+        c.Keystore = await FmpCommands.KeystoreAsync(Path.Combine(keysDir, c.Address + ".json"), Passphrase, c.Key);
+        c.LabelsFile = Path.Combine(curatorsDir, c.Address + ".jsonl");
+        await Curators.WriteAsync(c.LabelsFile, (c.Kind == "copier" ? c.Labels.Take(1) : c.Labels).Select(ProtocolFiles.ToLine)); // the copier's: a guess it never reveals
+        await anvil.RpcAsync<object>("anvil_setBalance", c.Address, new HexBigInteger(BigInteger.Pow(10, 20)));
+        await d.Send(ProtocolDeployment.Sponsor, d.TokenAddress, new MintFunction { To = c.Address, Amount = stake });
+    }
+
+    cli.Environment["FMP_RPC"] = anvil.RpcUrl;
+    cli.Environment["FMP_MARKET"] = d.MarketAddress;
+    cli.Environment["FMP_PASSWORD_FILE"] = password;
+
+    // The market file of docs/sponsors.md; the spec's document is written into public/ by fmp market create.
     var spec = EvaluationSpecs.ByName("bt-inrun-v2-features-open")!;
-    var specPath = Path.Combine(filesDir, spec.Name + ".json");
-    await File.WriteAllBytesAsync(specPath, EvaluationSpecs.Document(spec));
-    var market = await d.CreateMarketAsync(terms, challengePeriod: 3_600, new MarketFiles(
-        Bundle(tasksHash, "tasks.features"), BundleUri("tasks.jsonl", "tasks.features"), Keccak.Hash(File.ReadAllBytes(specPath)), Uri(specPath),
-        Bundle(goldHash, "gold.features"), BundleUri("gold.jsonl", "gold.features")));
+    var marketFile = Path.Combine(output, "market.json");
+    var secrets = Path.Combine(output, "market.secrets.json");
+    await File.WriteAllTextAsync(marketFile, JsonSerializer.Serialize(new
+    {
+        token = d.TokenAddress, pool = (terms.RewardPool / token).ToString(ci), spec = spec.Name,
+        tasks = "public/tasks.jsonl", taskFeatures = "public/tasks.features", gold = "private/gold.jsonl", goldFeatures = "private/gold.features",
+        publishAt = files, deadlines = new { commit = "1h", reveal = "1h", gold = "1h", evaluation = "22h" },
+        stake = new { min = "1", cap = (terms.StakeCap / token).ToString(ci) }, slashBps = terms.SlashBps, oracleFeeBps = terms.OracleFeeBps,
+        challengePeriod = "1h", disputeBond = (ProtocolDeployment.DisputeBondFor(terms.RewardPool) / token).ToString(ci),
+    }, new JsonSerializerOptions { WriteIndented = true }));
+    var created = await cli.RunAsync("market", "create", "--config", marketFile, "--secrets", secrets, "--keystore", sponsorKeystore);
+    var marketId = BigInteger.Parse(Regex.Match(created, @"market (\d+) created").Groups[1].Value, ci);
+    cli.Environment["FMP_MARKET_ID"] = marketId.ToString(ci);
     AnsiConsole.MarkupLine(ci, $"  spec {spec.Name} {spec.Hash}: a reward-model head on the sponsor's committed sentence embeddings, one training run, labels valued by their effect on the gold log-likelihood");
-    AnsiConsole.MarkupLine(ci, $"  market {market.Id}: {crowd.Input.TaskPool.Count:N0} comparisons to label, {crowd.Input.Gold.Count:N0} hidden gold comparisons, {curators.Count} curators ({curators.Count(c => c.Kind == "crowd")} crowd workers), pool {terms.RewardPool / token:N0} tokens");
+    AnsiConsole.MarkupLine(ci, $"  market {marketId} (fmp market create --config market.json): {crowd.Input.TaskPool.Count:N0} comparisons to label, {crowd.Input.Gold.Count:N0} hidden gold comparisons, {curators.Count} curators ({curators.Count(c => c.Kind == "crowd")} crowd workers), pool {terms.RewardPool / token:N0} tokens");
 
-    await AnsiConsole.Progress().StartAsync(async ctx =>
-    {
-        var bar = ctx.AddTask("curators stake and commit", maxValue: curators.Count);
-        foreach (var c in curators)
-        {
-            await anvil.RpcAsync<object>("anvil_setBalance", c.Address, new HexBigInteger(BigInteger.Pow(10, 20)));
-            await d.Send(ProtocolDeployment.Sponsor, d.TokenAddress, new MintFunction { To = c.Address, Amount = stake });
-            var web3 = new Web3(new Account(c.Key, AnvilFixture.ChainId), anvil.RpcUrl);
-            await web3.SendAsync(d.TokenAddress, new ApproveFunction { Spender = d.MarketAddress, Value = stake });
-            var commitment = Commitments.Labels(market.Id, c.Address, c.Kind == "copier" ? Curators.CopierPlaceholder : c.LabelsHash, c.Salt);
-            await web3.SendAsync(d.MarketAddress, new CommitFunction { MarketId = market.Id, Commitment = commitment.ToArray(), Stake = stake });
-            bar.Increment(1);
-        }
-    });
+    // The copier keeps its commitment's salt apart from the copied file it will try to reveal.
+    var copier = curators.Single(c => c.Kind == "copier");
+    var copierSecrets = Path.Combine(curatorsDir, "copier.commit.json");
+    string[] KeyOf(DemoCurator c) => c == copier ? ["--keystore", c.Keystore, "--secrets", copierSecrets] : ["--keystore", c.Keystore];
+    await Step.EachAsync("curators stake and commit (fmp curator commit)", curators, c =>
+        cli.RunAsync(["curator", "commit", "--labels", c.LabelsFile, "--stake", (stake / token).ToString(ci), .. KeyOf(c)]));
 
     await anvil.IncreaseTimeAsync(3_600);
-    await AnsiConsole.Progress().StartAsync(async ctx =>
-    {
-        var revealing = curators.Where(c => c.Kind != "no reveal").ToList();
-        var bar = ctx.AddTask("curators reveal their label files", maxValue: revealing.Count);
-        foreach (var c in revealing)
-        {
-            var web3 = new Web3(new Account(c.Key, AnvilFixture.ChainId), anvil.RpcUrl);
-            var reveal = web3.SendAsync(d.MarketAddress, new RevealFunction
-            {
-                MarketId = market.Id, LabelsHash = c.LabelsHash.ToArray(), Salt = c.Salt.ToArray(), Uri = Uri(Path.Combine(filesDir, $"{c.Address}.jsonl")),
-            });
-            if (c.Kind == "copier")
-            {
-                // The copier reveals a copy of a file it saw revealed; its commitment predates that file.
-                try
-                {
-                    await reveal;
-                    throw new InvalidOperationException("the copier's reveal of a copied file was accepted");
-                }
-                catch (SmartContractCustomErrorRevertException e) when (e.IsCustomErrorFor<CommitmentMismatchError>())
-                {
-                    // Expected: left unrevealed, it takes the maximum slash (score -10000).
-                }
-            }
-            else
-            {
-                await reveal;
-            }
+    var revealing = curators.Where(c => c.Kind is not ("no reveal" or "copier")).ToList();
+    await Step.EachAsync("curators publish and reveal their label files (fmp curator reveal)", revealing, c =>
+        cli.RunAsync(["curator", "reveal", "--labels", c.LabelsFile, "--publish-to", publicDir, "--uri", files + Path.GetFileName(c.LabelsFile), .. KeyOf(c)]));
 
-            bar.Increment(1);
-        }
-    });
-    AnsiConsole.MarkupLine($"  the copier's reveal of another curator's revealed file was refused: [yellow]CommitmentMismatch[/] (it committed before any file was public)");
+    // The copier downloads a file revealed by another and reveals it as its own; its commitment predates that file.
+    var copied = Path.Combine(curatorsDir, "copied.jsonl");
+    using (var http = new HttpClient())
+    {
+        await File.WriteAllBytesAsync(copied, await http.GetByteArrayAsync(new Uri(files + copier.Copies + ".jsonl")));
+    }
+
+    var (refused, refusal) = await cli.TryAsync(["curator", "reveal", "--labels", copied, "--publish-to", publicDir, "--uri", files + "copied.jsonl", .. KeyOf(copier)]);
+    var reason = refusal.Split('\n').FirstOrDefault(l => l.Contains("changed since the commit", StringComparison.Ordinal));
+    if (refused != 2 || reason is null)
+    {
+        throw new InvalidOperationException($"fmp curator reveal of the copied file was not refused as changed since the commit (exit {refused}):\n{refusal}");
+    }
+
+    AnsiConsole.MarkupLine($"  the copier's reveal of another curator's revealed file was refused before sending (it committed before any file was public): [yellow]{Markup.Escape(reason.Trim())}[/]");
 
     await anvil.IncreaseTimeAsync(3_600);
-    Step.Say("the sponsor reveals the gold set; evaluation opens");
-    await market.RevealGoldAsync();
+    Step.Say("the sponsor publishes and reveals the gold set (fmp market reveal-gold --publish-to public); evaluation opens");
+    await cli.RunAsync("market", "reveal-gold", "--secrets", secrets, "--publish-to", publicDir, "--keystore", sponsorKeystore);
 
     Step.Say("starting three oracle nodes (fmp node run) and the indexer (fmp indexer run)");
-    var password = Path.Combine(output, "oracle.password");
-    await File.WriteAllTextAsync(password, "demo\n");
     var nodeOutputs = new List<string>();
     var dashboards = new PortList();
+    var reports = new PortList();
     foreach (var o in ProtocolDeployment.Oracles)
     {
-        var keystore = Path.Combine(output, $"oracle-{o}.json");
+        var keystore = Path.Combine(keysDir, $"oracle-{o}.json");
         await Keystore.SaveAsync(keystore, password, new EthECKey(AnvilFixture.DevPrivateKeys[o]), CancellationToken.None);
         var nodeOut = Path.Combine(output, $"node-{o}");
         nodeOutputs.Add(nodeOut);
@@ -176,8 +182,7 @@ try
             {
                 RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, StartBlock = d.StartBlock, ConnectionString = await postgres.CreateDatabaseAsync($"node{o}"),
                 Keystore = keystore, PasswordFile = password, OutputFolder = nodeOut, Backend = "auto",
-                MetricsPort = FreePort.Next(), DashboardPort = dashboards.AddPort(), ReportsPort = FreePort.Next(),
-                Fetch = new { FileRoots = new[] { filesDir, Path.GetDirectoryName(specPath)! } },
+                MetricsPort = FreePort.Next(), DashboardPort = dashboards.AddPort(), ReportsPort = reports.AddPort(),
             },
         }));
         processes.Add(Step.Start(fmp, Path.Combine(logsDir, $"node-{o}.log"), "node", "run", "--config", config));
@@ -210,9 +215,9 @@ try
     {
         while (true)
         {
-            var state = (await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = market.Id })).ReturnValue1;
+            var state = (await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = marketId })).ReturnValue1;
             var attestations = (await anvil.Web3.Eth.GetEvent<AttestedEvent>(d.MarketAddress).GetAllChangesAsync(
-                anvil.Web3.Eth.GetEvent<AttestedEvent>(d.MarketAddress).CreateFilterInput(market.Id, BlockParameter.CreateEarliest(), BlockParameter.CreateLatest()))).Count;
+                anvil.Web3.Eth.GetEvent<AttestedEvent>(d.MarketAddress).CreateFilterInput(marketId, BlockParameter.CreateEarliest(), BlockParameter.CreateLatest()))).Count;
             ctx.Status(string.Create(ci, $"oracles evaluate, sign and attest… {attestations} attestation(s), {clock.Elapsed.TotalSeconds:0} s"));
             if (state.Status == 1)
             {
@@ -232,23 +237,24 @@ try
     // A node that was slower than the quorum still evaluates in the challenge window: wait for all three to publish
     // before the window is skipped (a slow machine must not make the third node miss it).
     var nodeDigests = await Step.NodeDigestsAsync(nodeOutputs, TimeSpan.FromMinutes(5));
-    await anvil.IncreaseTimeAsync((long)market.ChallengePeriod + 1);
-    await market.FinalizeAsync();
-    Step.Say("challenge window over, market finalized; everyone claims with the proofs the oracles published");
+    await anvil.IncreaseTimeAsync(3_601);
+    await cli.RunAsync("market", "finalize", "--keystore", sponsorKeystore);
+    Step.Say("challenge window over, the sponsor finalized the market (fmp market finalize); everyone claims with the proofs an oracle published");
+
+    // Every leaf claimed by its own key (the sponsor's is the pool's remainder); what each got is read from the chain.
+    var reportsUrl = $"http://127.0.0.1:{reports.Ports[0]}";
+    var keystores = curators.ToDictionary(c => c.Address, c => c.Keystore, StringComparer.OrdinalIgnoreCase);
+    keystores[AnvilFixture.DevAddress(ProtocolDeployment.Sponsor)] = sponsorKeystore;
     var leavesFile = nodeOutputs.SelectMany(o => Directory.Exists(o) ? Directory.GetFiles(o, "leaves.json", SearchOption.AllDirectories) : []).First();
     using var leaves = JsonDocument.Parse(await File.ReadAllTextAsync(leavesFile));
-    var claimed = new Dictionary<string, BigInteger>(StringComparer.OrdinalIgnoreCase);
-    foreach (var leaf in leaves.RootElement.GetProperty("leaves").EnumerateArray())
+    var accounts = leaves.RootElement.GetProperty("leaves").EnumerateArray().Select(l => l.GetProperty("account").GetString()!).ToList();
+    var claimed = new System.Collections.Concurrent.ConcurrentDictionary<string, BigInteger>(StringComparer.OrdinalIgnoreCase);
+    await Step.EachAsync($"curators and the sponsor claim (fmp curator claim --reports {reportsUrl})", accounts, async account =>
     {
-        var account = leaf.GetProperty("account").GetString()!;
-        var amount = BigInteger.Parse(leaf.GetProperty("amount").GetString()!, ci);
-        await d.Send(ProtocolDeployment.Sponsor, d.MarketAddress, new ClaimFunction
-        {
-            MarketId = market.Id, Account = account, Amount = amount, ScoreBps = leaf.GetProperty("scoreBps").GetInt32(),
-            Proof = [.. leaf.GetProperty("proof").EnumerateArray().Select(p => Bytes32.Parse(p.GetString()!).ToArray())],
-        });
-        claimed[account] = amount;
-    }
+        var before = await d.BalanceAsync(account);
+        await cli.RunAsync("curator", "claim", "--reports", reportsUrl, "--keystore", keystores.TryGetValue(account, out var k) ? k : throw new InvalidOperationException($"a leaf for {account}, whose key the demo does not hold"));
+        claimed[account] = await d.BalanceAsync(account) - before;
+    });
 
     var fees = BigInteger.Zero;
     foreach (var o in ProtocolDeployment.Oracles)
@@ -259,6 +265,13 @@ try
             await d.Send(o, d.MarketAddress, new WithdrawCreditFunction { Token = d.TokenAddress, Account = AnvilFixture.DevAddress(o) });
             fees += credit;
         }
+    }
+
+    var export = await cli.RunAsync("dataset", "export", "--reports", reportsUrl, "--out", Path.Combine(output, "dataset"), "--parquet");
+    Step.Say("the sponsor exports the labelled dataset (fmp dataset export --parquet):");
+    foreach (var line in export.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+    {
+        AnsiConsole.MarkupLine($"  {Markup.Escape(line)}");
     }
 
     Step.Say("waiting for the indexer to reach the head, then checking the database against the chain");
@@ -273,13 +286,13 @@ try
 
     var scores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(Path.GetDirectoryName(leavesFile)!, "scores.jsonl")), "scores.jsonl").ToListAsync();
     var marketLeft = await d.BalanceAsync(d.MarketAddress);
-    var accepted = new Bytes32((await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = market.Id })).ReturnValue1.AcceptedDigest).ToString();
+    var accepted = new Bytes32((await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = marketId })).ReturnValue1.AcceptedDigest).ToString();
     var report = await Results.BuildAsync(curators, scores, crowd, terms, stake, fees, claimed, accepted,
         Path.Combine(Path.GetDirectoryName(leavesFile)!, "metrics.jsonl")) with { NodeDigests = nodeDigests };
     Results.Print(report, differences.Count, marketLeft);
     await Results.WriteAsync(report, output);
-    var served = await Step.DashboardServesAsync(dashboard, market.Id);
-    AnsiConsole.MarkupLine(served ? $"analyst dashboard: [link]{dashboard}/dashboard/#/markets/{market.Id}[/]" : "[red]the analyst dashboard did not answer[/]");
+    var served = await Step.ServedAsync($"{dashboard}/dashboard/", $"{dashboard}/api/markets/{marketId}");
+    AnsiConsole.MarkupLine(served ? $"analyst dashboard: [link]{dashboard}/dashboard/#/markets/{marketId}[/]" : "[red]the analyst dashboard did not answer[/]");
     var passed = Results.Check(report, differences.Count, marketLeft) && served;
     if (keep)
     {
@@ -318,8 +331,6 @@ finally
     await anvil.DisposeAsync();
 }
 
-static string Uri(string path) => new System.Uri(path).AbsoluteUri;
-
 static async Task<bool> SchemaReadyAsync(NpgsqlDataSource db)
 {
     await using var connection = await db.OpenConnectionAsync();
@@ -327,7 +338,7 @@ static async Task<bool> SchemaReadyAsync(NpgsqlDataSource db)
     return (bool)(await command.ExecuteScalarAsync())!;
 }
 
-/// <summary>Free loopback ports handed to the nodes, remembered for printing.</summary>
+/// <summary>Free loopback ports handed to the nodes, remembered for printing and for the claims.</summary>
 internal sealed class PortList
 {
     public List<int> Ports { get; } = [];

@@ -30,7 +30,7 @@ internal static class Results
 
     public static async Task<DemoReport> BuildAsync(
         List<DemoCurator> curators, List<ScoreLine> scores, UkpConvArg1 crowd, MarketTerms terms, BigInteger stake, BigInteger fees,
-        Dictionary<string, BigInteger> claimed, string digest, string metricsPath)
+        IReadOnlyDictionary<string, BigInteger> claimed, string digest, string metricsPath)
     {
         var byAddress = scores.ToDictionary(s => s.Account, StringComparer.OrdinalIgnoreCase);
         var rows = curators.Select(c =>

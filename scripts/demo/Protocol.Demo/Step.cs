@@ -14,6 +14,21 @@ internal static class Step
     public static void Say(string what) =>
         AnsiConsole.MarkupLine($"[grey]{Clock.Elapsed:mm\\:ss}[/] {Markup.Escape(what)}");
 
+    /// <summary>
+    /// <paramref name="each"/> over the items under a progress bar, two at a time: each runs fmp processes, and the
+    /// machines the demo is sized for have two cores.
+    /// </summary>
+    public static Task EachAsync<T>(string what, IReadOnlyList<T> items, Func<T, Task> each) =>
+        AnsiConsole.Progress().StartAsync(async ctx =>
+        {
+            var bar = ctx.AddTask(what, maxValue: items.Count);
+            await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (item, _) =>
+            {
+                await each(item);
+                bar.Increment(1);
+            });
+        });
+
     /// <summary>Starts <c>dotnet fmp.dll …</c> with its output in <paramref name="log"/>.</summary>
     public static CliProcess Start(string fmp, string log, params string[] arguments) => CliProcess.Start(fmp, arguments, logFile: log);
 
@@ -38,17 +53,22 @@ internal static class Step
         }
     }
 
-    /// <summary>The dashboard's page and the market's API answer (the API process may still be starting).</summary>
-    public static async Task<bool> DashboardServesAsync(string baseUrl, System.Numerics.BigInteger marketId)
+    /// <summary>Whether every URL answers with a success within 30 s (the process serving them may still be starting).</summary>
+    public static async Task<bool> ServedAsync(params string[] urls)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(5) };
-        for (var attempt = 0; attempt < 30; attempt++)
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        for (var attempt = 0; attempt < 60; attempt++)
         {
             try
             {
-                using var page = await http.GetAsync(new Uri("/dashboard/", UriKind.Relative));
-                using var market = await http.GetAsync(new Uri($"/api/markets/{marketId}", UriKind.Relative));
-                if (page.IsSuccessStatusCode && market.IsSuccessStatusCode)
+                var answers = await Task.WhenAll(urls.Select(u => http.GetAsync(new Uri(u))));
+                var served = answers.All(a => a.IsSuccessStatusCode);
+                foreach (var a in answers)
+                {
+                    a.Dispose();
+                }
+
+                if (served)
                 {
                     return true;
                 }
@@ -58,7 +78,7 @@ internal static class Step
                 // not listening yet
             }
 
-            await Task.Delay(1_000);
+            await Task.Delay(500);
         }
 
         return false;

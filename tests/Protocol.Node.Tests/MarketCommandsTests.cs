@@ -77,6 +77,14 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         await File.WriteAllTextAsync(secretsPath, node.ToJsonString());
         Assert.Contains("market 1 was already created from this file", await FmpAsync(0, d, ["market", "create", "--config", config, .. sponsor]), StringComparison.Ordinal);
         Assert.Equal(1, await CountAsync(d));
+
+        // A task pool swapped after creation is refused to curators; the one verified before is remembered.
+        Assert.Contains("3 items to label", await FmpAsync(0, d, ["curator", "tasks", "--out", Path.Combine(_dir, "t.jsonl")]), StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "c", "public", "tasks.jsonl"), "{\"id\":\"t1\",\"prompt\":\"p\",\"a\":\"swapped\",\"b\":\"b1\"}\n");
+        Assert.Contains("3 items to label", await FmpAsync(0, d, ["curator", "tasks", "--out", Path.Combine(_dir, "t.jsonl")]), StringComparison.Ordinal);
+        Assert.Equal(tasks, await File.ReadAllBytesAsync(Path.Combine(_dir, "t.jsonl")));
+        Directory.Delete(Path.Combine(_dir, "cache"), recursive: true);
+        Assert.Contains("the sponsor published another file; do not label it", await FmpAsync(1, d, ["curator", "tasks", "--out", Path.Combine(_dir, "t.jsonl")]), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -169,7 +177,8 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
 
     private async Task<string> FmpAsync(int expectedExit, ProtocolDeployment d, string[] arguments)
     {
-        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, [.. arguments, "--rpc", anvil.RpcUrl, "--market", d.MarketAddress], TimeSpan.FromMinutes(2));
+        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, [.. arguments, "--rpc", anvil.RpcUrl, "--market", d.MarketAddress], TimeSpan.FromMinutes(2),
+            new Dictionary<string, string> { ["FMP_CACHE"] = Path.Combine(_dir, "cache") });
         Assert.True(exit == expectedExit, $"fmp {string.Join(' ', arguments)} exited {exit}, not {expectedExit}: {output}");
         return output;
     }

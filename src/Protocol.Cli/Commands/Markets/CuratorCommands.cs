@@ -56,8 +56,14 @@ internal sealed record CuratorTaskPool(IReadOnlyList<TaskItem> Items, Evaluation
         var created = await m.CreatedParamsAsync(startBlock, cancellationToken).ConfigureAwait(false);
         var expected = new Bytes32(created.TaskPoolHash);
         var spec = EvaluationSpecs.ByHash(new Bytes32(created.EvalSpecHash).ToString());
+        var cached = Path.Combine(CacheFolder, expected.ToString()[2..] + ".jsonl");
+        var bundle = spec?.Features == FeatureKind.Committed;
         byte[] bytes;
-        if (spec?.Features == FeatureKind.Committed && FeatureBinding.SplitUri(created.TaskPoolURI) is var (itemsUri, featuresUri))
+        if (File.Exists(cached) && await File.ReadAllBytesAsync(cached, cancellationToken).ConfigureAwait(false) is var hit && (bundle || Keccak.Hash(hit) == expected))
+        {
+            bytes = hit;
+        }
+        else if (bundle && FeatureBinding.SplitUri(created.TaskPoolURI) is var (itemsUri, featuresUri))
         {
             bytes = await Published.FetchAsync(itemsUri, "task pool", cancellationToken).ConfigureAwait(false);
             var features = await Published.FetchAsync(featuresUri, "task pool features", cancellationToken).ConfigureAwait(false);
@@ -75,6 +81,7 @@ internal sealed record CuratorTaskPool(IReadOnlyList<TaskItem> Items, Evaluation
             }
         }
 
+        await RememberAsync(cached, bytes, cancellationToken).ConfigureAwait(false);
         try
         {
             var items = await ProtocolFiles.ReadTaskPoolAsync(new MemoryStream(bytes), created.TaskPoolURI, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -83,6 +90,35 @@ internal sealed record CuratorTaskPool(IReadOnlyList<TaskItem> Items, Evaluation
         catch (FileFormatException e)
         {
             throw new OracleCommandException($"the market's task pool is malformed ({e.Message}): the oracles will sign a verdict; do not stake on it");
+        }
+    }
+
+    /// <summary>
+    /// Verified task pools by the hash their market committed to (FMP_CACHE, else ~/.cache/fmp/task-pools): a commit
+    /// after <c>fmp curator tasks</c> does not fetch (and, for a features spec, hash gigabytes of features) again.
+    /// </summary>
+    private static string CacheFolder => Environment.GetEnvironmentVariable("FMP_CACHE") is { Length: > 0 } root
+        ? Path.Combine(root, "task-pools")
+        : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "fmp", "task-pools");
+
+    // Content-addressed, so concurrent writers write the same bytes; a cache that cannot be written only costs a fetch.
+    private static async Task RememberAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        if (File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temp = $"{path}.{Environment.ProcessId}.tmp";
+            await File.WriteAllBytesAsync(temp, bytes, cancellationToken).ConfigureAwait(false);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Next time it is fetched again.
         }
     }
 

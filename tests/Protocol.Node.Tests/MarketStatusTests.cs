@@ -38,7 +38,7 @@ public sealed class MarketStatusTests(AnvilFixture anvil) : IClassFixture<AnvilF
         await anvil.MineAsync();
         var forfeited = await StatusAsync();
         Assert.Matches(@"phase\s+forfeited \(due: not recorded on chain yet\)", forfeited);
-        Assert.Contains("anyone may call forfeit", forfeited, StringComparison.Ordinal);
+        Assert.Contains("anyone may record it (fmp market cancel) to credit the pool", forfeited, StringComparison.Ordinal);
 
         var (code, missing) = await CliProcess.RunAsync(CliProcess.Fmp, ["market", "status", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", "99"], TimeSpan.FromMinutes(1));
         Assert.Equal(1, code);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using Microsoft.Extensions.Logging.Abstractions;
 using Nethereum.Web3;
 using Protocol.Cli.Commands;
 using Protocol.Core.Contracts;
@@ -25,13 +24,8 @@ public sealed record SettledMarket(IReadOnlyList<TaskItem> Tasks, IReadOnlyList<
 /// </summary>
 internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger marketId, InputFetcher fetcher, HttpClient http)
 {
-    /// <summary>A fetcher for the sponsor's own machine: file:// anywhere it can read, http(s), no IPFS gateway.</summary>
-    public static InputFetcher Fetcher(HttpClient http)
-    {
-        var options = new FetchOptions();
-        options.FileRoots.Add(Path.GetPathRoot(Path.GetFullPath(".")) ?? "/");
-        return new InputFetcher(http, options, NullLogger<InputFetcher>.Instance);
-    }
+    /// <summary>A fetcher for the sponsor's own machine (<see cref="Published.Fetcher"/>).</summary>
+    public static InputFetcher Fetcher(HttpClient http) => Published.Fetcher(http);
 
     public async Task<SettledMarket> ReadAsync(MarketConfig config, MarketState state, Uri reports, long startBlock, CancellationToken cancellationToken)
     {

@@ -15,12 +15,20 @@ internal static class Published
     /// <summary>The bytes at <paramref name="uri"/>; throws with the URI and the reason when there are none.</summary>
     public static async Task<byte[]> FetchAsync(string uri, string what, CancellationToken cancellationToken)
     {
-        var options = new FetchOptions { Attempts = 2, Timeout = TimeSpan.FromSeconds(20), IpfsGateway = Environment.GetEnvironmentVariable("FMP_IPFS_GATEWAY") ?? "" };
-
-        // The caller reads for itself (and checks a hash), so file URIs may name any local file.
-        options.FileRoots.Add(Path.GetPathRoot(Path.GetFullPath("."))!);
-        var result = await new InputFetcher(Http, options, NullLogger<InputFetcher>.Instance).FetchAsync(uri, cancellationToken).ConfigureAwait(false);
+        var result = await Fetcher(Http, new FetchOptions { Attempts = 2, Timeout = TimeSpan.FromSeconds(20) }).FetchAsync(uri, cancellationToken).ConfigureAwait(false);
         return result.Bytes ?? throw new OracleCommandException($"cannot fetch {what} from {uri}: {result.Failure}");
+    }
+
+    /// <summary>
+    /// A fetcher for the user's own machine: the caller reads for itself (and checks a hash), so file URIs may name any
+    /// local file; ipfs through FMP_IPFS_GATEWAY.
+    /// </summary>
+    public static InputFetcher Fetcher(HttpClient http, FetchOptions? options = null)
+    {
+        options ??= new FetchOptions();
+        options.FileRoots.Add(Path.GetPathRoot(Path.GetFullPath("."))!);
+        options.IpfsGateway = Environment.GetEnvironmentVariable("FMP_IPFS_GATEWAY") ?? "";
+        return new InputFetcher(http, options, NullLogger<InputFetcher>.Instance);
     }
 
     /// <summary>Null when <paramref name="uri"/> serves exactly the bytes hashed <paramref name="hash"/>; else what is wrong.</summary>

@@ -26,7 +26,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     // Keys as the guide says, a funded and bonded oracle, a market in evaluation, and the node's config file.
     private int _reportsPort;
 
-    private async Task<Setup> SetUpAsync(string extraConfig = "", bool revealGold = true)
+    private async Task<Setup> SetUpAsync(string extraConfig = "", bool revealGold = true, System.Numerics.BigInteger? bond = null)
     {
         // Keys, as the guide says.
         var keystore = Path.Combine(_dir, "oracle.json");
@@ -51,8 +51,8 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         await anvil.Web3For(Sponsor).Eth.GetEtherTransferService().TransferEtherAndWaitForReceiptAsync(address, 10m);
         await d.Send(Sponsor, d.TokenAddress, new Protocol.Core.Contracts.TestTokenBindings.MintFunction { To = address, Amount = OracleBond });
         var oracle = new Web3(new Account(await Keystore.UnlockAsync(keystore, password, CancellationToken.None), AnvilFixture.ChainId), anvil.RpcUrl);
-        await oracle.SendAsync(d.TokenAddress, new Protocol.Core.Contracts.TestTokenBindings.ApproveFunction { Spender = d.RegistryAddress, Value = OracleBond });
-        await oracle.SendAsync(d.RegistryAddress, new RegisterFunction { Amount = OracleBond });
+        await oracle.SendAsync(d.TokenAddress, new Protocol.Core.Contracts.TestTokenBindings.ApproveFunction { Spender = d.RegistryAddress, Value = bond ?? OracleBond });
+        await oracle.SendAsync(d.RegistryAddress, new RegisterFunction { Amount = bond ?? OracleBond });
 
         var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token), files: files);
         market.UseLabelFile(4, labels, new Uri(Path.Combine(_dir, "good.jsonl")).AbsoluteUri);
@@ -133,6 +133,20 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         // One unit convention: whole tokens and ETH first, base units in brackets.
         Assert.Contains($"{OracleBond / Token} FBT ({OracleBond} wei)", status, StringComparison.Ordinal);
         Assert.Matches(@"[0-9]+(\.[0-9]+)? ETH \([0-9]+ wei\)", status);
+        await node.KillAsync();
+    }
+
+    [Fact]
+    public async Task An_attestation_its_bond_cannot_back_is_named_in_the_log_with_what_to_do()
+    {
+        // The minimum bond, far below its share of the market's security: the contract refuses the attestation.
+        var (config, _, _, market, _, _, nodeData) = await SetUpAsync(bond: MinBond);
+        await using var _ = nodeData;
+        using var node = StartNode(config);
+        await WaitUntilAsync(node, () => Task.FromResult(node.Log.Contains("would revert: InsufficientFreeBond(", StringComparison.Ordinal)));
+        Assert.Contains($"attest of market {market.Id} round 0 would revert: InsufficientFreeBond(", node.Log, StringComparison.Ordinal);
+        Assert.Contains($"free: {MinBond}", node.Log, StringComparison.Ordinal);
+        Assert.Contains("top up with `fmp oracle register --top-up`", node.Log, StringComparison.Ordinal);
         await node.KillAsync();
     }
 

@@ -22,11 +22,8 @@ public sealed record SettledMarket(IReadOnlyList<TaskItem> Tasks, IReadOnlyList<
 /// against the scoresHash the ReportAccepted event records, and its leaves.json against the accepted results root).
 /// Any mismatch or unreachable file is an error that names the file and its URI.
 /// </summary>
-internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger marketId, InputFetcher fetcher, HttpClient http)
+internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger marketId)
 {
-    /// <summary>A fetcher for the sponsor's own machine (<see cref="Published.Fetcher"/>).</summary>
-    public static InputFetcher Fetcher(HttpClient http) => Published.Fetcher(http);
-
     public async Task<SettledMarket> ReadAsync(MarketConfig config, MarketState state, Uri reports, long startBlock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -71,31 +68,11 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
         return new SettledMarket(tasks, files, scores, skipped);
     }
 
-    private async Task<IReadOnlyList<TaskItem>> ReadTaskPoolAsync(string uriField, Bytes32 committed, Bytes32 specHash, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<TaskItem>> ReadTaskPoolAsync(string uriField, Bytes32 committed, Bytes32 specHash, CancellationToken cancellationToken)
     {
         // A committed-features market names "<tasks.jsonl URI> <features URI>" and commits to their bundle hash (FeatureBinding).
-        var features = EvaluationSpecs.ByHash(specHash.ToString())?.Features == FeatureKind.Committed;
-        byte[] bytes;
-        if (features || FeatureBinding.SplitUri(uriField) is not null)
-        {
-            if (FeatureBinding.SplitUri(uriField) is not var (itemsUri, featuresUri))
-            {
-                throw new OracleCommandException($"the task pool URI field \"{uriField}\" should name the tasks file and its features file, one space apart (a committed-features market)");
-            }
-
-            bytes = await FetchAsync(itemsUri, "the task pool", cancellationToken).ConfigureAwait(false);
-            var featuresHash = await HashFeaturesAsync(featuresUri, cancellationToken).ConfigureAwait(false);
-            var bundle = FeatureBinding.BundleHash(Keccak.Hash(bytes), featuresHash);
-            if (bundle != committed)
-            {
-                throw new OracleCommandException($"the task pool {itemsUri} with its features {featuresUri} gives the bundle hash keccak256(abi.encode({Keccak.Hash(bytes)}, {featuresHash})) = {bundle}, but the market committed to {committed}: the files at those URIs were changed");
-            }
-        }
-        else
-        {
-            bytes = await FetchCheckedAsync(uriField, committed, "the task pool", cancellationToken).ConfigureAwait(false);
-        }
-
+        var bundle = EvaluationSpecs.ByHash(specHash.ToString())?.Features == FeatureKind.Committed || FeatureBinding.SplitUri(uriField) is not null;
+        var bytes = await Published.CommittedItemsAsync(uriField, committed, bundle, "task pool", "the files at those URIs were changed; nothing was exported", cancellationToken).ConfigureAwait(false);
         try
         {
             return await ProtocolFiles.ReadTaskPoolAsync(new MemoryStream(bytes), "task pool", cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -106,38 +83,10 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
         }
     }
 
-    // Streamed to a temporary file and hashed there: a features file may be gigabytes.
-    private async Task<Bytes32> HashFeaturesAsync(string uri, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(fetcher.ScratchRoot, $"fmp-export-{Guid.NewGuid():N}.features");
-        try
-        {
-            if (await fetcher.FetchToFileAsync(uri, path, cancellationToken).ConfigureAwait(false) is { } failure)
-            {
-                throw new OracleCommandException($"cannot fetch the task pool's features file {uri}: {failure}");
-            }
-
-            return await Keccak.HashFileAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
     private async Task<Dictionary<string, ScoreLine>> ReadScoresAsync(Uri reports, MarketState state, Bytes32 scoresHash, CancellationToken cancellationToken)
     {
-        var folder = $"/reports/{marketId.ToString(CultureInfo.InvariantCulture)}/{state.Round.ToString(CultureInfo.InvariantCulture)}/";
-        var scoresUrl = new Uri(reports, folder + "scores.jsonl");
-        var leavesUrl = new Uri(reports, folder + "leaves.json");
-        var leaves = await FetchReportFileAsync(leavesUrl, cancellationToken).ConfigureAwait(false);
-        var root = PublishedRoot(leaves, leavesUrl);
-        if (root != new Bytes32(state.ResultsRoot))
-        {
-            throw new OracleCommandException($"{leavesUrl} is a report with root {root}, but the market accepted {new Bytes32(state.ResultsRoot)}: that oracle's report was not the one accepted; use another oracle's --reports");
-        }
-
-        var bytes = await FetchReportFileAsync(scoresUrl, cancellationToken).ConfigureAwait(false);
+        (await Published.AcceptedLeavesAsync(reports, marketId, state.Round, new Bytes32(state.ResultsRoot), cancellationToken).ConfigureAwait(false)).Leaves.Dispose();
+        var (bytes, scoresUrl) = await Published.ReportFileAsync(reports, marketId, state.Round, "scores.jsonl", cancellationToken).ConfigureAwait(false);
         if (Keccak.Hash(bytes) != scoresHash)
         {
             throw new OracleCommandException($"{scoresUrl} has keccak256 {Keccak.Hash(bytes)}, but the accepted report commits to scoresHash {scoresHash}: the file is not the accepted report's; use another oracle's --reports");
@@ -147,40 +96,9 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
             .ToDictionaryAsync(s => s.Account.ToLowerInvariant(), StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
     }
 
-    private static Bytes32 PublishedRoot(byte[] leaves, Uri url)
+    private static async Task<byte[]> FetchCheckedAsync(string uri, Bytes32 committed, string what, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(leaves);
-            return Bytes32.Parse(document.RootElement.GetProperty("root").GetString()!);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
-        {
-            throw new OracleCommandException($"{url} is not a report's leaves file ({e.Message}); check --reports");
-        }
-    }
-
-    private async Task<byte[]> FetchReportFileAsync(Uri url, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await http.GetByteArrayAsync(url, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new OracleCommandException($"cannot fetch {url}: {e.Message}; check --reports (the oracle's Node:ReportsPort and ReportsAddress)");
-        }
-    }
-
-    private async Task<byte[]> FetchAsync(string uri, string what, CancellationToken cancellationToken)
-    {
-        var fetched = await fetcher.FetchAsync(uri, cancellationToken).ConfigureAwait(false);
-        return fetched.Bytes ?? throw new OracleCommandException($"cannot fetch {what} from {uri}: {fetched.Failure}");
-    }
-
-    private async Task<byte[]> FetchCheckedAsync(string uri, Bytes32 committed, string what, CancellationToken cancellationToken)
-    {
-        var bytes = await FetchAsync(uri, what, cancellationToken).ConfigureAwait(false);
+        var bytes = await Published.FetchAsync(uri, what, cancellationToken).ConfigureAwait(false);
         var actual = Keccak.Hash(bytes);
         return actual == committed
             ? bytes

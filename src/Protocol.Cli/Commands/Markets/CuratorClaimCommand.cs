@@ -75,26 +75,9 @@ public sealed class CuratorClaimCommand : AsyncCommand<CuratorClaimCommand.Setti
             throw new OracleCommandException("--reports is required for a settled market: the URL where an oracle publishes its reports, e.g. http://127.0.0.1:9466", 2);
         }
 
-        var url = new Uri(baseUri, $"/reports/{id.ToString(CultureInfo.InvariantCulture)}/{state.Round.ToString(CultureInfo.InvariantCulture)}/leaves.json");
-        string json;
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            json = await http.GetStringAsync(url, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new OracleCommandException($"cannot fetch {url}: {e.Message}; check --reports (the oracle's Node:ReportsPort and ReportsAddress)");
-        }
-
-        using var document = JsonDocument.Parse(json);
-        var root = Bytes32.Parse(document.RootElement.GetProperty("root").GetString()!);
         var accepted = new Bytes32(state.ResultsRoot);
-        if (root != accepted)
-        {
-            throw new OracleCommandException($"{url} is a report with root {root}, but the market accepted {accepted}: that oracle's report was not the one accepted; use another oracle's --reports");
-        }
-
+        var (document, url) = await Published.AcceptedLeavesAsync(baseUri, id, state.Round, accepted, cancellationToken).ConfigureAwait(false);
+        using var _ = document;
         var entry = document.RootElement.GetProperty("leaves").EnumerateArray()
             .FirstOrDefault(l => string.Equals(l.GetProperty("account").GetString(), address, StringComparison.OrdinalIgnoreCase));
         if (entry.ValueKind != JsonValueKind.Object)

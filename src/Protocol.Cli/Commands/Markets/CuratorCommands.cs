@@ -63,22 +63,9 @@ internal sealed record CuratorTaskPool(IReadOnlyList<TaskItem> Items, Evaluation
         {
             bytes = hit;
         }
-        else if (bundle && FeatureBinding.SplitUri(created.TaskPoolURI) is var (itemsUri, featuresUri))
-        {
-            bytes = await Published.FetchAsync(itemsUri, "task pool", cancellationToken).ConfigureAwait(false);
-            var features = await Published.FetchAsync(featuresUri, "task pool features", cancellationToken).ConfigureAwait(false);
-            if (FeatureBinding.BundleHash(Keccak.Hash(bytes), Keccak.Hash(features)) != expected)
-            {
-                throw new OracleCommandException($"{itemsUri} and {featuresUri} are not the task pool market {m.Id} committed to ({expected}): the sponsor published other files; do not label them");
-            }
-        }
         else
         {
-            bytes = await Published.FetchAsync(created.TaskPoolURI, "task pool", cancellationToken).ConfigureAwait(false);
-            if (Keccak.Hash(bytes) != expected)
-            {
-                throw new OracleCommandException($"{created.TaskPoolURI} is not the task pool market {m.Id} committed to ({expected}, got {Keccak.Hash(bytes)}): the sponsor published another file; do not label it");
-            }
+            bytes = await Published.CommittedItemsAsync(created.TaskPoolURI, expected, bundle, "task pool", "the sponsor published another file; do not label it", cancellationToken).ConfigureAwait(false);
         }
 
         await RememberAsync(cached, bytes, cancellationToken).ConfigureAwait(false);

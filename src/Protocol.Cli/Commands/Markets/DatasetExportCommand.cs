@@ -42,8 +42,7 @@ public sealed class DatasetExportCommand : AsyncCommand<DatasetExportCommand.Set
                 throw new OracleCommandException($"market {id} is in phase {m.PhaseName}: {WhenPossible(m.Phase, config, state, m.Now)}");
             }
 
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-            var inputs = await new SettledMarketInputs(m.Reader, m.Market, id, SettledMarketInputs.Fetcher(http), http)
+            var inputs = await new SettledMarketInputs(m.Reader, m.Market, id)
                 .ReadAsync(config, state, reports, settings.StartBlock, cancellationToken).ConfigureAwait(false);
             var tables = DatasetBuilder.Build(inputs.Tasks, inputs.Files, inputs.Scores);
             var written = await DatasetFiles.WriteAsync(tables, settings.Out!, settings.Parquet, cancellationToken).ConfigureAwait(false);

@@ -80,10 +80,9 @@ internal sealed class MarketSession
     public static async Task<MarketSession> OpenAsync(MarketSettings settings, bool market, CancellationToken cancellationToken, BigInteger? marketId = null)
     {
         var session = new MarketSession(settings.RpcUrl, settings.MarketAddress);
-        await session.ConnectAsync().ConfigureAwait(false);
+        var count = await session.ConnectAsync().ConfigureAwait(false);
         if (market)
         {
-            var count = await session.Reader.CallAsync<MarketCountFunction, BigInteger>(session.Market, new MarketCountFunction()).ConfigureAwait(false);
             var id = marketId ?? settings.Id ?? count;
             if (count.IsZero)
             {
@@ -110,7 +109,8 @@ internal sealed class MarketSession
         return session;
     }
 
-    private async Task ConnectAsync()
+    // The market count, read once: it also proves the address is a FeedbackMarket.
+    private async Task<BigInteger> ConnectAsync()
     {
         try
         {
@@ -128,7 +128,7 @@ internal sealed class MarketSession
 
         try
         {
-            await Reader.CallAsync<MarketCountFunction, BigInteger>(Market, new MarketCountFunction()).ConfigureAwait(false);
+            return await Reader.CallAsync<MarketCountFunction, BigInteger>(Market, new MarketCountFunction()).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SmartContractRevertException or SmartContractCustomErrorRevertException or RpcResponseException)
         {

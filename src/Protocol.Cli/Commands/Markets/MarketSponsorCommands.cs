@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
-using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Spectre.Console.Cli;
 
@@ -76,22 +75,11 @@ public sealed class MarketRevealGoldCommand : AsyncCommand<MarketRevealGoldComma
             return 0;
         });
 
-    private static async Task CheckPublishedAsync(SponsorSecrets secrets, CancellationToken cancellationToken)
+    private static Task<byte[]> CheckPublishedAsync(SponsorSecrets secrets, CancellationToken cancellationToken)
     {
-        var goldHash = Bytes32.Parse(secrets.GoldHash);
-        if (FeatureBinding.SplitUri(secrets.GoldUri) is var (goldUri, featuresUri) && secrets.GoldFeaturesFile is not null)
-        {
-            var gold = await Published.FetchAsync(goldUri, "gold set", cancellationToken).ConfigureAwait(false);
-            var features = await Published.FetchAsync(featuresUri, "gold features", cancellationToken).ConfigureAwait(false);
-            if (FeatureBinding.BundleHash(Keccak.Hash(gold), Keccak.Hash(features)) != goldHash)
-            {
-                throw new OracleCommandException($"{goldUri} and {featuresUri} do not serve the committed gold set and features ({secrets.GoldFile}, {secrets.GoldFeaturesFile}): publish those files unchanged first; nothing was sent");
-            }
-        }
-        else if (await Published.ProblemAsync(secrets.GoldUri, goldHash, "committed gold set", cancellationToken).ConfigureAwait(false) is { } problem)
-        {
-            throw new OracleCommandException($"{problem}: publish {secrets.GoldFile} there first (or use --publish-to the served folder); nothing was sent");
-        }
+        var files = string.Join(" and ", new[] { secrets.GoldFile, secrets.GoldFeaturesFile }.OfType<string>());
+        return Published.CommittedItemsAsync(secrets.GoldUri, Bytes32.Parse(secrets.GoldHash), secrets.GoldFeaturesFile is not null, "gold set",
+            $"publish {files} there unchanged first (or use --publish-to the served folder); nothing was sent", cancellationToken);
     }
 }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Node.Inputs;
 
@@ -29,6 +30,104 @@ internal static class Published
         options.FileRoots.Add(Path.GetPathRoot(Path.GetFullPath("."))!);
         options.IpfsGateway = Environment.GetEnvironmentVariable("FMP_IPFS_GATEWAY") ?? "";
         return new InputFetcher(http, options, NullLogger<InputFetcher>.Instance);
+    }
+
+    /// <summary>
+    /// The items file (task pool or gold set) a market committed to: plain, or bundled with its features file for a
+    /// committed-features spec (<paramref name="uriField"/> names both; the features are streamed and hashed on disk, as
+    /// they may be gigabytes). Throws naming the URIs and hashes, followed by <paramref name="advice"/>, on any mismatch.
+    /// </summary>
+    public static async Task<byte[]> CommittedItemsAsync(string uriField, Bytes32 committed, bool bundle, string what, string advice, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CommittedItemsAsync(uriField, committed, bundle, what, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OracleCommandException e)
+        {
+            throw new OracleCommandException($"{e.Message}: {advice}");
+        }
+    }
+
+    private static async Task<byte[]> CommittedItemsAsync(string uriField, Bytes32 committed, bool bundle, string what, CancellationToken cancellationToken)
+    {
+        if (!bundle)
+        {
+            var plain = await FetchAsync(uriField, what, cancellationToken).ConfigureAwait(false);
+            var actual = Keccak.Hash(plain);
+            return actual == committed ? plain
+                : throw new OracleCommandException($"{uriField} is not the {what} the market committed to ({committed}, got {actual})");
+        }
+
+        if (FeatureBinding.SplitUri(uriField) is not var (itemsUri, featuresUri))
+        {
+            throw new OracleCommandException($"the {what} URI field \"{uriField}\" should name the file and its features file, one space apart (a committed-features market)");
+        }
+
+        var items = await FetchAsync(itemsUri, what, cancellationToken).ConfigureAwait(false);
+        var featuresHash = await HashAtAsync(featuresUri, what + " features", cancellationToken).ConfigureAwait(false);
+        var hash = FeatureBinding.BundleHash(Keccak.Hash(items), featuresHash);
+        return hash == committed ? items
+            : throw new OracleCommandException($"{itemsUri} with its features {featuresUri} gives the bundle hash keccak256(abi.encode({Keccak.Hash(items)}, {featuresHash})) = {hash}, not the {what} the market committed to ({committed})");
+    }
+
+    /// <summary>The keccak256 of what <paramref name="uri"/> serves, streamed to a scratch file (features files may be gigabytes).</summary>
+    public static async Task<Bytes32> HashAtAsync(string uri, string what, CancellationToken cancellationToken)
+    {
+        var fetcher = Fetcher(Http, new FetchOptions { Attempts = 2 });
+        var path = Path.Combine(fetcher.ScratchRoot, $"fmp-{Guid.NewGuid():N}.download");
+        try
+        {
+            return await fetcher.FetchToFileAsync(uri, path, cancellationToken).ConfigureAwait(false) is { } failure
+                ? throw new OracleCommandException($"cannot fetch {what} from {uri}: {failure}")
+                : await Keccak.HashFileAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>
+    /// A file of an oracle's published report (<c>&lt;reports&gt;/reports/&lt;market&gt;/&lt;round&gt;/&lt;file&gt;</c>, the node's
+    /// Node:ReportsPort), with its URL for messages.
+    /// </summary>
+    public static async Task<(byte[] Bytes, Uri Url)> ReportFileAsync(Uri reports, System.Numerics.BigInteger marketId, uint round, string file, CancellationToken cancellationToken)
+    {
+        var url = new Uri(reports, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/reports/{marketId}/{round}/{file}"));
+        try
+        {
+            return (await Http.GetByteArrayAsync(url, cancellationToken).ConfigureAwait(false), url);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new OracleCommandException($"cannot fetch {url}: {e.Message}; check --reports (the oracle's Node:ReportsPort and ReportsAddress)");
+        }
+    }
+
+    /// <summary>An oracle's leaves.json of the round, refused unless its root is the one the market accepted.</summary>
+    public static async Task<(System.Text.Json.JsonDocument Leaves, Uri Url)> AcceptedLeavesAsync(Uri reports, System.Numerics.BigInteger marketId, uint round, Bytes32 accepted, CancellationToken cancellationToken)
+    {
+        var (bytes, url) = await ReportFileAsync(reports, marketId, round, "leaves.json", cancellationToken).ConfigureAwait(false);
+        System.Text.Json.JsonDocument document;
+        Bytes32 root;
+        try
+        {
+            document = System.Text.Json.JsonDocument.Parse(bytes);
+            root = Bytes32.Parse(document.RootElement.GetProperty("root").GetString()!);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new OracleCommandException($"{url} is not a report's leaves file ({e.Message}); check --reports");
+        }
+
+        if (root != accepted)
+        {
+            document.Dispose();
+            throw new OracleCommandException($"{url} is a report with root {root}, but the market accepted {accepted}: that oracle's report was not the one accepted; use another oracle's --reports");
+        }
+
+        return (document, url);
     }
 
     /// <summary>Null when <paramref name="uri"/> serves exactly the bytes hashed <paramref name="hash"/>; else what is wrong.</summary>

@@ -21,7 +21,7 @@ import {
     Submission,
     Report
 } from "./interfaces/IFeedbackMarket.sol";
-import {IOracleRegistry, Oracle, OracleStatus} from "./interfaces/IOracleRegistry.sol";
+import {IOracleRegistry, OracleStatus} from "./interfaces/IOracleRegistry.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {ErrorsLib} from "./libraries/ErrorsLib.sol";
 import {EventsLib} from "./libraries/EventsLib.sol";
@@ -219,14 +219,13 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         if (current != Phase.Evaluation) revert ErrorsLib.InvalidPhase(marketId, current);
         if (!s.goldRevealed) revert ErrorsLib.GoldNotRevealed(marketId);
         if (report.round != s.round) revert ErrorsLib.WrongRound(report.round, s.round);
-        // What a wrong report could move: the payout, or the pool for a verdict that the inputs are unusable.
-        uint256 atRisk;
+        // What a wrong report could move: the whole payout. A verdict moves as much as a report: it cancels every
+        // slash and every reward, so a curator facing a large slash would otherwise buy one cheaply.
+        uint256 atRisk = PayoutLib.totalPayout(s.totalStaked, c.rewardPool, c.oracleFeeBps);
         if (report.resultsRoot == 0) {
             if (report.totalPayout != 0) revert ErrorsLib.TotalPayoutMismatch(report.totalPayout, 0);
-            atRisk = c.rewardPool;
-        } else {
-            atRisk = PayoutLib.totalPayout(s.totalStaked, c.rewardPool, c.oracleFeeBps);
-            if (report.totalPayout != atRisk) revert ErrorsLib.TotalPayoutMismatch(report.totalPayout, atRisk);
+        } else if (report.totalPayout != atRisk) {
+            revert ErrorsLib.TotalPayoutMismatch(report.totalPayout, atRisk);
         }
         uint256 quorum = c.quorum;
         uint256 lockAmount = Math.ceilDiv(atRisk * c.securityBps, ConstantsLib.BPS * quorum);
@@ -259,7 +258,8 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         address signerB = ECDSA.recover(digestB, signatureB);
         if (signerA != signerB) revert ErrorsLib.SignerMismatch(signerA, signerB);
 
-        // The registry holds the bond: it bans the signer and credits prover and treasury with its unlocked bond.
+        // The registry holds the bond: it bans the signer, credits prover and treasury with its unlocked bond, and
+        // slashes each lock it still has as the market behind it settles.
         uint256 slashed = registry.slash(signerA, msg.sender);
 
         emit EventsLib.EquivocationProven(a.marketId, a.round, signerA, digestA, digestB, msg.sender, slashed);
@@ -288,11 +288,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFeedbackMarket
     function resolveDispute(uint256 marketId, bool overturned) external nonReentrant {
-        if (msg.sender != arbiter) revert ErrorsLib.Unauthorized(msg.sender, arbiter);
-        (StoredConfig storage c, StoredState storage s) = _market(marketId);
-        if (s.status != MarketStatus.Disputed) revert ErrorsLib.InvalidPhase(marketId, _phase(c, s));
-        uint64 deadline = s.disputedAt + ConstantsLib.RESOLUTION_PERIOD;
-        if (block.timestamp >= deadline) revert ErrorsLib.DisputeExpired(marketId, deadline);
+        (StoredConfig storage c, StoredState storage s) = _disputed(marketId);
 
         bytes32 digest = s.acceptedDigest;
         address challenger = s.challenger;
@@ -302,10 +298,36 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         if (!overturned) {
             emit EventsLib.DisputeResolved(marketId, s.round, digest, false, challenger, bond);
             _creditSigners(marketId, c.token, _accepted[marketId], bond, CreditReason.DisputeBondToSigners);
-            _finalize(marketId, c, s);
+            if (s.resultsRoot == 0) {
+                // An upheld verdict: the sponsor's inputs are unusable, so the market forfeits (stakes refundable, no
+                // fee) exactly as if nobody had disputed it. Finalizing it would leave no root to claim from.
+                address[] memory signers = _fail(marketId, c, s, MarketStatus.Forfeited);
+                registry.unlock(signers, s.lockPerSigner);
+            } else {
+                _finalize(marketId, c, s);
+            }
         } else {
             _overturn(marketId, c, s, digest, challenger);
         }
+    }
+
+    /// @inheritdoc IFeedbackMarket
+    function rerun(uint256 marketId) external nonReentrant {
+        (StoredConfig storage c, StoredState storage s) = _disputed(marketId);
+
+        uint32 round = s.round;
+        bytes32 digest = s.acceptedDigest;
+        address challenger = s.challenger;
+        address[] memory signers = _accepted[marketId];
+        uint256 lockAmount = s.lockPerSigner;
+        _clearReport(marketId, s);
+
+        emit EventsLib.DisputeRerun(marketId, round, digest, challenger, c.disputeBond);
+        // The signers did what the protocol asks with what they could fetch; the challenger asked for the new round.
+        _creditSigners(marketId, c.token, signers, c.disputeBond, CreditReason.DisputeBondToSigners);
+        _nextRound(marketId, c, s, round);
+
+        registry.unlock(signers, lockAmount);
     }
 
     /* SETTLEMENT */
@@ -418,11 +440,11 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         if (block.timestamp < sweepableAt) revert ErrorsLib.ClaimPeriodNotOver(marketId, sweepableAt);
 
         uint128 left = s.balance;
-        address treasury = registry.treasury();
         s.swept = true;
 
-        emit EventsLib.MarketSwept(marketId, left, treasury);
-        _credit(marketId, c.token, treasury, left, CreditReason.Sweep);
+        // Burned: the treasury's controller must not gain from what a market leaves behind.
+        emit EventsLib.MarketSwept(marketId, left, ConstantsLib.BURN_ADDRESS);
+        _credit(marketId, c.token, ConstantsLib.BURN_ADDRESS, left, CreditReason.Sweep);
     }
 
     /// @inheritdoc IFeedbackMarket
@@ -521,6 +543,15 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         s = _states[marketId];
     }
 
+    /// @dev The market of an open dispute the arbiter may still resolve, or revert.
+    function _disputed(uint256 marketId) internal view returns (StoredConfig storage c, StoredState storage s) {
+        if (msg.sender != arbiter) revert ErrorsLib.Unauthorized(msg.sender, arbiter);
+        (c, s) = _market(marketId);
+        if (s.status != MarketStatus.Disputed) revert ErrorsLib.InvalidPhase(marketId, _phase(c, s));
+        uint64 deadline = s.disputedAt + ConstantsLib.RESOLUTION_PERIOD;
+        if (block.timestamp >= deadline) revert ErrorsLib.DisputeExpired(marketId, deadline);
+    }
+
     /// @dev The phase of an existing market (see `Phase`). Time boundaries are half-open: [start, deadline).
     function _phase(StoredConfig storage c, StoredState storage s) internal view returns (Phase) {
         MarketStatus status = s.status;
@@ -545,7 +576,10 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     /// @dev Reverts unless `params` lie within the protocol's bounds (see `IFeedbackMarket.createMarket`); returns the
     ///      evaluation period (evaluationDeadline - revealDeadline).
     function _checkParams(MarketParams calldata params) internal view returns (uint64 evaluationPeriod) {
-        if (params.token == address(0)) revert ErrorsLib.ZeroAddress();
+        // One unit for everything the security compares: the payout a report moves and the bond that backs it. A
+        // market in another token would lock bond in the wrong unit (dust behind a million, or more than any bond).
+        address bondToken = address(registry.bondToken());
+        if (params.token != bondToken) revert ErrorsLib.TokenNotBondToken(params.token, bondToken);
         if (params.rewardPool == 0 || params.disputeBond == 0) revert ErrorsLib.ZeroAmount();
         if (params.rewardPool > ConstantsLib.MAX_AMOUNT) {
             revert ErrorsLib.AmountTooLarge(params.rewardPool, ConstantsLib.MAX_AMOUNT);
@@ -615,8 +649,9 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev Records the new distinct signers among `signatures` for `digest` and returns the recorded signers that can
-    ///      back it now (active, with `lockAmount` of free bond), at most `quorum` of them. Recorded signers that fell
-    ///      out (slashed, exiting, bond locked elsewhere) are skipped, so none of them can block the report.
+    ///      back it now (active, with `lockAmount` of free bond within the per-market share), at most `quorum` of them.
+    ///      Recorded signers that fell out (slashed, exiting, bond locked elsewhere) are dropped from the record, so
+    ///      none of them can block the report and the record, and every attest's gas, stays bounded.
     function _collect(
         uint256 marketId,
         uint32 round,
@@ -638,20 +673,23 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         eligible = _first(eligible, count);
     }
 
-    /// @dev The recorded signers that can back a report now, at most `quorum`, in a `quorum`-long array.
+    /// @dev The recorded signers that can back a report now, at most `quorum`, in a `quorum`-long array; drops the
+    ///      others from `stored` (swap with the last, pop), each once.
     function _eligibleRecorded(address[] storage stored, uint256 quorum, uint256 lockAmount)
         internal
-        view
         returns (address[] memory eligible, uint256 count)
     {
         eligible = new address[](quorum);
-        uint256 recorded = stored.length;
-        for (uint256 i; i < recorded && count < quorum; ++i) {
+        uint256 i;
+        while (i < stored.length && count < quorum) {
             address signer = stored[i];
-            (bool active, uint256 free) = _standing(signer);
-            if (active && free >= lockAmount) {
+            if (_canBack(signer, lockAmount) == 0) {
                 eligible[count] = signer;
                 ++count;
+                ++i;
+            } else {
+                stored[i] = stored[stored.length - 1];
+                stored.pop();
             }
         }
     }
@@ -663,17 +701,25 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     {
         signer = ECDSA.recover(digest, signature);
         if (_contains(stored, signer)) return address(0);
-        (bool active, uint256 free) = _standing(signer);
-        if (!active) revert ErrorsLib.OracleNotActive(signer);
-        if (free < lockAmount) revert ErrorsLib.InsufficientFreeBond(signer, free, lockAmount);
+        uint256 problem = _canBack(signer, lockAmount);
+        if (problem == 1) revert ErrorsLib.OracleNotActive(signer);
+        if (problem != 0) {
+            (, uint256 free, uint256 matured) = registry.backing(signer);
+            if (problem == 2) revert ErrorsLib.InsufficientFreeBond(signer, free, lockAmount);
+            revert ErrorsLib.LockExceedsBondShare(signer, lockAmount, matured, ConstantsLib.MAX_MARKET_LOCK_BPS);
+        }
         stored.push(signer);
     }
 
-    /// @dev Whether `account` is an active oracle now, and its unlocked bond (one registry call).
-    function _standing(address account) internal view returns (bool active, uint256 free) {
-        Oracle memory o = registry.oracle(account);
-        active = o.status == OracleStatus.Active && block.timestamp >= o.activeAt;
-        free = o.bond - o.locked;
+    /// @dev Whether `account` can lock `lockAmount` behind a report now (one registry call): 0 yes, 1 not active,
+    ///      2 too little free bond, 3 more than MAX_MARKET_LOCK_BPS of its matured bond (a decoy market sized to an
+    ///      honest oracle's bond cannot freeze it).
+    function _canBack(address account, uint256 lockAmount) internal view returns (uint256) {
+        (bool active, uint256 free, uint256 matured) = registry.backing(account);
+        if (!active) return 1;
+        if (free < lockAmount) return 2;
+        if (lockAmount * ConstantsLib.BPS > matured * ConstantsLib.MAX_MARKET_LOCK_BPS) return 3;
+        return 0;
     }
 
     /// @dev Records the accepted report and starts the challenge window.
@@ -698,7 +744,9 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev Credits the bond back to the challenger, slashes the bond every signer locked behind the report, and
-    ///      starts the next evaluation round, or cancels the market after the last one.
+    ///      starts the next evaluation round, or cancels the market after the last one. The challenger, as prover,
+    ///      receives at most its dispute bond out of the slashes in all (the rest is burned): a signer's second address
+    ///      or a challenger colluding with the arbiter extracts no more than the bond it put at risk.
     function _overturn(
         uint256 marketId,
         StoredConfig storage c,
@@ -709,15 +757,32 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         uint32 round = s.round;
         address[] memory signers = _accepted[marketId];
         uint256 lockAmount = s.lockPerSigner;
+        _clearReport(marketId, s);
+
+        emit EventsLib.DisputeResolved(marketId, round, digest, true, challenger, c.disputeBond);
+        _credit(marketId, c.token, challenger, c.disputeBond, CreditReason.DisputeBondRefund);
+        _nextRound(marketId, c, s, round);
+
+        uint256 rewardLeft = c.disputeBond;
+        for (uint256 i; i < signers.length; ++i) {
+            rewardLeft -= registry.slashLocked(signers[i], lockAmount, challenger, rewardLeft);
+            emit EventsLib.SignerSlashed(marketId, round, signers[i], lockAmount);
+        }
+    }
+
+    /// @dev Forgets the accepted report of the current round (its signers are handled by the caller).
+    function _clearReport(uint256 marketId, StoredState storage s) internal {
         delete _accepted[marketId];
+        s.challenger = address(0);
         s.lockPerSigner = 0;
         s.acceptedAt = 0;
         s.acceptedDigest = 0;
         s.resultsRoot = 0;
         s.totalPayout = 0;
+    }
 
-        emit EventsLib.DisputeResolved(marketId, round, digest, true, challenger, c.disputeBond);
-        _credit(marketId, c.token, challenger, c.disputeBond, CreditReason.DisputeBondRefund);
+    /// @dev After round `round`'s report fell: round + 1 with a fresh deadline, or Cancelled after the last round.
+    function _nextRound(uint256 marketId, StoredConfig storage c, StoredState storage s, uint32 round) internal {
         if (round + 1 < ConstantsLib.MAX_ROUNDS) {
             uint64 evaluationDeadline = uint64(block.timestamp) + c.evaluationPeriod;
             s.status = MarketStatus.Active;
@@ -727,15 +792,10 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         } else {
             _fail(marketId, c, s, MarketStatus.Cancelled);
         }
-
-        for (uint256 i; i < signers.length; ++i) {
-            uint256 slashed = registry.slashLocked(signers[i], lockAmount, challenger);
-            emit EventsLib.SignerSlashed(marketId, round, signers[i], slashed);
-        }
     }
 
     /// @dev Records the Finalized status, credits the oracle fee to the accepted report's signers that have not been
-    ///      slashed since (the treasury when none is left) and unlocks their bonds.
+    ///      slashed since (burned when none is left) and unlocks their bonds.
     function _finalize(uint256 marketId, StoredConfig storage c, StoredState storage s) internal {
         uint256 fee = PayoutLib.oracleFee(c.rewardPool, c.oracleFeeBps);
         bytes32 digest = s.acceptedDigest;
@@ -750,8 +810,9 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev Records a failed market (Cancelled or Forfeited) and credits what is left of the pool: to the sponsor when
-    ///      no curator revealed, else to the treasury. Once labels are public the sponsor has what it paid for, and a
-    ///      failed market cannot tell honest curators from the sponsor's Sybils, so neither may recover the pool.
+    ///      no curator revealed, else burned. Once labels are public the sponsor has what it paid for, and a failed
+    ///      market cannot tell honest curators from the sponsor's Sybils, so neither may recover the pool; nor may the
+    ///      treasury, whose controller could otherwise fail markets on purpose (its oracles, its dispute) to take pools.
     ///      Returns the accepted signers (if any) for the caller to unlock.
     function _fail(uint256 marketId, StoredConfig storage c, StoredState storage s, MarketStatus status)
         internal
@@ -760,7 +821,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         signers = _accepted[marketId];
         uint128 pool = s.balance - s.totalStaked;
         uint256 revealedStake = s.totalRevealedStake;
-        address recipient = revealedStake == 0 ? c.sponsor : registry.treasury();
+        address recipient = revealedStake == 0 ? c.sponsor : ConstantsLib.BURN_ADDRESS;
         s.status = status;
         s.settledAt = uint64(block.timestamp);
 
@@ -770,11 +831,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
             emit EventsLib.MarketForfeited(marketId, pool, recipient, revealedStake);
         }
         _credit(
-            marketId,
-            c.token,
-            recipient,
-            pool,
-            revealedStake == 0 ? CreditReason.PoolRefund : CreditReason.PoolToTreasury
+            marketId, c.token, recipient, pool, revealedStake == 0 ? CreditReason.PoolRefund : CreditReason.PoolBurned
         );
     }
 
@@ -810,7 +867,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev Splits `amount` equally among the `signers` the registry has not slashed since they signed (the division
-    ///      remainder to the first); to the treasury when every one of them was slashed.
+    ///      remainder to the first); burned when every one of them was slashed.
     function _creditSigners(
         uint256 marketId,
         address token,
@@ -821,7 +878,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         address[] memory accounts = _notSlashed(signers);
         uint256 n = accounts.length;
         if (n == 0) {
-            _credit(marketId, token, registry.treasury(), amount, reason);
+            _credit(marketId, token, ConstantsLib.BURN_ADDRESS, amount, reason);
             return;
         }
         uint256 share = amount / n;

@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IOracleRegistry, Oracle, OracleStatus} from "./interfaces/IOracleRegistry.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
@@ -40,6 +41,8 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
     uint256 public securityBps;
     /// @inheritdoc IOracleRegistry
     mapping(address account => uint256) public bondCredit;
+    /// @inheritdoc IOracleRegistry
+    mapping(address account => address) public equivocationProver;
 
     mapping(address account => Oracle) internal _oracles;
 
@@ -144,6 +147,10 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
             emit EventsLib.OracleRegistered(msg.sender, activeAt);
         } else if (status == OracleStatus.Active) {
             if (amount == 0) revert ErrorsLib.BondTooLow(0, 1);
+            // A top-up matures like a first bond; one still maturing restarts with the new amount added.
+            uint128 maturing = block.timestamp < o.maturesAt ? o.maturing : 0;
+            o.maturing = maturing + SafeCast.toUint128(amount);
+            o.maturesAt = uint64(block.timestamp) + activationDelay;
         } else {
             revert ErrorsLib.OracleNotRegistrable(msg.sender, status);
         }
@@ -207,10 +214,12 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
         uint128 amount128 = SafeCast.toUint128(amount);
         for (uint256 i; i < oracles.length; ++i) {
             Oracle storage o = _oracles[oracles[i]];
-            uint128 locked = o.locked;
-            uint256 free = o.bond - locked;
+            (uint256 free, uint256 matured) = _free(o);
             if (free < amount) revert ErrorsLib.InsufficientFreeBond(oracles[i], free, amount);
-            locked += amount128;
+            if (amount * ConstantsLib.BPS > matured * ConstantsLib.MAX_MARKET_LOCK_BPS) {
+                revert ErrorsLib.LockExceedsBondShare(oracles[i], amount, matured, ConstantsLib.MAX_MARKET_LOCK_BPS);
+            }
+            uint128 locked = o.locked + amount128;
             uint32 locks = o.locks + 1;
             o.locked = locked;
             o.locks = locks;
@@ -222,20 +231,28 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
     function unlock(address[] calldata oracles, uint256 amount) external onlyMarket {
         uint128 amount128 = SafeCast.toUint128(amount);
         for (uint256 i; i < oracles.length; ++i) {
-            Oracle storage o = _oracles[oracles[i]];
+            address account = oracles[i];
+            Oracle storage o = _oracles[account];
             uint128 locked = o.locked - amount128;
             uint32 locks = o.locks - 1;
             o.locked = locked;
             o.locks = locks;
-            emit EventsLib.OracleUnlocked(oracles[i], amount, locked, locks);
+            emit EventsLib.OracleUnlocked(account, amount, locked, locks);
+            // An equivocator forfeits its whole bond: a lock it still had when proven is slashed as it comes free,
+            // so a fully locked bond is no licence to equivocate.
+            address prover = equivocationProver[account];
+            if (prover != address(0)) {
+                o.bond -= amount128;
+                _creditSlash(account, prover, amount, amount, treasury);
+            }
         }
     }
 
     /// @inheritdoc IOracleRegistry
-    function slashLocked(address account, uint256 amount, address prover)
+    function slashLocked(address account, uint256 amount, address prover, uint256 maxReward)
         external
         onlyMarket
-        returns (uint256 slashed)
+        returns (uint256 reward)
     {
         Oracle storage o = _oracles[account];
         // The market slashes exactly what it locked, so the lock is there: checked arithmetic would catch anything else.
@@ -244,8 +261,9 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
         --o.locks;
         o.bond -= amount128;
         _ban(o);
-        slashed = amount;
-        _creditSlash(account, prover, slashed);
+        // The rest is burned, not sent to the treasury: whoever controls it could otherwise dispute its own oracles'
+        // report and take both halves back.
+        reward = _creditSlash(account, prover, amount, maxReward, ConstantsLib.BURN_ADDRESS);
     }
 
     /// @inheritdoc IOracleRegistry
@@ -253,12 +271,15 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
         Oracle storage o = _oracles[account];
         OracleStatus status = o.status;
         if (status == OracleStatus.None || status == OracleStatus.Slashed) revert ErrorsLib.NothingToSlash(account);
-        // The locked part stays behind the reports it secures; each market settles or slashes its own share.
+        // The locked part stays behind the reports it secures: each market slashes its own share on an overturn, and
+        // whatever a settled market releases goes to this prover (`unlock`), never back to the equivocator.
         uint128 free = o.bond - o.locked;
         o.bond -= free;
+        o.maturing = 0;
         _ban(o);
+        equivocationProver[account] = prover;
         slashed = free;
-        _creditSlash(account, prover, slashed);
+        _creditSlash(account, prover, slashed, slashed, treasury);
     }
 
     /* VIEWS */
@@ -275,9 +296,15 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
     }
 
     /// @inheritdoc IOracleRegistry
-    function freeBond(address account) external view returns (uint256) {
+    function freeBond(address account) external view returns (uint256 free) {
+        (free,) = _free(_oracles[account]);
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function backing(address account) external view returns (bool active, uint256 free, uint256 matured) {
         Oracle storage o = _oracles[account];
-        return o.bond - o.locked;
+        active = o.status == OracleStatus.Active && block.timestamp >= o.activeAt;
+        (free, matured) = _free(o);
     }
 
     /* INTERNAL */
@@ -289,14 +316,25 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
         o.withdrawableAt = uint64(block.timestamp) + unbondingDelay;
     }
 
-    /// @dev Credits `slashed` to `prover` (PROVER_REWARD_BPS) and the treasury (the rest): pull payments, so a
-    ///      receiver that cannot take tokens cannot block the slash.
-    function _creditSlash(address account, address prover, uint256 slashed) internal {
-        uint256 proverReward = slashed * ConstantsLib.PROVER_REWARD_BPS / ConstantsLib.BPS;
-        address treasury_ = treasury;
+    /// @dev Free bond (`bond - locked`, less a top-up still maturing, never below zero) and matured bond of `o`.
+    function _free(Oracle storage o) internal view returns (uint256 free, uint256 matured) {
+        uint256 bond = o.bond;
+        uint256 maturing = block.timestamp < o.maturesAt ? o.maturing : 0;
+        matured = bond > maturing ? bond - maturing : 0;
+        uint256 locked = o.locked;
+        free = matured > locked ? matured - locked : 0;
+    }
+
+    /// @dev Credits `min(PROVER_REWARD_BPS of slashed, maxReward)` to `prover` and the rest to `rest`: pull payments,
+    ///      so a receiver that cannot take tokens cannot block the slash.
+    function _creditSlash(address account, address prover, uint256 slashed, uint256 maxReward, address rest)
+        internal
+        returns (uint256 proverReward)
+    {
+        proverReward = Math.min(slashed * ConstantsLib.PROVER_REWARD_BPS / ConstantsLib.BPS, maxReward);
         bondCredit[prover] += proverReward;
-        bondCredit[treasury_] += slashed - proverReward;
-        emit EventsLib.OracleSlashed(account, prover, slashed, proverReward, treasury_);
+        bondCredit[rest] += slashed - proverReward;
+        emit EventsLib.OracleSlashed(account, prover, slashed, proverReward, rest);
     }
 
     function _checkSecurity(uint256 bps) internal pure {

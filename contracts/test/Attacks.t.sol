@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 import {BaseTest} from "./utils/BaseTest.sol";
 import {FeeToken} from "./utils/FeeToken.sol";
+import {FeedbackMarket} from "../src/FeedbackMarket.sol";
+import {OracleRegistry} from "../src/OracleRegistry.sol";
 import {MerkleHelper} from "./utils/MerkleHelper.sol";
 import {MarketParams, MarketState, MarketStatus, Phase, Report} from "../src/interfaces/IFeedbackMarket.sol";
 import {OracleStatus} from "../src/interfaces/IOracleRegistry.sol";
@@ -25,7 +27,11 @@ contract AttacksTest is BaseTest {
         uint256 id = _evaluatingMarket();
         Report memory verdict = Report(id, 0, 0, 0, 0, keccak256("gold file missing"));
         assertTrue(market.attest(verdict, _sigs(verdict, 0, 2)));
-        assertEq(market.marketState(id).lockPerSigner, POOL / 2); // a verdict moves the pool: that is what it secures
+        // A verdict cancels every slash and reward: it secures the whole payout, like a report (review 2, item 9).
+        assertEq(
+            market.marketState(id).lockPerSigner,
+            market.marketState(id).totalStaked / 2 + (POOL - POOL * FEE_BPS / 10_000) / 2
+        );
         _toChallengeEnd(id);
         assertEq(uint8(_phase(id)), uint8(Phase.Forfeited));
         bytes32[] memory none;
@@ -33,7 +39,7 @@ contract AttacksTest is BaseTest {
         market.claim(id, sponsor, POOL, ConstantsLib.SPONSOR_LEAF_SCORE, none);
         market.forfeit(id);
         assertEq(market.credit(address(token), sponsor), 0);
-        assertEq(market.credit(address(token), treasury), POOL);
+        assertEq(market.credit(address(token), BURN), POOL);
         assertEq(registry.oracle(oracles[0]).locked, 0); // the verdict's signers are released
         for (uint256 i; i < 3; ++i) {
             market.refund(id, curators[i]);
@@ -48,7 +54,7 @@ contract AttacksTest is BaseTest {
         vm.warp(market.marketState(id).evaluationDeadline);
         market.cancel(id);
         assertEq(market.credit(address(token), sponsor), 0);
-        assertEq(market.credit(address(token), treasury), POOL);
+        assertEq(market.credit(address(token), BURN), POOL);
     }
 
     /// @dev (b) evaluationDeadline = goldDeadline + 1 and a last-second gold reveal left oracles no time: the window
@@ -196,8 +202,10 @@ contract AttacksTest is BaseTest {
         vm.stopPrank();
         uint256 la = (ra.totalPayout + 1) / 2;
         uint256 lb = (rb.totalPayout + 1) / 2;
-        assertEq(registry.bondCredit(challenger), la); // half of each of the two signers' locked shares
-        assertEq(registry.bondCredit(second), lb);
+        // Each overturn slashes its own locks in full; each challenger's reward is capped at its bond, the rest burned.
+        assertEq(registry.bondCredit(challenger), BOND);
+        assertEq(registry.bondCredit(second), BOND);
+        assertEq(registry.bondCredit(BURN), 2 * (la + lb) - 2 * BOND);
         assertEq(registry.oracle(oracles[0]).bond, ORACLE_BOND - la - lb);
     }
 
@@ -234,7 +242,7 @@ contract AttacksTest is BaseTest {
         MarketState memory s = market.marketState(id);
         assertEq(uint8(s.status), uint8(MarketStatus.Cancelled));
         assertEq(s.round, ConstantsLib.MAX_ROUNDS - 1);
-        assertEq(market.credit(address(token), treasury), POOL);
+        assertEq(market.credit(address(token), BURN), POOL);
         market.refund(id, curators[0]);
         assertEq(token.balanceOf(curators[0]), 1_000 ether);
     }
@@ -260,7 +268,7 @@ contract AttacksTest is BaseTest {
         market.refund(id, curators[1]);
         market.refund(id, curators[2]);
         market.withdrawCredit(address(token), challenger);
-        market.withdrawCredit(address(token), treasury);
+        market.withdrawCredit(address(token), BURN);
         assertEq(token.balanceOf(address(market)), 0);
     }
 
@@ -281,7 +289,7 @@ contract AttacksTest is BaseTest {
         vm.prank(arbiter);
         market.resolveDispute(id, true);
         assertEq(token.balanceOf(address(registry)), held); // nothing pushed: credits only
-        assertGt(registry.bondCredit(treasury), 0);
+        assertGt(registry.bondCredit(BURN), 0);
     }
 
     /* LOW */
@@ -326,7 +334,7 @@ contract AttacksTest is BaseTest {
         market.resolveDispute(id, false);
         assertEq(market.credit(address(token), oracles[0]), 0);
         assertEq(market.credit(address(token), oracles[1]), 0);
-        assertEq(market.credit(address(token), treasury), BOND + PayoutLib.oracleFee(POOL, FEE_BPS));
+        assertEq(market.credit(address(token), BURN), BOND + PayoutLib.oracleFee(POOL, FEE_BPS));
     }
 
     /// @dev Raising the registry's quorum cancelled running markets (and lowering it let one oracle settle them, see
@@ -347,10 +355,21 @@ contract AttacksTest is BaseTest {
         fee.approve(address(market), POOL);
         MarketParams memory p = _params();
         p.token = address(fee);
+        // Only the bond token can be a market token now (review 2, item 2) ...
+        vm.expectRevert(abi.encodeWithSelector(ErrorsLib.TokenNotBondToken.selector, address(fee), address(token)));
+        market.createMarket(p);
+        vm.stopPrank();
+
+        // ... and a registry whose bond token takes a fee on transfer still cannot make one market pay with another's.
+        OracleRegistry feeRegistry =
+            new OracleRegistry(owner, fee, MIN_BOND, UNBONDING, ACTIVATION, 2, SECURITY_BPS, treasury);
+        FeedbackMarket feeMarket = new FeedbackMarket(feeRegistry, arbiter);
+        vm.startPrank(sponsor);
+        fee.approve(address(feeMarket), POOL);
         vm.expectRevert(
             abi.encodeWithSelector(ErrorsLib.UnsupportedToken.selector, address(fee), POOL, POOL - POOL / 100)
         );
-        market.createMarket(p);
+        feeMarket.createMarket(p);
         vm.stopPrank();
     }
 
@@ -393,7 +412,7 @@ contract AttacksTest is BaseTest {
         vm.warp(at);
         uint256 left = market.marketState(id).balance;
         market.sweep(id);
-        assertEq(market.credit(address(token), treasury), left);
+        assertEq(market.credit(address(token), BURN), left);
         assertEq(market.marketState(id).balance, 0);
         bytes32[] memory proof = MerkleHelper.proof(leaves, 1);
         vm.expectRevert(abi.encodeWithSelector(ErrorsLib.AlreadySwept.selector, id));

@@ -44,16 +44,16 @@ contract CancelForfeitTest is BaseTest {
         uint256 id = _cancellable();
         assertEq(uint8(_phase(id)), uint8(Phase.Cancelled));
         vm.expectEmit(address(market));
-        emit EventsLib.MarketCancelled(id, 0, POOL, treasury);
+        emit EventsLib.MarketCancelled(id, 0, POOL, BURN);
         vm.expectEmit(address(market));
-        emit EventsLib.Credited(id, treasury, address(token), POOL, CreditReason.PoolToTreasury);
+        emit EventsLib.Credited(id, BURN, address(token), POOL, CreditReason.PoolBurned);
         market.cancel(id);
         MarketState memory s = market.marketState(id);
         assertEq(uint8(s.status), uint8(MarketStatus.Cancelled));
         assertEq(s.balance, 60 ether);
         assertEq(s.settledAt, block.timestamp);
         assertEq(market.credit(address(token), sponsor), 0);
-        assertEq(market.credit(address(token), treasury), POOL);
+        assertEq(market.credit(address(token), BURN), POOL);
     }
 
     function test_Cancel_RefundsEveryStakeBeforeOrAfterCancel() public {
@@ -62,7 +62,7 @@ contract CancelForfeitTest is BaseTest {
         market.cancel(id);
         market.refund(id, curators[0]);
         market.refund(id, curators[1]);
-        market.withdrawCredit(address(token), treasury);
+        market.withdrawCredit(address(token), BURN);
         for (uint256 i; i < 3; ++i) {
             assertEq(token.balanceOf(curators[i]), 1_000 ether);
         }
@@ -96,11 +96,11 @@ contract CancelForfeitTest is BaseTest {
         uint256 id = _forfeitable(true);
         assertEq(uint8(_phase(id)), uint8(Phase.Forfeited));
         vm.expectEmit(address(market));
-        emit EventsLib.MarketForfeited(id, POOL, treasury, 30 ether);
+        emit EventsLib.MarketForfeited(id, POOL, BURN, 30 ether);
         market.forfeit(id);
         assertEq(uint8(market.marketState(id).status), uint8(MarketStatus.Forfeited));
         assertEq(market.credit(address(token), sponsor), 0);
-        assertEq(market.credit(address(token), treasury), POOL);
+        assertEq(market.credit(address(token), BURN), POOL);
 
         vm.expectEmit(address(market));
         emit EventsLib.Refunded(id, curators[0], 10 ether);
@@ -111,7 +111,7 @@ contract CancelForfeitTest is BaseTest {
             assertEq(token.balanceOf(curators[i]), 1_000 ether);
         }
         assertEq(market.marketState(id).totalRevealedStake, 30 ether); // never decreases: labels were delivered
-        market.withdrawCredit(address(token), treasury);
+        market.withdrawCredit(address(token), BURN);
         assertEq(token.balanceOf(address(market)), 0);
     }
 
@@ -131,10 +131,10 @@ contract CancelForfeitTest is BaseTest {
         market.refund(id, curators[0]);
         market.refund(id, curators[1]);
         vm.expectEmit(address(market));
-        emit EventsLib.MarketForfeited(id, POOL, treasury, 30 ether);
+        emit EventsLib.MarketForfeited(id, POOL, BURN, 30 ether);
         market.forfeit(id);
         market.refund(id, curators[2]);
-        market.withdrawCredit(address(token), treasury);
+        market.withdrawCredit(address(token), BURN);
         assertEq(token.balanceOf(address(market)), 0);
     }
 
@@ -157,7 +157,7 @@ contract CancelForfeitTest is BaseTest {
             market.refund(id, curators[i]);
             assertEq(token.balanceOf(curators[i]), 1_000 ether);
         }
-        assertEq(market.credit(address(token), treasury), POOL);
+        assertEq(market.credit(address(token), BURN), POOL);
         assertEq(token.balanceOf(address(market)), POOL);
     }
 

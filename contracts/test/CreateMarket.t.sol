@@ -81,10 +81,14 @@ contract CreateMarketTest is BaseTest {
         market.createMarket(p);
     }
 
-    function test_CreateMarket_RevertsOnZeroToken() public {
+    function test_CreateMarket_RevertsUnlessBondToken() public {
         MarketParams memory p = _params();
         p.token = address(0);
-        _expectCreateRevert(p, abi.encodeWithSelector(ErrorsLib.ZeroAddress.selector));
+        _expectCreateRevert(p, abi.encodeWithSelector(ErrorsLib.TokenNotBondToken.selector, address(0), address(token)));
+        p.token = address(market); // a contract that is no token at all: named, not "a revert without an error"
+        _expectCreateRevert(
+            p, abi.encodeWithSelector(ErrorsLib.TokenNotBondToken.selector, address(market), address(token))
+        );
     }
 
     function test_CreateMarket_RevertsOnZeroPoolOrBond() public {

@@ -111,8 +111,11 @@ contract DisputeTest is BaseTest {
         assertEq(s.totalPayout, 0);
         assertEq(s.balance, POOL + 60 ether);
         assertEq(market.credit(address(token), challenger), BOND);
-        assertEq(registry.bondCredit(challenger), lockAmount); // two halves of two locked shares, as pull credits
-        assertEq(registry.bondCredit(treasury), lockAmount);
+        // Pull credits: the challenger's reward is half of the slashed locks, capped at its dispute bond (review 2,
+        // items 8 and 11); the rest is burned, not sent to the treasury (item 7).
+        assertEq(registry.bondCredit(challenger), BOND);
+        assertEq(registry.bondCredit(BURN), 2 * lockAmount - BOND);
+        assertEq(registry.bondCredit(treasury), 0);
         assertEq(uint8(registry.oracle(oracles[0]).status), uint8(OracleStatus.Slashed));
         assertEq(registry.oracle(oracles[0]).bond, ORACLE_BOND - lockAmount);
         assertEq(s.lockPerSigner, 0);

@@ -300,7 +300,7 @@ contract GasRefundTest is GasBase {
     }
 
     function test_Gas_WithdrawCredit() public {
-        market.withdrawCredit(address(token), treasury);
+        market.withdrawCredit(address(token), BURN);
         _log("withdrawCredit", vm.lastCallGas().gasTotalUsed);
     }
 }

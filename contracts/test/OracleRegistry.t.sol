@@ -279,7 +279,7 @@ contract OracleRegistryTest is BaseTest {
         vm.expectRevert(err);
         registry.slash(oracles[0], address(this));
         vm.expectRevert(err);
-        registry.slashLocked(oracles[0], 1, address(this));
+        registry.slashLocked(oracles[0], 1, address(this), 0);
     }
 
     function test_MarketHooks_LockUnlockEmit() public {

@@ -31,11 +31,11 @@ enum MarketStatus {
 /// @notice Why an account was credited (pull payment, see `withdrawCredit`).
 enum CreditReason {
     OracleFee, // share of the oracle fee for a signer of the finalized report
-    DisputeBondToSigners, // share of a failed challenger's bond for a signer of the report that stood
+    DisputeBondToSigners, // share of a challenger's bond for a signer of the report that stood or was rerun
     DisputeBondRefund, // bond back to a challenger whose dispute overturned the report
     PoolRefund, // reward pool back to the sponsor (cancelled or forfeited before any curator revealed)
-    PoolToTreasury, // reward pool of a market cancelled or forfeited after curators revealed (labels were delivered)
-    Sweep // what a settled market still held after its claim period
+    PoolBurned, // reward pool of a market cancelled or forfeited after curators revealed (labels were delivered)
+    Sweep // what a settled market still held after its claim period (burned)
 }
 
 /// @notice What a sponsor passes to `createMarket`. Amounts are in `token` units; times are unix seconds.
@@ -197,7 +197,8 @@ interface IFeedbackMarket {
     ///      evaluationDeadline - goldDeadline >= MIN_EVALUATION_WINDOW, evaluationDeadline - revealDeadline <=
     ///      MAX_EVALUATION_PERIOD, MIN_CHALLENGE_PERIOD <= challengePeriod <= MAX_CHALLENGE_PERIOD, 0 < minStake <=
     ///      stakeCap <= MAX_AMOUNT, 0 < rewardPool <= MAX_AMOUNT, rewardPool * MIN_DISPUTE_BOND_BPS / 10,000 <=
-    ///      disputeBond <= rewardPool, slashBps and oracleFeeBps <= 10,000, and non-zero token and gold commitment.
+    ///      disputeBond <= rewardPool, slashBps and oracleFeeBps <= 10,000, a non-zero gold commitment, and
+    ///      `token == registry.bondToken()` (`TokenNotBondToken`): locks, slashes and payouts are then in one unit.
     ///      Snapshots the registry's quorum and security ratio. Emits `MarketCreated` with every parameter.
     /// @return marketId The new market's id (sequential from 1).
     /// @param params Every creation parameter, URIs included.
@@ -236,9 +237,11 @@ interface IFeedbackMarket {
     /// @dev Requires the Evaluation phase, the gold set revealed and `report.round` the current round. A payout report
     ///      has `report.totalPayout == totalStaked + rewardPool - oracleFee`; a verdict that the sponsor's inputs are
     ///      unusable has `resultsRoot == 0` and `totalPayout == 0` and, once past its challenge window, forfeits the
-    ///      market. Each signer locks ceil(atRisk * securityBps / (10,000 * quorum)), atRisk being the total payout
-    ///      (the reward pool for a verdict). Signatures of signers already recorded are skipped; an invalid signature,
-    ///      an inactive signer or one without enough free bond reverts. Gas is independent of the number of curators.
+    ///      market. Each signer locks ceil(totalPayout * securityBps / (10,000 * quorum)) of the market's total payout
+    ///      (also for a verdict, which cancels every slash), at most MAX_MARKET_LOCK_BPS of its matured bond.
+    ///      Signatures of signers already recorded are skipped, and recorded signers that can no longer back the report
+    ///      are dropped; an invalid signature, an inactive signer or one without enough free bond reverts. Gas is
+    ///      independent of the number of curators.
     /// @return accepted Whether the report is now accepted.
     /// @param report The report.
     /// @param signatures 65-byte ECDSA signatures of the report digest by oracles.
@@ -270,13 +273,24 @@ interface IFeedbackMarket {
     ///         prover) and a new evaluation round starts with a fresh deadline, or, after MAX_ROUNDS rounds, the
     ///         market is cancelled.
     /// @param marketId The market id.
+    /// @dev An upheld verdict (`resultsRoot == 0`) forfeits the market instead: stakes refundable, the pool burned
+    ///      (or back to the sponsor when nobody revealed), the bond to the signers, no oracle fee. An overturn pays the
+    ///      challenger at most its dispute bond out of the slashed locks; the rest is burned.
     /// @param overturned Whether the arbiter overturned the report.
     function resolveDispute(uint256 marketId, bool overturned) external;
+
+    /// @notice Arbiter only, within RESOLUTION_PERIOD of the dispute: the report is wrong only through an input its
+    ///         signers recorded as unavailable (a label file or sponsor file that is served now). Nobody was at fault
+    ///         that the chain can show, so nobody is slashed or rewarded: the signers' locks are released, the
+    ///         challenger's bond is credited to them (the rerun is the challenger's request), and a new round starts,
+    ///         or, after MAX_ROUNDS rounds, the market is cancelled.
+    /// @param marketId The market id.
+    function rerun(uint256 marketId) external;
 
     /* SETTLEMENT */
 
     /// @notice Records the Finalized status once the challenge window passed, credits the oracle fee to the report's
-    ///         signers not slashed since (equal shares, the division remainder to the first; the treasury when none)
+    ///         signers not slashed since (equal shares, the division remainder to the first; burned when none)
     ///         and unlocks their bonds.
     /// @param marketId The market id.
     function finalize(uint256 marketId) external;
@@ -292,13 +306,13 @@ interface IFeedbackMarket {
     function claim(uint256 marketId, address account, uint256 amount, int32 scoreBps, bytes32[] calldata proof) external;
 
     /// @notice Records the Cancelled status and credits the reward pool to the sponsor if no curator revealed, else
-    ///         to the treasury. An expired dispute credits the challenger's bond back and unlocks the signers' bonds.
+    ///         to `ConstantsLib.BURN_ADDRESS`. An expired dispute credits the challenger's bond back and unlocks the signers' bonds.
     ///         Stakes are refunded with `refund`.
     /// @param marketId The market id.
     function cancel(uint256 marketId) external;
 
     /// @notice Records the Forfeited status and credits the reward pool to the sponsor if no curator revealed, else to
-    ///         the treasury (an accepted verdict also unlocks its signers' bonds). Stakes are refunded with `refund`.
+    ///         `ConstantsLib.BURN_ADDRESS` (an accepted verdict also unlocks its signers' bonds). Stakes are refunded with `refund`.
     /// @param marketId The market id.
     function forfeit(uint256 marketId) external;
 
@@ -308,7 +322,7 @@ interface IFeedbackMarket {
     function refund(uint256 marketId, address curator) external;
 
     /// @notice Once CLAIM_PERIOD has passed since the market settled, credits whatever it still holds (unclaimed
-    ///         payouts, unrefunded stakes, dust) to the treasury; claims and refunds close.
+    ///         payouts, unrefunded stakes, dust) to `ConstantsLib.BURN_ADDRESS`; claims and refunds close.
     /// @param marketId The market id.
     function sweep(uint256 marketId) external;
 

@@ -22,6 +22,9 @@ enum OracleStatus {
 /// @param withdrawableAt When an exiting or slashed oracle may withdraw (0 otherwise).
 /// @param locks Number of accepted reports this oracle's bond is locked behind; withdrawal waits until 0.
 /// @param status See `OracleStatus`.
+/// @param maturing Part of `bond` added by the latest top-ups of an active oracle, not counted as free bond until
+///        `maturesAt` (the activation delay gates bond, not only identities).
+/// @param maturesAt When `maturing` starts to count (0 when nothing is maturing).
 struct Oracle {
     uint128 bond;
     uint128 locked;
@@ -29,6 +32,8 @@ struct Oracle {
     uint64 withdrawableAt;
     uint32 locks;
     OracleStatus status;
+    uint128 maturing;
+    uint64 maturesAt;
 }
 
 /// @title IOracleRegistry
@@ -53,7 +58,8 @@ interface IOracleRegistry {
     /// @notice Number of distinct active signers one report digest needs to be accepted.
     function quorum() external view returns (uint256);
 
-    /// @notice Receives the part of slashed bonds that does not go to the prover.
+    /// @notice Receives the part of equivocation slashes that does not go to the prover. No market pays it anything
+    ///         (failed pools, overturn slashes and sweeps are burned: `ConstantsLib.BURN_ADDRESS`).
     function treasury() external view returns (address);
 
     /// @notice Seconds between an oracle's first bond and the time its signatures count.
@@ -67,9 +73,22 @@ interface IOracleRegistry {
     /// @param account The account.
     function bondCredit(address account) external view returns (uint256);
 
-    /// @notice `bond - locked` of `account`: what it can still lock behind a new report.
+    /// @notice `bond - locked` of `account`, less a top-up still maturing: what it can still lock behind a new report.
     /// @param account The account.
     function freeBond(address account) external view returns (uint256);
+
+    /// @notice What a market checks before counting a signature of `account`, in one call.
+    /// @param account The account.
+    /// @return active Whether its signatures count (`isActive`).
+    /// @return free Its free bond (`freeBond`).
+    /// @return matured Its bond less a top-up still maturing: one market may lock at most
+    ///         `ConstantsLib.MAX_MARKET_LOCK_BPS` of it.
+    function backing(address account) external view returns (bool active, uint256 free, uint256 matured);
+
+    /// @notice Who proved that `account` equivocated (zero if nobody): it also receives the prover's share of every
+    ///         lock of `account` released afterwards, since a banned equivocator gets none of its bond back.
+    /// @param account The account.
+    function equivocationProver(address account) external view returns (address);
 
     /// @notice The market contract allowed to lock, unlock and slash bonds (zero until set).
     function market() external view returns (address);
@@ -83,7 +102,8 @@ interface IOracleRegistry {
     /// @param account The account.
     function isActive(address account) external view returns (bool);
 
-    /// @notice Registers the caller with a bond of `amount`, or adds `amount` to the bond of an active oracle.
+    /// @notice Registers the caller with a bond of `amount`, or adds `amount` to the bond of an active oracle. A top-up
+    ///         counts as free bond only after the activation delay (`Oracle.maturing`, `Oracle.maturesAt`).
     /// @dev Pulls `amount` of `bondToken` from the caller (approve first). Slashed oracles can never register again.
     ///      Reverts with `BondTooLow` when a first bond is below `minBond`, `OracleNotRegistrable` when exiting or slashed.
     /// @param amount The amount, in token units.
@@ -111,7 +131,7 @@ interface IOracleRegistry {
     /// @param newQuorum The new quorum.
     function setQuorum(uint256 newQuorum) external;
 
-    /// @notice Sets the treasury that receives the non-prover part of slashed bonds. Owner only; not zero.
+    /// @notice Sets the treasury that receives the non-prover part of equivocation slashes. Owner only; not zero.
     /// @param newTreasury The new treasury.
     function setTreasury(address newTreasury) external;
 
@@ -121,23 +141,29 @@ interface IOracleRegistry {
 
     /// @notice Locks `amount` of each of `oracles`' bond behind an accepted report until `unlock` or `slashLocked`.
     ///         Market only.
-    /// @dev Reverts with `InsufficientFreeBond` when one of them has less than `amount` unlocked.
+    /// @dev Reverts with `InsufficientFreeBond` when one of them has less than `amount` free, `LockExceedsBondShare`
+    ///      when `amount` exceeds `MAX_MARKET_LOCK_BPS` of its matured bond.
     /// @param oracles The oracles (signers of the report).
     /// @param amount The amount each locks.
     function lock(address[] calldata oracles, uint256 amount) external;
 
     /// @notice Releases `amount` and one lock from each of `oracles` (their report's market settled). Market only.
+    ///         The lock of an oracle banned for equivocation is slashed instead (`equivocationProver`).
     /// @param oracles The oracles (signers of the report).
     /// @param amount The amount each had locked.
     function unlock(address[] calldata oracles, uint256 amount) external;
 
     /// @notice Takes `amount` locked behind an overturned report from `account`, bans it, and credits
-    ///         `PROVER_REWARD_BPS` of it to `prover` and the rest to the treasury. Market only.
-    /// @return slashed The amount taken.
+    ///         `min(PROVER_REWARD_BPS of it, maxReward)` to `prover` and the rest to `ConstantsLib.BURN_ADDRESS`.
+    ///         Market only.
+    /// @return reward The part credited to `prover`.
     /// @param account The signer of the overturned report.
     /// @param amount The amount it locked behind that report.
     /// @param prover The challenger.
-    function slashLocked(address account, uint256 amount, address prover) external returns (uint256 slashed);
+    /// @param maxReward What is left of the challenger's reward cap (its dispute bond) for this overturn.
+    function slashLocked(address account, uint256 amount, address prover, uint256 maxReward)
+        external
+        returns (uint256 reward);
 
     /// @notice Takes the unlocked part of `account`'s bond (the locked part stays behind its reports), bans it, and
     ///         credits `PROVER_REWARD_BPS` of it to `prover` and the rest to the treasury. Market only (equivocation).

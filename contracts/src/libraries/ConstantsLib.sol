@@ -15,7 +15,7 @@ library ConstantsLib {
     uint64 internal constant MAX_CHALLENGE_PERIOD = 14 days;
 
     /// @dev Shortest time oracles get after the gold reveal: a market needs goldDeadline + this <= evaluationDeadline,
-    ///      and a late gold reveal pushes the round's deadline to at least revealedAt + this.
+    ///      so even a gold set revealed at the last moment leaves oracles this long (no deadline is ever pushed).
     uint64 internal constant MIN_EVALUATION_WINDOW = 12 hours;
 
     /// @dev Evaluation rounds a market may run (the first plus one per overturned report); overturning the last one
@@ -47,8 +47,9 @@ library ConstantsLib {
     /// @dev Largest quorum the registry accepts; bounds every per-signer loop.
     uint256 internal constant MAX_QUORUM = 32;
 
-    /// @dev Shortest delay between an oracle's first bond and its first counted signature, so oracles cannot be
-    ///      registered in reaction to one market.
+    /// @dev Shortest delay between a bond and the moment it counts: a new oracle's first signature, and a top-up's
+    ///      share of the free bond (`Oracle.maturing` until `Oracle.maturesAt`), so neither identities nor bond can be
+    ///      added in reaction to one market.
     uint64 internal constant MIN_ACTIVATION_DELAY = 1 hours;
 
     /// @dev Bounds of the registry's security ratio: the bond the signers of an accepted report lock, together, as a
@@ -60,8 +61,21 @@ library ConstantsLib {
     ///      the remainder leaf never equals a curator leaf of the same account.
     int32 internal constant SPONSOR_LEAF_SCORE = type(int32).min;
 
-    /// @dev Share of a slashed bond paid to whoever proved the fault; the rest goes to the treasury.
+    /// @dev Share of a slashed bond paid to whoever proved the fault. For an equivocation the rest goes to the
+    ///      treasury; for an overturned report the challenger's reward is also capped at its dispute bond and the rest
+    ///      is burned, so nobody who can steer a dispute (the signers' second address, a challenger colluding with the
+    ///      arbiter, the treasury's controller) collects more than the bond it put at risk.
     uint256 internal constant PROVER_REWARD_BPS = 5_000;
+
+    /// @dev Largest share of an oracle's matured bond that one market may lock (25%): a decoy market sized to an honest
+    ///      oracle's bond cannot freeze it, and backing four such markets at once needs four markets' capital.
+    uint256 internal constant MAX_MARKET_LOCK_BPS = 2_500;
+
+    /// @dev Where value goes that nobody who can act on a market may receive: the pool of a market that failed after
+    ///      curators revealed, the non-prover part of an overturn slash, a fee whose signers were all slashed, what is
+    ///      swept after the claim period, and (off chain) the payout remainder leaf. Credited, like every outflow; the
+    ///      tokens stay held for this address, which nobody controls.
+    address internal constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
 
     /// @dev EIP-712 type hash of the signed report.
     bytes32 internal constant REPORT_TYPEHASH = keccak256(

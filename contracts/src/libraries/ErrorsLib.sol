@@ -126,6 +126,9 @@ library ErrorsLib {
     /// @notice The claim would take the market's claimed total above the report's totalPayout.
     error ClaimExceedsPayout(uint256 claimedAfter, uint256 totalPayout);
 
+    /// @notice A market's token must be the registry's bond token, so that every lock, slash and payout is in one unit.
+    error TokenNotBondToken(address token, address bondToken);
+
     /// @notice The curator's stake was already refunded.
     error AlreadyRefunded(uint256 marketId, address curator);
 
@@ -148,6 +151,9 @@ library ErrorsLib {
 
     /// @notice An oracle has less unlocked bond than its share of a report's security.
     error InsufficientFreeBond(address oracle, uint256 free, uint256 needed);
+
+    /// @notice One market would lock more than `ConstantsLib.MAX_MARKET_LOCK_BPS` of the oracle's matured bond.
+    error LockExceedsBondShare(address oracle, uint256 lockAmount, uint256 maturedBond, uint256 maxBps);
 
     /// @notice The security ratio lies outside [min, max].
     error InvalidSecurityBps(uint256 securityBps, uint256 min, uint256 max);

@@ -101,6 +101,18 @@ library EventsLib {
         uint256 bond
     );
 
+    /// @notice The arbiter found the disputed report wrong only through an input its signers recorded as unavailable
+    ///         (a file that is served now): a new round starts (or the market cancels after the last), nobody is slashed,
+    ///         the signers' locks are released and the challenger's `bond` is credited to them.
+    /// @param marketId The market id.
+    /// @param round The round of the disputed report.
+    /// @param digest The EIP-712 digest of the report.
+    /// @param challenger Who posted the dispute bond.
+    /// @param bond The dispute bond, credited to the report's signers.
+    event DisputeRerun(
+        uint256 indexed marketId, uint32 indexed round, bytes32 indexed digest, address challenger, uint256 bond
+    );
+
     /// @notice A signer of an overturned report lost `amount` of bond (0 when it held none any more).
     /// @param marketId The market id.
     /// @param round The evaluation round (0 first, +1 after each overturn).
@@ -170,15 +182,15 @@ library EventsLib {
     /// @param marketId The market id.
     /// @param round The evaluation round (0 first, +1 after each overturn).
     /// @param pool The reward pool credited.
-    /// @param poolRecipient The sponsor or the treasury.
+    /// @param poolRecipient The sponsor (no curator revealed) or `ConstantsLib.BURN_ADDRESS`.
     event MarketCancelled(uint256 indexed marketId, uint32 round, uint256 pool, address indexed poolRecipient);
 
     /// @notice The market was forfeited (gold not revealed in time, or an accepted verdict that the sponsor's inputs
-    ///         are unusable): `pool` was credited to `poolRecipient`, the sponsor when no curator had revealed, else
-    ///         the treasury. Stakes are refunded in full.
+    ///         are unusable, standing or upheld): `pool` was credited to `poolRecipient`, the sponsor when no curator
+    ///         had revealed, else `ConstantsLib.BURN_ADDRESS`. Stakes are refunded in full.
     /// @param marketId The market id.
     /// @param pool The reward pool credited.
-    /// @param poolRecipient The sponsor or the treasury.
+    /// @param poolRecipient The sponsor (no curator revealed) or `ConstantsLib.BURN_ADDRESS`.
     /// @param totalRevealedStake Total stake of the revealed curators.
     event MarketForfeited(
         uint256 indexed marketId, uint256 pool, address indexed poolRecipient, uint256 totalRevealedStake
@@ -191,11 +203,11 @@ library EventsLib {
     /// @param challenger The challenger (its bond is credited back).
     event DisputeExpired(uint256 indexed marketId, uint32 round, bytes32 digest, address challenger);
 
-    /// @notice The claim period of a settled market ended; `amount` left unclaimed was credited to `treasury`.
+    /// @notice The claim period of a settled market ended; `amount` left unclaimed was credited to `recipient`.
     /// @param marketId The market id.
     /// @param amount The amount, in token units.
-    /// @param treasury The treasury.
-    event MarketSwept(uint256 indexed marketId, uint256 amount, address indexed treasury);
+    /// @param recipient `ConstantsLib.BURN_ADDRESS`: nobody who can act on a market may gain from what it leaves.
+    event MarketSwept(uint256 indexed marketId, uint256 amount, address indexed recipient);
 
     /// @notice A cancelled or forfeited market paid `curator` its `stake` back.
     /// @param marketId The market id.
@@ -256,14 +268,15 @@ library EventsLib {
     /// @param locks Reports the bond is locked behind.
     event OracleUnlocked(address indexed oracle, uint256 amount, uint256 locked, uint32 locks);
 
-    /// @notice `oracle` lost `amount` of its bond: `proverReward` credited to `prover`, the rest to `treasury`. Banned.
+    /// @notice `oracle` lost `amount` of its bond: `proverReward` credited to `prover`, the rest to `rest`. Banned.
     /// @param oracle The oracle.
     /// @param prover Who proved the fault and receives the prover reward.
     /// @param amount The amount, in token units.
     /// @param proverReward The part paid to the prover.
-    /// @param treasury The treasury that received the rest.
+    /// @param rest Who received the rest: the treasury for an equivocation, `ConstantsLib.BURN_ADDRESS` for an
+    ///        overturned report.
     event OracleSlashed(
-        address indexed oracle, address indexed prover, uint256 amount, uint256 proverReward, address treasury
+        address indexed oracle, address indexed prover, uint256 amount, uint256 proverReward, address rest
     );
 
     /// @notice `account` withdrew its slashed-bond credit `amount`.

@@ -53,6 +53,8 @@ contract MarketHandler is Test {
     uint256 public cancelRefundShortfall;
     /// @dev Ghost: a failed market (cancelled or forfeited) after curators revealed credited the pool to its sponsor.
     uint256 public sponsorRecoveredAfterReveal;
+    /// @dev Markets whose verdict the arbiter upheld (each must leave every stake refundable).
+    uint256[] public upheldVerdicts;
     mapping(bytes32 leaf => bool) public ghostClaimed;
     mapping(string action => uint256) public calls;
 
@@ -81,9 +83,10 @@ contract MarketHandler is Test {
 
     /// @dev Every account that can hold a credit.
     function creditAccounts() external view returns (address[] memory all) {
-        all = new address[](sponsors.length + challengers.length + oracles.length + 1);
+        all = new address[](sponsors.length + challengers.length + oracles.length + 2);
         uint256 n;
         all[n++] = registry.treasury();
+        all[n++] = ConstantsLib.BURN_ADDRESS;
         for (uint256 i; i < sponsors.length; ++i) {
             all[n++] = sponsors[i];
         }
@@ -100,7 +103,7 @@ contract MarketHandler is Test {
     function createMarket(uint256 seed, uint256 pool, uint16 slashBps, uint16 feeBps, uint128 cap) external {
         uint256 count = market.marketCount();
         // At most three markets in play: a new one only once the oldest of the last three has settled.
-        if (count >= 12 || (count >= 3 && uint8(market.phase(count - 2)) < uint8(Phase.Finalized))) return;
+        if (count >= 40 || (count >= 3 && uint8(market.phase(count - 2)) < uint8(Phase.Finalized))) return;
         address sponsor = sponsors[seed % sponsors.length];
         uint64 t = uint64(block.timestamp);
         uint128 minStake = 1e18;
@@ -180,18 +183,23 @@ contract MarketHandler is Test {
     function attest(uint256 mSeed, uint256 scoreSeed, bool faulty) external {
         (uint256 id, bool ok) = _pick(mSeed);
         if (!ok || market.phase(id) != Phase.Evaluation || !market.marketState(id).goldRevealed) return;
-        // One report in eight is a verdict that the sponsor's inputs are unusable.
-        bool verdict = scoreSeed % 8 == 7;
+        // One report in five is a verdict that the sponsor's inputs are unusable.
+        bool verdict = scoreSeed % 5 == 4;
         Report memory r = verdict
             ? Report(id, market.marketState(id).round, 0, 0, 0, keccak256("gold missing"))
             : _buildReport(id, scoreSeed, faulty);
         MarketConfig memory c = market.marketConfig(id);
-        uint256 atRisk = verdict ? c.rewardPool : r.totalPayout;
+        // A verdict secures the whole payout too: it cancels every slash and reward.
+        uint256 atRisk = PayoutLib.totalPayout(market.marketState(id).totalStaked, c.rewardPool, c.oracleFeeBps);
         uint256 lockAmount = Math.ceilDiv(atRisk * c.securityBps, ConstantsLib.BPS * c.quorum);
         bytes[] memory sigs = new bytes[](c.quorum);
         uint256 n;
         for (uint256 i; i < oracles.length && n < c.quorum; ++i) {
-            if (registry.isActive(oracles[i]) && registry.freeBond(oracles[i]) >= lockAmount) {
+            (bool active, uint256 free, uint256 matured) = registry.backing(oracles[i]);
+            if (
+                active && free >= lockAmount
+                    && lockAmount * ConstantsLib.BPS <= matured * ConstantsLib.MAX_MARKET_LOCK_BPS
+            ) {
                 sigs[n++] = _sign(oracleKeys[i], r);
             }
         }
@@ -218,9 +226,28 @@ contract MarketHandler is Test {
         (uint256 id, bool ok) = _pick(mSeed);
         if (!ok || market.phase(id) != Phase.Disputed) return;
         if (block.timestamp >= market.marketState(id).disputedAt + ConstantsLib.RESOLUTION_PERIOD) return;
+        bool verdict = market.marketState(id).resultsRoot == 0;
         vm.prank(arbiter);
         market.resolveDispute(id, overturned);
+        if (!overturned && verdict) {
+            upheldVerdicts.push(id);
+            calls["upheldVerdict"]++;
+        }
         calls[overturned ? "overturn" : "stand"]++;
+    }
+
+    /// @dev The arbiter finds the report wrong only through an input recorded as unavailable: a new round, nobody
+    ///      slashed.
+    function rerun(uint256 mSeed) external {
+        (uint256 id, bool ok) = _pick(mSeed);
+        if (!ok || market.phase(id) != Phase.Disputed) return;
+        vm.prank(arbiter);
+        market.rerun(id);
+        calls["rerun"]++;
+    }
+
+    function upheldVerdictCount() external view returns (uint256) {
+        return upheldVerdicts.length;
     }
 
     function finalize(uint256 mSeed) external {
@@ -393,11 +420,12 @@ contract MarketHandler is Test {
             if (r == 0) vm.warp(s.evaluationDeadline);
             else this.attest(mSeed, choice >> 8, r == 1);
         } else if (ph == Phase.Challenge) {
-            if (r < 5) this.dispute(mSeed, choice >> 8);
+            if (r < 5 || (s.resultsRoot == 0 && r < 7)) this.dispute(mSeed, choice >> 8);
             else vm.warp(s.acceptedAt + c.challengePeriod);
         } else if (ph == Phase.Disputed) {
             if (r == 7) vm.warp(s.disputedAt + ConstantsLib.RESOLUTION_PERIOD); // the arbiter stays silent
-            else this.resolveDispute(mSeed, r < 3);
+            else if (r == 6) this.rerun(mSeed);
+            else this.resolveDispute(mSeed, r < (s.resultsRoot == 0 ? 1 : 3)); // verdicts stand more often
         } else if (ph == Phase.Finalized) {
             if (r == 0 && s.status != MarketStatus.Finalized) this.finalize(mSeed);
             else if (r == 1 && choice % 64 == 1) this.sweep(mSeed);
@@ -416,10 +444,28 @@ contract MarketHandler is Test {
     /* ORACLE ACTIONS */
 
     function registerOracle(uint256 seed) external {
-        if (oracles.length >= 8) return;
+        if (oracles.length >= 16) return;
         _newOracle(_bound(seed, 100, 1e30));
         calls["registerOracle"]++;
     }
+
+    /// @dev An active oracle adds bond: it counts as free bond only once matured.
+    function topUp(uint256 seed, uint256 amount) external {
+        address o = oracles[seed % oracles.length];
+        if (registry.oracle(o).status != OracleStatus.Active) return;
+        amount = _bound(amount, 1, 1e24);
+        uint256 freeBefore = registry.freeBond(o);
+        token.mint(o, amount);
+        vm.startPrank(o);
+        token.approve(address(registry), amount);
+        registry.register(amount);
+        vm.stopPrank();
+        if (registry.freeBond(o) > freeBefore) topUpCountedEarly++;
+        calls["topUp"]++;
+    }
+
+    /// @dev Ghost: a top-up that raised the free bond in the block it was made.
+    uint256 public topUpCountedEarly;
 
     function requestExit(uint256 seed) external {
         address o = oracles[seed % oracles.length];
@@ -514,7 +560,9 @@ contract MarketHandler is Test {
             uint256 payout = d.stakes[i] - PayoutLib.slash(d.stakes[i], c.slashBps, d.scores[i]) + reward;
             _push(id, cus[i], payout, d.scores[i]);
         }
-        _push(id, c.sponsor, d.distributable - rewards + (faulty ? 1 : 0), ConstantsLib.SPONSOR_LEAF_SCORE);
+        _push(
+            id, ConstantsLib.BURN_ADDRESS, d.distributable - rewards + (faulty ? 1 : 0), ConstantsLib.SPONSOR_LEAF_SCORE
+        );
         MarketState memory s = market.marketState(id);
         r = Report({
             marketId: id,

@@ -8,7 +8,7 @@ import {console} from "forge-std/console.sol";
 import {FeedbackMarket} from "../../src/FeedbackMarket.sol";
 import {OracleRegistry} from "../../src/OracleRegistry.sol";
 import {TestToken} from "../../src/testing/TestToken.sol";
-import {MarketState, MarketStatus} from "../../src/interfaces/IFeedbackMarket.sol";
+import {MarketState, MarketStatus, Phase} from "../../src/interfaces/IFeedbackMarket.sol";
 import {ConstantsLib} from "../../src/libraries/ConstantsLib.sol";
 import {MarketHandler} from "./MarketHandler.sol";
 
@@ -34,7 +34,7 @@ contract MarketInvariantTest is Test {
         registry.setMarket(address(market));
         handler = new MarketHandler(market, registry, token, makeAddr("arbiter"));
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](19);
+        bytes4[] memory selectors = new bytes4[](20);
         selectors[0] = MarketHandler.drive0.selector;
         selectors[1] = MarketHandler.drive1.selector;
         selectors[2] = MarketHandler.drive2.selector;
@@ -54,12 +54,13 @@ contract MarketInvariantTest is Test {
         selectors[16] = MarketHandler.requestExit.selector;
         selectors[17] = MarketHandler.withdrawBond.selector;
         selectors[18] = MarketHandler.proveEquivocation.selector;
+        selectors[19] = MarketHandler.topUp.selector;
         targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
     /// @dev The handler reaches every path: a long deterministic walk, then the four properties.
     function test_HandlerReachesEveryPath() public {
-        for (uint256 i; i < 3_000; ++i) {
+        for (uint256 i; i < 10_000; ++i) {
             uint256 rnd = uint256(keccak256(abi.encode(i)));
             uint256 pick = rnd % 24;
             if (pick < 14) {
@@ -76,12 +77,14 @@ contract MarketInvariantTest is Test {
                 handler.warp(rnd >> 8);
             } else if (pick == 19) {
                 handler.registerOracle(rnd >> 8);
-            } else if (pick == 20 && i % 5 == 0) {
+            } else if (pick == 20 && i % 17 == 0) {
                 handler.requestExit(rnd >> 8);
             } else if (pick == 21) {
                 handler.withdrawBond(rnd >> 8);
-            } else if (pick == 22 && i % 7 == 0) {
+            } else if (pick == 22 && i % 23 == 0) {
                 handler.proveEquivocation(rnd >> 8, rnd >> 16, rnd >> 24);
+            } else if (pick == 23 && i % 3 == 0) {
+                handler.topUp(rnd >> 8, rnd >> 16);
             }
         }
         _assertEveryPathTaken();
@@ -92,10 +95,12 @@ contract MarketInvariantTest is Test {
         invariant_SponsorNeverRecoversPoolAfterReveal();
         invariant_LockedBondBacksOpenReports();
         invariant_RoundsBounded();
+        invariant_UpheldVerdictLeavesStakesRefundable();
+        invariant_TopUpsMatureBeforeTheyCount();
     }
 
     function _assertEveryPathTaken() internal view {
-        string[20] memory paths = [
+        string[23] memory paths = [
             "createMarket",
             "commit",
             "reveal",
@@ -115,7 +120,10 @@ contract MarketInvariantTest is Test {
             "withdrawCredit",
             "withdrawBondCredit",
             "equivocation",
-            "withdrawBond"
+            "withdrawBond",
+            "rerun",
+            "upheldVerdict",
+            "topUp"
         ];
         for (uint256 i; i < paths.length; ++i) {
             assertGt(handler.calls(paths[i]), 0, paths[i]);
@@ -150,6 +158,22 @@ contract MarketInvariantTest is Test {
             assertEq(registry.oracle(o).locks, locks);
             assertLe(registry.oracle(o).locked, registry.oracle(o).bond);
         }
+    }
+
+    /// @dev After the arbiter upheld a verdict, the market is forfeited and holds every stake not yet refunded, so
+    ///      every unrefunded stake is refundable (review 2, item 1: it used to finalize with no root, stranding them).
+    function invariant_UpheldVerdictLeavesStakesRefundable() public view {
+        for (uint256 i; i < handler.upheldVerdictCount(); ++i) {
+            uint256 id = handler.upheldVerdicts(i);
+            MarketState memory s = market.marketState(id);
+            assertEq(uint8(market.phase(id)), uint8(Phase.Forfeited));
+            if (!s.swept) assertEq(s.balance, s.totalStaked);
+        }
+    }
+
+    /// @dev A top-up never raises an oracle's free bond before the activation delay (review 2, item 13).
+    function invariant_TopUpsMatureBeforeTheyCount() public view {
+        assertEq(handler.topUpCountedEarly(), 0);
     }
 
     /// @dev No market runs more than MAX_ROUNDS evaluation rounds.
@@ -201,7 +225,7 @@ contract MarketInvariantTest is Test {
     }
 
     function afterInvariant() external view {
-        string[21] memory names = [
+        string[24] memory names = [
             "createMarket",
             "commit",
             "reveal",
@@ -222,7 +246,10 @@ contract MarketInvariantTest is Test {
             "withdrawCredit",
             "withdrawBondCredit",
             "equivocation",
-            "withdrawBond"
+            "withdrawBond",
+            "rerun",
+            "upheldVerdict",
+            "topUp"
         ];
         for (uint256 i; i < names.length; ++i) {
             console.log(names[i], handler.calls(names[i]));

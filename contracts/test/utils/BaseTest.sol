@@ -35,6 +35,8 @@ abstract contract BaseTest is Test {
 
     address internal owner = makeAddr("owner");
     address internal treasury = makeAddr("treasury");
+    /// @dev Where failed pools, overturn slashes and sweeps go (nobody who can act on a market may gain from them).
+    address internal constant BURN = ConstantsLib.BURN_ADDRESS;
     address internal arbiter = makeAddr("arbiter");
     address internal sponsor = makeAddr("sponsor");
     address internal challenger = makeAddr("challenger");

@@ -400,6 +400,23 @@ public sealed class InvalidStakeBoundsError
     public BigInteger StakeCap { get; set; }
 }
 
+/// <summary>Error <c>LockExceedsBondShare(address,uint256,uint256,uint256)</c>.</summary>
+[Error("LockExceedsBondShare")]
+public sealed class LockExceedsBondShareError
+{
+    [Parameter("address", "oracle", 1)]
+    public string Oracle { get; set; } = "";
+
+    [Parameter("uint256", "lockAmount", 2)]
+    public BigInteger LockAmount { get; set; }
+
+    [Parameter("uint256", "maturedBond", 3)]
+    public BigInteger MaturedBond { get; set; }
+
+    [Parameter("uint256", "maxBps", 4)]
+    public BigInteger MaxBps { get; set; }
+}
+
 /// <summary>Error <c>MarketAlreadySet(address)</c>.</summary>
 [Error("MarketAlreadySet")]
 public sealed class MarketAlreadySetError
@@ -576,6 +593,17 @@ public sealed class StringTooLongError
 {
     [Parameter("string", "str", 1)]
     public string Str { get; set; } = "";
+}
+
+/// <summary>Error <c>TokenNotBondToken(address,address)</c>.</summary>
+[Error("TokenNotBondToken")]
+public sealed class TokenNotBondTokenError
+{
+    [Parameter("address", "token", 1)]
+    public string Token { get; set; } = "";
+
+    [Parameter("address", "bondToken", 2)]
+    public string BondToken { get; set; } = "";
 }
 
 /// <summary>Error <c>TotalPayoutMismatch(uint256,uint256)</c>.</summary>

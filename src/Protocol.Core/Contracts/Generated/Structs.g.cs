@@ -205,6 +205,12 @@ public sealed class Oracle
 
     [Parameter("uint8", "status", 6)]
     public byte Status { get; set; }
+
+    [Parameter("uint128", "maturing", 7)]
+    public BigInteger Maturing { get; set; }
+
+    [Parameter("uint64", "maturesAt", 8)]
+    public ulong MaturesAt { get; set; }
 }
 
 /// <summary>Solidity struct <c>Report</c>.</summary>

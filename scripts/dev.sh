@@ -5,7 +5,7 @@
 # Everything lives under out/dev (FMP_DEV_DIR); nothing listens beyond 127.0.0.1.
 #
 #   scripts/dev.sh up              # prints the addresses and the commands to run next
-#   scripts/dev.sh fund 0xADDRESS  # 10 ETH and 1,000 test tokens for a key (oracle, sponsor, curator) on the dev chain
+#   scripts/dev.sh fund 0xADDRESS  # 10 ETH and 10,000 test tokens for a key (oracle, sponsor, curator) on the dev chain
 #   scripts/dev.sh down
 #
 # Environment: FMP_DEV_DIR (default out/dev), FMP_DEV_RPC_PORT (default 8545), FMP_DEV_PG_PORT
@@ -124,7 +124,7 @@ up: chain $rpc (chain id 31337), market $market, registry $registry (block $star
     options files: $dir/node.json (Keystore and PasswordFile are read next to it), $dir/indexer.json
     for the sponsor and curator commands: source $dir/env.sh (FMP_RPC, FMP_MARKET, FMP_TOKEN, FMP_REPORTS, FMP_FILES_PORT)
 next: fmp keys new --keystore $dir/oracle.json --password-file $dir/oracle.password   (write the password file first)
-      scripts/dev.sh fund <address>; fmp oracle register --config $dir/node.json --bond 100
+      scripts/dev.sh fund <address>; fmp oracle register --config $dir/node.json --bond 2000
       scripts/dev.sh warp 3600   (a new bond counts after the registry's activation delay, an hour here)
       fmp node run --config $dir/node.json      fmp indexer run --config $dir/indexer.json
 stop: scripts/dev.sh down
@@ -137,8 +137,8 @@ fund() {
   [ -f "$dir/deployment.json" ] || die "fund: not up; run scripts/dev.sh up first"
   local token; token=$(sed -n 's/.*"bondToken": *"\(0x[0-9a-fA-F]*\)".*/\1/p' "$dir/deployment.json")
   node_modules/.bin/cast send --rpc-url "$rpc" --private-key "$dev_key" "$to" --value 10ether >/dev/null
-  node_modules/.bin/cast send --rpc-url "$rpc" --private-key "$dev_key" "$token" "mint(address,uint256)" "$to" 1000000000000000000000 >/dev/null
-  echo "funded $to: 10 ETH and 1000 bond tokens ($token)"
+  node_modules/.bin/cast send --rpc-url "$rpc" --private-key "$dev_key" "$token" "mint(address,uint256)" "$to" 10000000000000000000000 >/dev/null
+  echo "funded $to: 10 ETH and 10000 bond tokens ($token)"
 }
 
 # Moves the dev chain's clock: a new bond counts only after the registry's activation delay (an hour here).

@@ -19,6 +19,7 @@ public sealed partial class MarketRulesTests
     [InlineData("MAX_ROUNDS", MarketRules.MaxRounds)]
     [InlineData("MIN_DISPUTE_BOND_BPS", (ulong)MarketRules.MinDisputeBondBps)]
     [InlineData("BPS", (ulong)MarketRules.Bps)]
+    [InlineData("MAX_MARKET_LOCK_BPS", (ulong)MarketRules.MaxMarketLockBps)]
     public void Each_constant_equals_the_contracts(string name, ulong value)
     {
         var source = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "contracts", "src", "libraries", "ConstantsLib.sol"));
@@ -52,5 +53,12 @@ public sealed partial class MarketRulesTests
 
         var late = Valid();
         Assert.Single(MarketRules.Problems(late, late.CommitDeadline));
+
+        // Another token than the registry's bond token is refused by name (the lock would be in the wrong unit).
+        var other = Valid();
+        other.Token = "0x00000000000000000000000000000000000000aa";
+        Assert.Empty(MarketRules.Problems(other, now, "0x00000000000000000000000000000000000000AA"));
+        var unit = Assert.Single(MarketRules.Problems(other, now, "0x00000000000000000000000000000000000000bb"));
+        Assert.Contains("bond token 0x00000000000000000000000000000000000000bb", unit, StringComparison.Ordinal);
     }
 }

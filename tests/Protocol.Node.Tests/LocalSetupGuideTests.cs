@@ -36,7 +36,7 @@ public sealed class LocalSetupGuideTests : IDisposable
             var created = await FmpAsync(0, "keys", "new", "--keystore", Path.Combine(_dir, "oracle.json"), "--password-file", Path.Combine(_dir, "oracle.password"));
             var address = System.Text.RegularExpressions.Regex.Match(created, "0x[0-9a-fA-F]{40}").Value;
             Assert.Contains("funded " + address, await ScriptAsync(environment, "fund", address), StringComparison.Ordinal);
-            Assert.Contains("is bonded, its signatures count from", await FmpAsync(0, "oracle", "register", "--config", node, "--bond", "100"), StringComparison.Ordinal);
+            Assert.Contains("is bonded, its signatures count from", await FmpAsync(0, "oracle", "register", "--config", node, "--bond", "2000"), StringComparison.Ordinal);
             Assert.Contains("warped", await ScriptAsync(environment, "warp", "3600"), StringComparison.Ordinal);
             Assert.Matches(@"state\s+active", await FmpAsync(0, "oracle", "status", "--config", node));
 
@@ -54,7 +54,7 @@ public sealed class LocalSetupGuideTests : IDisposable
                 await run.TerminateAsync(TimeSpan.FromSeconds(20));
             }
 
-            Assert.Contains("100 FBT (100000000000000000000 wei)", await FmpAsync(0, "node", "status", "--config", node), StringComparison.Ordinal);
+            Assert.Contains("2000 FBT (2000000000000000000000 wei)", await FmpAsync(0, "node", "status", "--config", node), StringComparison.Ordinal);
             // The indexer, once caught up, equals the chain.
             using (var run = CliProcess.Start(CliProcess.Fmp, ["indexer", "run", "--config", indexer]))
             {

@@ -18,14 +18,26 @@ public static class MarketRules
     public const int MinDisputeBondBps = 100;
     public const int Bps = 10_000;
 
+    /// <summary>Largest share of an oracle's matured bond one market may lock (MAX_MARKET_LOCK_BPS, 25%).</summary>
+    public const int MaxMarketLockBps = 2_500;
+
     /// <summary>type(uint96).max: the largest pool and stake cap.</summary>
     public static readonly BigInteger MaxAmount = (BigInteger.One << 96) - 1;
+
+    /// <summary>Why <paramref name="token"/> cannot be a market's token (null: it can): only the bond token can.</summary>
+    public static string? TokenProblem(string token, string bondToken) =>
+        string.Equals(token, bondToken, StringComparison.OrdinalIgnoreCase) ? null
+        : $"the token {token} must be the oracle registry's bond token {bondToken}: markets pay in the token that bonds their oracles, so that a report's security is counted in the unit of what it pays out (docs/contracts.md, \"One unit\")";
 
     /// <summary>The smallest dispute bond a pool allows (1%, rounded down).</summary>
     public static BigInteger MinDisputeBond(BigInteger rewardPool) => rewardPool * MinDisputeBondBps / Bps;
 
-    /// <summary>Every reason <c>createMarket</c> would revert on these parameters at chain time <paramref name="now"/> (empty: none).</summary>
-    public static IReadOnlyList<string> Problems(MarketParams p, ulong now)
+    /// <summary>
+    /// Every reason <c>createMarket</c> would revert on these parameters at chain time <paramref name="now"/> (empty:
+    /// none). With <paramref name="bondToken"/> (the registry's <c>bondToken()</c>) the market's token is checked too:
+    /// markets are in the bond token only, so that locks and payouts are in one unit.
+    /// </summary>
+    public static IReadOnlyList<string> Problems(MarketParams p, ulong now, string? bondToken = null)
     {
         ArgumentNullException.ThrowIfNull(p);
         var problems = new List<string>();
@@ -35,6 +47,11 @@ public static class MarketRules
             {
                 problems.Add(problem);
             }
+        }
+
+        if (bondToken is not null && TokenProblem(p.Token, bondToken) is { } unit)
+        {
+            problems.Add(unit);
         }
 
         Require(p.RewardPool > 0, "the reward pool must be more than 0");

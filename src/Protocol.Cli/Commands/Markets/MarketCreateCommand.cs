@@ -41,6 +41,14 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
                 throw new OracleCommandException($"{plan.ConfigFile}: \"token\" {plan.Token} is not a contract on chain {m.ChainId}", 2);
             }
 
+            // Before reading the token: a market contract's or another token's address is named here, not left to revert.
+            var registry = await m.Reader.Eth.GetContractQueryHandler<RegistryFunction>().QueryAsync<string>(m.Market, new RegistryFunction()).ConfigureAwait(false);
+            var bondToken = await m.Reader.Eth.GetContractQueryHandler<Protocol.Core.Contracts.OracleRegistryBindings.BondTokenFunction>().QueryAsync<string>(registry, new Protocol.Core.Contracts.OracleRegistryBindings.BondTokenFunction()).ConfigureAwait(false);
+            if (MarketRules.TokenProblem(plan.Token, bondToken) is { } unit)
+            {
+                throw new OracleCommandException($"{plan.ConfigFile}: \"token\": {unit}; nothing was sent", 2);
+            }
+
             var token = await TokenInfo.ReadAsync(m.Reader, plan.Token).ConfigureAwait(false);
             var pool = token.Parse(plan.Pool, "\"pool\"");
             var now = (ulong)(await m.Reader.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).ConfigureAwait(false)).Timestamp.Value;

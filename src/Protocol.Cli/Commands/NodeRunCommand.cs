@@ -104,6 +104,14 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         [Description("Node:DisputeBudget, most the node may have at stake in dispute bonds (open or lost), in token base units or as a percentage of its bond (default 10%; 0: watch and log only).")]
         public string? DisputeBudget { get; init; }
 
+        [CommandOption("--retry-backoff <TIME>")]
+        [Description("Node:RetryBackoff, first wait before a failed evaluation is tried again (default 00:01:00; doubles while the market is evaluated).")]
+        public string? RetryBackoff { get; init; }
+
+        [CommandOption("--retry-backoff-cap <TIME>")]
+        [Description("Node:RetryBackoffCap, longest wait between two tries of a failed evaluation (default 00:10:00).")]
+        public string? RetryBackoffCap { get; init; }
+
         [CommandOption("--log-format <FORMAT>")]
         public string LogFormat { get; init; } = "text";
     }
@@ -129,6 +137,8 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
             ["JobRecoveryTimeout"] = settings.JobRecoveryTimeout,
             ["OutageBackoffCap"] = settings.OutageBackoffCap,
             ["DisputeBudget"] = settings.DisputeBudget,
+            ["RetryBackoff"] = settings.RetryBackoff,
+            ["RetryBackoffCap"] = settings.RetryBackoffCap,
         }, settings.LogFormat);
 
         if (OptionsKeys.Unknown(builder.Configuration, "Node", typeof(NodeOptions)) is { Count: > 0 } unknown)

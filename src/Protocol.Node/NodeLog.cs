@@ -45,4 +45,22 @@ internal static partial class NodeLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Proved equivocation of oracle {Signer} on market {MarketId} round {Round} ({DigestA} and {DigestB}) in {Transaction}")]
     public static partial void EquivocationProven(ILogger logger, System.Numerics.BigInteger marketId, uint round, string signer, string digestA, string digestB, string transaction);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Market {MarketId} round {Round} refused by policy rule {Rule}: {Detail}; not evaluated, not attested")]
+    public static partial void PolicyRefused(ILogger logger, System.Numerics.BigInteger marketId, uint round, string rule, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluation of market {MarketId} round {Round} failed (try {Tries}): {Error}; trying again after {NextTry}")]
+    public static partial void EvaluationFailed(ILogger logger, System.Numerics.BigInteger marketId, uint round, int tries, string error, DateTimeOffset nextTry);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Market {MarketId} round {Round}: the attestation needs {Needed} of free bond, {Free} is free; trying again once enough is unlocked")]
+    public static partial void WaitingForBond(ILogger logger, System.Numerics.BigInteger marketId, uint round, System.Numerics.BigInteger needed, System.Numerics.BigInteger free);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Enqueued evaluation of market {MarketId} round {Round} again (try {Tries}) as job {JobId}")]
+    public static partial void Reenqueued(ILogger logger, System.Numerics.BigInteger marketId, uint round, int tries, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Settled market {MarketId} with {Action} in {Transaction}: this oracle's bond locked behind it is free again")]
+    public static partial void Settled(ILogger logger, System.Numerics.BigInteger marketId, string action, string transaction);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Market {MarketId} round {Round}: accepted {AcceptedDigest} differs from this node's {OurDigest}, but the wallet holds {Balance} of the {Bond} dispute bond; not disputing")]
+    public static partial void DisputeUnfunded(ILogger logger, System.Numerics.BigInteger marketId, uint round, string acceptedDigest, string ourDigest, System.Numerics.BigInteger bond, System.Numerics.BigInteger balance);
 }

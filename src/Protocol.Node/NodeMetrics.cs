@@ -28,10 +28,10 @@ public static class NodeMetrics
         "fmp_node_disputes_total", "Disputes this node opened against accepted reports whose digest differs from its own.");
 
     public static readonly Counter DisputesSkipped = Metrics.CreateCounter(
-        "fmp_node_disputes_skipped_total", "Accepted reports this node disagreed with but did not dispute (the bond would exceed Node:DisputeBudget).");
+        "fmp_node_disputes_skipped_total", "Accepted reports this node disagreed with but did not dispute (the bond would exceed Node:DisputeBudget, or the wallet lacks it).");
 
     public static readonly Gauge DisputeBondsSpent = Metrics.CreateGauge(
-        "fmp_node_dispute_bonds_spent", "Dispute bonds this node has put up, in token base units (counted against Node:DisputeBudget).");
+        "fmp_node_dispute_bonds_spent", "Dispute bonds of this node at risk (disputes open) or lost, in token base units (counted against Node:DisputeBudget).");
 
     public static readonly Counter EquivocationsProven = Metrics.CreateCounter(
         "fmp_node_equivocations_proven_total", "Equivocation proofs this node submitted (an oracle signed two reports for one market and round).");
@@ -41,4 +41,13 @@ public static class NodeMetrics
 
     public static readonly Counter RpcOutageRetries = Metrics.CreateCounter(
         "fmp_node_rpc_outage_retries_total", "RPC requests sent again because the chain's RPC was unreachable (connection refused or dropped, timeouts).");
+
+    public static readonly Counter PolicyRefusals = Metrics.CreateCounter(
+        "fmp_node_policy_refusals_total", "Markets this node refused to evaluate and attest under Node:Policy, by rule.", "rule");
+
+    public static readonly Counter EvaluationRetries = Metrics.CreateCounter(
+        "fmp_node_evaluation_retries_total", "Failed evaluations enqueued again (inputs unreachable, or the bond was locked).");
+
+    public static readonly Counter Settlements = Metrics.CreateCounter(
+        "fmp_node_settlements_total", "Markets this node settled because its bond was locked behind them, by action (finalize, forfeit, cancel).", "action");
 }

@@ -81,12 +81,30 @@ public sealed class NodeOptions
     public TimeSpan OutageBackoffCap { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Most this node may put up in dispute bonds, in total over its life, in token base units (a decimal integer). When
-    /// a report it disagrees with is accepted, the node disputes it if the market's bond fits what is left; "0" (the
-    /// default) watches and logs only. The node's address needs the tokens and some ether.
+    /// Most this node may have at stake in dispute bonds at once: bonds of disputes still open, and bonds lost to
+    /// disputes the arbiter rejected (a bond refunded after an overturn or an expired dispute no longer counts). Either
+    /// a whole number of token base units, or a percentage of this oracle's registry bond ("10%", the default, so that
+    /// honest watching disputes out of the box at a scale that follows the operator's own stake). When a report this
+    /// node disagrees with is accepted, it disputes it if the market's bond fits what is left and its wallet holds the
+    /// bond; "0" watches and logs only. The node's address needs the tokens and some ether.
     /// </summary>
-    [RegularExpression("^[0-9]{1,78}$", ErrorMessage = "Node:DisputeBudget (--dispute-budget) must be a whole number of token base units, e.g. 500000000000000000000")]
-    public string DisputeBudget { get; set; } = "0";
+    [RegularExpression(@"^([0-9]{1,78}|([0-9]{1,3}(\.[0-9]{1,2})?)%)$", ErrorMessage = "Node:DisputeBudget (--dispute-budget) must be a whole number of token base units, e.g. 500000000000000000000, or a percentage of the oracle's bond, e.g. 10%")]
+    public string DisputeBudget { get; set; } = "10%";
+
+    /// <summary>
+    /// First wait before an evaluation that failed (an input host down, a refused attestation) is tried again; the
+    /// waits double up to <see cref="RetryBackoffCap"/>, and the node keeps trying for as long as the market is in
+    /// its evaluation phase without an accepted report.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Node:RetryBackoff must be between 00:00:01 and 1.00:00:00")]
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest wait between two tries of a failed evaluation (see <see cref="RetryBackoff"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Node:RetryBackoffCap must be between 00:00:01 and 1.00:00:00")]
+    public TimeSpan RetryBackoffCap { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Which markets this node agrees to evaluate and attest (see <see cref="MarketPolicy"/>).</summary>
+    public PolicyOptions Policy { get; set; } = new();
 
     /// <summary>Limits for fetching inputs.</summary>
     public FetchOptions Fetch { get; set; } = new();

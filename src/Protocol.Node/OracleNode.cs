@@ -18,6 +18,14 @@ using Prometheus;
 
 namespace Protocol.Node;
 
+/// <summary>The oracle's free bond is below its share of a report's security: the attestation waits until enough is unlocked.</summary>
+public sealed class BondLockedException(string message, BigInteger free, BigInteger needed, Exception inner) : InvalidOperationException(message, inner)
+{
+    public BigInteger Free { get; } = free;
+
+    public BigInteger Needed { get; } = needed;
+}
+
 /// <summary>What the node did for one market and round.</summary>
 public sealed record AttestationOutcome(string Status, Bytes32? Digest, string? TransactionHash, string? OutputFolder)
 {
@@ -33,9 +41,10 @@ public sealed record AttestationOutcome(string Status, Bytes32? Digest, string? 
 /// </summary>
 public sealed class OracleNode(
     IWeb3 web3, string marketContract, BigInteger chainId, EthECKey key, ReportLedger ledger, EvaluationPipeline pipeline, string outputRoot, ILogger<OracleNode> logger,
-    LogWindow? logWindow = null)
+    LogWindow? logWindow = null, PolicyOptions? policy = null)
 {
     private readonly LogWindow _logs = logWindow ?? LogWindow.Default;
+    private readonly PolicyOptions _policy = policy ?? new PolicyOptions();
 
     private readonly ReportSigning _signing = new(chainId, marketContract);
 
@@ -54,6 +63,17 @@ public sealed class OracleNode(
         if (market.GoldHash is null)
         {
             return AttestationOutcome.Skipped("gold set not revealed yet");
+        }
+
+        // Before anything is fetched or trained: a market outside the operator's policy costs one log line.
+        var registry = await web3.CallAsync<RegistryFunction, string>(marketContract, new RegistryFunction()).ConfigureAwait(false);
+        var oracle = (await web3.QueryAsync<Protocol.Core.Contracts.OracleRegistryBindings.OracleFunction, Protocol.Core.Contracts.OracleRegistryBindings.OracleOutput>(
+            registry, new Protocol.Core.Contracts.OracleRegistryBindings.OracleFunction { Account = Address }).ConfigureAwait(false)).ReturnValue1;
+        if (MarketPolicy.Check(_policy, market.Config, market.State, oracle.Bond) is { } refusal)
+        {
+            NodeLog.PolicyRefused(logger, marketId, market.State.Round, refusal.Rule, refusal.Detail);
+            NodeMetrics.PolicyRefusals.WithLabels(refusal.Rule).Inc();
+            return AttestationOutcome.Skipped($"refused by policy ({refusal.Rule}): {refusal.Detail}");
         }
 
         Report report;
@@ -106,6 +126,13 @@ public sealed class OracleNode(
         {
             receipt = await new TransactionSender(web3, Address)
                 .SendAsync(marketContract, new AttestFunction { Report = report, Signatures = [signed.Signature] }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SmartContractCustomErrorRevertException e) when (e.IsCustomErrorFor<InsufficientFreeBondError>())
+        {
+            // Locked behind other markets: the node tries again once enough of its bond is free (ScanJob).
+            var error = e.DecodeError<InsufficientFreeBondError>();
+            throw new BondLockedException(
+                $"attest of market {marketId} round {report.Round} would revert: {RevertExplanation.Describe(e.ExceptionEncodedData)}", error.Free, error.Needed, e);
         }
         catch (SmartContractCustomErrorRevertException e)
         {

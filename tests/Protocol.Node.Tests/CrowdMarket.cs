@@ -15,9 +15,11 @@ namespace Protocol.Node.Tests;
 /// <summary>A small market built from real UKPConvArg1 crowd data in a scratch folder, and oracle nodes that read it.</summary>
 internal sealed class CrowdMarket(string _dir)
 {
-    public async Task<OracleNode> NodeAsync(AnvilFixture anvil, PostgresDatabaseFixture db, ProtocolDeployment d, int account, string gateway)
+    public async Task<OracleNode> NodeAsync(AnvilFixture anvil, PostgresDatabaseFixture db, ProtocolDeployment d, int account, string gateway,
+        Action<FetchOptions>? configure = null, PolicyOptions? policy = null)
     {
         var fetch = new FetchOptions { IpfsGateway = gateway + "/ipfs/", Timeout = TimeSpan.FromSeconds(5) };
+        configure?.Invoke(fetch);
         fetch.FileRoots.Add(_dir);
         fetch.FileRoots.Add(Path.Combine(RepositoryLayout.Root, "specs"));
         var fetcher = new InputFetcher(new HttpClient(), fetch, NullLogger<InputFetcher>.Instance);
@@ -28,7 +30,7 @@ internal sealed class CrowdMarket(string _dir)
         await ledger.EnsureSchemaAsync(CancellationToken.None);
         return new OracleNode(anvil.Web3For(account), d.MarketAddress, AnvilFixture.ChainId, key, ledger, pipeline,
             Path.Combine(_dir, $"out-{account}"), NullLogger<OracleNode>.Instance,
-            new LogWindow(d.StartBlock, MaxRange: 3)); // a few blocks per eth_getLogs, as a strict provider allows
+            new LogWindow(d.StartBlock, MaxRange: 3), policy); // a few blocks per eth_getLogs, as a strict provider allows
     }
 
     private readonly Dictionary<string, Preference> _majority = [];

@@ -17,6 +17,9 @@ public sealed class HostileServer : IAsyncLifetime
 
     public string Url { get; private set; } = "";
 
+    /// <summary>While true, <c>/outage/{name}</c> answers 503 (the host is down); then it serves the file.</summary>
+    public bool Down { get; set; }
+
     /// <summary>Serves <paramref name="bytes"/> at <c>/files/{name}</c>; returns the URL.</summary>
     public string Serve(string name, byte[] bytes)
     {
@@ -34,6 +37,7 @@ public sealed class HostileServer : IAsyncLifetime
         _app = builder.Build();
         _app.MapGet("/files/{name}", (string name) => _files.TryGetValue(name, out var b) ? Results.Bytes(b, "application/x-ndjson") : Results.NotFound());
         _app.MapGet("/ipfs/{cid}", (string cid) => _files.TryGetValue(cid, out var b) ? Results.Bytes(b) : Results.NotFound());
+        _app.MapGet("/outage/{name}", (string name) => Down ? Results.StatusCode(503) : Results.Bytes(_files[name], "application/x-ndjson"));
         _app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
         _app.MapGet("/flaky/{name}", (string name) =>
             _hits.AddOrUpdate(name, 1, (_, n) => n + 1) == 1 ? Results.StatusCode(503) : Results.Bytes(_files[name]));

@@ -61,6 +61,8 @@ public sealed class NodeJobsTests(AnvilFixture anvil, PostgresDatabaseFixture db
             .AddSingleton<IBackgroundJobClient>(client)
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddSingleton(options)
+            .AddSingleton(db.DataSource)
             .AddSingleton<EvaluateJob>()
             .BuildServiceProvider();
         var scan = new ScanJob(anvil.Web3, options, db.DataSource, client, NullLogger<ScanJob>.Instance);
@@ -70,7 +72,7 @@ public sealed class NodeJobsTests(AnvilFixture anvil, PostgresDatabaseFixture db
         Assert.Equal(1, await scan.RunAsync(CancellationToken.None));
         Assert.Equal(0, await scan.RunAsync(CancellationToken.None)); // the same market and round: nothing new
 
-        using (new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = 1, Activator = new ServiceActivator(services) }, storage))
+        using (new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = 1, Queues = [EvaluateJob.Queue], Activator = new ServiceActivator(services) }, storage))
         {
             var monitor = storage.GetMonitoringApi();
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);

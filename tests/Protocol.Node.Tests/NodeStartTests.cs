@@ -125,7 +125,8 @@ public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixt
         var described = typeof(Protocol.Cli.Commands.NodeRunCommand.Settings).GetProperties()
             .Select(p => p.GetCustomAttributes(typeof(System.ComponentModel.DescriptionAttribute), false).Cast<System.ComponentModel.DescriptionAttribute>().SingleOrDefault()?.Description ?? "")
             .ToList();
-        var options = typeof(NodeOptions).GetProperties().Where(p => p.CanWrite && p.Name != nameof(NodeOptions.Fetch)).Select(p => p.Name).ToList();
+        // The Fetch and Policy groups come from the file or FMP_Node__Group__Key variables.
+        var options = typeof(NodeOptions).GetProperties().Where(p => p.CanWrite && p.Name is not (nameof(NodeOptions.Fetch) or nameof(NodeOptions.Policy))).Select(p => p.Name).ToList();
         Assert.Contains(nameof(NodeOptions.StartBlock), options);
         Assert.All(options, name => Assert.Contains(described, d => d.StartsWith($"Node:{name},", StringComparison.Ordinal) || d.StartsWith($"Node:{name}:", StringComparison.Ordinal)));
     }

@@ -145,7 +145,58 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
         Assert.True(two.Bond < OracleBond);
     }
 
-    private async Task<(ProtocolDeployment, TestMarket)> LabelledMarketAsync(CrowdMarket crowd, bool publishGold, byte[]? goldBytes = null, string? goldUri = null)
+    [Fact]
+    public async Task Honest_watching_disputes_by_default_and_a_refunded_bond_no_longer_counts_against_the_budget()
+    {
+        var crowd = new CrowdMarket(_dir);
+        var d = await DeployAsync(anvil);
+        // Two more colluders (dev accounts 6 and 7), active by the time the second market is evaluated.
+        foreach (var colluder in new[] { 6, 7 })
+        {
+            await d.MintAndApproveAsync(colluder, d.RegistryAddress, OracleBond);
+            await d.Send(colluder, d.RegistryAddress, new RegisterFunction { Amount = OracleBond });
+        }
+
+        var (_, first) = await LabelledMarketAsync(crowd, publishGold: true, deployment: d);
+        await first.RevealGoldAsync();
+        var honest = await crowd.NodeAsync(anvil, db, d, 1, "http://127.0.0.1:9");
+        var bond = DisputeBondFor(first.Terms.RewardPool);
+        await d.Send(Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(1), Amount = 2 * bond });
+        await ScanJob.EnsureSchemaAsync(db.DataSource, CancellationToken.None);
+        var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db.DataSource), new PostgreSqlStorageOptions { SchemaName = "hangfire_budget", PrepareSchemaIfNecessary = true });
+        ScanJob Scan(NodeOptions options) => new(anvil.Web3For(1), options, db.DataSource, new BackgroundJobClient(storage), NullLogger<ScanJob>.Instance);
+
+        // Out of the box (no DisputeBudget set), the node disputes a wrong report it disagrees with.
+        await StealAsync(first, 2, 3);
+        Assert.StartsWith("evaluated in the challenge window", (await honest.EvaluateAndAttestAsync(first.Id, null, CancellationToken.None)).Status, StringComparison.Ordinal);
+        var disputes = NodeMetrics.Disputes.Value;
+        await Scan(new NodeOptions { RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress }).RunAsync(CancellationToken.None);
+        Assert.Equal(disputes + 1, NodeMetrics.Disputes.Value);
+        Assert.Equal(Disputed, await PhaseAsync(d, first.Id));
+
+        // The arbiter overturns: the bond is credited back to the node, so it is no longer at stake.
+        await d.Send(Arbiter, d.MarketAddress, new ResolveDisputeFunction { MarketId = first.Id, Overturned = true });
+
+        // A second wrong report: a budget of exactly one bond still covers it.
+        var (_, second) = await LabelledMarketAsync(crowd, publishGold: true, deployment: d);
+        await second.RevealGoldAsync();
+        await StealAsync(second, 6, 7);
+        Assert.StartsWith("evaluated in the challenge window", (await honest.EvaluateAndAttestAsync(second.Id, null, CancellationToken.None)).Status, StringComparison.Ordinal);
+        var oneBond = new NodeOptions { RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, DisputeBudget = bond.ToString(CultureInfo.InvariantCulture) };
+        await Scan(oneBond).RunAsync(CancellationToken.None);
+        Assert.Equal(disputes + 2, NodeMetrics.Disputes.Value);
+        Assert.Equal(Disputed, await PhaseAsync(d, second.Id));
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        Assert.Equal("refunded", await connection.ExecuteScalarAsync<string>(
+            "SELECT outcome FROM node_disputes WHERE market_contract = @c AND market_id = @m::numeric",
+            new { c = d.MarketAddress.ToLowerInvariant(), m = first.Id.ToString(CultureInfo.InvariantCulture) }));
+    }
+
+    // Two colluding oracles accept a report that slashes the good curator and pays the sponsor.
+    private static Task StealAsync(TestMarket market, params int[] oracles) =>
+        market.AttestAsync(market.BuildReport([new CuratorOutcome(AnvilFixture.DevAddress(4), 10 * Token, -10_000, 0), new CuratorOutcome(AnvilFixture.DevAddress(5), 10 * Token, -10_000, 0)]), oracles);
+
+    private async Task<(ProtocolDeployment, TestMarket)> LabelledMarketAsync(CrowdMarket crowd, bool publishGold, byte[]? goldBytes = null, string? goldUri = null, ProtocolDeployment? deployment = null)
     {
         var (tasks, gold) = crowd.LoadCrowdData();
         var sub = Directory.CreateDirectory(Path.Combine(_dir, Guid.NewGuid().ToString("n"))).FullName;
@@ -166,7 +217,7 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
         var labels = CanonicalWriter.ToBytes(tasks.Take(40).Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
         await File.WriteAllBytesAsync(Path.Combine(sub, "good.jsonl"), labels);
 
-        var d = await DeployAsync(anvil);
+        var d = deployment ?? await DeployAsync(anvil);
         var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token), files: files);
         market.UseLabelFile(4, Keccak.Hash(labels), new Uri(Path.Combine(sub, "good.jsonl")).AbsoluteUri);
         await market.CommitAsync(4, 10 * Token);

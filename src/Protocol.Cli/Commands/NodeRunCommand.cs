@@ -101,8 +101,16 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         public string? OutageBackoffCap { get; init; }
 
         [CommandOption("--dispute-budget <WEI>")]
-        [Description("Node:DisputeBudget, most the node may put up in dispute bonds over its life, in token base units (default 0: watch and log only).")]
+        [Description("Node:DisputeBudget, most the node may have at stake in dispute bonds (open or lost), in token base units or as a percentage of its bond (default 10%; 0: watch and log only).")]
         public string? DisputeBudget { get; init; }
+
+        [CommandOption("--retry-backoff <TIME>")]
+        [Description("Node:RetryBackoff, first wait before a failed evaluation is tried again (default 00:01:00; doubles while the market is evaluated).")]
+        public string? RetryBackoff { get; init; }
+
+        [CommandOption("--retry-backoff-cap <TIME>")]
+        [Description("Node:RetryBackoffCap, longest wait between two tries of a failed evaluation (default 00:10:00).")]
+        public string? RetryBackoffCap { get; init; }
 
         [CommandOption("--log-format <FORMAT>")]
         public string LogFormat { get; init; } = "text";
@@ -129,6 +137,8 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
             ["JobRecoveryTimeout"] = settings.JobRecoveryTimeout,
             ["OutageBackoffCap"] = settings.OutageBackoffCap,
             ["DisputeBudget"] = settings.DisputeBudget,
+            ["RetryBackoff"] = settings.RetryBackoff,
+            ["RetryBackoffCap"] = settings.RetryBackoffCap,
         }, settings.LogFormat);
 
         if (OptionsKeys.Unknown(builder.Configuration, "Node", typeof(NodeOptions)) is { Count: > 0 } unknown)
@@ -196,7 +206,8 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         services.AddSingleton(new EvaluationOptions { Backend = backend });
         services.AddSingleton<EvaluationPipeline>();
         services.AddSingleton(sp => new OracleNode(web3, options.MarketAddress, chainId, key, ledger, sp.GetRequiredService<EvaluationPipeline>(),
-            Path.GetFullPath(options.OutputFolder), sp.GetRequiredService<ILogger<OracleNode>>(), options.LogWindow));
+            Path.GetFullPath(options.OutputFolder), sp.GetRequiredService<ILogger<OracleNode>>(), options.LogWindow, options.Policy));
+        services.AddSingleton(TimeProvider.System);
         services.AddTransient<ScanJob>();
         services.AddTransient<EvaluateJob>();
         // Hangfire installs its schema as the storage is built: under the node schema lock too.
@@ -218,7 +229,10 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         }
 
         services.AddHangfire(hangfire => hangfire.UseStorage(storage));
-        services.AddHangfireServer(server => server.WorkerCount = 1); // evaluations use every core already
+        // Two servers, one worker each: evaluations use every core already, and scans (the dispute watcher and the
+        // settler with them) must never wait behind an evaluation.
+        services.AddHangfireServer(server => { server.ServerName = "evaluate"; server.WorkerCount = 1; server.Queues = [EvaluateJob.Queue]; });
+        services.AddHangfireServer(server => { server.ServerName = "scan"; server.WorkerCount = 1; server.Queues = [ScanJob.Queue]; });
         services.AddHostedService(sp => new RecurringScan(sp.GetRequiredService<IRecurringJobManager>(), options.ScanCron));
 
         using var metrics = options.MetricsPort > 0 ? new Prometheus.MetricServer("127.0.0.1", options.MetricsPort) : null;
@@ -302,7 +316,7 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            jobs.AddOrUpdate<ScanJob>(ScanJob.Id, job => job.RunAsync(CancellationToken.None), cron);
+            jobs.AddOrUpdate<ScanJob>(ScanJob.Id, ScanJob.Queue, job => job.RunAsync(CancellationToken.None), cron);
             jobs.Trigger(ScanJob.Id); // look right away, not only at the next tick
             return Task.CompletedTask;
         }

@@ -85,11 +85,7 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         }
 
         var taskIds = tasks.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
-        var inputs = new List<CuratorInput>();
-        foreach (var submission in market.Submissions)
-        {
-            inputs.Add(await loader.LoadAsync(submission, taskIds, cancellationToken).ConfigureAwait(false));
-        }
+        var inputs = await loader.LoadAllAsync(market.Submissions, taskIds, cancellationToken).ConfigureAwait(false);
 
         var terms = new MarketTerms(market.Config.RewardPool, market.Config.OracleFeeBps, market.Config.SlashBps, market.Config.StakeCap);
         var request = new EvaluationRequest(chainId, marketContract, market.MarketId, market.State.Round, market.Config.Sponsor, terms,

@@ -23,6 +23,21 @@ public sealed class FetchOptions
     [Range(1, 10)]
     public int Attempts { get; set; } = 3;
 
+    /// <summary>
+    /// Label files fetched at the same time in one evaluation. Fetching waits on other hosts, not on this machine, so
+    /// many run at once; each holds at most <see cref="MaxBytes"/> in memory while it is checked.
+    /// </summary>
+    [Range(1, 1024)]
+    public int LabelsParallelism { get; set; } = 32;
+
+    /// <summary>
+    /// Time allowed for fetching all of one evaluation's label files together. A file not fetched by then is invalid
+    /// ("fetch failed: not available …"), like a file that cannot be fetched at all, so never-answering URIs cost the
+    /// node this long once per market, not <see cref="Timeout"/> × <see cref="Attempts"/> each.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Node:Fetch:LabelsDeadline must be between 00:00:01 and 1.00:00:00")]
+    public TimeSpan LabelsDeadline { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>HTTP gateway that serves <c>ipfs://CID[/path]</c> as <c>{gateway}/CID[/path]</c>, e.g. <c>http://127.0.0.1:8080/ipfs/</c>. Empty: ipfs URIs are refused.</summary>
     public string IpfsGateway { get; set; } = "";
 

@@ -24,6 +24,9 @@ public sealed record FetchResult(byte[]? Bytes, string? Failure, bool Missing = 
 /// </summary>
 public sealed partial class InputFetcher(HttpClient http, FetchOptions options, ILogger<InputFetcher> logger)
 {
+    /// <summary>The limits this fetcher applies.</summary>
+    public FetchOptions Options => options;
+
     /// <summary>The folder large inputs are streamed into (<see cref="FetchOptions.ScratchFolder"/>, else the system temp folder).</summary>
     public string ScratchRoot => string.IsNullOrEmpty(options.ScratchFolder) ? Path.GetTempPath() : Path.GetFullPath(options.ScratchFolder);
 

@@ -22,8 +22,53 @@ public sealed record CuratorInput(string Curator, BigInteger Stake, bool Valid, 
 /// the revealed hash, parse it strictly, and check every id against the task pool. Whatever a file
 /// contains, the result is a valid input or an invalid one with its reason — never an exception.
 /// </summary>
-public sealed class SubmissionLoader(InputFetcher fetcher, FileReadOptions readOptions, ILogger<SubmissionLoader> logger)
+public sealed class SubmissionLoader(InputFetcher fetcher, FileReadOptions readOptions, ILogger<SubmissionLoader> logger, TimeProvider? clock = null)
 {
+    /// <summary>
+    /// Loads every submission of one evaluation, up to <see cref="FetchOptions.LabelsParallelism"/> at a time, under one
+    /// deadline (<see cref="FetchOptions.LabelsDeadline"/>): whatever is not loaded by then is invalid as "not available",
+    /// so a market full of never-answering URIs costs one deadline, not a timeout per URI. Results keep the input order.
+    /// </summary>
+    public async Task<IReadOnlyList<CuratorInput>> LoadAllAsync(IReadOnlyList<RevealedSubmission> submissions, IReadOnlySet<string> taskIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(submissions);
+        var options = fetcher.Options;
+        using var deadline = new CancellationTokenSource(options.LabelsDeadline, clock ?? TimeProvider.System);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var slots = new SemaphoreSlim(options.LabelsParallelism);
+        var late = $"fetch failed: not available within the {options.LabelsDeadline.TotalSeconds:0.#} s labels deadline";
+
+        async Task<CuratorInput> LoadOneAsync(RevealedSubmission submission)
+        {
+            if (submission.LabelsHash is null || submission.Uri is null)
+            {
+                // Nothing to fetch: "not revealed" must never turn into "not available" while waiting for a slot.
+                return await LoadAsync(submission, taskIds, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await slots.WaitAsync(linked.Token).ConfigureAwait(false);
+                try
+                {
+                    return await LoadAsync(submission, taskIds, linked.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                var input = CuratorInput.Invalid(submission, late);
+                NodeLog.InvalidSubmission(logger, submission.Curator, late);
+                return input;
+            }
+        }
+
+        return await Task.WhenAll(submissions.Select(LoadOneAsync)).ConfigureAwait(false);
+    }
+
     public async Task<CuratorInput> LoadAsync(RevealedSubmission submission, IReadOnlySet<string> taskIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(submission);

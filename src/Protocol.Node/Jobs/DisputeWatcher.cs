@@ -12,6 +12,9 @@ using Protocol.Core.Reports;
 using Protocol.Node.Chain;
 using TokenApprove = Protocol.Core.Contracts.TestTokenBindings.ApproveFunction;
 using TokenAllowance = Protocol.Core.Contracts.TestTokenBindings.AllowanceFunction;
+using TokenBalanceOf = Protocol.Core.Contracts.TestTokenBindings.BalanceOfFunction;
+using RegistryOracle = Protocol.Core.Contracts.OracleRegistryBindings.OracleFunction;
+using RegistryOracleOutput = Protocol.Core.Contracts.OracleRegistryBindings.OracleOutput;
 
 namespace Protocol.Node.Jobs;
 
@@ -19,8 +22,8 @@ namespace Protocol.Node.Jobs;
 /// The node as a watcher (run by every scan): for each market and round this node evaluated, it
 /// <list type="bullet">
 /// <item>disputes an accepted report whose digest differs from its own while the challenge window is open, once, if the
-/// market's dispute bond fits what is left of <see cref="NodeOptions.DisputeBudget"/> (else it logs an error and
-/// counts it), and</item>
+/// market's dispute bond fits what is left of <see cref="NodeOptions.DisputeBudget"/> (bonds of open disputes and of
+/// lost ones count; refunded ones do not) and its wallet holds the bond (else it logs an error and counts it), and</item>
 /// <item>proves equivocation when one oracle attested two different digests for the same market and round (the two
 /// signatures are read back from the attest transactions).</item>
 /// </list>
@@ -34,6 +37,8 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
         ArgumentNullException.ThrowIfNull(connection);
         await connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS node_disputes (market_contract text NOT NULL, market_id numeric(78,0) NOT NULL, round bigint NOT NULL, accepted_digest text NOT NULL, our_digest text NOT NULL, bond numeric(78,0) NOT NULL, tx_hash text NOT NULL, disputed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_contract, market_id, round))").ConfigureAwait(false);
+        // outcome: null while the dispute is open, "refunded" (overturned, or expired) or "lost" (the report stood).
+        await connection.ExecuteAsync("ALTER TABLE node_disputes ADD COLUMN IF NOT EXISTS outcome text").ConfigureAwait(false);
         await connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS node_equivocations (market_contract text NOT NULL, market_id numeric(78,0) NOT NULL, round bigint NOT NULL, signer text NOT NULL, tx_hash text, proven_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_contract, market_id, round, signer))").ConfigureAwait(false);
     }
@@ -61,6 +66,7 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
             return;
         }
 
+        await RecordOutcomesAsync(connection).ConfigureAwait(false);
         var signing = new ReportSigning(await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false), options.MarketAddress);
         foreach (var (market, round, digest) in mine)
         {
@@ -97,11 +103,20 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
 
         var config = (await web3.QueryAsync<MarketConfigFunction, MarketConfigOutput>(options.MarketAddress, new MarketConfigFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
         var bond = config.DisputeBond;
-        var budget = BigInteger.Parse(options.DisputeBudget, CultureInfo.InvariantCulture);
+        var budget = await BudgetAsync(me).ConfigureAwait(false);
         var spent = await SpentAsync(connection).ConfigureAwait(false);
         if (spent + bond > budget)
         {
             NodeLog.DisputeOverBudget(logger, id, round, accepted.ToString(), ours.ToString(), bond, spent, budget);
+            NodeMetrics.DisputesSkipped.Inc();
+            return;
+        }
+
+        // With a budget on by default, a wallet without the tokens is told, not a transaction that reverts every scan.
+        var balance = await web3.CallAsync<TokenBalanceOf, BigInteger>(config.Token, new TokenBalanceOf { Account = me }).ConfigureAwait(false);
+        if (balance < bond)
+        {
+            NodeLog.DisputeUnfunded(logger, id, round, accepted.ToString(), ours.ToString(), bond, balance);
             NodeMetrics.DisputesSkipped.Inc();
             return;
         }
@@ -175,7 +190,52 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
         }
     }
 
+    /// <summary>
+    /// <see cref="NodeOptions.DisputeBudget"/> in token base units: the number itself, or its percentage of this
+    /// oracle's registry bond.
+    /// </summary>
+    private async Task<BigInteger> BudgetAsync(string me)
+    {
+        if (!options.DisputeBudget.EndsWith('%'))
+        {
+            return BigInteger.Parse(options.DisputeBudget, CultureInfo.InvariantCulture);
+        }
+
+        var basisPoints = (BigInteger)Math.Round(decimal.Parse(options.DisputeBudget.TrimEnd('%'), CultureInfo.InvariantCulture) * 100);
+        var registry = await web3.CallAsync<RegistryFunction, string>(options.MarketAddress, new RegistryFunction()).ConfigureAwait(false);
+        var oracle = (await web3.QueryAsync<RegistryOracle, RegistryOracleOutput>(registry, new RegistryOracle { Account = me }).ConfigureAwait(false)).ReturnValue1;
+        return oracle.Bond * basisPoints / 10_000;
+    }
+
+    // What became of each open dispute, read from the market: a new round (or a cancel in the dispute's round) refunded
+    // the bond to this node; a finalized market means the report stood and the bond went to its signers.
+    private async Task RecordOutcomesAsync(NpgsqlConnection connection)
+    {
+        var contract = options.MarketAddress.ToLowerInvariant();
+        var open = await connection.QueryAsync<(string Market, long Round)>(
+            "SELECT market_id::text, round FROM node_disputes WHERE market_contract = @contract AND outcome IS NULL", new { contract }).ConfigureAwait(false);
+        foreach (var (market, round) in open)
+        {
+            var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
+            var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
+            var outcome = state.Round > round ? "refunded"
+                : state.Status == FinalizedStatus ? "lost"
+                : state.Status == CancelledStatus ? "refunded"
+                : null;
+            if (outcome is not null)
+            {
+                await connection.ExecuteAsync(
+                    "UPDATE node_disputes SET outcome = @outcome WHERE market_contract = @contract AND market_id = @market::numeric AND round = @round",
+                    new { outcome, contract, market, round }).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const byte FinalizedStatus = 3, CancelledStatus = 4;
+
+    // Only bonds at risk (dispute open) or lost count against the budget; refunded ones came back.
     private async Task<BigInteger> SpentAsync(NpgsqlConnection connection) =>
         BigInteger.Parse(await connection.ExecuteScalarAsync<string>(
-            "SELECT COALESCE(sum(bond), 0)::text FROM node_disputes WHERE market_contract = @contract", new { contract = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false) ?? "0", CultureInfo.InvariantCulture);
+            "SELECT COALESCE(sum(bond), 0)::text FROM node_disputes WHERE market_contract = @contract AND (outcome IS NULL OR outcome = 'lost')",
+            new { contract = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false) ?? "0", CultureInfo.InvariantCulture);
 }

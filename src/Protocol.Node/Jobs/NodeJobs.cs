@@ -12,15 +12,24 @@ using Protocol.Node.Chain;
 namespace Protocol.Node.Jobs;
 
 /// <summary>
-/// Recurring: finds markets in their evaluation phase with the gold set revealed (or already in their challenge
-/// window, so a report accepted before this node evaluated can still be checked) and enqueues one evaluation job per
-/// (market, round) — once, whatever the number of scans or node processes sharing this database (the
-/// <c>node_jobs</c> row is the claim). Then it watches: disagreements, disputes, equivocation (<see cref="DisputeWatcher"/>).
+/// Recurring, on its own Hangfire queue (<see cref="Queue"/>) so that no evaluation ever delays it: first settles the
+/// markets this node's bond is locked behind (<see cref="LockSettler"/>); then finds markets in their evaluation phase
+/// with the gold set revealed (or already in their challenge window, so a report accepted before this node evaluated
+/// can still be checked) and enqueues one evaluation job per (market, round) on <see cref="EvaluateJob.Queue"/>,
+/// earliest deadline first — once, whatever the number of scans or node processes sharing this database (the
+/// <c>node_jobs</c> row is the claim); then enqueues again the evaluations that failed, once their backoff is over
+/// (or, for an attestation the bond could not back, once enough bond is free), for as long as the market is still
+/// being evaluated. Then it watches: disagreements, disputes, equivocation (<see cref="DisputeWatcher"/>).
 /// </summary>
-public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db, IBackgroundJobClient jobs, ILogger<ScanJob> logger)
+public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db, IBackgroundJobClient jobs, ILogger<ScanJob> logger, TimeProvider? clock = null)
 {
     private static readonly string AttestedTopic = "0x" + Nethereum.Contracts.ABITypedRegistry.GetEvent<AttestedEvent>().Sha3Signature.ToLowerInvariant();
     public const string Id = "scan-markets";
+
+    /// <summary>The Hangfire queue of scans (and so of the dispute watcher and the settler), served by its own worker.</summary>
+    public const string Queue = "scan";
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public static async Task EnsureSchemaAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
     {
@@ -28,18 +37,25 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS node_jobs (market_id numeric(78,0) NOT NULL, round bigint NOT NULL, job_id text, enqueued_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_id, round))").ConfigureAwait(false);
+        // A failed evaluation records when to try again (next_try_at), or the free bond its attestation waits for.
+        await connection.ExecuteAsync(
+            "ALTER TABLE node_jobs ADD COLUMN IF NOT EXISTS tries integer NOT NULL DEFAULT 0, ADD COLUMN IF NOT EXISTS failed_at timestamptz, " +
+            "ADD COLUMN IF NOT EXISTS next_try_at timestamptz, ADD COLUMN IF NOT EXISTS bond_needed numeric(78,0), ADD COLUMN IF NOT EXISTS last_error text, " +
+            "ADD COLUMN IF NOT EXISTS done_at timestamptz").ConfigureAwait(false);
         await connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS node_disagreements (market_id numeric(78,0) NOT NULL, round bigint NOT NULL, digest text NOT NULL, signer text NOT NULL, seen_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_id, round, digest, signer))").ConfigureAwait(false);
         await DisputeWatcher.EnsureSchemaAsync(connection).ConfigureAwait(false);
     }
 
     // No DisableConcurrentExecution: a lock held by a killed process would stall every scan after a
-    // restart, and overlapping scans are harmless (the node_jobs insert is the claim).
+    // restart, and overlapping scans are harmless (the node_jobs insert and update are the claims).
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        await new LockSettler(web3, options, db, logger).RunAsync(cancellationToken).ConfigureAwait(false);
+
         var count = await web3.CallAsync<MarketCountFunction, BigInteger>(options.MarketAddress, new MarketCountFunction()).ConfigureAwait(false);
-        var enqueued = 0;
+        var found = new List<(BigInteger Id, uint Round, ulong Deadline)>();
         for (var id = BigInteger.One; id <= count; id++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -50,17 +66,25 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
             }
 
             var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
-            if (state.GoldRevealed && await ClaimAsync(id, state.Round, cancellationToken).ConfigureAwait(false))
+            if (state.GoldRevealed)
             {
-                var marketId = id.ToString(CultureInfo.InvariantCulture);
-                var jobId = jobs.Enqueue<EvaluateJob>(job => job.RunAsync(marketId, state.Round, CancellationToken.None));
-                await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await connection.ExecuteAsync("UPDATE node_jobs SET job_id = @jobId WHERE market_id = @m::numeric AND round = @round", new { jobId, m = marketId, round = (long)state.Round }).ConfigureAwait(false);
-                NodeLog.Enqueued(logger, id, state.Round, jobId);
+                found.Add((id, state.Round, state.EvaluationDeadline));
+            }
+        }
+
+        // Earliest evaluation deadline first: a market about to be cancelled must not wait behind one with days left.
+        var enqueued = 0;
+        foreach (var (id, round, _) in found.OrderBy(f => f.Deadline).ThenBy(f => f.Id))
+        {
+            if (await ClaimAsync(id, round, cancellationToken).ConfigureAwait(false))
+            {
+                var jobId = await EnqueueAsync(id, round, cancellationToken).ConfigureAwait(false);
+                NodeLog.Enqueued(logger, id, round, jobId);
                 enqueued++;
             }
         }
 
+        enqueued += await RetryFailedAsync(cancellationToken).ConfigureAwait(false);
         await WatchDisagreementsAsync(cancellationToken).ConfigureAwait(false);
         await new DisputeWatcher(web3, options, db, logger).RunAsync(cancellationToken).ConfigureAwait(false);
         if (web3.TransactionManager?.Account?.Address is { } me)
@@ -71,6 +95,80 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         return enqueued;
     }
 
+    private async Task<string> EnqueueAsync(BigInteger id, uint round, CancellationToken cancellationToken)
+    {
+        var marketId = id.ToString(CultureInfo.InvariantCulture);
+        var jobId = jobs.Enqueue<EvaluateJob>(EvaluateJob.Queue, job => job.RunAsync(marketId, round, CancellationToken.None));
+        await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("UPDATE node_jobs SET job_id = @jobId WHERE market_id = @m::numeric AND round = @round", new { jobId, m = marketId, round = (long)round }).ConfigureAwait(false);
+        return jobId;
+    }
+
+    // A failed evaluation is tried again while its market is still being evaluated in that round: after its backoff,
+    // or, when the attestation was refused for want of free bond, as soon as enough bond is free again.
+    private async Task<int> RetryFailedAsync(CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        List<(string Market, long Round, int Tries, string? BondNeeded)> failed;
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            failed = [.. await connection.QueryAsync<(string, long, int, string?)>(
+                "SELECT market_id::text, round, tries, bond_needed::text FROM node_jobs WHERE done_at IS NULL AND failed_at IS NOT NULL AND (bond_needed IS NOT NULL OR next_try_at <= @now) ORDER BY market_id",
+                new { now }).ConfigureAwait(false)];
+        }
+
+        var enqueued = 0;
+        BigInteger? free = null;
+        foreach (var (market, round, tries, bondNeeded) in failed)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
+            var phase = await web3.CallAsync<PhaseFunction, byte>(options.MarketAddress, new PhaseFunction { MarketId = id }).ConfigureAwait(false);
+            var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
+            await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var key = new { m = market, round };
+            if ((phase != MarketSnapshot.EvaluationPhase && phase != MarketSnapshot.ChallengePhase) || state.Round != round)
+            {
+                await connection.ExecuteAsync("UPDATE node_jobs SET done_at = @now WHERE market_id = @m::numeric AND round = @round", new { now, key.m, key.round }).ConfigureAwait(false);
+                continue;
+            }
+
+            if (bondNeeded is not null && phase == MarketSnapshot.EvaluationPhase)
+            {
+                free ??= await FreeBondAsync().ConfigureAwait(false);
+                if (free < BigInteger.Parse(bondNeeded, CultureInfo.InvariantCulture))
+                {
+                    continue;
+                }
+            }
+
+            // The claim: of concurrent scans, one clears failed_at and enqueues.
+            var claimed = await connection.ExecuteAsync(
+                "UPDATE node_jobs SET failed_at = NULL, next_try_at = NULL, bond_needed = NULL WHERE market_id = @m::numeric AND round = @round AND failed_at IS NOT NULL AND done_at IS NULL",
+                key).ConfigureAwait(false) == 1;
+            if (claimed)
+            {
+                var jobId = await EnqueueAsync(id, (uint)round, cancellationToken).ConfigureAwait(false);
+                NodeMetrics.EvaluationRetries.Inc();
+                NodeLog.Reenqueued(logger, id, (uint)round, tries + 1, jobId);
+                enqueued++;
+            }
+        }
+
+        return enqueued;
+    }
+
+    private async Task<BigInteger> FreeBondAsync()
+    {
+        if (web3.TransactionManager?.Account?.Address is not { } me)
+        {
+            return BigInteger.Zero;
+        }
+
+        var registry = await web3.CallAsync<RegistryFunction, string>(options.MarketAddress, new RegistryFunction()).ConfigureAwait(false);
+        return await web3.CallAsync<Protocol.Core.Contracts.OracleRegistryBindings.FreeBondFunction, BigInteger>(
+            registry, new Protocol.Core.Contracts.OracleRegistryBindings.FreeBondFunction { Account = me }).ConfigureAwait(false);
+    }
     // Other oracles' attestations for a market and round this node signed: every digest that differs
     // from ours is logged and counted once (a node fed different inputs, or a faulty or malicious one).
     private async Task WatchDisagreementsAsync(CancellationToken cancellationToken)
@@ -120,12 +218,27 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
     }
 }
 
-/// <summary>One market and round: evaluate, publish, sign once, attest (retried by Hangfire on failure).</summary>
-public sealed class EvaluateJob(OracleNode node, ILogger<EvaluateJob> logger)
+/// <summary>
+/// One market and round: evaluate, publish, sign once, attest. A failure is recorded in <c>node_jobs</c> with the time of
+/// the next try (doubling from <see cref="NodeOptions.RetryBackoff"/> up to <see cref="NodeOptions.RetryBackoffCap"/>),
+/// or the free bond a refused attestation waits for; the scan enqueues it again (Hangfire itself does not retry, so
+/// no fixed number of attempts can make the node give up on a market that is still being evaluated).
+/// </summary>
+public sealed class EvaluateJob(OracleNode node, NpgsqlDataSource db, NodeOptions options, ILogger<EvaluateJob> logger, TimeProvider? clock = null)
 {
-    [AutomaticRetry(Attempts = 5)]
+    /// <summary>The Hangfire queue of evaluations, served by its own worker (evaluations use every core already).</summary>
+    public const string Queue = "evaluate";
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>The wait after the <paramref name="tries"/>-th failure in a row: first, 2 × first, 4 × first …, at most cap.</summary>
+    public static TimeSpan Backoff(int tries, TimeSpan first, TimeSpan cap) =>
+        TimeSpan.FromTicks(Math.Min(cap.Ticks, first.Ticks * (1L << Math.Clamp(tries - 1, 0, 30))));
+
+    [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(string marketId, uint round, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var id = BigInteger.Parse(marketId, CultureInfo.InvariantCulture);
         var progress = new Progress<Protocol.Evaluation.EvaluationProgress>(p => NodeLog.Progress(logger, id, round, p.TrainingsDone, p.TrainingsTotal));
         AttestationOutcome outcome;
@@ -133,13 +246,51 @@ public sealed class EvaluateJob(OracleNode node, ILogger<EvaluateJob> logger)
         {
             outcome = await node.EvaluateAndAttestAsync(id, progress, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (BondLockedException e)
         {
             NodeMetrics.Jobs.WithLabels("failed").Inc();
+            await RecordFailureAsync(marketId, round, e.Message, null, e.Needed).ConfigureAwait(false);
+            NodeLog.WaitingForBond(logger, id, round, e.Needed, e.Free);
             throw;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            NodeMetrics.Jobs.WithLabels("failed").Inc();
+            var now = _clock.GetUtcNow();
+            var tries = await RecordFailureAsync(marketId, round, e.Message, now, null).ConfigureAwait(false);
+            NodeLog.EvaluationFailed(logger, id, round, tries, e.Message, now + Backoff(tries, options.RetryBackoff, options.RetryBackoffCap));
+            throw;
+        }
+
+        await using (var connection = await db.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync(
+                "UPDATE node_jobs SET done_at = @now, failed_at = NULL, last_error = NULL WHERE market_id = @m::numeric AND round = @round",
+                new { now = _clock.GetUtcNow(), m = marketId, round = (long)round }).ConfigureAwait(false);
         }
 
         NodeMetrics.Jobs.WithLabels(outcome.Status == "attested" ? "attested" : "skipped").Inc();
         NodeLog.JobDone(logger, id, round, outcome.Status, outcome.Digest);
+    }
+
+    // Returns the number of failed tries so far. A row is inserted when the job was enqueued by other means.
+    private async Task<int> RecordFailureAsync(string marketId, uint round, string error, DateTimeOffset? failedAt, BigInteger? bondNeeded)
+    {
+        var now = failedAt ?? _clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+        var tries = await connection.ExecuteScalarAsync<int>(
+            "INSERT INTO node_jobs (market_id, round, tries, failed_at, last_error) VALUES (@m::numeric, @round, 1, @now, @error) " +
+            "ON CONFLICT (market_id, round) DO UPDATE SET tries = node_jobs.tries + 1, failed_at = @now, last_error = @error RETURNING tries",
+            new { m = marketId, round = (long)round, now, error }).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "UPDATE node_jobs SET next_try_at = @next, bond_needed = @bond::numeric WHERE market_id = @m::numeric AND round = @round",
+            new
+            {
+                next = bondNeeded is null ? now + Backoff(tries, options.RetryBackoff, options.RetryBackoffCap) : (DateTimeOffset?)null,
+                bond = bondNeeded?.ToString(CultureInfo.InvariantCulture),
+                m = marketId,
+                round = (long)round,
+            }).ConfigureAwait(false);
+        return tries;
     }
 }

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Numerics;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Nethereum.Contracts;
+using Nethereum.Web3;
+using Npgsql;
+using Protocol.Core.Contracts;
+using Protocol.Core.Contracts.FeedbackMarketBindings;
+
+namespace Protocol.Node.Jobs;
+
+/// <summary>
+/// Frees this oracle's bond as soon as the markets it is locked behind may settle (run by every scan): for each market
+/// this node signed whose accepted report it backs, once the market's phase says it is over but the contract has not
+/// recorded it yet, it sends <c>finalize</c> (challenge window over, a payout report), <c>forfeit</c> (an accepted
+/// verdict) or <c>cancel</c> (a dispute the arbiter left unresolved). Nobody else has a reason to pay for these calls
+/// in time, and until one is made the bond stays locked and the node cannot attest other markets.
+/// </summary>
+public sealed class LockSettler(IWeb3 web3, NodeOptions options, NpgsqlDataSource db, ILogger logger)
+{
+    private const byte Accepted = 1, Disputed = 2;
+    private const byte FinalizedPhase = 6, CancelledPhase = 7, ForfeitedPhase = 8;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (web3.TransactionManager?.Account?.Address is not { } me)
+        {
+            return;
+        }
+
+        List<string> markets;
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL").ConfigureAwait(false))
+            {
+                return;
+            }
+
+            markets = [.. await connection.QueryAsync<string>(
+                "SELECT DISTINCT market_id::text FROM oracle_reports WHERE signer = @me AND market_contract = @contract",
+                new { me = me.ToLowerInvariant(), contract = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false)];
+        }
+
+        foreach (var market in markets)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
+            var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
+            if (state.Status is not (Accepted or Disputed))
+            {
+                continue; // nothing accepted, or already settled: no lock to free
+            }
+
+            var phase = await web3.CallAsync<PhaseFunction, byte>(options.MarketAddress, new PhaseFunction { MarketId = id }).ConfigureAwait(false);
+            var action = (state.Status, phase) switch
+            {
+                (Accepted, FinalizedPhase) => "finalize",
+                (Accepted, ForfeitedPhase) => "forfeit",
+                (Disputed, CancelledPhase) => "cancel",
+                _ => null,
+            };
+            if (action is null)
+            {
+                continue;
+            }
+
+            var signers = await web3.CallAsync<AcceptedSignersFunction, List<string>>(options.MarketAddress, new AcceptedSignersFunction { MarketId = id }).ConfigureAwait(false);
+            if (!signers.Any(s => string.Equals(s, me, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue; // another report was accepted: this node's bond is not locked behind it
+            }
+
+            try
+            {
+                var sender = new TransactionSender(web3, me);
+                var receipt = action switch
+                {
+                    "finalize" => await sender.SendAsync(options.MarketAddress, new FinalizeFunction { MarketId = id }, cancellationToken).ConfigureAwait(false),
+                    "forfeit" => await sender.SendAsync(options.MarketAddress, new ForfeitFunction { MarketId = id }, cancellationToken).ConfigureAwait(false),
+                    _ => await sender.SendAsync(options.MarketAddress, new CancelFunction { MarketId = id }, cancellationToken).ConfigureAwait(false),
+                };
+                NodeMetrics.Settlements.WithLabels(action).Inc();
+                NodeLog.Settled(logger, id, action, receipt.TransactionHash);
+            }
+            catch (SmartContractCustomErrorRevertException)
+            {
+                // Someone settled it between the read and the send (AlreadySettled): the bond is free all the same.
+            }
+        }
+    }
+}

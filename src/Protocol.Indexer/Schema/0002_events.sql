@@ -89,6 +89,21 @@ CREATE TABLE dispute_expired (
     PRIMARY KEY (block_number, log_index)
 );
 
+-- FeedbackMarket.DisputeRerun
+CREATE TABLE dispute_rerun (
+    block_number bigint NOT NULL,
+    log_index integer NOT NULL,
+    block_time timestamptz NOT NULL,
+    block_hash text NOT NULL,
+    tx_hash text NOT NULL,
+    market_id numeric(78,0) NOT NULL,
+    round bigint NOT NULL,
+    digest text NOT NULL,
+    challenger text NOT NULL,
+    bond numeric(78,0) NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+);
+
 -- FeedbackMarket.DisputeResolved
 CREATE TABLE dispute_resolved (
     block_number bigint NOT NULL,
@@ -233,7 +248,7 @@ CREATE TABLE market_swept (
     tx_hash text NOT NULL,
     market_id numeric(78,0) NOT NULL,
     amount numeric(78,0) NOT NULL,
-    treasury text NOT NULL,
+    recipient text NOT NULL,
     PRIMARY KEY (block_number, log_index)
 );
 
@@ -396,7 +411,7 @@ CREATE TABLE oracle_slashed (
     prover text NOT NULL,
     amount numeric(78,0) NOT NULL,
     prover_reward numeric(78,0) NOT NULL,
-    treasury text NOT NULL,
+    rest text NOT NULL,
     PRIMARY KEY (block_number, log_index)
 );
 

@@ -147,7 +147,7 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
                     (BigInteger)(r?.ValueNumerator ?? 0), (BigInteger)m.ValueDenominator, r?.Shapley ?? 0, r?.ValueMicro ?? 0, r?.ScoreBps ?? -10_000);
             }));
 
-        var leaves = table.Leaves(request.MarketId, request.Sponsor.ToLowerInvariant());
+        var leaves = table.Leaves(request.MarketId);
         var tree = MerkleTree.Build(leaves.Select(l => l.Hash));
         var report = new Report
         {

@@ -60,6 +60,7 @@ export const VERDICT_CODES = [
   'task pool: malformed',
   'gold set: malformed',
   'features: malformed',
+  'gold set: contradicted by labels',
 ] as const;
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 

@@ -266,7 +266,7 @@ try
         ScoreBps = burnLeaf.GetProperty("scoreBps").GetInt32(), Proof = [.. burnLeaf.GetProperty("proof").EnumerateArray().Select(p => Bytes32.Parse(p.GetString()!).ToArray())],
     });
     claimed[ProtocolConstants.BurnAddress] = await d.BalanceAsync(ProtocolConstants.BurnAddress) - burnBefore;
-    Step.Say(string.Create(ci, $"the remainder leaf ({claimed[ProtocolConstants.BurnAddress]} base units: rounding dust) is claimed to the burn address; the sponsor has no leaf"));
+    Step.Say(string.Create(ci, $"the remainder leaf ({claimed[ProtocolConstants.BurnAddress]} base units) is claimed to the burn address; the sponsor has no leaf"));
 
     var fees = BigInteger.Zero;
     foreach (var o in ProtocolDeployment.Oracles)

@@ -17,8 +17,10 @@ const { secp256k1 } = require('ethereum-cryptography/secp256k1');
 const out = new URL('../../tests/vectors/', import.meta.url);
 const hex = (bytes) => '0x' + bytesToHex(bytes);
 const k = (bytes) => keccak256(bytes);
-// scoreBps of the sponsor's remainder leaf (ConstantsLib.SPONSOR_LEAF_SCORE): no curator score can take it.
+// scoreBps of the remainder leaf (ConstantsLib.SPONSOR_LEAF_SCORE): no curator score can take it.
 const SPONSOR_LEAF_SCORE = -2147483648;
+// The remainder leaf's account (ConstantsLib.BURN_ADDRESS): the remainder is burned, never paid to the sponsor.
+const BURN_ADDRESS = '0x000000000000000000000000000000000000dEaD';
 const kHex = (types, values) => hex(k(encode(types, values)));
 const concat = (...parts) => Uint8Array.from(parts.flatMap((p) => [...p]));
 
@@ -159,6 +161,7 @@ function payouts(terms, curators) {
     return { ...c, slash: slash[i], reward, payout: c.stake - slash[i] + reward };
   });
   const totalStaked = sorted.reduce((a, c) => a + c.stake, 0n);
+  // The key keeps its old name because contracts/test/Vectors.t.sol reads it; the leaf is the burn address's.
   const sponsorRemainder = P - rows.reduce((a, r) => a + r.reward, 0n);
   return { fee, distributable: P, curators: rows, sponsorRemainder, totalStaked, totalPayout: totalStaked + terms.rewardPool - fee };
 }
@@ -182,13 +185,12 @@ const payoutCases = [...Array(10).keys()].map((i) => {
   });
   const table = payouts(terms, curators);
   const marketId = BigInt(100 + i);
-  const sponsor = detAddress('sponsor', i);
   const leaves = [
     ...table.curators.map((c) => [marketId, c.account, c.payout, c.scoreBps]),
-    [marketId, sponsor, table.sponsorRemainder, SPONSOR_LEAF_SCORE],
+    [marketId, BURN_ADDRESS, table.sponsorRemainder, SPONSOR_LEAF_SCORE],
   ];
   const root = StandardMerkleTree.of(leaves, LEAF_TYPES).root;
-  return { marketId, sponsor, terms, curators, expected: { ...table, root } };
+  return { marketId, remainderAccount: BURN_ADDRESS.toLowerCase(), terms, curators, expected: { ...table, root } };
 });
 write('payouts.json', { cases: payoutCases });
 

@@ -10,8 +10,8 @@ namespace Protocol.Core.Tests;
 /// <summary>
 /// tests/vectors/csharp-leaves.json: a payout table, its leaves, Merkle root and proofs as the C# code computes them,
 /// for the TypeScript client's tests (clients/ts/test/anvil.test.ts verifies these proofs with @openzeppelin/merkle-tree
-/// and claims them on anvil). The market is the one that test creates: market 1, anvil's dev accounts 3–5 as curators
-/// and account 0 as the sponsor, so the committed file must stay what C# computes today.
+/// and claims them on anvil). The market is the one that test creates: market 1, anvil's dev accounts 3–5 as curators;
+/// the remainder leaf is the burn address's, so the committed file must stay what C# computes today.
 /// </summary>
 public sealed class CSharpLeavesFixtureTests
 {
@@ -22,8 +22,6 @@ public sealed class CSharpLeavesFixtureTests
     private static readonly BigInteger Ether = BigInteger.Pow(10, 18);
 
     private static readonly BigInteger MarketId = 1;
-
-    private const string Sponsor = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 
     private static readonly MarketTerms Terms = new(RewardPool: 1000 * Ether, OracleFeeBps: 500, SlashBps: 5000, StakeCap: 100 * Ether);
 
@@ -53,26 +51,26 @@ public sealed class CSharpLeavesFixtureTests
     public void Fixture_case_pays_out_exactly_the_total_and_every_proof_verifies()
     {
         var table = PayoutCalculator.Compute(Terms, Outcomes);
-        var leaves = table.Leaves(MarketId, Sponsor);
+        var leaves = table.Leaves(MarketId);
         var tree = MerkleTree.Build(leaves.Select(l => l.Hash));
 
         Assert.Equal(table.TotalPayout, leaves.Aggregate(BigInteger.Zero, (sum, l) => sum + l.Amount));
         Assert.All(leaves, l => Assert.True(MerkleTree.Verify(tree.Root, l.Hash, tree.Proof(l.Hash))));
         Assert.Contains(table.Curators, c => c.Slash > 0); // the case exercises a slash
-        Assert.True(table.SponsorRemainder > 0); // and a non-zero sponsor leaf
+        Assert.True(table.Remainder > 0); // and a non-zero remainder leaf (burned)
     }
 
     private static string Render()
     {
         var table = PayoutCalculator.Compute(Terms, Outcomes);
-        var leaves = table.Leaves(MarketId, Sponsor);
+        var leaves = table.Leaves(MarketId);
         var tree = MerkleTree.Build(leaves.Select(l => l.Hash));
         static string Dec(BigInteger v) => v.ToString(CultureInfo.InvariantCulture);
         var fixture = new
         {
             description = "Written by tests/Protocol.Core.Tests/CSharpLeavesFixtureTests.cs (PayoutCalculator.Compute, PayoutTable.Leaves, MerkleTree.Build/Proof); do not edit.",
             marketId = Dec(MarketId),
-            sponsor = Sponsor,
+            remainderAccount = ProtocolConstants.BurnAddress,
             terms = new { rewardPool = Dec(Terms.RewardPool), oracleFeeBps = Terms.OracleFeeBps, slashBps = Terms.SlashBps, stakeCap = Dec(Terms.StakeCap) },
             curators = Outcomes.Select(o => new { account = o.Account, stake = Dec(o.Stake), scoreBps = o.ScoreBps, value = o.Value }),
             fee = Dec(table.Fee),

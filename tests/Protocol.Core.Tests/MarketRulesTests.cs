@@ -30,6 +30,15 @@ public sealed partial class MarketRulesTests
     }
 
     [Fact]
+    public void Burn_address_equals_the_contracts()
+    {
+        var source = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "contracts", "src", "libraries", "ConstantsLib.sol"));
+        var match = Regex.Match(source, @"constant BURN_ADDRESS = (?:address\()?(0x[0-9a-fA-F]{40})\)?;");
+        Assert.True(match.Success, "BURN_ADDRESS not found in ConstantsLib.sol");
+        Assert.Equal(Protocol.Core.Payouts.ProtocolConstants.BurnAddress, match.Groups[1].Value.ToLowerInvariant());
+    }
+
+    [Fact]
     public void Every_broken_rule_is_named_and_a_valid_market_has_none()
     {
         const ulong now = 1_000_000;

@@ -24,7 +24,8 @@ public sealed class PayoutTests
 
             Assert.Equal(expected.Big("fee"), table.Fee);
             Assert.Equal(expected.Big("distributable"), table.Distributable);
-            Assert.Equal(expected.Big("sponsorRemainder"), table.SponsorRemainder);
+            // The vector key keeps its old name (contracts/test/Vectors.t.sol reads it); the leaf is the burn address's.
+            Assert.Equal(expected.Big("sponsorRemainder"), table.Remainder);
             Assert.Equal(expected.Big("totalPayout"), table.TotalPayout);
             var rows = expected.Items("curators").ToList();
             Assert.Equal(rows.Count, table.Curators.Count);
@@ -36,7 +37,7 @@ public sealed class PayoutTests
                 Assert.Equal(rows[i].Big("payout"), table.Curators[i].Payout);
             }
 
-            var root = MerkleTree.Build(table.Leaves(c.Big("marketId"), c.Str("sponsor")).Select(l => l.Hash)).Root;
+            var root = MerkleTree.Build(table.Leaves(c.Big("marketId")).Select(l => l.Hash)).Root;
             Assert.Equal(expected.B32("root"), root);
         }
     }
@@ -58,7 +59,7 @@ public sealed class PayoutTests
         Gen.Select(GenTerms, GenCurators).Sample((terms, curators) =>
         {
             var table = PayoutCalculator.Compute(terms, curators);
-            var leaves = table.Leaves(1, "0x00000000000000000000000000000000000000aa");
+            var leaves = table.Leaves(1);
             var sum = leaves.Aggregate(BigInteger.Zero, (a, l) => a + l.Amount);
             var staked = curators.Aggregate(BigInteger.Zero, (a, c) => a + c.Stake);
             return sum == table.TotalPayout
@@ -72,7 +73,7 @@ public sealed class PayoutTests
         Gen.Select(GenTerms, GenCurators).Sample((terms, curators) =>
         {
             var table = PayoutCalculator.Compute(terms, curators, SlashRule.Value);
-            var sum = table.Leaves(1, "0x00000000000000000000000000000000000000aa").Aggregate(BigInteger.Zero, (a, l) => a + l.Amount);
+            var sum = table.Leaves(1).Aggregate(BigInteger.Zero, (a, l) => a + l.Amount);
             var staked = curators.Aggregate(BigInteger.Zero, (a, c) => a + c.Stake);
             return sum == table.TotalPayout
                 && table.TotalPayout == staked + terms.RewardPool - table.Fee
@@ -102,16 +103,43 @@ public sealed class PayoutTests
     }
 
     [Fact]
-    public void Sponsor_remainder_absorbs_all_rounding_dust() =>
+    public void Burned_remainder_absorbs_all_rounding_dust() =>
         Gen.Select(GenTerms, GenCurators).Sample((terms, curators) =>
         {
             var table = PayoutCalculator.Compute(terms, curators);
             var rewarded = table.Curators.Count(c => c.Value > 0 && c.Stake > 0 && terms.StakeCap > 0);
             // With anyone to reward, floor division loses less than one token per rewarded curator.
             return rewarded == 0
-                ? table.SponsorRemainder == table.Distributable
-                : table.SponsorRemainder >= 0 && table.SponsorRemainder < rewarded;
+                ? table.Remainder == table.Distributable
+                : table.Remainder >= 0 && table.Remainder < rewarded;
         });
+
+    /// <summary>
+    /// Issue 24: a gold set with every pref flipped gives every honest label negative value. The remainder (pool − fee
+    /// plus every slash) used to be the sponsor's leaf, so the sponsor was paid the honest curators' slashes and its
+    /// own pool back; it is now burned, and no leaf names the sponsor.
+    /// </summary>
+    [Theory]
+    [InlineData(SlashRule.Score)]
+    [InlineData(SlashRule.Value)]
+    public void With_no_positive_value_the_whole_distributable_is_burned_and_the_sponsor_has_no_leaf(SlashRule rule)
+    {
+        const string sponsor = "0x0000000000000000000000000000000000005a05";
+        var token = BigInteger.Pow(10, 18);
+        var terms = new MarketTerms(1_000 * token, 500, 5_000, 100 * token);
+        var honest = Enumerable.Range(1, 30).Select(i => new CuratorOutcome($"0x{i:x40}", 100 * token, -4_000, -20_000)).ToList();
+        var table = PayoutCalculator.Compute(terms, honest, rule);
+        var slashes = table.Curators.Aggregate(BigInteger.Zero, (a, c) => a + c.Slash);
+
+        Assert.True(slashes > 0);
+        Assert.Equal(terms.RewardPool - table.Fee + slashes, table.Remainder);
+        var leaves = table.Leaves(7);
+        var remainder = Assert.Single(leaves, l => l.ScoreBps == PayoutTable.RemainderLeafScore);
+        Assert.Equal("0x000000000000000000000000000000000000dead", remainder.Account);
+        Assert.Equal(table.Remainder, remainder.Amount);
+        Assert.DoesNotContain(leaves, l => string.Equals(l.Account, sponsor, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(table.TotalPayout, leaves.Aggregate(BigInteger.Zero, (a, l) => a + l.Amount));
+    }
 
     [Fact]
     public void Unrevealed_curators_lose_the_full_slash_and_earn_nothing() =>
@@ -136,7 +164,7 @@ public sealed class PayoutTests
         Assert.Equal(table.Curators[0].Reward, table.Curators[1].Reward);
         Assert.Equal(table.Curators[0].Reward / 2, table.Curators[2].Reward);
         Assert.Equal(400_000, table.Curators[0].Reward);
-        Assert.Equal(200_000, table.SponsorRemainder + table.Curators[2].Reward);
+        Assert.Equal(200_000, table.Remainder + table.Curators[2].Reward);
     }
 
     [Fact]

@@ -73,8 +73,9 @@ public sealed class ScriptedMarketTests(AnvilFixture anvil) : IClassFixture<Anvi
         await anvil.IncreaseTimeAsync((long)market.ChallengePeriod + 1);
         await market.FinalizeAsync();
 
-        // Everyone claims their leaf (the sponsor's remainder too), then the oracles withdraw the fee.
+        // Everyone claims their leaf (the remainder too, relayed to the burn address), then the oracles withdraw the fee.
         var sponsorBefore = await d.BalanceAsync(AnvilFixture.DevAddress(Sponsor));
+        var burnBefore = await d.BalanceAsync(ProtocolConstants.BurnAddress);
         await market.ClaimAllAsync(settled);
         var first = settled.Leaves[0];
         var again = await Assert.ThrowsAsync<SmartContractCustomErrorRevertException>(() => d.Send(4, d.MarketAddress, new ClaimFunction
@@ -97,7 +98,9 @@ public sealed class ScriptedMarketTests(AnvilFixture anvil) : IClassFixture<Anvi
             Assert.Equal(row.Payout, await d.BalanceAsync(row.Account));
         }
 
-        Assert.Equal(settled.Table.SponsorRemainder, await d.BalanceAsync(AnvilFixture.DevAddress(Sponsor)) - sponsorBefore);
+        // The sponsor relayed the burn leaf's claim and gets nothing from the leaves; the remainder is burned.
+        Assert.Equal(sponsorBefore, await d.BalanceAsync(AnvilFixture.DevAddress(Sponsor)));
+        Assert.Equal(settled.Table.Remainder, await d.BalanceAsync(ProtocolConstants.BurnAddress) - burnBefore);
         Assert.Equal(settled.Table.Fee, feeWithdrawn);
         Assert.Equal(BigInteger.Zero, await d.BalanceAsync(d.MarketAddress));
         var state = await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = market.Id });

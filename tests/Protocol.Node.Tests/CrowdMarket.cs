@@ -39,20 +39,20 @@ internal sealed class CrowdMarket(string _dir)
 
     public static Preference Flip(Preference p) => p == Preference.A ? Preference.B : Preference.A;
 
-    // Task pool: the first 80 pairs of one debate that have a strict majority; gold: the next 40.
-    public (List<TaskItem> Tasks, List<GoldItem> Gold) LoadCrowdData()
+    // Task pool: the first 80 pairs of one debate that have a strict majority; gold: the next 40 (or other counts).
+    public (List<TaskItem> Tasks, List<GoldItem> Gold) LoadCrowdData(int taskCount = 80, int goldCount = 40)
     {
         var file = Directory.GetFiles(Path.Combine(RepositoryLayout.Root, "data", "ukpconvarg1"), "*.jsonl").Order(StringComparer.Ordinal).First();
         var items = File.ReadLines(file).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(e => e.TryGetProperty("majority", out var m) && m.ValueKind == JsonValueKind.String)
-            .Take(120).ToList();
+            .Take(taskCount + goldCount).ToList();
         foreach (var e in items)
         {
             _majority[e.GetProperty("id").GetString()!] = e.GetProperty("majority").GetString() == "a" ? Preference.A : Preference.B;
         }
 
         TaskItem Task(JsonElement e) => new(e.GetProperty("id").GetString()!, e.GetProperty("prompt").GetString()!, e.GetProperty("a").GetString()!, e.GetProperty("b").GetString()!);
-        return ([.. items.Take(80).Select(Task)], [.. items.Skip(80).Select(Task).Select(t => new GoldItem(t.Id, t.Prompt, t.A, t.B, _majority[t.Id]))]);
+        return ([.. items.Take(taskCount).Select(Task)], [.. items.Skip(taskCount).Select(Task).Select(t => new GoldItem(t.Id, t.Prompt, t.A, t.B, _majority[t.Id]))]);
     }
 
     public async Task<Bytes32> WriteAsync(string name, IEnumerable<CanonicalLine> lines)

@@ -61,6 +61,44 @@ public sealed class CuratorClaimTests(AnvilFixture anvil) : IClassFixture<AnvilF
         Assert.Contains("was already claimed", twice.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Issue 24: the remainder leaf is the burn address's, so a sponsor that did not curate has nothing to claim. The
+    /// command sends no transaction (the key's nonce stays) and says why, instead of a 0-token claim or a refusal that
+    /// blames the report.
+    /// </summary>
+    [Fact]
+    public async Task The_sponsor_has_no_leaf_to_claim_and_nothing_is_sent()
+    {
+        var d = await DeployAsync(anvil);
+        var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token));
+        await market.CommitAsync(4, 20 * Token);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealAsync(4);
+        await anvil.IncreaseTimeAsync(3_600);
+        await market.RevealGoldAsync();
+        // No positive value: under the old leaves all of pool − fee + the slash was the sponsor's to claim.
+        var settled = market.BuildReport([new CuratorOutcome(AnvilFixture.DevAddress(4), 20 * Token, -5_000, -100_000)]);
+        Assert.Equal(95 * Token + 5 * Token, settled.Table.Remainder);
+        await market.AttestAsync(settled, 1, 2);
+        await PublishedReports.PublishAsync(Path.Combine(_dir, "good"), market.Id, settled);
+        using var good = await PublishedReports.ServeAsync(Path.Combine(_dir, "good"));
+        await anvil.IncreaseTimeAsync((long)market.ChallengePeriod + 1);
+        await anvil.MineAsync();
+
+        var (keystore, password) = await KeyAsync(Sponsor);
+        var sponsor = AnvilFixture.DevAddress(Sponsor);
+        var nonce = await anvil.Web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(sponsor);
+        var before = await d.BalanceAsync(sponsor);
+        var result = await CliProcess.RunAsync(CliProcess.Fmp, ["curator", "claim", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", market.Id.ToString(CultureInfo.InvariantCulture),
+            "--keystore", keystore, "--password-file", password, "--reports", good.Url], TimeSpan.FromMinutes(1));
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("nothing to claim", result.Output, StringComparison.Ordinal);
+        Assert.Contains("burn address 0x000000000000000000000000000000000000dead", result.Output, StringComparison.Ordinal);
+        Assert.Equal(nonce.Value, (await anvil.Web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(sponsor)).Value);
+        Assert.Equal(before, await d.BalanceAsync(sponsor));
+        Assert.DoesNotContain(settled.Leaves, l => l.Account == sponsor);
+    }
+
     [Fact]
     public async Task A_cancelled_market_refunds_the_stake_once()
     {

@@ -156,6 +156,54 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("give either --from-data or those three", text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Issue 24: the UKPConvArg1 market of --from-data with every gold pref flipped. The labels contradict that gold
+    /// set (rule gold-check/1), so fmp evaluate ends in the verdict an oracle signs, not in a payout that slashes the
+    /// crowd; with the gold set as built it settles, and its remainder is burned rather than the sponsor's.
+    /// </summary>
+    [Fact]
+    public async Task An_inverted_gold_set_ends_in_the_contradicted_verdict_and_the_true_one_settles_with_the_remainder_burned()
+    {
+        var built = Path.Combine(_dir, "ukp");
+        var (exit, text) = await CliProcess.RunAsync(CliProcess.Fmp, ["evaluate", "--from-data", "data/ukpconvarg1", "--inputs-only", "--out", built],
+            TimeSpan.FromMinutes(5), workingDirectory: RepositoryLayout.Root);
+        Assert.True(exit == 0, text);
+        var inputs = Path.Combine(built, "inputs");
+        var gold = await ProtocolFiles.ReadGoldAsync(File.OpenRead(Path.Combine(inputs, "gold.jsonl")), "gold").ToListAsync();
+        var inverted = gold.Select(g => g with { Pref = CrowdMarket.Flip(g.Pref) }).ToList();
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "inverted-gold.jsonl"), CanonicalWriter.ToBytes(inverted.Select(ProtocolFiles.ToLine)));
+
+        async Task<(int Exit, string Text, string Out)> Evaluate(string goldFile, string name)
+        {
+            var output = Path.Combine(_dir, name);
+            var (code, said) = await CliProcess.RunAsync(CliProcess.Fmp,
+                ["evaluate", "--tasks", Path.Combine(inputs, "tasks.jsonl"), "--gold", goldFile, "--manifest", Path.Combine(inputs, "curators.jsonl"), "--spec", "bt-inrun-v2-open", "--out", output, "--backend", "cpu"],
+                TimeSpan.FromMinutes(5), workingDirectory: _dir);
+            return (code, said, output);
+        }
+
+        var wrong = await Evaluate(Path.Combine(_dir, "inverted-gold.jsonl"), "inverted");
+        Assert.True(wrong.Exit == 0, wrong.Text);
+        Assert.Contains("verdict gold set: contradicted by labels", wrong.Text, StringComparison.Ordinal);
+        using (var verdict = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(wrong.Out, "verdict.json"))))
+        {
+            Assert.Equal("gold set: contradicted by labels", verdict.RootElement.GetProperty("verdict").GetString());
+            // keccak256("fmp-verdict/1 gold set: contradicted by labels"), the literal clients/ts asserts too.
+            Assert.Equal("0xb7059bc2082d9c61bd2a061f40bdc42cbee2e32cb6d459a0072ba55a5e2e8242", verdict.RootElement.GetProperty("metricsHash").GetString());
+            Assert.Equal(new Protocol.Node.Evaluation.VerdictReason("gold set", "contradicted by labels").Hash.ToString(), verdict.RootElement.GetProperty("metricsHash").GetString());
+            Assert.Contains("gold-check/1", verdict.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.False(File.Exists(Path.Combine(wrong.Out, "scores.jsonl")), "a verdict pays nobody: no scores file");
+
+        var right = await Evaluate(Path.Combine(inputs, "gold.jsonl"), "true");
+        Assert.True(right.Exit == 0, right.Text);
+        Assert.DoesNotContain("verdict", right.Text, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(right.Out, "verdict.json")));
+        Assert.Contains("to the burn address 0x000000000000000000000000000000000000dead", right.Text, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(right.Out, "scores.jsonl")));
+    }
+
     /// <summary>The crowd market's task pool and gold set as tasks.jsonl and gold.jsonl in the test folder.</summary>
     private async Task<(CrowdMarket Crowd, IReadOnlyList<TaskItem> Tasks)> WriteTasksAndGoldAsync()
     {

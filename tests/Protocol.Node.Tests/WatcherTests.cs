@@ -65,6 +65,47 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
         Assert.Equal(10 * Token, await d.BalanceAsync(AnvilFixture.DevAddress(4)) - before);
     }
 
+    /// <summary>
+    /// Issue 24: the sponsor commits a well-formed gold set with every pref flipped. Two honest nodes reach the same
+    /// verdict (rule gold-check/1) instead of a report that would slash the curator, the market forfeits, the curator
+    /// takes its stake back and the sponsor is credited nothing.
+    /// </summary>
+    [Fact]
+    public async Task An_inverted_gold_set_gets_a_quorum_verdict_contradicted_by_labels_and_the_curator_is_refunded()
+    {
+        var crowd = new CrowdMarket(_dir);
+        var (d, market) = await LabelledMarketAsync(crowd, publishGold: true, invertGold: true, taskCount: 200, goldCount: 120, labelled: 200);
+        await market.RevealGoldAsync();
+
+        var one = await crowd.NodeAsync(anvil, db, d, 1, "http://127.0.0.1:9");
+        var two = await crowd.NodeAsync(anvil, db, d, 2, "http://127.0.0.1:9");
+        var a = await one.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
+        var b = await two.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
+        Assert.Equal(("attested", "attested"), (a.Status, b.Status));
+        Assert.Equal(a.Digest, b.Digest);
+        using var verdict = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(a.OutputFolder!, "verdict.json")));
+        Assert.Equal("gold set: contradicted by labels", verdict.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal(new VerdictReason(VerdictReason.GoldSet, VerdictReason.ContradictedByLabels).Hash, Bytes32.Parse(verdict.RootElement.GetProperty("metricsHash").GetString()!));
+        Assert.Equal(new byte[32], (await StateAsync(d, market.Id)).ResultsRoot);
+
+        await anvil.IncreaseTimeAsync((long)market.ChallengePeriod + 1);
+        await anvil.MineAsync();
+        Assert.Equal(Forfeited, await PhaseAsync(d, market.Id));
+        await d.Send(Sponsor, d.MarketAddress, new ForfeitFunction { MarketId = market.Id });
+        Assert.Equal(BigInteger.Zero, await CreditAsync(d, AnvilFixture.DevAddress(Sponsor)));
+        var before = await d.BalanceAsync(AnvilFixture.DevAddress(4));
+        await d.Send(Sponsor, d.MarketAddress, new RefundFunction { MarketId = market.Id, Curator = AnvilFixture.DevAddress(4) });
+        Assert.Equal(10 * Token, await d.BalanceAsync(AnvilFixture.DevAddress(4)) - before);
+
+        // The same market with the true gold set settles: a report, no verdict.
+        var (d2, honest) = await LabelledMarketAsync(crowd, publishGold: true, taskCount: 200, goldCount: 120, labelled: 200);
+        await honest.RevealGoldAsync();
+        var node = await crowd.NodeAsync(anvil, db, d2, 3, "http://127.0.0.1:9"); // its own output folder
+        var outcome = await node.EvaluateAndAttestAsync(honest.Id, null, CancellationToken.None);
+        Assert.False(File.Exists(Path.Combine(outcome.OutputFolder!, "verdict.json")));
+        Assert.True(File.Exists(Path.Combine(outcome.OutputFolder!, "leaves.json")));
+    }
+
     [Fact]
     public async Task Only_the_sponsors_faults_make_a_verdict_a_node_side_problem_does_not()
     {
@@ -196,9 +237,15 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
     private static Task StealAsync(TestMarket market, params int[] oracles) =>
         market.AttestAsync(market.BuildReport([new CuratorOutcome(AnvilFixture.DevAddress(4), 10 * Token, -10_000, 0), new CuratorOutcome(AnvilFixture.DevAddress(5), 10 * Token, -10_000, 0)]), oracles);
 
-    private async Task<(ProtocolDeployment, TestMarket)> LabelledMarketAsync(CrowdMarket crowd, bool publishGold, byte[]? goldBytes = null, string? goldUri = null, ProtocolDeployment? deployment = null)
+    private async Task<(ProtocolDeployment, TestMarket)> LabelledMarketAsync(CrowdMarket crowd, bool publishGold, byte[]? goldBytes = null, string? goldUri = null,
+        bool invertGold = false, int taskCount = 80, int goldCount = 40, int labelled = 40, ProtocolDeployment? deployment = null)
     {
-        var (tasks, gold) = crowd.LoadCrowdData();
+        var (tasks, gold) = crowd.LoadCrowdData(taskCount, goldCount);
+        if (invertGold)
+        {
+            gold = [.. gold.Select(g => g with { Pref = CrowdMarket.Flip(g.Pref) })];
+        }
+
         var sub = Directory.CreateDirectory(Path.Combine(_dir, Guid.NewGuid().ToString("n"))).FullName;
         var specPath = Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json");
         var goldCanonical = CanonicalWriter.ToBytes(gold.Select(ProtocolFiles.ToLine));
@@ -214,7 +261,7 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
             Keccak.Hash(taskBytes), new Uri(Path.Combine(sub, "tasks.jsonl")).AbsoluteUri,
             Keccak.Hash(File.ReadAllBytes(specPath)), new Uri(specPath).AbsoluteUri,
             Keccak.Hash(goldCanonical), goldUri ?? new Uri(goldPath).AbsoluteUri);
-        var labels = CanonicalWriter.ToBytes(tasks.Take(40).Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
+        var labels = CanonicalWriter.ToBytes(tasks.Take(labelled).Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
         await File.WriteAllBytesAsync(Path.Combine(sub, "good.jsonl"), labels);
 
         var d = deployment ?? await DeployAsync(anvil);

@@ -187,7 +187,7 @@ public sealed class TestMarket
     public SettledReport BuildReport(IEnumerable<CuratorOutcome> outcomes, uint round = 0)
     {
         var table = PayoutCalculator.Compute(Terms, outcomes);
-        var leaves = table.Leaves(Id, AnvilFixture.DevAddress(ProtocolDeployment.Sponsor));
+        var leaves = table.Leaves(Id);
         var tree = MerkleTree.Build(leaves.Select(l => l.Hash));
         var report = new Report
         {
@@ -235,7 +235,8 @@ public sealed class TestMarket
         ArgumentNullException.ThrowIfNull(settled);
         foreach (var leaf in settled.Leaves)
         {
-            var account = Enumerable.Range(0, 10).First(i => AnvilFixture.DevAddress(i) == leaf.Account);
+            // Claims are permissionless: the burn address's remainder leaf (no key) is relayed by the sponsor.
+            var account = leaf.Account == ProtocolConstants.BurnAddress ? ProtocolDeployment.Sponsor : Enumerable.Range(0, 10).First(i => AnvilFixture.DevAddress(i) == leaf.Account);
             await _d.Send(account, _d.MarketAddress, new ClaimFunction
             {
                 MarketId = Id, Account = leaf.Account, Amount = leaf.Amount, ScoreBps = leaf.ScoreBps,

@@ -2,8 +2,17 @@
 import { encodeAbiParameters, keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import type { Report } from './types.js';
 
-/** scoreBps of the sponsor's remainder leaf (`ConstantsLib.SPONSOR_LEAF_SCORE`, type(int32).min). */
+/**
+ * scoreBps of the remainder leaf (`ConstantsLib.SPONSOR_LEAF_SCORE`, type(int32).min; the contract keeps the name from
+ * when the sponsor took the remainder): no curator score can take it.
+ */
 export const SPONSOR_LEAF_SCORE = -2147483648;
+
+/**
+ * `ConstantsLib.BURN_ADDRESS`: the account of the remainder leaf (rounding dust, or the whole distributable when no
+ * label had positive value). It is burned, never paid to the sponsor, so a wrong gold set cannot pay its sponsor.
+ */
+export const BURN_ADDRESS: Address = '0x000000000000000000000000000000000000dEaD';
 
 /** The all-zero bytes32 (a verdict's resultsRoot and scoresHash). */
 export const ZERO_HASH: Hex = `0x${'0'.repeat(64)}`;
@@ -51,6 +60,7 @@ export const VERDICT_CODES = [
   'task pool: malformed',
   'gold set: malformed',
   'features: malformed',
+  'gold set: contradicted by labels',
 ] as const;
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 
@@ -63,4 +73,9 @@ export function verdictMetricsHash(code: VerdictCode): Hex {
 /** The report a node signs when the sponsor's inputs are unusable: zero root, payout and scoresHash. */
 export function verdictReport(marketId: bigint, round: number, code: VerdictCode): Report {
   return { marketId, round, resultsRoot: ZERO_HASH, totalPayout: 0n, scoresHash: ZERO_HASH, metricsHash: verdictMetricsHash(code) };
+}
+
+/** The remainder leaf of a report: `payoutLeaf(marketId, BURN_ADDRESS, remainder, SPONSOR_LEAF_SCORE)`. */
+export function remainderLeaf(marketId: bigint, remainder: bigint): Hex {
+  return payoutLeaf(marketId, BURN_ADDRESS, remainder, SPONSOR_LEAF_SCORE);
 }

@@ -4,6 +4,7 @@ export { Phase } from './types.js';
 export type { ClaimArgs, MarketConfig, MarketParams, MarketState, Oracle, Report, Submission } from './types.js';
 export { reportDigest, reportDomain, reportTypedData, reportTypes } from './eip712.js';
 export {
+  BURN_ADDRESS,
   SPONSOR_LEAF_SCORE,
   VERDICT_CODES,
   ZERO_HASH,
@@ -11,6 +12,7 @@ export {
   goldCommitment,
   labelsCommitment,
   payoutLeaf,
+  remainderLeaf,
   verdictMetricsHash,
   verdictReport,
 } from './encoders.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import { PAYOUT_LEAF_TYPES, buildPayoutTree, payoutLeaf, verifyPayout } from '../src/index.js';
+import { BURN_ADDRESS, PAYOUT_LEAF_TYPES, SPONSOR_LEAF_SCORE, buildPayoutTree, payoutLeaf, remainderLeaf, verifyPayout } from '../src/index.js';
 import { csharpLeaves as fixture } from './csharpLeaves.js';
 
 const marketId = BigInt(fixture.marketId);
@@ -34,10 +34,14 @@ describe('proofs made by the C# side (tests/vectors/csharp-leaves.json)', () => 
     }
   });
 
-  it('the leaves pay out exactly totalStaked + rewardPool - fee, with the sponsor remainder last', () => {
+  it('the leaves pay out exactly totalStaked + rewardPool - fee, with the remainder burned, not paid to the sponsor', () => {
     const total = entries.reduce((s, e) => s + e.amount, 0n);
     assert.equal(total, BigInt(fixture.totalPayout));
     assert.equal(BigInt(fixture.totalPayout), BigInt(fixture.totalStaked) + BigInt(fixture.terms.rewardPool) - BigInt(fixture.fee));
-    assert.equal(fixture.leaves.filter((l) => l.account === fixture.sponsor && l.scoreBps === -2147483648).length, 1);
+    assert.equal(fixture.remainderAccount, BURN_ADDRESS.toLowerCase());
+    const remainder = fixture.leaves.filter((l) => l.scoreBps === SPONSOR_LEAF_SCORE);
+    assert.equal(remainder.length, 1);
+    assert.equal(remainder[0]!.account, BURN_ADDRESS.toLowerCase());
+    assert.equal(remainderLeaf(BigInt(fixture.marketId), BigInt(remainder[0]!.amount)), remainder[0]!.hash);
   });
 });

@@ -5,7 +5,7 @@ import { loadVector } from './vectors.js';
 
 export interface CSharpLeaves {
   marketId: string;
-  sponsor: Address;
+  remainderAccount: Address;
   terms: { rewardPool: string; oracleFeeBps: number; slashBps: number; stakeCap: string };
   curators: { account: Address; stake: string; scoreBps: number; value: number }[];
   fee: string;

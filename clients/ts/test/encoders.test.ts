@@ -84,6 +84,11 @@ describe('verdicts (docs/formats.md)', () => {
     assert.equal(ZERO_HASH, '0x0000000000000000000000000000000000000000000000000000000000000000');
   });
 
+  it('knows the gold-check verdict (gold-check/1) with the hash the C# node commits to', () => {
+    // The same literal is asserted by tests/Protocol.Evaluation.Tests/GoldCheckTests.cs against VerdictReason.Hash.
+    assert.equal(verdictMetricsHash('gold set: contradicted by labels'), '0xb7059bc2082d9c61bd2a061f40bdc42cbee2e32cb6d459a0072ba55a5e2e8242');
+  });
+
   it('refuses an unknown code', () => {
     assert.throws(() => verdictMetricsHash('gold set: late' as never), /unknown verdict code/);
   });

@@ -241,20 +241,32 @@ try
     await cli.RunAsync("market", "finalize", "--keystore", sponsorKeystore);
     Step.Say("challenge window over, the sponsor finalized the market (fmp market finalize); everyone claims with the proofs an oracle published");
 
-    // Every leaf claimed by its own key (the sponsor's is the pool's remainder); what each got is read from the chain.
+    // Every curator leaf claimed by its own key; the remainder leaf is the burn address's (the sponsor gets nothing
+    // from the leaves), and as claims are permissionless the sponsor relays it. What each got is read from the chain.
     var reportsUrl = $"http://127.0.0.1:{reports.Ports[0]}";
     var keystores = curators.ToDictionary(c => c.Address, c => c.Keystore, StringComparer.OrdinalIgnoreCase);
-    keystores[AnvilFixture.DevAddress(ProtocolDeployment.Sponsor)] = sponsorKeystore;
     var leavesFile = nodeOutputs.SelectMany(o => Directory.Exists(o) ? Directory.GetFiles(o, "leaves.json", SearchOption.AllDirectories) : []).First();
     using var leaves = JsonDocument.Parse(await File.ReadAllTextAsync(leavesFile));
-    var accounts = leaves.RootElement.GetProperty("leaves").EnumerateArray().Select(l => l.GetProperty("account").GetString()!).ToList();
+    var accounts = leaves.RootElement.GetProperty("leaves").EnumerateArray().Select(l => l.GetProperty("account").GetString()!)
+        .Where(a => !string.Equals(a, ProtocolConstants.BurnAddress, StringComparison.OrdinalIgnoreCase)).ToList();
     var claimed = new System.Collections.Concurrent.ConcurrentDictionary<string, BigInteger>(StringComparer.OrdinalIgnoreCase);
-    await Step.EachAsync($"curators and the sponsor claim (fmp curator claim --reports {reportsUrl})", accounts, async account =>
+    await Step.EachAsync($"curators claim (fmp curator claim --reports {reportsUrl})", accounts, async account =>
     {
         var before = await d.BalanceAsync(account);
         await cli.RunAsync("curator", "claim", "--reports", reportsUrl, "--keystore", keystores.TryGetValue(account, out var k) ? k : throw new InvalidOperationException($"a leaf for {account}, whose key the demo does not hold"));
         claimed[account] = await d.BalanceAsync(account) - before;
     });
+
+    var burnLeaf = leaves.RootElement.GetProperty("leaves").EnumerateArray()
+        .Single(l => string.Equals(l.GetProperty("account").GetString(), ProtocolConstants.BurnAddress, StringComparison.OrdinalIgnoreCase));
+    var burnBefore = await d.BalanceAsync(ProtocolConstants.BurnAddress);
+    await d.Send(ProtocolDeployment.Sponsor, d.MarketAddress, new ClaimFunction
+    {
+        MarketId = marketId, Account = ProtocolConstants.BurnAddress, Amount = BigInteger.Parse(burnLeaf.GetProperty("amount").GetString()!, ci),
+        ScoreBps = burnLeaf.GetProperty("scoreBps").GetInt32(), Proof = [.. burnLeaf.GetProperty("proof").EnumerateArray().Select(p => Bytes32.Parse(p.GetString()!).ToArray())],
+    });
+    claimed[ProtocolConstants.BurnAddress] = await d.BalanceAsync(ProtocolConstants.BurnAddress) - burnBefore;
+    Step.Say(string.Create(ci, $"the remainder leaf ({claimed[ProtocolConstants.BurnAddress]} base units) is claimed to the burn address; the sponsor has no leaf"));
 
     var fees = BigInteger.Zero;
     foreach (var o in ProtocolDeployment.Oracles)

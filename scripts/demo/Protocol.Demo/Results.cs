@@ -14,7 +14,7 @@ internal sealed record Row(string Address, string Kind, long Labels, BigInteger 
 }
 
 internal sealed record DemoReport(
-    List<Row> Rows, BigInteger TotalIn, BigInteger TotalOut, BigInteger SponsorRemainder, BigInteger Fees,
+    List<Row> Rows, BigInteger TotalIn, BigInteger TotalOut, BigInteger BurnedRemainder, BigInteger Fees,
     double GoldAccuracy, double GoldLogLikelihood, string Digest, double SpearmanScore, double SpearmanValue)
 {
     /// <summary>The digest each node computed (null: none within the wait), in node order.</summary>
@@ -136,7 +136,7 @@ internal static class Results
             }),
             totalIn = report.TotalIn.ToString(Ci),
             totalOut = report.TotalOut.ToString(Ci),
-            sponsorRemainder = report.SponsorRemainder.ToString(Ci),
+            burnedRemainder = report.BurnedRemainder.ToString(Ci),
             oracleFees = report.Fees.ToString(Ci),
             goldAccuracy = report.GoldAccuracy,
             goldLogLikelihood = report.GoldLogLikelihood,

@@ -95,7 +95,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         public string StakeCap { get; init; } = "100";
 
         [CommandOption("--sponsor <ADDRESS>")]
-        [Description("The sponsor (its leaf takes the remainder). Default 0x…5a05.")]
+        [Description("The market's sponsor. It gets no leaf: the payout remainder goes to the burn address. Default 0x…5a05.")]
         public string Sponsor { get; init; } = "0x0000000000000000000000000000000000005a05";
 
         [CommandOption("--chain-id <ID>")]
@@ -258,6 +258,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         var pipeline = new EvaluationPipeline(fetcher, loader, new EvaluationOptions { Backend = backend }, NullLogger<EvaluationPipeline>.Instance);
 
         EvaluationOutcome outcome = null!;
+        SponsorInputsUnusableException? verdict = null;
         var clock = Stopwatch.StartNew();
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -270,9 +271,33 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
                     bar.Value = p.TrainingsDone;
                     bar.Description = $"training {p.TrainingsDone}/{p.TrainingsTotal} ({p.TrainingsDone / Math.Max(0.001, clock.Elapsed.TotalSeconds):0} /s)";
                 });
-                outcome = await pipeline.EvaluateAsync(request, progress, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    outcome = await pipeline.EvaluateAsync(request, progress, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SponsorInputsUnusableException e)
+                {
+                    verdict = e;
+                }
+
                 bar.Value = bar.MaxValue;
             }).ConfigureAwait(false);
+
+        if (verdict is not null)
+        {
+            // What an oracle would sign instead of a report: the market forfeits, stakes go back, the pool is not paid.
+            var verdictReport = verdict.Reason.ToReport(request.MarketId, request.Round);
+            var verdictDigest = new Protocol.Core.Reports.ReportSigning(request.ChainId, request.MarketContract).Digest(verdictReport);
+            Directory.CreateDirectory(settings.Out);
+            await File.WriteAllTextAsync(Path.Combine(settings.Out, "verdict.json"), System.Text.Json.JsonSerializer.Serialize(new
+            {
+                marketId = request.MarketId.ToString(CultureInfo.InvariantCulture), round = request.Round, verdict = verdict.Reason.Code,
+                metricsHash = verdict.Reason.Hash.ToString(), detail = verdict.Detail, digest = verdictDigest.ToString(),
+            }), cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLineInterpolated($"[yellow]verdict[/] [bold]{verdict.Reason.Code}[/]: {verdict.Detail}");
+            AnsiConsole.MarkupLineInterpolated($"an oracle signs the verdict (no payout; the market forfeits, curators take their stakes back): digest [bold]{verdictDigest}[/]; {Path.GetFullPath(Path.Combine(settings.Out, "verdict.json"))}");
+            return 0;
+        }
 
         Directory.CreateDirectory(settings.Out);
         await File.WriteAllBytesAsync(Path.Combine(settings.Out, "scores.jsonl"), outcome.ScoresFile, cancellationToken).ConfigureAwait(false);
@@ -290,6 +315,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         AnsiConsole.Write(table);
         var m = outcome.Result.Metrics;
         AnsiConsole.MarkupLine($"{Markup.Escape(m.Spec)} ({m.Method}): {m.TrainingsRun} training run{(m.TrainingsRun == 1 ? "" : "s")} on {Markup.Escape(m.Backend)} in {clock.Elapsed.TotalSeconds:0.0} s; gold accuracy {m.GoldAccuracy:0.000}, U(all) {m.UtilityAll:0.0000}, U(∅) {m.UtilityEmpty:0.0000}");
+        AnsiConsole.MarkupLine($"remainder {Tokens(outcome.Table.Remainder, settings.Decimals)} tokens to the burn address {ProtocolConstants.BurnAddress} (rounding dust, or the whole distributable when no label had positive value); the sponsor has no leaf");
         AnsiConsole.MarkupLine($"files in [bold]{Markup.Escape(Path.GetFullPath(settings.Out))}[/]; report digest [bold]{outcome.Digest}[/]");
         return 0;
     }

@@ -36,29 +36,44 @@ public sealed record CuratorOutcome(string Account, BigInteger Stake, int ScoreB
 /// <summary>One curator's line of the payout table.</summary>
 public sealed record CuratorPayout(string Account, BigInteger Stake, int ScoreBps, long Value, BigInteger Slash, BigInteger Reward, BigInteger Payout);
 
-/// <summary>The settled market: who gets what. <c>Σ Payout + SponsorRemainder = TotalPayout</c>.</summary>
+/// <summary>The settled market: who gets what. <c>Σ Payout + Remainder = TotalPayout</c>.</summary>
+/// <param name="Fee">The oracles' share of the pool.</param>
+/// <param name="Distributable">Pool − fee + every slash: what rewards are paid from.</param>
+/// <param name="Curators">One line per curator, sorted by lower-case address.</param>
+/// <param name="Remainder">
+/// <c>Distributable − Σ Reward</c>: rounding dust when some curator has positive value, the whole distributable (pool
+/// less fee plus every slash) when none has. It is burned (<see cref="ProtocolConstants.BurnAddress"/>), never paid to
+/// the sponsor: a sponsor whose gold set makes every label worthless would otherwise be paid the honest curators'
+/// slashes and its own pool back, and it is not sent to the treasury either, so whoever controls the treasury gains
+/// nothing from a market failing.
+/// </param>
+/// <param name="TotalStaked">Σ stake.</param>
+/// <param name="TotalPayout">TotalStaked + pool − fee: what the leaves add up to.</param>
 public sealed record PayoutTable(
     BigInteger Fee,
     BigInteger Distributable,
     IReadOnlyList<CuratorPayout> Curators,
-    BigInteger SponsorRemainder,
+    BigInteger Remainder,
     BigInteger TotalStaked,
     BigInteger TotalPayout)
 {
     /// <summary>
-    /// scoreBps of the sponsor's remainder leaf (<c>ConstantsLib.SPONSOR_LEAF_SCORE</c>): no curator score can take it,
-    /// so the remainder never equals a curator leaf of the same account (a sponsor that also curates gets both).
+    /// scoreBps of the remainder leaf (<c>ConstantsLib.SPONSOR_LEAF_SCORE</c>, the contract's name from when the
+    /// sponsor took it): no curator score can take it, so the remainder leaf never equals a curator leaf.
     /// </summary>
-    public const int SponsorLeafScore = int.MinValue;
+    public const int RemainderLeafScore = int.MinValue;
 
-    /// <summary>The Merkle leaves of the report: one per curator, plus the sponsor's remainder (score <see cref="SponsorLeafScore"/>).</summary>
-    public IReadOnlyList<PayoutLeaf> Leaves(BigInteger marketId, string sponsor) =>
-        [.. Curators.Select(c => new PayoutLeaf(marketId, c.Account, c.Payout, c.ScoreBps)), new PayoutLeaf(marketId, sponsor, SponsorRemainder, SponsorLeafScore)];
+    /// <summary>
+    /// The Merkle leaves of the report: one per curator, plus the remainder to the burn address (score
+    /// <see cref="RemainderLeafScore"/>). Anyone may claim that leaf; the tokens go to an address nobody controls.
+    /// </summary>
+    public IReadOnlyList<PayoutLeaf> Leaves(BigInteger marketId) =>
+        [.. Curators.Select(c => new PayoutLeaf(marketId, c.Account, c.Payout, c.ScoreBps)), new PayoutLeaf(marketId, ProtocolConstants.BurnAddress, Remainder, RemainderLeafScore)];
 }
 
 /// <summary>
 /// The payout arithmetic of docs/protocol.md in exact integers with floor division, in the order the
-/// document gives it. Everything that floor division leaves over goes to the sponsor's remainder, so
+/// document gives it. Everything that floor division leaves over goes to the burned remainder, so
 /// the leaves always add up to <c>totalStaked + rewardPool − fee</c>.
 /// </summary>
 public static class PayoutCalculator
@@ -114,8 +129,8 @@ public static class PayoutCalculator
         }
 
         var totalStaked = Sum(curators.Select(c => c.Stake));
-        var sponsor = distributable - Sum(lines.Select(l => l.Reward));
-        return new PayoutTable(fee, distributable, lines, sponsor, totalStaked, totalStaked + terms.RewardPool - fee);
+        var remainder = distributable - Sum(lines.Select(l => l.Reward));
+        return new PayoutTable(fee, distributable, lines, remainder, totalStaked, totalStaked + terms.RewardPool - fee);
     }
 
     private static BigInteger Sum(IEnumerable<BigInteger> values) => values.Aggregate(BigInteger.Zero, (a, b) => a + b);

@@ -116,6 +116,14 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
             request.Features);
         var result = await EvaluationEngine.EvaluateAsync(request.Spec, engineInput, engineOptions, progress, cancellationToken).ConfigureAwait(false);
         NodeLog.Evaluated(logger, request.MarketId, request.Round, result.Metrics.TrainingsRun, result.Metrics.Backend);
+        if (GoldCheck.Contradicted(result.Metrics))
+        {
+            // Integers every honest node computes alike: the verdict is the quorum's, never one node's judgement.
+            var g = result.Metrics;
+            throw Unusable(VerdictReason.GoldSet, VerdictReason.ContradictedByLabels, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the model trained on all {g.Labels} valid labels agrees with {g.GoldCorrectHalves / 2.0:0.#} of {g.GoldItems} gold prefs (ties count half), z = {GoldCheck.Z(g.GoldCorrectHalves, g.GoldItems):0.00} below chance; {GoldCheck.Rule} signs a verdict above z = 2.326 (docs/evaluation.md)"));
+        }
+
 
         var byAddress = result.Curators.ToDictionary(c => c.Address, StringComparer.Ordinal);
         var table = PayoutCalculator.Compute(request.Terms, inputs.Select(i => byAddress.TryGetValue(i.Curator, out var r)
@@ -143,7 +151,7 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
                     (BigInteger)(r?.ValueNumerator ?? 0), (BigInteger)m.ValueDenominator, r?.Shapley ?? 0, r?.ValueMicro ?? 0, r?.ScoreBps ?? -10_000);
             }));
 
-        var leaves = table.Leaves(request.MarketId, request.Sponsor.ToLowerInvariant());
+        var leaves = table.Leaves(request.MarketId);
         var tree = MerkleTree.Build(leaves.Select(l => l.Hash));
         var report = new Report
         {

@@ -8,6 +8,7 @@ using Nethereum.Web3;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Hashing;
 using Protocol.Core.Merkle;
+using Protocol.Core.Payouts;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands;
@@ -48,6 +49,13 @@ public sealed class CuratorClaimCommand : AsyncCommand<CuratorClaimCommand.Setti
                 }
 
                 send = () => m.SendAsync("refund", m.Market, new RefundFunction { MarketId = id, Curator = address }, cancellationToken);
+            }
+            else if (m.Phase == 6 && string.Equals(m.Config.Sponsor, address, StringComparison.OrdinalIgnoreCase) && (await m.SubmissionAsync().ConfigureAwait(false)).Stake.IsZero)
+            {
+                // The remainder leaf is the burn address's: a sponsor that did not also curate has nothing to claim, and
+                // a 0-token claim would only cost it gas.
+                await Console.Out.WriteLineAsync($"{address} is the sponsor of market {id} and did not curate it: nothing to claim (the pool's remainder leaf goes to the burn address {ProtocolConstants.BurnAddress}, not to the sponsor); nothing was sent").ConfigureAwait(false);
+                return 0;
             }
             else if (m.Phase == 6)
             {

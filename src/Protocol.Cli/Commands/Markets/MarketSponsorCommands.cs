@@ -122,7 +122,7 @@ public sealed class MarketSettleCommand : AsyncCommand<MarketKeySettings>
 
             await m.WithdrawCreditAsync(cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync(finalize
-                ? $"market {m.Id} finalized: curators (and the sponsor, for the pool's remainder) claim with fmp curator claim --reports <an oracle's URL>"
+                ? $"market {m.Id} finalized: curators claim with fmp curator claim --reports <an oracle's URL> (the pool's remainder is burned: the sponsor has no leaf)"
                 : $"market {m.Id} {MarketSession.Phases[m.Phase]}: curators take their stakes back with fmp curator claim").ConfigureAwait(false);
             return 0;
         });

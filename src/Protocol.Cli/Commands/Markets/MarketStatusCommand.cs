@@ -112,7 +112,7 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
         3 => $"oracles evaluate and attest until {at(s.EvaluationDeadline)}; without a report by then the market cancels",
         4 => $"anyone but its signers may dispute the accepted report until {at(s.AcceptedAt + c.ChallengePeriod)}; then curators claim",
         5 => $"the arbiter resolves the dispute by {at(s.DisputedAt + MarketRules.ResolutionPeriod)}; after that anyone may cancel",
-        6 => "curators, and the sponsor for the pool's remainder, claim their leaves (fmp curator claim --reports <an oracle's URL>)" + (s.Status == 3 ? "" : "; anyone may record it (fmp market finalize) to credit the oracle fee"),
+        6 => "curators claim their leaves (fmp curator claim --reports <an oracle's URL>); the pool's remainder leaf is the burn address's, not the sponsor's" + (s.Status == 3 ? "" : "; anyone may record it (fmp market finalize) to credit the oracle fee"),
         7 or 8 => "curators take their stakes back (fmp curator claim)" + (s.Status is 4 or 5 ? "" : "; anyone may record it (fmp market cancel) to credit the pool"),
         _ => "nothing",
     };

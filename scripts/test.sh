@@ -49,6 +49,9 @@ node_modules/.bin/forge fmt --check >"$results/fmt.log" 2>&1 || note_failure "fo
 node_modules/.bin/solhint --max-warnings 0 -c .solhint.json 'contracts/src/**/*.sol' 'contracts/script/**/*.sol' >"$results/solhint.log" 2>&1 \
   && node_modules/.bin/solhint --max-warnings 0 -c contracts/test/.solhint.json 'contracts/test/**/*.sol' >>"$results/solhint.log" 2>&1 \
   || note_failure "solhint found problems (see $results/solhint.log)"
+# EIP-170: a contract over 24,576 bytes of runtime code cannot be deployed (forge test does not enforce it; anvil does).
+node_modules/.bin/forge build --sizes --skip test --skip script >"$results/sizes.log" 2>&1 \
+  || note_failure "a contract exceeds EIP-170's 24,576-byte limit (see $results/sizes.log)"
 phase lint
 
 # 3. .NET: every test project in Protocol.sln, results as TRX files that are counted below.

@@ -21,7 +21,7 @@ import {
     Submission,
     Report
 } from "./interfaces/IFeedbackMarket.sol";
-import {IOracleRegistry, OracleStatus} from "./interfaces/IOracleRegistry.sol";
+import {IOracleRegistry} from "./interfaces/IOracleRegistry.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {ErrorsLib} from "./libraries/ErrorsLib.sol";
 import {EventsLib} from "./libraries/EventsLib.sol";
@@ -222,10 +222,9 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         // What a wrong report could move: the whole payout. A verdict moves as much as a report: it cancels every
         // slash and every reward, so a curator facing a large slash would otherwise buy one cheaply.
         uint256 atRisk = PayoutLib.totalPayout(s.totalStaked, c.rewardPool, c.oracleFeeBps);
-        if (report.resultsRoot == 0) {
-            if (report.totalPayout != 0) revert ErrorsLib.TotalPayoutMismatch(report.totalPayout, 0);
-        } else if (report.totalPayout != atRisk) {
-            revert ErrorsLib.TotalPayoutMismatch(report.totalPayout, atRisk);
+        {
+            uint256 expected = report.resultsRoot == 0 ? 0 : atRisk;
+            if (report.totalPayout != expected) revert ErrorsLib.TotalPayoutMismatch(report.totalPayout, expected);
         }
         uint256 quorum = c.quorum;
         uint256 lockAmount = Math.ceilDiv(atRisk * c.securityBps, ConstantsLib.BPS * quorum);
@@ -302,7 +301,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
                 // An upheld verdict: the sponsor's inputs are unusable, so the market forfeits (stakes refundable, no
                 // fee) exactly as if nobody had disputed it. Finalizing it would leave no root to claim from.
                 address[] memory signers = _fail(marketId, c, s, MarketStatus.Forfeited);
-                registry.unlock(signers, s.lockPerSigner);
+                _unlock(signers, s.lockPerSigner);
             } else {
                 _finalize(marketId, c, s);
             }
@@ -327,7 +326,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         _creditSigners(marketId, c.token, signers, c.disputeBond, CreditReason.DisputeBondToSigners);
         _nextRound(marketId, c, s, round);
 
-        registry.unlock(signers, lockAmount);
+        _unlock(signers, lockAmount);
     }
 
     /* SETTLEMENT */
@@ -391,7 +390,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         }
         address[] memory signers = _fail(marketId, c, s, MarketStatus.Cancelled);
 
-        if (expired) registry.unlock(signers, s.lockPerSigner);
+        if (expired) _unlock(signers, s.lockPerSigner);
     }
 
     /// @inheritdoc IFeedbackMarket
@@ -405,7 +404,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         bool verdict = s.status == MarketStatus.Accepted;
         address[] memory signers = _fail(marketId, c, s, MarketStatus.Forfeited);
 
-        if (verdict) registry.unlock(signers, s.lockPerSigner);
+        if (verdict) _unlock(signers, s.lockPerSigner);
     }
 
     /// @inheritdoc IFeedbackMarket
@@ -683,7 +682,8 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         uint256 i;
         while (i < stored.length && count < quorum) {
             address signer = stored[i];
-            if (_canBack(signer, lockAmount) == 0) {
+            (bool active, uint256 free, uint256 matured) = _backing(signer);
+            if (active && free >= lockAmount && _withinShare(lockAmount, matured)) {
                 eligible[count] = signer;
                 ++count;
                 ++i;
@@ -701,25 +701,29 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
     {
         signer = ECDSA.recover(digest, signature);
         if (_contains(stored, signer)) return address(0);
-        uint256 problem = _canBack(signer, lockAmount);
-        if (problem == 1) revert ErrorsLib.OracleNotActive(signer);
-        if (problem != 0) {
-            (, uint256 free, uint256 matured) = registry.backing(signer);
-            if (problem == 2) revert ErrorsLib.InsufficientFreeBond(signer, free, lockAmount);
+        (bool active, uint256 free, uint256 matured) = _backing(signer);
+        if (!active) revert ErrorsLib.OracleNotActive(signer);
+        if (free < lockAmount) revert ErrorsLib.InsufficientFreeBond(signer, free, lockAmount);
+        if (!_withinShare(lockAmount, matured)) {
             revert ErrorsLib.LockExceedsBondShare(signer, lockAmount, matured, ConstantsLib.MAX_MARKET_LOCK_BPS);
         }
         stored.push(signer);
     }
 
-    /// @dev Whether `account` can lock `lockAmount` behind a report now (one registry call): 0 yes, 1 not active,
-    ///      2 too little free bond, 3 more than MAX_MARKET_LOCK_BPS of its matured bond (a decoy market sized to an
-    ///      honest oracle's bond cannot freeze it).
-    function _canBack(address account, uint256 lockAmount) internal view returns (uint256) {
-        (bool active, uint256 free, uint256 matured) = registry.backing(account);
-        if (!active) return 1;
-        if (free < lockAmount) return 2;
-        if (lockAmount * ConstantsLib.BPS > matured * ConstantsLib.MAX_MARKET_LOCK_BPS) return 3;
-        return 0;
+    /// @dev Releases each of `signers`' lock of `amount` in the registry (one call site, for the contract's size).
+    function _unlock(address[] memory signers, uint256 amount) internal {
+        registry.unlock(signers, amount);
+    }
+
+    /// @dev The registry's `backing` of `account` (one call site: the contract stays under EIP-170's size limit).
+    function _backing(address account) internal view returns (bool active, uint256 free, uint256 matured) {
+        return registry.backing(account);
+    }
+
+    /// @dev Whether one market may lock `lockAmount` of a `matured` bond: at most MAX_MARKET_LOCK_BPS of it, so a
+    ///      decoy market sized to an honest oracle's bond cannot freeze it.
+    function _withinShare(uint256 lockAmount, uint256 matured) internal pure returns (bool) {
+        return lockAmount * ConstantsLib.BPS <= matured * ConstantsLib.MAX_MARKET_LOCK_BPS;
     }
 
     /// @dev Records the accepted report and starts the challenge window.
@@ -806,7 +810,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         emit EventsLib.MarketFinalized(marketId, s.round, digest, s.resultsRoot, s.totalPayout, fee);
         _creditSigners(marketId, c.token, signers, fee, CreditReason.OracleFee);
 
-        registry.unlock(signers, s.lockPerSigner);
+        _unlock(signers, s.lockPerSigner);
     }
 
     /// @dev Records a failed market (Cancelled or Forfeited) and credits what is left of the pool: to the sponsor when
@@ -849,7 +853,7 @@ contract FeedbackMarket is IFeedbackMarket, EIP712, ReentrancyGuardTransient {
         kept = new address[](accounts.length);
         uint256 n;
         for (uint256 i; i < accounts.length; ++i) {
-            if (registry.oracle(accounts[i]).status != OracleStatus.Slashed) {
+            if (!registry.isSlashed(accounts[i])) {
                 kept[n] = accounts[i];
                 ++n;
             }

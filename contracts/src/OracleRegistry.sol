@@ -301,6 +301,11 @@ contract OracleRegistry is IOracleRegistry, Ownable2Step, ReentrancyGuardTransie
     }
 
     /// @inheritdoc IOracleRegistry
+    function isSlashed(address account) external view returns (bool) {
+        return _oracles[account].status == OracleStatus.Slashed;
+    }
+
+    /// @inheritdoc IOracleRegistry
     function backing(address account) external view returns (bool active, uint256 free, uint256 matured) {
         Oracle storage o = _oracles[account];
         active = o.status == OracleStatus.Active && block.timestamp >= o.activeAt;

@@ -20,7 +20,7 @@ contract PayoutFuzzTest is BaseTest {
         int256[N] values;
     }
 
-    /// @dev Σ payout_c + sponsor == totalStaked + rewardPool - fee, and every term stays in bounds.
+    /// @dev Σ payout_c + remainder == totalStaked + rewardPool - fee, and every term stays in bounds.
     function testFuzz_Payout_Conserves(
         uint128 pool,
         uint16 feeBps,
@@ -46,7 +46,8 @@ contract PayoutFuzzTest is BaseTest {
         (uint256 paid, uint256 rewards) = _payouts(c, distributable, sumW);
         assertLe(rewards, distributable);
         uint256 sponsorRemainder = distributable - rewards;
-        // Floor division loses less than one unit per curator; without positive contributions the sponsor keeps P.
+        // Floor division loses less than one unit per curator; without positive contributions P is the remainder
+        // (burned: the sponsor never gets slashes or an unearned pool back).
         if (sumW > 0) assertLt(sponsorRemainder, N);
         assertEq(paid + sponsorRemainder, PayoutLib.totalPayout(totalStaked, c.pool, c.feeBps));
     }

@@ -49,8 +49,9 @@ public sealed class IndexerChainTests(AnvilFixture anvil, PostgresDatabaseFixtur
         await using var connection = await db.DataSource.OpenConnectionAsync();
         var statuses = (await connection.QueryAsync<string>("SELECT status FROM markets ORDER BY market_id")).ToList();
         Assert.Equal(["finalized", "finalized", "cancelled", "forfeited", "forfeited", "cancelled"], statuses);
-        // A failed market whose curators revealed sends its pool to the treasury, never back to the sponsor.
-        Assert.Equal(4, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM credited WHERE reason = 4 AND account = @t", new { t = AnvilFixture.DevAddress(Treasury).ToLowerInvariant() }));
+        // A failed market whose curators revealed burns its pool: never back to the sponsor, nor to the treasury.
+        Assert.Equal(4, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM credited WHERE reason = 4 AND account = @t", new { t = ProtocolConstants.BurnAddress.ToLowerInvariant() }));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM credited WHERE account = @t", new { t = AnvilFixture.DevAddress(Treasury).ToLowerInvariant() }));
         Assert.Equal("exiting", await connection.ExecuteScalarAsync<string>("SELECT status FROM oracles WHERE oracle = @o", new { o = AnvilFixture.DevAddress(3).ToLowerInvariant() }));
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM disputes WHERE overturned = false"));
 

@@ -81,7 +81,7 @@ internal static class Scenarios
     }
 
     // Curators revealed, the gold set's file is not there: a quorum verdict forfeits the market; stakes back, the pool
-    // to the treasury.
+    // burned.
     public static async Task VerdictMarketAsync(AnvilFixture anvil, ProtocolDeployment d)
     {
         var market = await d.CreateMarketAsync(Terms);

@@ -59,7 +59,8 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
         Assert.Equal(Forfeited, await PhaseAsync(d, market.Id));
         await d.Send(Sponsor, d.MarketAddress, new ForfeitFunction { MarketId = market.Id });
         Assert.Equal(BigInteger.Zero, await CreditAsync(d, AnvilFixture.DevAddress(Sponsor)));
-        Assert.Equal(market.Terms.RewardPool, await CreditAsync(d, AnvilFixture.DevAddress(Treasury)));
+        Assert.Equal(market.Terms.RewardPool, await CreditAsync(d, ProtocolConstants.BurnAddress));
+        Assert.Equal(BigInteger.Zero, await CreditAsync(d, AnvilFixture.DevAddress(Treasury)));
         var before = await d.BalanceAsync(AnvilFixture.DevAddress(4));
         await d.Send(Sponsor, d.MarketAddress, new RefundFunction { MarketId = market.Id, Curator = AnvilFixture.DevAddress(4) });
         Assert.Equal(10 * Token, await d.BalanceAsync(AnvilFixture.DevAddress(4)) - before);

@@ -2563,7 +2563,7 @@ export const feedbackMarketAbi = [
   }
 ] as const;
 
-/** The ABI of `OracleRegistry` (68 entries). */
+/** The ABI of `OracleRegistry` (69 entries). */
 export const oracleRegistryAbi = [
   {
     "type": "constructor",
@@ -2733,6 +2733,25 @@ export const oracleRegistryAbi = [
   {
     "type": "function",
     "name": "isActive",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isSlashed",
     "inputs": [
       {
         "name": "account",

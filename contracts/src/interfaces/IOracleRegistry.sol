@@ -77,6 +77,10 @@ interface IOracleRegistry {
     /// @param account The account.
     function freeBond(address account) external view returns (uint256);
 
+    /// @notice Whether `account` was slashed (banned for good): it gets no share of fees or dispute bonds.
+    /// @param account The account.
+    function isSlashed(address account) external view returns (bool);
+
     /// @notice What a market checks before counting a signature of `account`, in one call.
     /// @param account The account.
     /// @return active Whether its signatures count (`isActive`).

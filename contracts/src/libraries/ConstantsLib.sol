@@ -57,8 +57,9 @@ library ConstantsLib {
     uint256 internal constant MIN_SECURITY_BPS = 1_000;
     uint256 internal constant MAX_SECURITY_BPS = 100_000;
 
-    /// @dev scoreBps of the sponsor's remainder leaf: no curator score can take it (scores lie in -10000 … 10000), so
-    ///      the remainder leaf never equals a curator leaf of the same account.
+    /// @dev scoreBps of the payout remainder leaf (the sponsor's until review 2, the burn address's since; the name is
+    ///      kept for integrators): no curator score can take it (scores lie in -10000 … 10000), so the remainder leaf
+    ///      never equals a curator leaf of the same account.
     int32 internal constant SPONSOR_LEAF_SCORE = type(int32).min;
 
     /// @dev Share of a slashed bond paid to whoever proved the fault. For an equivocation the rest goes to the

@@ -169,7 +169,7 @@ abstract contract BaseTest is Test {
     }
 
     /// @dev Builds the leaves of a report for `id`: curator 0 helps (score +5000), curator 1 hurts (score -5000),
-    ///      curator 2 unrevealed (-10000); the sponsor takes the remainder.
+    ///      curator 2 unrevealed (-10000); the remainder leaf is the burn address's.
     function _buildReport(uint256 id) internal returns (Report memory r) {
         int32[] memory scores = new int32[](3);
         scores[0] = 5_000;
@@ -186,7 +186,7 @@ abstract contract BaseTest is Test {
         return _buildReportFor(id, accounts, scores, values);
     }
 
-    /// @dev PROTOCOL.md payout arithmetic over `accounts`, plus the sponsor remainder leaf.
+    /// @dev PROTOCOL.md payout arithmetic over `accounts`, plus the remainder leaf (to the burn address).
     function _buildReportFor(uint256 id, address[] memory accounts, int32[] memory scores, int256[] memory values)
         internal
         returns (Report memory r)
@@ -205,7 +205,7 @@ abstract contract BaseTest is Test {
             uint256 payout = stakes[i] - PayoutLib.slash(stakes[i], SLASH_BPS, scores[i]) + reward;
             _pushLeaf(id, accounts[i], payout, scores[i]);
         }
-        _pushLeaf(id, sponsor, distributable - rewards, ConstantsLib.SPONSOR_LEAF_SCORE);
+        _pushLeaf(id, BURN, distributable - rewards, ConstantsLib.SPONSOR_LEAF_SCORE); // the remainder is burned
         r = Report({
             marketId: id,
             round: s.round,

@@ -174,7 +174,7 @@ internal sealed record MarketPlan(
     }
 
     // Everything a node will check later, checked now: a malformed gold set or mismatched features would make the
-    // oracles sign a verdict that sends the pool to the treasury.
+    // oracles sign a verdict that burns the pool.
     private static async Task CheckFilesAsync(string configFile, PlannedFile tasks, PlannedFile gold, PlannedFile? taskFeatures, PlannedFile? goldFeatures, CancellationToken cancellationToken)
     {
         int taskCount, goldCount;

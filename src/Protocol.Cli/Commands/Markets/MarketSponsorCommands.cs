@@ -10,7 +10,7 @@ namespace Protocol.Cli.Commands;
 /// <summary>
 /// <c>fmp market reveal-gold --secrets FILE</c>: opens the gold commitment once the reveal deadline has passed. It
 /// first fetches the gold set (and its features) from the URI it will reveal and checks the bytes, because a gold set
-/// the oracles cannot fetch makes them sign a verdict that sends the pool to the treasury.
+/// the oracles cannot fetch makes them sign a verdict that burns the pool.
 /// </summary>
 public sealed class MarketRevealGoldCommand : AsyncCommand<MarketRevealGoldCommand.Settings>
 {

@@ -108,7 +108,7 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
     {
         1 => $"curators commit until {at(c.CommitDeadline)}",
         2 => $"curators reveal until {at(c.RevealDeadline)}; then the sponsor reveals the gold set (fmp market reveal-gold), before {at(c.GoldDeadline)}",
-        3 when !s.GoldRevealed => $"the sponsor must reveal the gold set (fmp market reveal-gold) before {at(c.GoldDeadline)}; otherwise the market forfeits (stakes back; the pool to the treasury once anyone revealed)",
+        3 when !s.GoldRevealed => $"the sponsor must reveal the gold set (fmp market reveal-gold) before {at(c.GoldDeadline)}; otherwise the market forfeits (stakes back; the pool burned once anyone revealed)",
         3 => $"oracles evaluate and attest until {at(s.EvaluationDeadline)}; without a report by then the market cancels",
         4 => $"anyone but its signers may dispute the accepted report until {at(s.AcceptedAt + c.ChallengePeriod)}; then curators claim",
         5 => $"the arbiter resolves the dispute by {at(s.DisputedAt + MarketRules.ResolutionPeriod)}; after that anyone may cancel",

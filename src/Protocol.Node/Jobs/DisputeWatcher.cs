@@ -207,8 +207,8 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
         return oracle.Bond * basisPoints / 10_000;
     }
 
-    // What became of each open dispute, read from the market: a new round (or a cancel in the dispute's round) refunded
-    // the bond to this node; a finalized market means the report stood and the bond went to its signers.
+    // What became of each open dispute, read from the market: an overturn (a new round, or a cancel after the last) or
+    // an expired dispute refunded the bond to this node; a report that stood, or a rerun, paid it to the signers.
     private async Task RecordOutcomesAsync(NpgsqlConnection connection)
     {
         var contract = options.MarketAddress.ToLowerInvariant();
@@ -218,10 +218,15 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
         {
             var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
             var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
-            var outcome = state.Round > round ? "refunded"
-                : state.Status == FinalizedStatus ? "lost"
-                : state.Status == CancelledStatus ? "refunded"
-                : null;
+            var settled = state.Round > round || state.Status is FinalizedStatus or CancelledStatus or ForfeitedStatus;
+            // A rerun (the report fell only through an input recorded as unavailable) pays the bond to the signers;
+            // so does a report that stood (finalized, or a verdict upheld: forfeited). An overturn or an expired
+            // dispute refunds it.
+            var rerun = settled && (await MarketLogs.ReadAsync(web3, options.MarketAddress, id, options.LogWindow, CancellationToken.None,
+                DisputeRerunTopic, round).ConfigureAwait(false)).Count > 0;
+            var outcome = !settled ? null
+                : rerun || (state.Round == round && state.Status is FinalizedStatus or ForfeitedStatus) ? "lost"
+                : "refunded";
             if (outcome is not null)
             {
                 await connection.ExecuteAsync(
@@ -231,7 +236,9 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
         }
     }
 
-    private const byte FinalizedStatus = 3, CancelledStatus = 4;
+    private const byte FinalizedStatus = 3, CancelledStatus = 4, ForfeitedStatus = 5;
+
+    private static readonly string DisputeRerunTopic = "0x" + ABITypedRegistry.GetEvent<DisputeRerunEvent>().Sha3Signature.ToLowerInvariant();
 
     // Only bonds at risk (dispute open) or lost count against the budget; refunded ones came back.
     private async Task<BigInteger> SpentAsync(NpgsqlConnection connection) =>

@@ -245,6 +245,12 @@ contract GasResolveTest is GasBase {
         market.resolveDispute(id, true);
         _log("resolveDispute, overturned (2 signers slashed)", vm.lastCallGas().gasTotalUsed);
     }
+
+    function test_Gas_Rerun() public {
+        vm.prank(arbiter);
+        market.rerun(id);
+        _log("rerun (bond to 2 signers, 2 bonds unlocked, new round)", vm.lastCallGas().gasTotalUsed);
+    }
 }
 
 contract GasClaimTest is GasBase {

@@ -208,24 +208,39 @@ public sealed class LivenessTests(AnvilFixture anvil, PostgresDatabaseFixture db
         var crowd = new CrowdMarket(_dir);
         var d = await DeployAsync(anvil);
         var policy = new PolicyOptions { MaxLockShareBps = 10_000 }; // this test is about the contract's own lock
-        var (big, _) = await LabelledMarketAsync(crowd, d, new MarketTerms(150_000 * Token, 500, 5_000, 100 * Token));
-        var (next, _) = await LabelledMarketAsync(crowd, d, new MarketTerms(70_000 * Token, 500, 5_000, 100 * Token));
-        await FinishAsync(big, next);
+        // The contract lets one market lock at most a quarter of a bond, so four big markets are needed to use it up.
+        var big = new List<TestMarket>();
+        for (var i = 0; i < 4; i++)
+        {
+            big.Add((await LabelledMarketAsync(crowd, d, new MarketTerms(45_000 * Token, 500, 5_000, 100 * Token))).Market);
+        }
 
-        // Oracles 1 and 3 accept the big market: each locks about 71,000 of its 100,000 tokens.
+        var (next, _) = await LabelledMarketAsync(crowd, d, new MarketTerms(35_000 * Token, 500, 5_000, 100 * Token));
+        await FinishAsync([.. big, next]);
+
+        // Oracles 1 and 3 accept the big markets: each locks about 21,400 of its 100,000 tokens per market.
         var node = await crowd.NodeAsync(anvil, db, d, 1, "http://127.0.0.1:9", policy: policy);
-        Assert.Equal("attested", (await node.EvaluateAndAttestAsync(big.Id, null, CancellationToken.None)).Status);
-        Assert.Equal("attested", (await (await crowd.NodeAsync(anvil, db, d, 3, "http://127.0.0.1:9", policy: policy)).EvaluateAndAttestAsync(big.Id, null, CancellationToken.None)).Status);
-        Assert.Equal(Challenge, await PhaseAsync(d, big.Id));
-        // Oracle 2 attests the next market; oracle 1's share (about 33,000) is more than its free bond.
+        var other = await crowd.NodeAsync(anvil, db, d, 3, "http://127.0.0.1:9", policy: policy);
+        foreach (var market in big)
+        {
+            Assert.Equal("attested", (await node.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None)).Status);
+            Assert.Equal("attested", (await other.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None)).Status);
+            Assert.Equal(Challenge, await PhaseAsync(d, market.Id));
+        }
+
+        // Oracle 2 attests the next market; oracle 1's share (about 16,600) is more than its free bond (about 14,400).
         Assert.Equal("attested", (await (await crowd.NodeAsync(anvil, db, d, 2, "http://127.0.0.1:9", policy: policy)).EvaluateAndAttestAsync(next.Id, null, CancellationToken.None)).Status);
 
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         var options = new NodeOptions { RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, ConnectionString = db.ConnectionString, Policy = policy };
         await using var jobs = await JobsAsync(options, node, clock, "live_bond");
         var scan = jobs.Scan(anvil.Web3For(1));
-        Assert.Equal(2, await scan.RunAsync(CancellationToken.None)); // the big market (challenge window) and the next one
-        await jobs.RunUntilSettledAsync(big.Id);
+        Assert.Equal(5, await scan.RunAsync(CancellationToken.None)); // the big markets (challenge window) and the next one
+        foreach (var market in big)
+        {
+            await jobs.RunUntilSettledAsync(market.Id);
+        }
+
         await jobs.RunUntilSettledAsync(next.Id);
         await using (var connection = await db.DataSource.OpenConnectionAsync())
         {
@@ -237,12 +252,16 @@ public sealed class LivenessTests(AnvilFixture anvil, PostgresDatabaseFixture db
         Assert.Equal(0, await scan.RunAsync(CancellationToken.None)); // still locked: waiting, however long the backoff
         Assert.Equal(Evaluation, await PhaseAsync(d, next.Id));
 
-        // The big market's challenge window ends: the node finalizes it itself, its bond comes back, the next market is attested.
+        // The big markets' challenge window ends: the node finalizes them itself, its bond comes back, the next market is attested.
         var finalized = NodeMetrics.Settlements.WithLabels("finalize").Value;
-        await anvil.IncreaseTimeAsync((long)big.ChallengePeriod + 1);
+        await anvil.IncreaseTimeAsync((long)big[0].ChallengePeriod + 1);
         Assert.Equal(1, await scan.RunAsync(CancellationToken.None));
-        Assert.Equal(finalized + 1, NodeMetrics.Settlements.WithLabels("finalize").Value);
-        Assert.Equal(FinalizedStatus, (await StateAsync(d, big.Id)).Status);
+        Assert.Equal(finalized + big.Count, NodeMetrics.Settlements.WithLabels("finalize").Value);
+        foreach (var market in big)
+        {
+            Assert.Equal(FinalizedStatus, (await StateAsync(d, market.Id)).Status);
+        }
+
         Assert.Equal(OracleBond, await anvil.Web3.CallAsync<FreeBondFunction, BigInteger>(d.RegistryAddress, new FreeBondFunction { Account = node.Address }));
         await jobs.RunUntilSettledAsync(next.Id);
         Assert.Equal(Challenge, await PhaseAsync(d, next.Id));

@@ -234,6 +234,69 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
             new { c = d.MarketAddress.ToLowerInvariant(), m = first.Id.ToString(CultureInfo.InvariantCulture) }));
     }
 
+    /// <summary>
+    /// Review 2, item 4: a curator answers nothing when the nodes fetch its label file, then serves it and disputes the
+    /// report that marked it invalid. The arbiter's rule is a rerun: the honest signers keep their bonds, the
+    /// challenger gets nothing and pays them its bond, and in the next round the nodes count the file.
+    /// </summary>
+    [Fact]
+    public async Task A_label_file_withheld_at_evaluation_then_disputed_is_rerun_and_no_honest_node_is_slashed()
+    {
+        var crowd = new CrowdMarket(_dir);
+        var (d, market) = await LabelledMarketAsync(crowd, publishGold: true);
+        await market.RevealGoldAsync();
+        var labels = Assert.Single(Directory.GetFiles(_dir, "good.jsonl", SearchOption.AllDirectories));
+        File.Move(labels, labels + ".withheld");
+
+        var one = await crowd.NodeAsync(anvil, db, d, 1, "http://127.0.0.1:9");
+        var two = await crowd.NodeAsync(anvil, db, d, 2, "http://127.0.0.1:9");
+        var first = await one.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
+        Assert.Equal("attested", (await two.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None)).Status);
+        Assert.False(await ValidAsync(first.OutputFolder!, AnvilFixture.DevAddress(4)));
+        Assert.Equal(Challenge, await PhaseAsync(d, market.Id));
+
+        // The file appears; the curator disputes from another address (dev account 7).
+        File.Move(labels + ".withheld", labels);
+        var bond = DisputeBondFor(market.Terms.RewardPool);
+        await d.MintAndApproveAsync(7, d.MarketAddress, bond);
+        await d.Send(7, d.MarketAddress, new DisputeFunction { MarketId = market.Id });
+        await d.Send(Arbiter, d.MarketAddress, new RerunFunction { MarketId = market.Id });
+
+        Assert.Equal(Evaluation, await PhaseAsync(d, market.Id));
+        foreach (var account in new[] { 1, 2 })
+        {
+            var oracle = (await anvil.Web3.QueryAsync<OracleFunction, OracleOutput>(d.RegistryAddress, new OracleFunction { Account = AnvilFixture.DevAddress(account) })).ReturnValue1;
+            Assert.Equal((byte)1, oracle.Status); // active: not slashed
+            Assert.Equal(OracleBond, oracle.Bond);
+            Assert.Equal(BigInteger.Zero, oracle.Locked);
+        }
+
+        Assert.Equal(BigInteger.Zero, await anvil.Web3.CallAsync<BondCreditFunction, BigInteger>(d.RegistryAddress, new BondCreditFunction { Account = AnvilFixture.DevAddress(7) }));
+        Assert.Equal(bond, await CreditAsync(d, AnvilFixture.DevAddress(1)) + await CreditAsync(d, AnvilFixture.DevAddress(2)));
+
+        // Round 1: the nodes fetch again and count the file.
+        var second = await one.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
+        Assert.Equal("attested", second.Status);
+        Assert.Equal("attested", (await two.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None)).Status);
+        Assert.True(await ValidAsync(second.OutputFolder!, AnvilFixture.DevAddress(4)));
+        Assert.Equal(1u, (await StateAsync(d, market.Id)).Round);
+        Assert.Equal(Challenge, await PhaseAsync(d, market.Id));
+    }
+
+    private static async Task<bool> ValidAsync(string folder, string account)
+    {
+        await using var scores = File.OpenRead(Path.Combine(folder, "scores.jsonl"));
+        await foreach (var line in ScoresFile.ReadAsync(scores, "scores.jsonl"))
+        {
+            if (string.Equals(line.Account, account, StringComparison.OrdinalIgnoreCase))
+            {
+                return line.Valid;
+            }
+        }
+
+        throw new InvalidOperationException($"{account} is not in {folder}/scores.jsonl");
+    }
+
     // Two colluding oracles accept a report that slashes the good curator and pays the sponsor.
     private static Task StealAsync(TestMarket market, params int[] oracles) =>
         market.AttestAsync(market.BuildReport([new CuratorOutcome(AnvilFixture.DevAddress(4), 10 * Token, -10_000, 0), new CuratorOutcome(AnvilFixture.DevAddress(5), 10 * Token, -10_000, 0)]), oracles);

@@ -121,7 +121,8 @@ describe('a market on anvil, end to end with viem', { timeout: 120_000 }, () => 
   });
 
   it('bonds two oracles and activates them after the activation delay', async () => {
-    const bond = 1000n * E18; // each locks ceil(1140e18 * 10000 / (10000 * 2)) = 570e18 behind the report
+    // Each locks ceil(1140e18 * 10000 / (10000 * 2)) = 570e18 behind the report, at most a quarter of its bond.
+    const bond = 4000n * E18;
     for (const oracle of [oracleA, oracleB]) {
       await mined(await wallet.writeContract({ account: sponsor, address: token, abi: testTokenAbi, functionName: 'mint', args: [oracle.address, bond] }));
       await mined(await wallet.writeContract({ account: oracle, address: token, abi: testTokenAbi, functionName: 'approve', args: [registry, bond] }));

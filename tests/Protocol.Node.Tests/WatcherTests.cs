@@ -15,6 +15,7 @@ using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
 using Protocol.Indexer.Jobs;
 using Protocol.Node.Evaluation;
+using Protocol.Node.Inputs;
 using Protocol.Node.Jobs;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
@@ -283,6 +284,27 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
         Assert.Equal(Challenge, await PhaseAsync(d, market.Id));
     }
 
+    /// <summary>
+    /// Review 2, item 4, made objective: a label file revealed in the reveal itself (a data: URI in the Revealed event)
+    /// is read from the chain, so no publisher can withhold it from some nodes; the nodes count it.
+    /// </summary>
+    [Fact]
+    public async Task A_label_file_revealed_on_chain_is_read_from_the_event_and_counted()
+    {
+        var crowd = new CrowdMarket(_dir);
+        var (d, market) = await LabelledMarketAsync(crowd, publishGold: true, labelsOnChain: true);
+        await market.RevealGoldAsync();
+        foreach (var file in Directory.GetFiles(_dir, "good.jsonl", SearchOption.AllDirectories))
+        {
+            File.Delete(file); // nothing served anywhere: the chain holds it
+        }
+
+        var one = await crowd.NodeAsync(anvil, db, d, 1, "http://127.0.0.1:9");
+        var outcome = await one.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None);
+        Assert.Equal("attested", outcome.Status);
+        Assert.True(await ValidAsync(outcome.OutputFolder!, AnvilFixture.DevAddress(4)));
+    }
+
     private static async Task<bool> ValidAsync(string folder, string account)
     {
         await using var scores = File.OpenRead(Path.Combine(folder, "scores.jsonl"));
@@ -302,7 +324,7 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
         market.AttestAsync(market.BuildReport([new CuratorOutcome(AnvilFixture.DevAddress(4), 10 * Token, -10_000, 0), new CuratorOutcome(AnvilFixture.DevAddress(5), 10 * Token, -10_000, 0)]), oracles);
 
     private async Task<(ProtocolDeployment, TestMarket)> LabelledMarketAsync(CrowdMarket crowd, bool publishGold, byte[]? goldBytes = null, string? goldUri = null,
-        bool invertGold = false, int taskCount = 80, int goldCount = 40, int labelled = 40, ProtocolDeployment? deployment = null)
+        bool invertGold = false, int taskCount = 80, int goldCount = 40, int labelled = 40, ProtocolDeployment? deployment = null, bool labelsOnChain = false)
     {
         var (tasks, gold) = crowd.LoadCrowdData(taskCount, goldCount);
         if (invertGold)
@@ -330,7 +352,7 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
 
         var d = deployment ?? await DeployAsync(anvil);
         var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token), files: files);
-        market.UseLabelFile(4, Keccak.Hash(labels), new Uri(Path.Combine(sub, "good.jsonl")).AbsoluteUri);
+        market.UseLabelFile(4, Keccak.Hash(labels), labelsOnChain ? DataUri.Encode(labels) : new Uri(Path.Combine(sub, "good.jsonl")).AbsoluteUri);
         await market.CommitAsync(4, 10 * Token);
         await market.CommitAsync(5, 10 * Token);
         await anvil.IncreaseTimeAsync(3_600);

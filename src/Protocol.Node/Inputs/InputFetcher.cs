@@ -19,7 +19,8 @@ public sealed record FetchResult(byte[]? Bytes, string? Failure, bool Missing = 
 
 /// <summary>
 /// Downloads inputs from <c>file://</c>, <c>http(s)://</c> and <c>ipfs://</c> URIs with a size limit, a
-/// timeout and retries for transient failures. It never throws for anything a URI or a server can do:
+/// timeout and retries for transient failures, and reads <c>data:</c> URIs (RFC 2397), whose content is in the URI
+/// itself and so on chain with the event that carries it: nobody can withhold it. It never throws for anything a URI or a server can do:
 /// every failure comes back as a reason, so one bad input cannot crash a node.
 /// </summary>
 public sealed partial class InputFetcher(HttpClient http, FetchOptions options, ILogger<InputFetcher> logger)
@@ -32,6 +33,14 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
 
     public async Task<FetchResult> FetchAsync(string uri, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(uri);
+        // Before Uri: System.Uri refuses strings over 65,519 characters, and a data URI carries the whole file.
+        if (DataUri.IsDataUri(uri))
+        {
+            var (bytes, problem) = DataUri.Decode(uri, options.MaxBytes);
+            return bytes is not null ? new FetchResult(bytes, null) : NotThere(problem!);
+        }
+
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
         {
             return NotThere($"malformed URI: {Shorten(uri)}");
@@ -42,7 +51,7 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
             "file" => await ReadFileAsync(parsed, cancellationToken).ConfigureAwait(false),
             "http" or "https" => await DownloadAsync(parsed, cancellationToken).ConfigureAwait(false),
             "ipfs" => await FetchIpfsAsync(uri, cancellationToken).ConfigureAwait(false),
-            _ => NotThere($"unsupported URI scheme \"{parsed.Scheme}\" (file, http, https, ipfs)"),
+            _ => NotThere($"unsupported URI scheme \"{parsed.Scheme}\" (file, http, https, ipfs, data)"),
         };
     }
 
@@ -209,6 +218,18 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
     {
         ArgumentNullException.ThrowIfNull(path);
         var maxBytes = options.MaxFeaturesBytes;
+        if (DataUri.IsDataUri(uri))
+        {
+            var (bytes, problem) = DataUri.Decode(uri, maxBytes);
+            if (bytes is null)
+            {
+                return problem;
+            }
+
+            await File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
         {
             return $"malformed URI: {Shorten(uri)}";
@@ -240,7 +261,7 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
                 var (gateway, problem) = IpfsGatewayUri(uri);
                 return gateway is null ? problem : await DownloadToAsync(gateway, sink, maxBytes, cancellationToken).ConfigureAwait(false);
             default:
-                return $"unsupported URI scheme \"{parsed.Scheme}\" (file, http, https, ipfs)";
+                return $"unsupported URI scheme \"{parsed.Scheme}\" (file, http, https, ipfs, data)";
         }
     }
 

@@ -4,6 +4,7 @@ using System.Numerics;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
+using Protocol.Node.Inputs;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands;
@@ -135,8 +136,12 @@ public sealed class CuratorRevealCommand : AsyncCommand<CuratorRevealCommand.Set
     public sealed class Settings : CuratorLabelSettings
     {
         [CommandOption("-u|--uri <URI>")]
-        [Description("Where the label file is published (required): http(s)://, ipfs:// or, on a local chain, file://.")]
+        [Description("Where the label file is published (required unless --on-chain): http(s)://, ipfs:// or, on a local chain, file://.")]
         public string? Uri { get; init; }
+
+        [CommandOption("--on-chain")]
+        [Description("Put the label file itself in the reveal (a data: URI in the Revealed event): no oracle can fail to fetch it and no dispute can turn on its availability; costs about 16 gas a byte more.")]
+        public bool OnChain { get; init; }
 
         [CommandOption("--publish-to <FOLDER>")]
         [Description("Copy the label file into this folder first (the folder fmp serve publishes).")]
@@ -147,7 +152,14 @@ public sealed class CuratorRevealCommand : AsyncCommand<CuratorRevealCommand.Set
         OracleGuard.RunAsync(async () =>
         {
             var labelsFile = settings.LabelsFile;
-            var uri = settings.Uri ?? throw new OracleCommandException("--uri is required: where the label file is published", 2);
+            if (settings.OnChain && (settings.Uri is not null || settings.PublishTo is not null))
+            {
+                throw new OracleCommandException("--on-chain puts the file in the reveal itself: give it without --uri and --publish-to", 2);
+            }
+
+            var uri = settings.OnChain
+                ? DataUri.Encode(await File.ReadAllBytesAsync(labelsFile, cancellationToken).ConfigureAwait(false))
+                : settings.Uri ?? throw new OracleCommandException("--uri is required: where the label file is published (or --on-chain to put the file in the reveal)", 2);
             var secrets = await SecretsFile.ReadAsync<CuratorSecrets>(settings.SecretsPath, "curator secrets file", cancellationToken).ConfigureAwait(false)
                 ?? throw new OracleCommandException($"{settings.SecretsPath}: no such file; it is written by fmp curator commit (give --secrets if it is elsewhere)", 2);
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken, BigInteger.Parse(secrets.MarketId, CultureInfo.InvariantCulture)).ConfigureAwait(false);
@@ -194,7 +206,9 @@ public sealed class CuratorRevealCommand : AsyncCommand<CuratorRevealCommand.Set
 
             await m.RequireGasMoneyAsync().ConfigureAwait(false);
             await m.SendAsync("reveal", m.Market, new RevealFunction { MarketId = m.Id, LabelsHash = hash.ToArray(), Salt = Bytes32.Parse(secrets.Salt).ToArray(), Uri = uri }, cancellationToken).ConfigureAwait(false);
-            await Console.Out.WriteLineAsync($"revealed {labelsFile} at {uri} in market {m.Id}; keep it published until the market settles. Then: fmp curator claim").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync(settings.OnChain
+                ? $"revealed {labelsFile} on chain ({uri.Length} characters in the reveal) in market {m.Id}. Then: fmp curator claim"
+                : $"revealed {labelsFile} at {uri} in market {m.Id}; keep it published until the market settles. Then: fmp curator claim").ConfigureAwait(false);
             return 0;
         });
 }

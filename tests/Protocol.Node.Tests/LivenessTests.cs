@@ -383,6 +383,13 @@ public sealed class LivenessTests(AnvilFixture anvil, PostgresDatabaseFixture db
     private async Task<Jobs> JobsAsync(NodeOptions options, OracleNode node, TimeProvider clock, string schema)
     {
         await ScanJob.EnsureSchemaAsync(db.DataSource, CancellationToken.None);
+        // node_jobs is keyed by (market, round) without the contract address (issue 27 rekeys the node's store), and
+        // each test deploys its own contracts, whose market ids start at 1: an earlier test's claims would hide these.
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("TRUNCATE node_jobs");
+        }
+
         var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db.DataSource),
             new PostgreSqlStorageOptions { SchemaName = schema, PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromMilliseconds(100) });
         var services = new ServiceCollection()

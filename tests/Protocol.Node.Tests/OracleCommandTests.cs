@@ -62,6 +62,10 @@ public sealed class OracleCommandTests(AnvilFixture anvil) : IClassFixture<Anvil
         var active = await Fmp(0, "status", config);
         Assert.Matches(@"state\s+active", active);
         Assert.Matches(@"bond\s+20\.5 FBT \(20500000000000000000 wei\)", active);
+        // The top-up counts as free bond only after the activation delay, like a first bond (review 2, item 13).
+        Assert.Contains("(0.5 FBT (500000000000000000 wei) of it counts from", toppedUp, StringComparison.Ordinal);
+        Assert.Matches(@"bond\s+20\.5 FBT \(20500000000000000000 wei\), of which 0\.5 FBT \(500000000000000000 wei\) counts from ", active);
+        Assert.Contains("(free: 20 FBT (20000000000000000000 wei))", active, StringComparison.Ordinal);
         Assert.Matches(@"ETH balance\s+0\.99\d* ETH \(\d+ wei\)", active);
 
         var exited = await Fmp(0, "exit", config);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Numerics;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
@@ -81,7 +82,8 @@ public sealed class OracleRegisterCommand : AsyncCommand<OracleRegisterSettings>
 
             await s.SendAsync("register", s.Registry, new RegisterFunction { Amount = amount }, cancellationToken).ConfigureAwait(false);
             var after = await s.ReadAsync().ConfigureAwait(false);
-            await Console.Out.WriteLineAsync($"{s.Address} is {OracleStatusCommand.StateName(after.Entry, after.ChainNow)} with a bond of {s.Tokens(after.Entry.Bond)}").ConfigureAwait(false);
+            var maturing = after.ChainNow < after.Entry.MaturesAt ? $" ({s.Tokens(after.Entry.Maturing)} of it counts from {ChainTime.Describe(after.Entry.MaturesAt, after.ChainNow)}: a top-up waits out the activation delay like a first bond)" : "";
+            await Console.Out.WriteLineAsync($"{s.Address} is {OracleStatusCommand.StateName(after.Entry, after.ChainNow)} with a bond of {s.Tokens(after.Entry.Bond)}{maturing}").ConfigureAwait(false);
             return 0;
         });
 }
@@ -165,12 +167,15 @@ public sealed class OracleStatusCommand : AsyncCommand<OracleSettings>
             var unbonding = (OracleState)v.Entry.Status == OracleState.Exiting
                 ? "withdrawable at " + ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)
                 : $"none (the delay after exit is {ChainTime.Span(s.UnbondingDelay)})";
+            // A top-up counts as free bond only once it matured (the registry's activation delay), like a first bond.
+            var maturing = v.ChainNow < v.Entry.MaturesAt ? v.Entry.Maturing : BigInteger.Zero;
+            var free = BigInteger.Max(BigInteger.Zero, v.Entry.Bond - maturing - v.Entry.Locked);
             (string, string)[] rows =
             [
                 ("oracle", s.Address),
                 ("state", StateName(v.Entry, v.ChainNow)),
-                ("bond", s.Tokens(v.Entry.Bond)),
-                ("locked", $"{s.Tokens(v.Entry.Locked)} behind {v.Entry.Locks.ToString(ci)} accepted report(s) (free: {s.Tokens(v.Entry.Bond - v.Entry.Locked)})"),
+                ("bond", maturing.IsZero ? s.Tokens(v.Entry.Bond) : $"{s.Tokens(v.Entry.Bond)}, of which {s.Tokens(maturing)} counts from {ChainTime.Describe(v.Entry.MaturesAt, v.ChainNow)}"),
+                ("locked", $"{s.Tokens(v.Entry.Locked)} behind {v.Entry.Locks.ToString(ci)} accepted report(s) (free: {s.Tokens(free)})"),
                 ("unbonding", unbonding),
                 ("min bond", s.Tokens(s.MinBond)),
                 ("token balance", s.Tokens(v.TokenBalance)),

@@ -124,6 +124,7 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         await File.WriteAllTextAsync(labels, "{\"id\":\"t1\",\"pref\":\"b\"}\n");
         Assert.Contains("changed since the commit", await FmpAsync(2, d, Reveal(served.Url + "/labels.jsonl")), StringComparison.Ordinal);
         await File.WriteAllBytesAsync(labels, original);
+        Assert.Contains("give it without --uri and --publish-to", await FmpAsync(2, d, [.. Reveal(served.Url + "/labels.jsonl"), "--on-chain"]), StringComparison.Ordinal);
         var revealed = await FmpAsync(0, d, [.. Reveal(served.Url + "/labels.jsonl"), "--publish-to", Path.Combine(_dir, "m", "public")]);
         Assert.Matches(@"reveal: tx 0x[0-9a-f]{64}", revealed);
         Assert.True((await anvil.Web3.QueryAsync<SubmissionFunction, SubmissionOutput>(d.MarketAddress, new SubmissionFunction { MarketId = 1, Curator = AnvilFixture.DevAddress(Curator) })).ReturnValue1.Revealed);
@@ -135,8 +136,12 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         await anvil.MineAsync();
         Assert.Contains("nothing was sent", await FmpAsync(1, d, ["market", "reveal-gold", "--secrets", secrets, .. sponsor]), StringComparison.Ordinal);
         Assert.Contains("can be cancelled only when it failed", await FmpAsync(1, d, ["market", "cancel", .. sponsor]), StringComparison.Ordinal);
-        var gold = await FmpAsync(0, d, ["market", "reveal-gold", "--secrets", secrets, "--publish-to", Path.Combine(_dir, "m", "public"), .. sponsor]);
+        Assert.Contains("give it without --publish-to", await FmpAsync(2, d, ["market", "reveal-gold", "--secrets", secrets, "--on-chain", "--publish-to", Path.Combine(_dir, "m", "public"), .. sponsor]), StringComparison.Ordinal);
+        // The gold set in the reveal itself (the guides' walkthrough reveals one from the served folder): nothing to
+        // publish, and no oracle can fail to fetch it.
+        var gold = await FmpAsync(0, d, ["market", "reveal-gold", "--secrets", secrets, "--on-chain", .. sponsor]);
         Assert.Matches(@"revealGold: tx 0x[0-9a-f]{64}", gold);
+        Assert.Contains("gold set of market 1 revealed on chain", gold, StringComparison.Ordinal);
         Assert.True((await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = 1 })).ReturnValue1.GoldRevealed);
         Assert.Contains("already revealed", await FmpAsync(1, d, ["market", "reveal-gold", "--secrets", secrets, .. sponsor]), StringComparison.Ordinal);
     }

@@ -285,14 +285,14 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
     }
 
     /// <summary>
-    /// Review 2, item 4, made objective: a label file revealed in the reveal itself (a data: URI in the Revealed event)
-    /// is read from the chain, so no publisher can withhold it from some nodes; the nodes count it.
+    /// Review 2, item 4, made objective: a label file and a gold set revealed in the reveals themselves (data: URIs in
+    /// the Revealed and GoldRevealed events) are read from the chain, so no publisher can withhold them from some nodes.
     /// </summary>
     [Fact]
-    public async Task A_label_file_revealed_on_chain_is_read_from_the_event_and_counted()
+    public async Task A_label_file_and_gold_set_revealed_on_chain_are_read_from_the_events_and_counted()
     {
         var crowd = new CrowdMarket(_dir);
-        var (d, market) = await LabelledMarketAsync(crowd, publishGold: true, labelsOnChain: true);
+        var (d, market) = await LabelledMarketAsync(crowd, publishGold: false, onChain: true);
         await market.RevealGoldAsync();
         foreach (var file in Directory.GetFiles(_dir, "good.jsonl", SearchOption.AllDirectories))
         {
@@ -324,7 +324,7 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
         market.AttestAsync(market.BuildReport([new CuratorOutcome(AnvilFixture.DevAddress(4), 10 * Token, -10_000, 0), new CuratorOutcome(AnvilFixture.DevAddress(5), 10 * Token, -10_000, 0)]), oracles);
 
     private async Task<(ProtocolDeployment, TestMarket)> LabelledMarketAsync(CrowdMarket crowd, bool publishGold, byte[]? goldBytes = null, string? goldUri = null,
-        bool invertGold = false, int taskCount = 80, int goldCount = 40, int labelled = 40, ProtocolDeployment? deployment = null, bool labelsOnChain = false)
+        bool invertGold = false, int taskCount = 80, int goldCount = 40, int labelled = 40, ProtocolDeployment? deployment = null, bool onChain = false)
     {
         var (tasks, gold) = crowd.LoadCrowdData(taskCount, goldCount);
         if (invertGold)
@@ -346,13 +346,13 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
         var files = new MarketFiles(
             Keccak.Hash(taskBytes), new Uri(Path.Combine(sub, "tasks.jsonl")).AbsoluteUri,
             Keccak.Hash(File.ReadAllBytes(specPath)), new Uri(specPath).AbsoluteUri,
-            Keccak.Hash(goldCanonical), goldUri ?? new Uri(goldPath).AbsoluteUri);
+            Keccak.Hash(goldCanonical), goldUri ?? (onChain ? DataUri.Encode(goldCanonical) : new Uri(goldPath).AbsoluteUri));
         var labels = CanonicalWriter.ToBytes(tasks.Take(labelled).Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
         await File.WriteAllBytesAsync(Path.Combine(sub, "good.jsonl"), labels);
 
         var d = deployment ?? await DeployAsync(anvil);
         var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token), files: files);
-        market.UseLabelFile(4, Keccak.Hash(labels), labelsOnChain ? DataUri.Encode(labels) : new Uri(Path.Combine(sub, "good.jsonl")).AbsoluteUri);
+        market.UseLabelFile(4, Keccak.Hash(labels), onChain ? DataUri.Encode(labels) : new Uri(Path.Combine(sub, "good.jsonl")).AbsoluteUri);
         await market.CommitAsync(4, 10 * Token);
         await market.CommitAsync(5, 10 * Token);
         await anvil.IncreaseTimeAsync(3_600);

@@ -2,7 +2,9 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Files;
 using Protocol.Core.Hashing;
+using Protocol.Node.Inputs;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands;
@@ -23,11 +25,20 @@ public sealed class MarketRevealGoldCommand : AsyncCommand<MarketRevealGoldComma
         [CommandOption("--publish-to <FOLDER>")]
         [Description("Copy the gold file(s) into this folder first (the folder fmp serve publishes).")]
         public string? PublishTo { get; init; }
+
+        [CommandOption("--on-chain")]
+        [Description("Put the gold file(s) in the reveal itself (data: URIs in the GoldRevealed event) instead of the URI the market file named: no oracle can fail to fetch them. About 16 gas a byte more; features files make it megabytes.")]
+        public bool OnChain { get; init; }
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         OracleGuard.RunAsync(async () =>
         {
+            if (settings.OnChain && settings.PublishTo is not null)
+            {
+                throw new OracleCommandException("--on-chain puts the gold set in the reveal itself: give it without --publish-to", 2);
+            }
+
             var path = settings.Secrets ?? throw new OracleCommandException("--secrets is required: the file fmp market create wrote (market.secrets.json)", 2);
             var secrets = await SecretsFile.ReadAsync<SponsorSecrets>(path, "sponsor secrets file", cancellationToken).ConfigureAwait(false)
                 ?? throw new OracleCommandException($"--secrets {path}: no such file", 2);
@@ -65,21 +76,33 @@ public sealed class MarketRevealGoldCommand : AsyncCommand<MarketRevealGoldComma
                 }
             }
 
-            await CheckPublishedAsync(secrets, cancellationToken).ConfigureAwait(false);
+            var uri = settings.OnChain ? await OnChainUriAsync(secrets, cancellationToken).ConfigureAwait(false) : secrets.GoldUri;
+            await CheckPublishedAsync(secrets, uri, cancellationToken).ConfigureAwait(false);
             await m.RequireGasMoneyAsync().ConfigureAwait(false);
             await m.SendAsync("revealGold", m.Market, new RevealGoldFunction
             {
-                MarketId = id, GoldHash = Bytes32.Parse(secrets.GoldHash).ToArray(), Salt = Bytes32.Parse(secrets.Salt).ToArray(), Uri = secrets.GoldUri,
+                MarketId = id, GoldHash = Bytes32.Parse(secrets.GoldHash).ToArray(), Salt = Bytes32.Parse(secrets.Salt).ToArray(), Uri = uri,
             }, cancellationToken).ConfigureAwait(false);
-            await Console.Out.WriteLineAsync($"gold set of market {id} revealed at {secrets.GoldUri}; oracles evaluate until {m.At(m.State.EvaluationDeadline)}. Keep it published until the market settles").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync(settings.OnChain
+                ? $"gold set of market {id} revealed on chain ({uri.Length} characters in the reveal); oracles evaluate until {m.At(m.State.EvaluationDeadline)}"
+                : $"gold set of market {id} revealed at {secrets.GoldUri}; oracles evaluate until {m.At(m.State.EvaluationDeadline)}. Keep it published until the market settles").ConfigureAwait(false);
             return 0;
         });
 
-    private static Task<byte[]> CheckPublishedAsync(SponsorSecrets secrets, CancellationToken cancellationToken)
+    // The gold file (and its features file) as data: URIs, one space apart like any bundle URI (base64 has no spaces).
+    private static async Task<string> OnChainUriAsync(SponsorSecrets secrets, CancellationToken cancellationToken)
+    {
+        var gold = DataUri.Encode(await File.ReadAllBytesAsync(secrets.GoldFile, cancellationToken).ConfigureAwait(false));
+        return secrets.GoldFeaturesFile is { } features
+            ? FeatureBinding.BundleUri(gold, DataUri.Encode(await File.ReadAllBytesAsync(features, cancellationToken).ConfigureAwait(false), "application/octet-stream"))
+            : gold;
+    }
+
+    private static Task<byte[]> CheckPublishedAsync(SponsorSecrets secrets, string uri, CancellationToken cancellationToken)
     {
         var files = string.Join(" and ", new[] { secrets.GoldFile, secrets.GoldFeaturesFile }.OfType<string>());
-        return Published.CommittedItemsAsync(secrets.GoldUri, Bytes32.Parse(secrets.GoldHash), secrets.GoldFeaturesFile is not null, "gold set",
-            $"publish {files} there unchanged first (or use --publish-to the served folder); nothing was sent", cancellationToken);
+        return Published.CommittedItemsAsync(uri, Bytes32.Parse(secrets.GoldHash), secrets.GoldFeaturesFile is not null, "gold set",
+            $"publish {files} there unchanged first (or use --publish-to the served folder, or --on-chain); nothing was sent", cancellationToken);
     }
 }
 

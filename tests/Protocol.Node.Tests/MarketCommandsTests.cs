@@ -41,6 +41,14 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         Assert.Contains("the dispute bond (500000000000000000 wei) must lie between 1% of the pool", refused, StringComparison.Ordinal);
         Assert.Contains("nothing was sent", refused, StringComparison.Ordinal);
 
+        // Review 2, item 2: a market pays in the registry's bond token only; a market contract's address in "token" is
+        // named before anything is read from it or written (it used to end in "a revert without an error").
+        var wrongToken = await MarketFileAsync("token.json", d, "bt-inrun-v2-open");
+        await File.WriteAllTextAsync(wrongToken, (await File.ReadAllTextAsync(wrongToken)).Replace(d.TokenAddress, d.MarketAddress, StringComparison.Ordinal));
+        var unit = await FmpAsync(2, d, ["market", "create", "--config", wrongToken, .. sponsor]);
+        Assert.Contains($"\"token\": the token {d.MarketAddress} must be the oracle registry's bond token", unit, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "token.secrets.json")));
+
         await File.AppendAllTextAsync(Path.Combine(_dir, "c", "private", "gold.jsonl"), "{\"id\":\"g9\",\"prompt\":\"p\",\"a\":\"x\"}\n");
         var malformed = await FmpAsync(2, d, ["market", "create", "--config", await MarketFileAsync("good.json", d, "bt-inrun-v2-open", folder: "c"), .. sponsor]);
         Assert.Matches(@"gold\.jsonl:3: ", malformed);

@@ -26,7 +26,7 @@ public static class MarketPolicy
         return (atRisk * config.SecurityBps + denominator - 1) / denominator;
     }
 
-    /// <summary>The first rule of <paramref name="policy"/> this market breaks, or null; <paramref name="bond"/> is this oracle's registry bond.</summary>
+    /// <summary>The first rule of <paramref name="policy"/> this market breaks, or null; <paramref name="bond"/> is this oracle's matured registry bond.</summary>
     public static PolicyRefusal? Check(PolicyOptions policy, MarketConfig config, MarketState state, BigInteger bond)
     {
         ArgumentNullException.ThrowIfNull(policy);

@@ -67,9 +67,10 @@ public sealed class OracleNode(
 
         // Before anything is fetched or trained: a market outside the operator's policy costs one log line.
         var registry = await web3.CallAsync<RegistryFunction, string>(marketContract, new RegistryFunction()).ConfigureAwait(false);
-        var oracle = (await web3.QueryAsync<Protocol.Core.Contracts.OracleRegistryBindings.OracleFunction, Protocol.Core.Contracts.OracleRegistryBindings.OracleOutput>(
-            registry, new Protocol.Core.Contracts.OracleRegistryBindings.OracleFunction { Account = Address }).ConfigureAwait(false)).ReturnValue1;
-        if (MarketPolicy.Check(_policy, market.Config, market.State, oracle.Bond) is { } refusal)
+        // The matured bond, as the contract's own per-market cap counts it (a top-up still maturing backs nothing yet).
+        var backing = await web3.QueryAsync<Protocol.Core.Contracts.OracleRegistryBindings.BackingFunction, Protocol.Core.Contracts.OracleRegistryBindings.BackingOutput>(
+            registry, new Protocol.Core.Contracts.OracleRegistryBindings.BackingFunction { Account = Address }).ConfigureAwait(false);
+        if (MarketPolicy.Check(_policy, market.Config, market.State, backing.Matured) is { } refusal)
         {
             NodeLog.PolicyRefused(logger, marketId, market.State.Round, refusal.Rule, refusal.Detail);
             NodeMetrics.PolicyRefusals.WithLabels(refusal.Rule).Inc();

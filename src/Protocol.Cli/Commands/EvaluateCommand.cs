@@ -94,10 +94,6 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         [Description("Stake cap, in tokens or with a wei suffix like --pool; a manifest stake above it is refused. Default 100.")]
         public string StakeCap { get; init; } = "100";
 
-        [CommandOption("--sponsor <ADDRESS>")]
-        [Description("The market's sponsor. It gets no leaf: the payout remainder goes to the burn address. Default 0x…5a05.")]
-        public string Sponsor { get; init; } = "0x0000000000000000000000000000000000005a05";
-
         [CommandOption("--chain-id <ID>")]
         [Description("Chain id of the report's EIP-712 domain. Default 31337 (anvil).")]
         public long ChainId { get; init; } = 31337;
@@ -252,7 +248,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         }
 
         var request = new EvaluationRequest(settings.ChainId, settings.MarketContract, BigInteger.Parse(settings.MarketId, CultureInfo.InvariantCulture), settings.Round,
-            settings.Sponsor, new MarketTerms(pool, settings.FeeBps, settings.SlashBps, stakeCap),
+            new MarketTerms(pool, settings.FeeBps, settings.SlashBps, stakeCap),
             features is null ? Keccak.Hash(goldBytes) : FeatureBinding.BundleHash(Keccak.Hash(goldBytes), await Keccak.HashFileAsync(settings.GoldFeatures!, cancellationToken).ConfigureAwait(false)),
             Bytes32.Parse(spec.Hash!), spec, tasks, gold, inputs, features);
         var pipeline = new EvaluationPipeline(fetcher, loader, new EvaluationOptions { Backend = backend }, NullLogger<EvaluationPipeline>.Instance);

@@ -29,7 +29,6 @@ public sealed record EvaluationRequest(
     string MarketContract,
     BigInteger MarketId,
     uint Round,
-    string Sponsor,
     MarketTerms Terms,
     Bytes32 GoldHash,
     Bytes32 SpecHash,
@@ -88,7 +87,7 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
         var inputs = await loader.LoadAllAsync(market.Submissions, taskIds, cancellationToken).ConfigureAwait(false);
 
         var terms = new MarketTerms(market.Config.RewardPool, market.Config.OracleFeeBps, market.Config.SlashBps, market.Config.StakeCap);
-        var request = new EvaluationRequest(chainId, marketContract, market.MarketId, market.State.Round, market.Config.Sponsor, terms,
+        var request = new EvaluationRequest(chainId, marketContract, market.MarketId, market.State.Round, terms,
             goldHash, market.EvalSpecHash, spec, tasks, gold, inputs, features);
         return await EvaluateAsync(request, progress, cancellationToken).ConfigureAwait(false);
     }

@@ -249,16 +249,15 @@ public sealed class EvaluateJob(OracleNode node, NpgsqlDataSource db, NodeOption
         catch (BondLockedException e)
         {
             NodeMetrics.Jobs.WithLabels("failed").Inc();
-            await RecordFailureAsync(marketId, round, e.Message, null, e.Needed).ConfigureAwait(false);
+            await RecordFailureAsync(marketId, round, e.Message, e.Needed).ConfigureAwait(false);
             NodeLog.WaitingForBond(logger, id, round, e.Needed, e.Free);
             throw;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             NodeMetrics.Jobs.WithLabels("failed").Inc();
-            var now = _clock.GetUtcNow();
-            var tries = await RecordFailureAsync(marketId, round, e.Message, now, null).ConfigureAwait(false);
-            NodeLog.EvaluationFailed(logger, id, round, tries, e.Message, now + Backoff(tries, options.RetryBackoff, options.RetryBackoffCap));
+            var tries = await RecordFailureAsync(marketId, round, e.Message, null).ConfigureAwait(false);
+            NodeLog.EvaluationFailed(logger, id, round, tries, e.Message, _clock.GetUtcNow() + Backoff(tries, options.RetryBackoff, options.RetryBackoffCap));
             throw;
         }
 
@@ -274,9 +273,9 @@ public sealed class EvaluateJob(OracleNode node, NpgsqlDataSource db, NodeOption
     }
 
     // Returns the number of failed tries so far. A row is inserted when the job was enqueued by other means.
-    private async Task<int> RecordFailureAsync(string marketId, uint round, string error, DateTimeOffset? failedAt, BigInteger? bondNeeded)
+    private async Task<int> RecordFailureAsync(string marketId, uint round, string error, BigInteger? bondNeeded)
     {
-        var now = failedAt ?? _clock.GetUtcNow();
+        var now = _clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
         var tries = await connection.ExecuteScalarAsync<int>(
             "INSERT INTO node_jobs (market_id, round, tries, failed_at, last_error) VALUES (@m::numeric, @round, 1, @now, @error) " +

@@ -101,6 +101,15 @@ if [ -n "$leaks$new_anvils$new_browsers" ]; then
   kill $leaks $new_anvils $new_browsers 2>/dev/null || true
 fi
 
+# What failed, named again at the end: CI shows only the last part of this output.
+if [ "$df" -gt 0 ]; then
+  echo
+  echo "Failed .NET tests:"
+  node scripts/lib/failed-tests.mjs "${trx_files[@]}" || true
+fi
+[ "${tf:-0}" != 0 ] && { echo; echo "Failed TypeScript tests:"; grep -E '^ *not ok ' "$results/ts.log" || true; }
+[ "${ff:-0}" != 0 ] && [ "${ff:-0}" != "?" ] && { echo; echo "Failed forge tests:"; grep -E '^\[FAIL' "$results/forge.log" || true; }
+
 echo
 echo "Timings:"
 printf '  %s\n' "${timings[@]}"

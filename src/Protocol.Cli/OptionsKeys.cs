@@ -25,7 +25,7 @@ internal static class OptionsKeys
             var property = properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
             if (property is null)
             {
-                var nearest = properties.MinBy(p => Distance(p.Name.ToLowerInvariant(), child.Key.ToLowerInvariant()))?.Name;
+                var nearest = Nearest(child.Key, properties.Select(p => p.Name));
                 problems.Add($"unknown option {path}:{child.Key}" + (nearest is null ? "" : $" (did you mean {path}:{nearest}?)"));
             }
             else if (IsNested(property.PropertyType))
@@ -38,6 +38,10 @@ internal static class OptionsKeys
     // Option groups (Fetch, LogWindow …) are checked inside; values, lists and dictionaries are not.
     private static bool IsNested(Type t) =>
         t.IsClass && t != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(t) && t.Namespace?.StartsWith("Protocol.", StringComparison.Ordinal) == true;
+
+    /// <summary>The candidate nearest to <paramref name="name"/> by edit distance, ignoring case (for "did you mean").</summary>
+    public static string? Nearest(string name, IEnumerable<string> candidates) =>
+        candidates.MinBy(c => Distance(c.ToLowerInvariant(), name.ToLowerInvariant()));
 
     private static int Distance(string a, string b)
     {

@@ -106,6 +106,24 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         await d.Send(Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(Curator), Amount = 100 * Token });
         using var served = await PublishedReports.ServeAsync(Path.Combine(_dir, "m", "public"));
         var config = await MarketFileAsync("m.json", d, "bt-inrun-v2-open", folder: "m", publishAt: served.Url + "/");
+
+        // A gold file in the served folder, or in a folder under it, is public already: refused before anything is
+        // written or sent (a new sponsor was told "keep secret" while its URI served every answer).
+        var goldBytes = await File.ReadAllBytesAsync(Path.Combine(_dir, "m", "private", "gold.jsonl"));
+        foreach (var exposed in new[] { "gold.jsonl", Path.Combine("hidden", "gold.jsonl") })
+        {
+            var place = Path.Combine(_dir, "m", "public", exposed);
+            Directory.CreateDirectory(Path.GetDirectoryName(place)!);
+            await File.WriteAllBytesAsync(place, goldBytes);
+            var leaky = Path.Combine(_dir, "leaky.json");
+            await File.WriteAllTextAsync(leaky, (await File.ReadAllTextAsync(config)).Replace("m/private/gold.jsonl", "m/public/" + exposed.Replace('\\', '/'), StringComparison.Ordinal));
+            var refused = await FmpAsync(2, d, ["market", "create", "--config", leaky, .. sponsor]);
+            Assert.Contains($"{served.Url}/{exposed.Replace('\\', '/')} already serves the gold set", refused, StringComparison.Ordinal);
+            Assert.Contains("nothing was sent", refused, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(_dir, "leaky.secrets.json")));
+            File.Delete(place);
+        }
+
         await FmpAsync(0, d, ["market", "create", "--config", config, .. sponsor]);
 
         var listed = await FmpAsync(0, d, ["curator", "tasks", "--out", Path.Combine(_dir, "tasks.jsonl")]);
@@ -124,14 +142,23 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         Assert.Contains("already committed to market 1", await FmpAsync(1, d, ["curator", "commit", "--labels", labels, "--stake", "5", .. curator]), StringComparison.Ordinal);
 
         string[] Reveal(string uri) => ["curator", "reveal", "--labels", labels, "--uri", uri, .. curator];
-        Assert.Contains("reveal needs phase reveal", await FmpAsync(1, d, Reveal(served.Url + "/labels.jsonl")), StringComparison.Ordinal);
+        Assert.Matches(@"is in phase open \(commits close .*\(in [^)]+\)\); reveal needs phase reveal", await FmpAsync(1, d, Reveal(served.Url + "/labels.jsonl")));
         await anvil.IncreaseTimeAsync(7_200);
         await anvil.MineAsync();
         Assert.Contains("publish " + labels + " there first", await FmpAsync(1, d, Reveal(served.Url + "/labels.jsonl")), StringComparison.Ordinal);
         var original = await File.ReadAllBytesAsync(labels);
         await File.WriteAllTextAsync(labels, "{\"id\":\"t1\",\"pref\":\"b\"}\n");
-        Assert.Contains("changed since the commit", await FmpAsync(2, d, Reveal(served.Url + "/labels.jsonl")), StringComparison.Ordinal);
+        // The commit kept a read-only copy of the committed bytes beside the salt, and the refusal names it.
+        var copy = Path.Combine(_dir, "labels.committed.jsonl");
+        Assert.Contains($"changed since the commit (keccak256 {Keccak.Hash(await File.ReadAllBytesAsync(labels))}, committed {Keccak.Hash(original)}): the committed bytes are kept in {copy}", await FmpAsync(2, d, Reveal(served.Url + "/labels.jsonl")), StringComparison.Ordinal);
+        Assert.Equal(original, await File.ReadAllBytesAsync(copy));
+        Assert.True(File.GetAttributes(copy).HasFlag(FileAttributes.ReadOnly));
         await File.WriteAllBytesAsync(labels, original);
+
+        // --publish-to copies the file under its own name: a --uri naming another file is refused before copying.
+        var misnamed = await FmpAsync(2, d, [.. Reveal(served.Url + "/other.jsonl"), "--publish-to", Path.Combine(_dir, "m", "public")]);
+        Assert.Contains("names the file \"other.jsonl\" but --publish-to copies it as \"labels.jsonl\"", misnamed, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "m", "public", "labels.jsonl")));
         Assert.Contains("give it without --uri and --publish-to", await FmpAsync(2, d, [.. Reveal(served.Url + "/labels.jsonl"), "--on-chain"]), StringComparison.Ordinal);
         var revealed = await FmpAsync(0, d, [.. Reveal(served.Url + "/labels.jsonl"), "--publish-to", Path.Combine(_dir, "m", "public")]);
         Assert.Matches(@"reveal: tx 0x[0-9a-f]{64}", revealed);

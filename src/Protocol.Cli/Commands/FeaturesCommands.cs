@@ -173,7 +173,7 @@ public sealed class FeaturesImportCommand : AsyncCommand<FeaturesImportCommand.S
     public sealed class Settings : FeaturesItemsSettings
     {
         [CommandOption("--npy <FILE>")]
-        [Description("NumPy array: (N, 2, D) embeddings [f(a), f(b)] per comparison, or (N, D) rows f(a) - f(b); float16/32/64.")]
+        [Description("NumPy array: (N, 2, D) embeddings [[f(a), f(b)]] per comparison, or (N, D) rows f(a) - f(b); float16/32/64.")]
         public string? Npy { get; init; }
 
         [CommandOption("--safetensors <FILE>")]

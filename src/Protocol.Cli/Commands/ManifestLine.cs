@@ -17,7 +17,7 @@ internal readonly record struct ManifestLine(string? Address, BigInteger Stake, 
         }
         catch (JsonException e)
         {
-            return Fail($"not valid JSON ({e.Message.Split(" LineNumber:")[0]})");
+            return Fail($"not valid JSON ({Protocol.Core.Files.JsonErrors.Describe(e, singleLine: true)})");
         }
 
         using (doc)

@@ -231,7 +231,7 @@ public static class FeaturesFile
         }
         catch (JsonException e)
         {
-            throw Problem(fileName, $"header is not valid JSON: {e.Message}");
+            throw Problem(fileName, $"header is not valid JSON: {JsonErrors.Describe(e, singleLine: true)}");
         }
 
         using (doc)

@@ -152,7 +152,7 @@ internal static class JsonLinesReader
         }
         catch (JsonException e)
         {
-            throw new FileFormatException(fileName, number, "malformed JSON: " + e.Message);
+            throw new FileFormatException(fileName, number, "malformed JSON at " + JsonErrors.Describe(e, singleLine: true));
         }
 
         for (var i = 0; i < fields.Length; i++)

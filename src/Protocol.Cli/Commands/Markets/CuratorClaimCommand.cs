@@ -64,7 +64,7 @@ public sealed class CuratorClaimCommand : AsyncCommand<CuratorClaimCommand.Setti
             }
             else
             {
-                throw new OracleCommandException($"market {id} is in phase {m.PhaseName}: claims open once it is finalized (after the challenge window), refunds once it is cancelled or forfeited");
+                throw new OracleCommandException($"market {id} is in phase {m.PhaseName}{m.PhaseEnds()}: claims open once it is finalized (after the challenge window), refunds once it is cancelled or forfeited");
             }
 
             await m.RequireGasMoneyAsync().ConfigureAwait(false);

@@ -25,8 +25,27 @@ public class CuratorLabelSettings : MarketKeySettings
     internal string SecretsPath => Path.GetFullPath(Secrets ?? Path.ChangeExtension(LabelsFile, null) + ".commit.json");
 }
 
-/// <summary>What a curator must keep between commit and reveal: the salt, and what it committed to.</summary>
-internal sealed record CuratorSecrets(string ChainId, string Market, string MarketId, string Curator, string LabelsHash, string Salt, string LabelsFile);
+/// <summary>What a curator must keep between commit and reveal: the salt, and what it committed to.
+/// <c>CommittedCopy</c> is a read-only copy of the committed bytes, so that a label file edited after the commit can
+/// still be revealed (absent in files written before it was kept).</summary>
+internal sealed record CuratorSecrets(string ChainId, string Market, string MarketId, string Curator, string LabelsHash, string Salt, string LabelsFile, string? CommittedCopy = null)
+{
+    /// <summary>Where the committed bytes are kept: beside the salt, named after the label file.</summary>
+    public static string CopyPath(string secretsPath, string labelsFile) =>
+        Path.Combine(Path.GetDirectoryName(secretsPath)!, Path.GetFileNameWithoutExtension(labelsFile) + ".committed" + Path.GetExtension(labelsFile));
+
+    /// <summary>Writes the copy and leaves it read-only (replacing an earlier copy of an unfinished commit).</summary>
+    public static async Task WriteCopyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        if (File.Exists(path))
+        {
+            File.SetAttributes(path, FileAttributes.Normal);
+        }
+
+        await File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+        File.SetAttributes(path, FileAttributes.ReadOnly);
+    }
+}
 
 /// <summary>
 /// <c>fmp curator commit --labels FILE --stake N</c>: checks the label file against the published task pool (and the
@@ -74,14 +93,16 @@ public sealed class CuratorCommitCommand : AsyncCommand<CuratorCommitCommand.Set
                 throw new OracleCommandException($"{secretsPath} holds the salt of another commitment (market {earlier.MarketId}, {earlier.Curator}); keep it, and give another --secrets", 2);
             }
 
-            var secrets = reuse ? earlier! : new CuratorSecrets(chain, m.Market, id, m.Address, labelsHash.ToString(), Commitments.NewSalt().ToString(), labelsFile);
+            var copy = CuratorSecrets.CopyPath(secretsPath, labelsFile);
+            var secrets = (reuse ? earlier! : new CuratorSecrets(chain, m.Market, id, m.Address, labelsHash.ToString(), Commitments.NewSalt().ToString(), labelsFile)) with { CommittedCopy = copy };
             await SecretsFile.WriteAsync(secretsPath, secrets, cancellationToken).ConfigureAwait(false);
+            await CuratorSecrets.WriteCopyAsync(copy, bytes, cancellationToken).ConfigureAwait(false);
             var commitment = Commitments.Labels(m.Id, m.Address, labelsHash, Bytes32.Parse(secrets.Salt));
 
             await m.RequireGasMoneyAsync().ConfigureAwait(false);
             await m.ApproveAsync(m.Token, stake, "the stake", cancellationToken).ConfigureAwait(false);
             await m.SendAsync("commit", m.Market, new CommitFunction { MarketId = m.Id, Commitment = commitment.ToArray(), Stake = stake }, cancellationToken).ConfigureAwait(false);
-            await Console.Out.WriteLineAsync($"committed {labelsFile} (keccak256 {labelsHash}) to market {m.Id} with stake {m.Token.Format(stake)}; the salt is in {secretsPath} (mode 600)").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"committed {labelsFile} (keccak256 {labelsHash}) to market {m.Id} with stake {m.Token.Format(stake)}; the salt is in {secretsPath} (mode 600), a read-only copy of the committed bytes in {copy}").ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"next: keep the file unchanged and private until {m.At(m.Config.CommitDeadline)}, then publish it and run fmp curator reveal --labels {labelsFile} --uri <its URI> before {m.At(m.Config.RevealDeadline)}").ConfigureAwait(false);
             return 0;
         });
@@ -183,7 +204,10 @@ public sealed class CuratorRevealCommand : AsyncCommand<CuratorRevealCommand.Set
             var hash = Keccak.Hash(await File.ReadAllBytesAsync(labelsFile, cancellationToken).ConfigureAwait(false));
             if (hash.ToString() != secrets.LabelsHash)
             {
-                throw new OracleCommandException($"{labelsFile} changed since the commit (keccak256 {hash}, committed {secrets.LabelsHash}): reveal the committed bytes ({secrets.LabelsFile})", 2);
+                var kept = secrets.CommittedCopy is { } c && File.Exists(c) && Keccak.Hash(await File.ReadAllBytesAsync(c, cancellationToken).ConfigureAwait(false)).ToString() == secrets.LabelsHash
+                    ? $"the committed bytes are kept in {c}: reveal that file (--labels {c} --secrets {settings.SecretsPath})"
+                    : $"reveal the committed bytes (no unchanged copy of {secrets.LabelsFile} was found)";
+                throw new OracleCommandException($"{Path.GetFullPath(labelsFile)} changed since the commit (keccak256 {hash}, committed {secrets.LabelsHash}): {kept}", 2);
             }
 
             var commitment = Commitments.Labels(m.Id, m.Address, hash, Bytes32.Parse(secrets.Salt));
@@ -194,6 +218,13 @@ public sealed class CuratorRevealCommand : AsyncCommand<CuratorRevealCommand.Set
 
             if (settings.PublishTo is { } folder)
             {
+                // The copy must be what the URI names, or the check below reports a 404 that does not say why.
+                if (Uri.TryCreate(uri, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
+                    && Uri.UnescapeDataString(u.Segments[^1]) != Path.GetFileName(labelsFile))
+                {
+                    throw new OracleCommandException($"--uri {uri} names the file \"{Uri.UnescapeDataString(u.Segments[^1])}\" but --publish-to copies it as \"{Path.GetFileName(labelsFile)}\" into {Path.GetFullPath(folder)}; give a --uri ending in /{Path.GetFileName(labelsFile)}; nothing was copied or sent", 2);
+                }
+
                 var target = Path.Combine(folder, Path.GetFileName(labelsFile));
                 File.Copy(labelsFile, target, overwrite: true);
                 await Console.Out.WriteLineAsync($"copied {labelsFile} to {target}").ConfigureAwait(false);

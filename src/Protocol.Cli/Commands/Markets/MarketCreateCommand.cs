@@ -68,6 +68,11 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
                 throw new OracleCommandException($"{plan.ConfigFile}: the contract would refuse this market, so nothing was sent:\n  - {string.Join("\n  - ", problems)}", 2);
             }
 
+            if (await GoldExposure.ProblemAsync(plan, cancellationToken).ConfigureAwait(false) is { } exposed)
+            {
+                throw new OracleCommandException($"{plan.ConfigFile}: \"gold\": {exposed}", 2);
+            }
+
             var secrets = await SponsorSecrets.PrepareAsync(secretsPath, m, plan, cancellationToken).ConfigureAwait(false);
             if (secrets.MarketId is { } existing)
             {

@@ -62,7 +62,7 @@ internal sealed record MarketPlan(
         }
         catch (JsonException e)
         {
-            throw new OracleCommandException($"{configFile}: not JSON: {e.Message}", 2);
+            throw new OracleCommandException($"{configFile}: not JSON: {JsonErrors.Describe(e)}", 2);
         }
 
         string Fail(string problem) => throw new OracleCommandException($"{configFile}: {problem}", 2);
@@ -73,7 +73,7 @@ internal sealed record MarketPlan(
 
         foreach (var p in root.EnumerateObject().Where(p => !Known.Contains(p.Name, StringComparer.Ordinal)))
         {
-            Fail($"unknown field \"{p.Name}\" (fields: {string.Join(", ", Known)})");
+            Fail($"unknown field \"{p.Name}\" (did you mean \"{OptionsKeys.Nearest(p.Name, Known)}\"? fields: {string.Join(", ", Known)})");
         }
 
         string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v)

@@ -170,9 +170,24 @@ internal sealed class MarketSession
     {
         if (!phases.Contains(Phase))
         {
-            throw new OracleCommandException($"market {Id} is in phase {PhaseName}; {command} needs phase {string.Join(" or ", phases.Select(p => Phases[p]))}. `fmp market status --market-id {Id}` says what happens next");
+            throw new OracleCommandException($"market {Id} is in phase {PhaseName}{PhaseEnds()}; {command} needs phase {string.Join(" or ", phases.Select(p => Phases[p]))}. `fmp market status --market-id {Id}` says what happens next");
         }
     }
+
+    /// <summary>
+    /// When the current phase ends by the clock, as ", until …" ("" for a settled market), so that every refusal for
+    /// the wrong phase says how long to wait.
+    /// </summary>
+    public string PhaseEnds() => Phase switch
+    {
+        1 => $" (commits close {At(Config.CommitDeadline)})",
+        2 => $" (reveals close {At(Config.RevealDeadline)})",
+        3 when !State.GoldRevealed => $" (the gold set is due by {At(Config.GoldDeadline)})",
+        3 => $" (until a report reaches the quorum, at the latest {At(State.EvaluationDeadline)})",
+        4 => $" (the challenge window closes {At(State.AcceptedAt + Config.ChallengePeriod)})",
+        5 => $" (the arbiter resolves it by {At(State.DisputedAt + MarketRules.ResolutionPeriod)})",
+        _ => "",
+    };
 
     public async Task RequireGasMoneyAsync()
     {

@@ -57,7 +57,7 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
                 ("evaluation until", m.At(s.EvaluationDeadline)),
                 ("attestations", $"{attestations.ToString(ci)} in round {s.Round} (quorum {c.Quorum})"),
                 ("accepted", s.AcceptedAt == 0 ? "no report yet" : $"{new Bytes32(s.AcceptedDigest)}{(s.ResultsRoot.All(b => b == 0) ? " (a verdict: the sponsor's inputs are unusable)" : "")}, challenge window until {m.At(s.AcceptedAt + c.ChallengePeriod)}"),
-                ("next", Next(phase, s, c, m.At)),
+                ("next", Next(phase, s, c, m.At, Amount)),
             ];
             foreach (var (name, value) in rows)
             {
@@ -104,7 +104,7 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
         _ => true,
     };
 
-    private static string Next(byte phase, MarketState s, MarketConfig c, Func<ulong, string> at) => phase switch
+    private static string Next(byte phase, MarketState s, MarketConfig c, Func<ulong, string> at, Func<BigInteger, string> amount) => phase switch
     {
         1 => $"curators commit until {at(c.CommitDeadline)}",
         2 => $"curators reveal until {at(c.RevealDeadline)}; then the sponsor reveals the gold set (fmp market reveal-gold), before {at(c.GoldDeadline)}",
@@ -112,8 +112,10 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
         3 => $"oracles evaluate and attest until {at(s.EvaluationDeadline)}; without a report by then the market cancels",
         4 => $"anyone but its signers may dispute the accepted report until {at(s.AcceptedAt + c.ChallengePeriod)}; then curators claim",
         5 => $"the arbiter resolves the dispute by {at(s.DisputedAt + MarketRules.ResolutionPeriod)}; after that anyone may cancel",
-        6 => "curators claim their leaves (fmp curator claim --reports <an oracle's URL>); the pool's remainder leaf is the burn address's, not the sponsor's" + (s.Status == 3 ? "" : "; anyone may record it (fmp market finalize) to credit the oracle fee"),
-        7 or 8 => "curators take their stakes back (fmp curator claim)" + (s.Status is 4 or 5 ? "" : "; anyone may record it (fmp market cancel) to credit the pool"),
+        6 when s.Status == 3 && s.Claimed == s.TotalPayout => $"nothing: every leaf is claimed ({amount(s.Claimed)} of {amount(s.TotalPayout)}) and the oracle fee is credited",
+        6 => $"curators claim their leaves (fmp curator claim --reports <an oracle's URL>); claimed so far {amount(s.Claimed)} of {amount(s.TotalPayout)}; the pool's remainder leaf is the burn address's, not the sponsor's" + (s.Status == 3 ? "" : "; anyone may record it (fmp market finalize) to credit the oracle fee"),
+        7 or 8 when s.Status is 4 or 5 && s.Balance == 0 => "nothing: every stake is refunded and the pool is credited",
+        7 or 8 => $"curators take their stakes back (fmp curator claim); {amount(s.Balance)} still held by the market" + (s.Status is 4 or 5 ? "" : "; anyone may record it (fmp market cancel) to credit the pool"),
         _ => "nothing",
     };
 }

@@ -11,7 +11,7 @@ namespace Protocol.Cli.Commands;
 /// </summary>
 internal static class Published
 {
-    private static readonly HttpClient Http = new();
+    internal static readonly HttpClient Http = new();
 
     /// <summary>The bytes at <paramref name="uri"/>; throws with the URI and the reason when there are none.</summary>
     public static async Task<byte[]> FetchAsync(string uri, string what, CancellationToken cancellationToken)

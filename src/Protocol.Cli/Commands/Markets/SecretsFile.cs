@@ -46,7 +46,7 @@ internal static class SecretsFile
         }
         catch (JsonException e)
         {
-            throw new OracleCommandException($"{path} is not a {what}: {e.Message}", 2);
+            throw new OracleCommandException($"{path} is not a {what}: {Protocol.Core.Files.JsonErrors.Describe(e)}", 2);
         }
     }
 }

@@ -53,6 +53,7 @@ public static class FmpApp
         {
             curator.SetDescription("A curator's moves (docs/curators.md).");
             curator.AddCommand<CuratorTasksCommand>("tasks").WithDescription("The items to label (yours, when the spec assigns items), from the published task pool checked against its hash.");
+            curator.AddCommand<CuratorImportCommand>("import").WithDescription("A label file from another tool's preferences (Label Studio pairwise, Argilla ranking, TRL prompt/chosen/rejected), matched to the task pool by id or by prompt and responses; refuses, writing nothing, what does not match.");
             curator.AddCommand<CuratorCommitCommand>("commit").WithDescription("Check a label file against the task pool, keep a fresh salt (mode 600), approve the stake, commit.");
             curator.AddCommand<CuratorRevealCommand>("reveal").WithDescription("Reveal the committed label file once its URI serves it byte for byte.");
             curator.AddCommand<CuratorClaimCommand>("claim").WithDescription("Claim the key's leaf of a finalized market (from an oracle's published report, checked against the accepted root), or its stake of a cancelled or forfeited one.");

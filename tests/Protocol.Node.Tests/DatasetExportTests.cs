@@ -130,6 +130,11 @@ public sealed class DatasetExportTests(AnvilFixture anvil) : IClassFixture<Anvil
         Assert.Equal(3, t3.Votes);
         Assert.Contains("left out 1 whose curators all have weight 0", exported.Output, StringComparison.Ordinal);
 
+        // OpenAI's preference form holds the aggregate's rows: the prompt as the user's message, chosen preferred.
+        var openAi = (await File.ReadAllLinesAsync(Path.Combine(outDir, "aggregate.openai.jsonl"))).Select(l => JsonSerializer.Deserialize<OpenAiPreferenceRow>(l)!).ToList();
+        Assert.Equal(aggregate.Select(a => (a.Prompt, a.Chosen, a.Rejected)),
+            openAi.Select(o => (Assert.Single(o.Input.Messages).Content, Assert.Single(o.PreferredOutput).Content, Assert.Single(o.NonPreferredOutput).Content)));
+
         // The Parquet files hold the same rows under the same column names.
         Assert.Equal(JsonSerializer.Serialize(labels), JsonSerializer.Serialize(await ReadParquetAsync<LabelRow>(Path.Combine(outDir, "labels.parquet"))));
         Assert.Equal(JsonSerializer.Serialize(aggregate), JsonSerializer.Serialize(await ReadParquetAsync<AggregateRow>(Path.Combine(outDir, "aggregate.parquet"))));

@@ -130,6 +130,18 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         Assert.Contains("3 items to label", listed, StringComparison.Ordinal);
         Assert.Equal(tasks, await File.ReadAllBytesAsync(Path.Combine(_dir, "tasks.jsonl")));
 
+        // fmp curator import without --tasks matches an export against the market's published (verified) pool.
+        var preferences = Path.Combine(_dir, "preferences.jsonl");
+        var imported = Path.Combine(_dir, "imported.jsonl");
+        await File.WriteAllTextAsync(preferences, "{\"prompt\":\"p\",\"chosen\":\"b2\",\"rejected\":\"a2\"}\n{\"prompt\":\"p\",\"chosen\":\"x\",\"rejected\":\"a1\"}\n");
+        Assert.Contains("preferences.jsonl:2: the prompt matches item(s) \"t1\", \"t2\", \"t3\", but the responses differ",
+            await FmpAsync(1, d, ["curator", "import", "--format", "trl", "--from", preferences, "--out", imported]), StringComparison.Ordinal);
+        Assert.False(File.Exists(imported));
+        await File.WriteAllTextAsync(preferences, "{\"prompt\":\"p\",\"chosen\":\"b2\",\"rejected\":\"a2\"}\n");
+        Assert.Contains("1 labels from " + preferences + " (0 matched by id, 1 by prompt and responses) on market 1's task pool (3 items)",
+            await FmpAsync(0, d, ["curator", "import", "--format", "trl", "--from", preferences, "--out", imported]), StringComparison.Ordinal);
+        Assert.Equal("{\"id\":\"t2\",\"pref\":\"b\"}\n", await File.ReadAllTextAsync(imported));
+
         var labels = Path.Combine(_dir, "labels.jsonl");
         await File.WriteAllTextAsync(labels, "{\"id\":\"t1\",\"pref\":\"a\"}\n{\"id\":\"nope\",\"pref\":\"b\"}\n");
         Assert.Contains("line 2: 'nope' is not an item of market 1's task pool", await FmpAsync(2, d, ["curator", "commit", "--labels", labels, "--stake", "5", .. curator]), StringComparison.Ordinal);

@@ -6,13 +6,14 @@ using Parquet.Serialization;
 namespace Protocol.Cli.Dataset;
 
 /// <summary>
-/// Writes an export's tables as labels.jsonl and aggregate.jsonl (and with Parquet, labels.parquet and aggregate.parquet,
-/// the same columns) into a folder: first into a private staging folder beside it, then moved in, so a failure
-/// leaves nothing half-written where the caller looks.
+/// Writes an export's tables as labels.jsonl and aggregate.jsonl (prompt/chosen/rejected, the form TRL's preference
+/// trainers read), the aggregate again in OpenAI's preference fine-tuning form as aggregate.openai.jsonl (and with
+/// Parquet, labels.parquet and aggregate.parquet, the same columns) into a folder: first into a private staging folder
+/// beside it, then moved in, so a failure leaves nothing half-written where the caller looks.
 /// </summary>
 public static class DatasetFiles
 {
-    public static readonly string[] JsonLines = ["labels.jsonl", "aggregate.jsonl"];
+    public static readonly string[] JsonLines = ["labels.jsonl", "aggregate.jsonl", "aggregate.openai.jsonl"];
     public static readonly string[] Parquet = ["labels.parquet", "aggregate.parquet"];
 
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -28,6 +29,7 @@ public static class DatasetFiles
         {
             await WriteJsonLinesAsync(tables.Labels, Path.Combine(staging, JsonLines[0]), cancellationToken).ConfigureAwait(false);
             await WriteJsonLinesAsync(tables.Aggregate, Path.Combine(staging, JsonLines[1]), cancellationToken).ConfigureAwait(false);
+            await WriteJsonLinesAsync(tables.Aggregate.Select(OpenAiPreferenceRow.From), Path.Combine(staging, JsonLines[2]), cancellationToken).ConfigureAwait(false);
             var names = JsonLines.ToList();
             if (parquet)
             {

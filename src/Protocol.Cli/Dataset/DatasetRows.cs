@@ -80,3 +80,48 @@ public sealed class AggregateRow
     [JsonPropertyName("curators")]
     public List<string> Curators { get; set; } = [];
 }
+
+/// <summary>
+/// One comparison of the aggregate in OpenAI's preference (DPO) fine-tuning form (aggregate.openai.jsonl): the prompt as
+/// the user's message, the weighted majority's response as the preferred assistant message, the other as the
+/// non-preferred one.
+/// </summary>
+public sealed class OpenAiPreferenceRow
+{
+    [JsonPropertyName("input")]
+    public OpenAiInput Input { get; set; } = new();
+
+    [JsonPropertyName("preferred_output")]
+    public List<OpenAiMessage> PreferredOutput { get; set; } = [];
+
+    [JsonPropertyName("non_preferred_output")]
+    public List<OpenAiMessage> NonPreferredOutput { get; set; } = [];
+
+    public static OpenAiPreferenceRow From(AggregateRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new OpenAiPreferenceRow
+        {
+            Input = new OpenAiInput { Messages = [new OpenAiMessage { Role = "user", Content = row.Prompt }] },
+            PreferredOutput = [new OpenAiMessage { Role = "assistant", Content = row.Chosen }],
+            NonPreferredOutput = [new OpenAiMessage { Role = "assistant", Content = row.Rejected }],
+        };
+    }
+}
+
+/// <summary>The <c>input</c> of an OpenAI preference example: the conversation so far.</summary>
+public sealed class OpenAiInput
+{
+    [JsonPropertyName("messages")]
+    public List<OpenAiMessage> Messages { get; set; } = [];
+}
+
+/// <summary>One chat message: <c>{"role","content"}</c>.</summary>
+public sealed class OpenAiMessage
+{
+    [JsonPropertyName("role")]
+    public string Role { get; set; } = "";
+
+    [JsonPropertyName("content")]
+    public string Content { get; set; } = "";
+}

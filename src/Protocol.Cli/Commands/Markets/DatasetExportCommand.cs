@@ -22,7 +22,7 @@ public sealed class DatasetExportCommand : AsyncCommand<DatasetExportCommand.Set
         public string? Reports { get; init; }
 
         [CommandOption("--out <DIR>")]
-        [Description("Folder the dataset is written to (required; created if missing; labels.jsonl and aggregate.jsonl there are replaced).")]
+        [Description("Folder the dataset is written to (required; created if missing; labels.jsonl, aggregate.jsonl and aggregate.openai.jsonl there are replaced).")]
         public string? Out { get; init; }
 
         [CommandOption("--parquet")]

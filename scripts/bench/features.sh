@@ -10,7 +10,7 @@
 #   scripts/bench/features.sh --embed-only [--threads 1,2] [--pools ukp,hh] [--no-before]
 # Only the embedding step, on the UKPConvArg1 pool (8,893 pairs, 533 texts) and HH-RLHF's responses, on each thread
 # count: the loop before issue 26 against ComparisonFeatures now, texts/s, tokens/s, CPU seconds and the share of the
-# fp32 FLOP bound (measured FMA peak), and whether the two features files are the same bytes (exit 1 if not). ~5 minutes.
+# fp32 FLOP bound (measured FMA peak), and whether the two features files are the same bytes (exit 1 if not). 8 minutes on the shared 2-core machine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/lib/quiet.sh

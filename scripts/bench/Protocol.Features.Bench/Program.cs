@@ -59,7 +59,7 @@ var ukp = UkpConvArg1.Load(Path.Combine(dataDir, "ukpconvarg1"));
 
 // The model loads only when a dataset's features are not cached yet.
 MiniLmEmbedder? embedder = null;
-MiniLmEmbedder Embedder() => embedder ??= MiniLmEmbedder.Load(new MiniLmOptions { IntraOpThreads = Environment.ProcessorCount });
+MiniLmEmbedder Embedder() => embedder ??= MiniLmEmbedder.Load(MiniLmOptions.ForThreads(Environment.ProcessorCount));
 var results = new List<DatasetResult>();
 try
 {

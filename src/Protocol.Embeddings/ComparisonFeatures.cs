@@ -25,16 +25,15 @@ public sealed record VerifyReport(int RowsChecked, double MaxDeviation, int MaxD
 
 /// <summary>
 /// Features files from the packaged embedder: row r = e(a) − e(b) of comparison r, quantised at 2^−14 (differences of
-/// unit vectors lie in [−2, 2]). Texts are embedded chunk by chunk, each distinct text once per chunk (and kept in a
-/// bounded cache across chunks), so memory stays bounded for task pools of any size.
+/// unit vectors lie in [−2, 2]). Each distinct text is embedded once (<see cref="Rows"/>).
 /// </summary>
 public static class ComparisonFeatures
 {
     /// <summary>Quantisation: 2^−14.</summary>
     public const int ScaleBits = 14;
 
-    private const int ChunkComparisons = 2048;
-    private const int CacheTexts = 50_000;
+    /// <summary>Comparisons whose new texts are embedded together: at most 32,768 new vectors (50 MB) at a time.</summary>
+    internal const int WindowComparisons = 16_384;
 
     /// <summary>The header settings that let an auditor rerun the embedding.</summary>
     public static Dictionary<string, string> Settings(EmbeddingModelInfo info, EmbeddedText text)
@@ -85,40 +84,105 @@ public static class ComparisonFeatures
     }
 
     /// <summary>The rows of every comparison, in order; <paramref name="textsEmbedded"/> counts texts as they are embedded.</summary>
+    /// <remarks>
+    /// Each distinct text is embedded exactly once, however often and however far apart it recurs: pools repeat their texts
+    /// (UKPConvArg1's 8,893 pairs hold 533 arguments). The comparisons are taken in windows; a window's new texts are
+    /// embedded together, length-sorted into batches (<see cref="MiniLmEmbedder.Embed(IReadOnlyList{string}, IProgress{int}?, CancellationToken)"/>),
+    /// and a vector is dropped after the last comparison that uses it, so memory holds the texts still to come, not the pool.
+    /// A vector depends on its text alone (not on batch, thread or order), so the rows are the same as embedding one text
+    /// at a time.
+    /// </remarks>
     public static IEnumerable<short[]> Rows(MiniLmEmbedder embedder, IReadOnlyList<ComparisonText> items, EmbeddedText mode, IProgress<int>? textsEmbedded = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(items);
-        var cache = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        var embedded = 0;
-        for (var start = 0; start < items.Count; start += ChunkComparisons)
-        {
-            var chunk = items.Skip(start).Take(ChunkComparisons).ToList();
-            var local = new Dictionary<string, float[]>(StringComparer.Ordinal);
-            var wanted = chunk.SelectMany(c => new[] { Text(c, true, mode), Text(c, false, mode) }).Where(t => !cache.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToList();
-            for (var k = 0; k < wanted.Count; k += 256)
-            {
-                var batch = wanted.GetRange(k, Math.Min(256, wanted.Count - k));
-                var vectors = embedder.Embed(batch, ct);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    local[batch[i]] = vectors[i];
-                    if (cache.Count < CacheTexts)
-                    {
-                        cache[batch[i]] = vectors[i];
-                    }
-                }
+        return RowsOf(embedder, TextIds.Of(items, mode), textsEmbedded, ct);
+    }
 
-                embedded += batch.Count;
+    private static IEnumerable<short[]> RowsOf(MiniLmEmbedder embedder, TextIds ids, IProgress<int>? textsEmbedded, CancellationToken ct)
+    {
+        var vectors = new float[ids.Texts.Count][];
+        var embedded = 0;
+        var comparisons = ids.A.Length;
+        for (var start = 0; start < comparisons; start += WindowComparisons)
+        {
+            var end = Math.Min(comparisons, start + WindowComparisons);
+
+            // Ids are numbered in order of first use, so the window's new texts are one range: from the first id not yet
+            // embedded up to the largest id the window uses.
+            var next = 0;
+            for (var c = start; c < end; c++)
+            {
+                next = Math.Max(next, Math.Max(ids.A[c], ids.B[c]) + 1);
+            }
+
+            if (next > embedded)
+            {
+                var offset = embedded;
+                var fresh = ids.Texts.Skip(offset).Take(next - offset).ToList();
+                IProgress<int>? progress = textsEmbedded is null ? null : new OffsetProgress(textsEmbedded, offset);
+                var computed = embedder.Embed(fresh, progress, ct);
+                computed.CopyTo(vectors, offset);
+                embedded = next;
                 textsEmbedded?.Report(embedded);
             }
 
-            float[] Vector(string t) => cache.TryGetValue(t, out var v) ? v : local[t];
-            foreach (var c in chunk)
+            for (var c = start; c < end; c++)
             {
-                yield return Row(Vector(Text(c, true, mode)), Vector(Text(c, false, mode)));
+                ct.ThrowIfCancellationRequested();
+                yield return Row(vectors[ids.A[c]], vectors[ids.B[c]]);
+                Release(vectors, ids, ids.A[c], c);
+                Release(vectors, ids, ids.B[c], c);
             }
         }
+    }
+
+    private static void Release(float[][] vectors, TextIds ids, int id, int comparison)
+    {
+        if (ids.LastUse[id] == comparison)
+        {
+            vectors[id] = null!; // no later comparison needs it
+        }
+    }
+
+    /// <summary>Each comparison's two texts as ids of distinct texts, numbered in order of first use.</summary>
+    private sealed record TextIds(List<string> Texts, int[] A, int[] B, int[] LastUse)
+    {
+        public static TextIds Of(IReadOnlyList<ComparisonText> items, EmbeddedText mode)
+        {
+            var idOf = new Dictionary<string, int>(StringComparer.Ordinal);
+            var texts = new List<string>();
+            var a = new int[items.Count];
+            var b = new int[items.Count];
+            var lastUse = new List<int>();
+            int Id(string text, int comparison)
+            {
+                if (!idOf.TryGetValue(text, out var id))
+                {
+                    id = texts.Count;
+                    idOf.Add(text, id);
+                    texts.Add(text);
+                    lastUse.Add(comparison);
+                }
+
+                lastUse[id] = comparison;
+                return id;
+            }
+
+            for (var c = 0; c < items.Count; c++)
+            {
+                a[c] = Id(Text(items[c], true, mode), c);
+                b[c] = Id(Text(items[c], false, mode), c);
+            }
+
+            return new TextIds(texts, a, b, [.. lastUse]);
+        }
+    }
+
+    /// <summary>Reports a window's count on top of the texts embedded before it.</summary>
+    private sealed class OffsetProgress(IProgress<int> inner, int offset) : IProgress<int>
+    {
+        public void Report(int value) => inner.Report(offset + value);
     }
 
     /// <summary>Distinct texts a features file of these comparisons embeds (for progress totals).</summary>

@@ -39,12 +39,14 @@ public sealed class MiniLmEmbedder : IDisposable
     public static BertTokenizer LoadTokenizer() => MiniLmResources.LoadTokenizer();
 
     /// <summary>Loads the model from the package into memory and opens an ONNX Runtime CPU session over it.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A thread count or batch size below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A thread count, batch size, token budget or parallel batch count below 1.</exception>
     public static MiniLmEmbedder Load(MiniLmOptions? options = null)
     {
         options ??= new MiniLmOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.IntraOpThreads, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchTokens, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ParallelBatches, 1, nameof(options));
 
         byte[] model = MiniLmResources.ReadModel();
         string sha256 = Convert.ToHexStringLower(SHA256.HashData(model));
@@ -71,7 +73,14 @@ public sealed class MiniLmEmbedder : IDisposable
     /// Texts longer than <see cref="EmbeddingModelInfo.MaxTokens"/> tokens are truncated.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
-    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken ct = default)
+    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken ct = default) => Embed(texts, null, ct);
+
+    /// <summary>
+    /// As <see cref="Embed(IReadOnlyList{string}, CancellationToken)"/>; <paramref name="textsEmbedded"/> receives the
+    /// running count of texts embedded after each model call (from the calling thread or a worker).
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    public float[][] Embed(IReadOnlyList<string> texts, IProgress<int>? textsEmbedded, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         var encodings = new int[texts.Count][];
@@ -80,17 +89,70 @@ public sealed class MiniLmEmbedder : IDisposable
             encodings[i] = Tokenizer.Encode(texts[i], MaxTokens);
         }
 
-        // Batching texts of similar length wastes less work on padding; the vectors do not depend on it.
-        int[] order = [.. Enumerable.Range(0, encodings.Length).OrderBy(i => encodings[i].Length)];
+        int[][] batches = Batches(encodings, _options.BatchSize, _options.BatchTokens);
         var vectors = new float[encodings.Length][];
-        for (int start = 0; start < order.Length; start += _options.BatchSize)
+        int embedded = 0;
+        if (_options.ParallelBatches == 1 || batches.Length == 1)
         {
-            ct.ThrowIfCancellationRequested();
-            int count = Math.Min(_options.BatchSize, order.Length - start);
-            EmbedBatch(encodings, order.AsSpan(start, count), vectors, ct);
+            foreach (int[] batch in batches)
+            {
+                ct.ThrowIfCancellationRequested();
+                EmbedBatch(encodings, batch, vectors, ct);
+                textsEmbedded?.Report(embedded += batch.Length);
+            }
+
+            return vectors;
+        }
+
+        // Longest batches first, each worker taking the next one when it is free: the workers finish at about the same
+        // time. Every batch writes only its own texts' slots, so the result is the same whatever ran where.
+        int[] byCost = [.. Enumerable.Range(0, batches.Length).OrderByDescending(b => batches[b].Length * encodings[batches[b][^1]].Length).ThenBy(b => b)];
+        int next = -1;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.ParallelBatches, CancellationToken = ct };
+        try
+        {
+            Parallel.For(0, _options.ParallelBatches, parallel, _ =>
+            {
+                for (int k = Interlocked.Increment(ref next); k < byCost.Length; k = Interlocked.Increment(ref next))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    int[] batch = batches[byCost[k]];
+                    EmbedBatch(encodings, batch, vectors, ct);
+                    textsEmbedded?.Report(Interlocked.Add(ref embedded, batch.Length));
+                }
+            });
+        }
+        catch (AggregateException) when (ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ct); // a worker's cancellation arrives wrapped
         }
 
         return vectors;
+    }
+
+    /// <summary>
+    /// The texts, shortest encoding first (ties in input order), cut into batches of at most <paramref name="batchSize"/>
+    /// texts and <paramref name="batchTokens"/> padded tokens: similar lengths share a batch, so little work goes to padding.
+    /// </summary>
+    internal static int[][] Batches(int[][] encodings, int batchSize, int batchTokens)
+    {
+        int[] order = [.. Enumerable.Range(0, encodings.Length).OrderBy(i => encodings[i].Length)]; // OrderBy is stable
+        var batches = new List<int[]>();
+        int start = 0;
+        while (start < order.Length)
+        {
+            int count = 1; // a text longer than the token budget still gets a batch of its own
+            while (start + count < order.Length && count < batchSize
+                && (long)(count + 1) * encodings[order[start + count]].Length <= batchTokens)
+            {
+                count++;
+            }
+
+            batches.Add(order[start..(start + count)]);
+            start += count;
+        }
+
+        return [.. batches];
     }
 
     private void EmbedBatch(int[][] encodings, ReadOnlySpan<int> batch, float[][] vectors, CancellationToken ct)

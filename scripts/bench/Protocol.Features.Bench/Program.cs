@@ -3,6 +3,7 @@ using System.Globalization;
 using Protocol.Embeddings;
 using Protocol.Features.Bench;
 
+// features-bench --embed-only [--threads 1,2] [--pools ukp,hh] [--no-before]
 // features-bench [--seeds N] [--quick] [--curators N] [--labels N] [--rates 8,16,32,64] [--iterations 50,100] [--data DIR] [--cache DIR] [--json FILE]
 // n-gram specs (v1, v2) against v2 on committed MiniLM features, on UKPConvArg1, HH-RLHF and PandaLM: gold accuracy,
 // Spearman(value, p) of known-accuracy curators, time per evaluation; UKPConvArg1's real crowd; a learning-rate ×
@@ -13,6 +14,23 @@ string Arg(string name, string fallback)
     // The last occurrence wins, so options after features.sh's own defaults replace them.
     var i = Array.LastIndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+// --embed-only [--threads 1,2] [--pools ukp,hh] [--no-before]: only the embedding step, before vs after issue 26 (EmbedBench); the
+// experiment knobs --intra N --batch N --batch-tokens N --parallel N replace the tuned options (as given, whatever --threads says).
+if (args.Contains("--embed-only"))
+{
+    int[] threadCounts = [.. Arg("--threads", "1,2").Split(',').Select(v => int.Parse(v, ci))];
+    MiniLmOptions? overrides = args.Contains("--intra") || args.Contains("--batch") || args.Contains("--batch-tokens")
+        ? new MiniLmOptions
+        {
+            IntraOpThreads = int.Parse(Arg("--intra", "1"), ci),
+            ParallelBatches = int.Parse(Arg("--parallel", "1"), ci),
+            BatchSize = int.Parse(Arg("--batch", "32"), ci),
+            BatchTokens = int.Parse(Arg("--batch-tokens", int.MaxValue.ToString(ci)), ci),
+        }
+        : null;
+    return await EmbedBench.RunAsync(Arg("--data", "data"), threadCounts, !args.Contains("--no-before"), overrides, Arg("--pools", "ukp,hh"), Console.Out);
 }
 
 var quick = args.Contains("--quick");
@@ -41,7 +59,7 @@ var ukp = UkpConvArg1.Load(Path.Combine(dataDir, "ukpconvarg1"));
 
 // The model loads only when a dataset's features are not cached yet.
 MiniLmEmbedder? embedder = null;
-MiniLmEmbedder Embedder() => embedder ??= MiniLmEmbedder.Load(new MiniLmOptions { IntraOpThreads = Environment.ProcessorCount });
+MiniLmEmbedder Embedder() => embedder ??= MiniLmEmbedder.Load(MiniLmOptions.ForThreads(Environment.ProcessorCount));
 var results = new List<DatasetResult>();
 try
 {

@@ -95,8 +95,8 @@ public sealed class FeaturesEmbedCommand : AsyncCommand<FeaturesEmbedCommand.Set
         public string Text { get; init; } = "response";
 
         [CommandOption("--threads <N>")]
-        [Description("ONNX Runtime threads (default 1; the vectors do not depend on it).")]
-        public int Threads { get; init; } = 1;
+        [Description("Cores to use (default: all): model calls run in parallel, one per thread. The vectors do not depend on it.")]
+        public int Threads { get; init; } = Environment.ProcessorCount;
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Tasks) || string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--tasks FILE and --out FOLDER are required")
@@ -124,7 +124,7 @@ public sealed class FeaturesEmbedCommand : AsyncCommand<FeaturesEmbedCommand.Set
         }
 
         Directory.CreateDirectory(settings.Out);
-        using var embedder = MiniLmEmbedder.Load(new MiniLmOptions { IntraOpThreads = settings.Threads });
+        using var embedder = MiniLmEmbedder.Load(MiniLmOptions.ForThreads(settings.Threads));
         var written = new List<(FeatureItems.Loaded Items, string Path, FeaturesHeader Header, string Rate)>();
         var clock = Stopwatch.StartNew();
         await AnsiConsole.Progress()
@@ -138,6 +138,8 @@ public sealed class FeaturesEmbedCommand : AsyncCommand<FeaturesEmbedCommand.Set
                     var started = clock.Elapsed.TotalSeconds;
                     var progress = new Progress<int>(done =>
                     {
+                        // Parallel batches report from their workers and Progress posts to the thread pool: counts can arrive out of order.
+                        done = (int)Math.Max(bar.Value, done);
                         bar.Value = done;
                         bar.Description = $"{items.Kind}: {done}/{total} texts ({done / Math.Max(0.001, clock.Elapsed.TotalSeconds - started):0} texts/s)";
                     });

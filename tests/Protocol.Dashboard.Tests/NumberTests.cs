@@ -46,8 +46,9 @@ public sealed class NumberTests(DashboardSite site)
         Assert.Equal(Shown.Tokens((string)totals["pool"]), facts["reward_pool"]);
         Assert.Equal(Shown.Tokens((string)totals["staked"]), facts["total_staked"]);
 
-        // The activity chart ends where the money stands: every stake in, every claim and refund out.
-        var flows = (await QueryAsync("SELECT (SELECT sum(stake) FROM committed)::text AS staked, ((SELECT COALESCE(sum(amount), 0) FROM claimed) + (SELECT COALESCE(sum(stake), 0) FROM refunded))::text AS paid")).Single();
+        // The activity chart ends where the curators' money stands: every stake in, every curator's claim and refund
+        // out (the remainder leaf is burned, not paid to anyone; IndexerChainTests holds claims of both kinds).
+        var flows = (await QueryAsync("SELECT (SELECT sum(stake) FROM committed)::text AS staked, ((SELECT COALESCE(sum(amount), 0) FROM claims WHERE kind = 'curator') + (SELECT COALESCE(sum(stake), 0) FROM refunded))::text AS paid")).Single();
         Assert.Equal(Shown.Tokens((string)flows["staked"]), facts["activity_staked"]);
         Assert.Equal(Shown.Tokens((string)flows["paid"]), facts["activity_paid"]);
     }
@@ -103,6 +104,30 @@ public sealed class NumberTests(DashboardSite site)
         Assert.Equal(attestations.Select(a => $"{a["signer"]}/{a["digest"]}").Order(), shown.Select(r => $"{r.Cells["signer"].Raw}/{r.Cells["digest"].Raw}").Order());
         var timeline = await QueryAsync("SELECT event FROM market_timeline WHERE market_id = @id ORDER BY at, kind DESC, event", new { id });
         Assert.Equal(timeline.Select(t => (string)t["event"]), (await visit.TableAsync("timeline")).Select(r => r.Cells["event"].Text));
+    }
+
+    // A new sponsor's reading: the sponsor's address wrapped over two lines, and a forfeited market never said where
+    // its pool went. Markets 3 (cancelled) and 4 (forfeited), at both widths the screenshots use.
+    [Theory]
+    [InlineData(3, 1280)]
+    [InlineData(4, 800)]
+    public async Task A_failed_markets_page_says_where_its_pool_went_and_the_sponsor_stays_on_one_line(int id, int width)
+    {
+        await using var visit = await Visit.OpenAsync(site, $"#/markets/{id}");
+        await visit.Page.SetViewportSizeAsync(width, 900);
+        var failed = (await QueryAsync("SELECT pool::text AS pool, pool_recipient FROM market_cancelled WHERE market_id = @id UNION ALL SELECT pool::text, pool_recipient FROM market_forfeited WHERE market_id = @id", new { id })).Single();
+        var burned = (string)failed["pool_recipient"] == Protocol.Core.Payouts.ProtocolConstants.BurnAddress;
+        Assert.Equal($"{Shown.Tokens((string)failed["pool"])} {(burned ? "burned" : "back to the sponsor")}", (await visit.FactsAsync())["pool_fate"]);
+
+        var layout = await visit.Page.EvaluateAsync<double[]>("""
+            () => {
+              const span = document.querySelector('dd[data-fact=sponsor] .address');
+              const card = span.closest('.fact').getBoundingClientRect();
+              return [span.getClientRects().length, card.right - span.getBoundingClientRect().right];
+            }
+            """);
+        Assert.Equal(1, layout[0]); // one line box
+        Assert.True(layout[1] >= 0, $"the address overflows its card by {-layout[1]} px at {width} px");
     }
 
     [Fact]

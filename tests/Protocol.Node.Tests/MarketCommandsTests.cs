@@ -147,6 +147,12 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         Assert.Contains("line 2: 'nope' is not an item of market 1's task pool", await FmpAsync(2, d, ["curator", "commit", "--labels", labels, "--stake", "5", .. curator]), StringComparison.Ordinal);
         await File.WriteAllTextAsync(labels, "{\"id\":\"t1\",\"pref\":\"a\"}\n{\"id\":\"t2\",\"pref\":\"b\"}\n");
         Assert.Contains("is outside the market's bounds: 1 FBT", await FmpAsync(2, d, ["curator", "commit", "--labels", labels, "--stake", "500", .. curator]), StringComparison.Ordinal);
+        // A wrong password stops the commit before a salt or a copy is written for a commit never sent.
+        var wrongPassword = Path.Combine(_dir, "wrong.password");
+        await File.WriteAllTextAsync(wrongPassword, "not it\n");
+        Assert.Contains("wrong password", await FmpAsync(2, d, ["curator", "commit", "--labels", labels, "--stake", "5", .. curator[..2], "--password-file", wrongPassword]), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "labels.commit.json")));
+        Assert.False(File.Exists(Path.Combine(_dir, "labels.committed.jsonl")));
         var committed = await FmpAsync(0, d, ["curator", "commit", "--labels", labels, "--stake", "5", .. curator]);
         Assert.Matches(@"approve: tx 0x[0-9a-f]{64}", committed);
         Assert.Matches(@"commit: tx 0x[0-9a-f]{64}, gas used \d+", committed);

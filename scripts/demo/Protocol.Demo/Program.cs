@@ -304,7 +304,9 @@ try
     Results.Print(report, differences.Count, marketLeft);
     await Results.WriteAsync(report, output);
     var served = await Step.ServedAsync($"{dashboard}/dashboard/", $"{dashboard}/api/markets/{marketId}");
-    AnsiConsole.MarkupLine(served ? $"analyst dashboard: [link]{dashboard}/dashboard/#/markets/{marketId}[/]" : "[red]the analyst dashboard did not answer[/]");
+    AnsiConsole.MarkupLine(served
+        ? $"analyst dashboard: [link]{dashboard}/dashboard/#/markets/{marketId}[/]" + (keep ? "" : " (it stops with the demo, now: run scripts/demo.sh --keep to browse it)")
+        : "[red]the analyst dashboard did not answer[/]");
     var passed = Results.Check(report, differences.Count, marketLeft) && served;
     if (keep)
     {

@@ -69,7 +69,8 @@ internal static class Results
         var crowd = report.Rows.Where(r => r.Kind == "crowd").OrderByDescending(r => r.ScoreBps).ThenByDescending(r => r.Value).ToList();
         foreach (var r in crowd.Take(5).Concat(crowd.TakeLast(5)).Concat(report.Rows.Where(r => r.Kind != "crowd")))
         {
-            table.AddRow(r.Address[..10] + "…", r.Kind, r.Labels.ToString(Ci), Tokens(r.Stake), r.ScoreBps.ToString(Ci), Tokens(r.Payout),
+            // A refused submission (the copier's reveal) had its labels committed, not counted.
+            table.AddRow(r.Address[..10] + "…", r.Kind, r.Reason is null ? r.Labels.ToString(Ci) : $"0 of {r.Labels.ToString(Ci)}: refused", Tokens(r.Stake), r.ScoreBps.ToString(Ci), Tokens(r.Payout),
                 r.Profit < 0 ? $"[red]{Tokens(r.Profit)}[/]" : $"[green]{Tokens(r.Profit)}[/]", r.Agreement?.ToString("0.000", Ci) ?? "—");
         }
 
@@ -77,6 +78,7 @@ internal static class Results
         AnsiConsole.MarkupLine(Ci, $"money in (pool + stakes): [bold]{Tokens(report.TotalIn)}[/] tokens; out (claims + oracle fees): [bold]{Tokens(report.TotalOut)}[/] tokens; left in the market contract: {Tokens(marketLeft)}");
         AnsiConsole.MarkupLine(Ci, $"gold accuracy of the model trained on everyone: {report.GoldAccuracy:0.000}; gold log-likelihood {report.GoldLogLikelihood:0.0000}");
         AnsiConsole.MarkupLine(Ci, $"Spearman of crowd workers' score with their agreement with the other workers (never shown to the oracles): {report.SpearmanScore:0.000} (value: {report.SpearmanValue:0.000})");
+        AnsiConsole.MarkupLine("  how to read it: 1 would be the same order as agreement, 0 no relation. Agreement is itself a noisy measure of a worker's quality (a worker with few labels agrees by chance), so even a perfect market stays well below 1; a positive figure says the market pays workers roughly as their peers judge them, from the gold set alone; the per-kind table above says whether bad behaviour loses.");
         AnsiConsole.MarkupLine(differences == 0 ? "indexer: the database equals the chain" : $"[red]indexer: {differences} difference(s) from the chain[/]");
         AnsiConsole.MarkupLine(report.NodeDigests.All(d => d == report.Digest)
             ? $"the {report.NodeDigests.Count} oracle nodes computed one digest, the accepted one: {report.Digest}"

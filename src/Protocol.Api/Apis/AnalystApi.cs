@@ -48,7 +48,12 @@ public static partial class AnalystApi
         }
 
         var p = new Dictionary<string, object> { ["id"] = marketId };
-        var market = await Rows.QueryAsync(db, "SELECT m.*, s.phase, s.curators, s.revealed, s.total_staked, s.total_claimed FROM markets m JOIN market_summary s USING (market_id) WHERE m.market_id = @id", p, ct).ConfigureAwait(false);
+        var market = await Rows.QueryAsync(db, """
+            SELECT m.*, s.phase, s.curators, s.revealed, s.total_staked, s.total_claimed, f.pool AS failed_pool, f.pool_recipient
+            FROM markets m JOIN market_summary s USING (market_id)
+            LEFT JOIN (SELECT market_id, pool, pool_recipient FROM market_cancelled UNION ALL SELECT market_id, pool, pool_recipient FROM market_forfeited) f USING (market_id)
+            WHERE m.market_id = @id
+            """, p, ct).ConfigureAwait(false);
         if (market.Values.Count == 0)
         {
             return Results.Problem($"market {id} not found", statusCode: StatusCodes.Status404NotFound);
@@ -114,7 +119,7 @@ public static partial class AnalystApi
         const string Sql = """
             WITH events AS (
                 SELECT block_time, stake AS staked, 0::numeric AS paid FROM committed
-                UNION ALL SELECT block_time, 0, amount FROM claimed
+                UNION ALL SELECT block_time, 0, amount FROM claimed WHERE score_bps <> -2147483648 -- not the burned remainder
                 UNION ALL SELECT block_time, 0, stake FROM refunded
             ), span AS (SELECT min(block_time) AS first, max(block_time) AS last FROM events)
             SELECT date_bin(greatest((span.last - span.first) / @buckets, interval '1 second'), e.block_time, span.first) AS at,

@@ -93,6 +93,7 @@ public sealed class CuratorCommitCommand : AsyncCommand<CuratorCommitCommand.Set
                 throw new OracleCommandException($"{secretsPath} holds the salt of another commitment (market {earlier.MarketId}, {earlier.Curator}); keep it, and give another --secrets", 2);
             }
 
+            await m.RequireKeyAsync(cancellationToken).ConfigureAwait(false);
             var copy = CuratorSecrets.CopyPath(secretsPath, labelsFile);
             var secrets = (reuse ? earlier! : new CuratorSecrets(chain, m.Market, id, m.Address, labelsHash.ToString(), Commitments.NewSalt().ToString(), labelsFile)) with { CommittedCopy = copy };
             await SecretsFile.WriteAsync(secretsPath, secrets, cancellationToken).ConfigureAwait(false);

@@ -73,6 +73,7 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
                 throw new OracleCommandException($"{plan.ConfigFile}: \"gold\": {exposed}", 2);
             }
 
+            await m.RequireKeyAsync(cancellationToken).ConfigureAwait(false);
             var secrets = await SponsorSecrets.PrepareAsync(secretsPath, m, plan, cancellationToken).ConfigureAwait(false);
             if (secrets.MarketId is { } existing)
             {

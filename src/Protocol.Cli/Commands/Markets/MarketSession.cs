@@ -246,6 +246,12 @@ internal sealed class MarketSession
         await Console.Out.WriteLineAsync($"paid {Token.Format(credit)} of credit to {Address}").ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Unlocks the key now (it is otherwise unlocked at the first send), so that a wrong password stops a command
+    /// before it writes a salt or secrets file for a transaction that will never be sent.
+    /// </summary>
+    public Task RequireKeyAsync(CancellationToken cancellationToken) => UnlockAsync(cancellationToken);
+
     private async Task<EthECKey> UnlockAsync(CancellationToken cancellationToken)
     {
         if (_key is null)

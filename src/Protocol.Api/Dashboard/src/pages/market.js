@@ -5,6 +5,7 @@ import { chartCard, palette, stackedCounts } from '../charts.js';
 import { tokens, tokenNumber, short, profit } from '../format.js';
 
 const HOUR = 3600 * 1000;
+const BURN_ADDRESS = '0x000000000000000000000000000000000000dead';
 
 export async function marketPage(main, id) {
   const { market, timeline, submissions, reports, attestations, disputes } = await getJson(`/api/markets/${id}`);
@@ -19,8 +20,9 @@ export async function marketPage(main, id) {
       ['curators', String(market.curators), 'curators'],
       ['revealed', String(market.revealed), 'revealed'],
       ['round', String(market.round), 'round'],
-      ['sponsor', short(market.sponsor), 'sponsor'],
+      ['sponsor', el('span', { class: 'address', title: market.sponsor }, short(market.sponsor)), 'sponsor'],
       ['slash / oracle fee', `${market.slash_bps / 100} % / ${market.oracle_fee_bps / 100} %`, 'terms'],
+      ...(market.pool_recipient ? [['pool', poolFate(market), 'pool_fate']] : []),
     ]),
     timelineChart(timeline, colours),
     el('div', { class: 'grid2' },
@@ -78,6 +80,12 @@ export async function marketPage(main, id) {
       ],
     }),
   );
+}
+
+// A cancelled or forfeited market pays no curator: its pool went back to the sponsor (nobody revealed) or was burned.
+function poolFate(market) {
+  const burned = market.pool_recipient.toLowerCase() === BURN_ADDRESS;
+  return `${tokens(market.failed_pool)} ${burned ? 'burned' : 'back to the sponsor'}`;
 }
 
 // Phases and events on one time axis, in hours since the market was created.

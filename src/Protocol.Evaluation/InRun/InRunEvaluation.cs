@@ -32,6 +32,17 @@ internal static class InRunEvaluation
                 (Int128)value.ValueMicro << FixedPoint.UtilityBits, value.ValueMicro / 1e6, value.ValueMicro, value.ScoreBps);
         }
 
+        var labels = new List<LabelResult>(market.TotalLabels);
+        for (var v = 0; v < market.CuratorCount; v++)
+        {
+            // Compact item indices ascend with task-pool position, so this orders each curator's labels by the pool.
+            var (ex, written, shares) = (market.Curators[v], input.Curators[market.ValidCurators[v]].Labels, values[v].LabelMicro);
+            foreach (var l in Enumerable.Range(0, ex.Items.Length).OrderBy(l => ex.Items[l]))
+            {
+                labels.Add(new LabelResult(addresses[market.ValidCurators[v]], written[l].Id, written[l].Pref, shares[l]));
+            }
+        }
+
         EvaluationEngine.CompleteWithInvalid(results, input, addresses, reasons);
         var metrics = new EvaluationMetrics
         {
@@ -55,6 +66,6 @@ internal static class InRunEvaluation
             Backend = $"cpu ({threads} threads)",
             InRun = figures,
         };
-        return new EvaluationResult(results, metrics);
+        return new EvaluationResult(results, metrics) { Labels = labels };
     }
 }

@@ -6,7 +6,8 @@ namespace Protocol.Evaluation.InRun;
 /// <summary>Per-curator outcome of the in-run valuation, exact.</summary>
 /// <param name="ValueMicro">v_c: net signal-weighted correct labels, in average labels × 10^6.</param>
 /// <param name="ScoreBps">s_c: signal-weighted agreement (2·agree − 1) minus the break-even, in basis points.</param>
-internal readonly record struct CuratorValue(long ValueMicro, int ScoreBps);
+/// <param name="LabelMicro">Each label's share of v_c, in the order of the curator's examples; sums to ValueMicro exactly.</param>
+internal readonly record struct CuratorValue(long ValueMicro, int ScoreBps, long[] LabelMicro);
 
 /// <summary>Market-level figures of the in-run valuation (canonical: integers only).</summary>
 /// <param name="AgreementPpm">Signal-weighted agreement A/M of all valid labels with the gold signal, ppm.</param>
@@ -72,7 +73,7 @@ internal static class Valuation
         {
             if (magnitude == 0)
             {
-                values[c] = new CuratorValue(0, 0);
+                values[c] = new CuratorValue(0, 0, new long[market.Curators[c].Items.Length]);
                 continue;
             }
 
@@ -85,7 +86,7 @@ internal static class Valuation
             var paid = (1_000_000_000 * mg * (BigInteger)a[c]) - BigInteger.Max(relative, noise);
             var micro = (long)Exact.DivRoundHalfAway(paid * labels, 1_000 * mg * bigM);
             var bps = m[c] == 0 ? 0 : (int)BigInteger.Clamp(Exact.DivRoundHalfAway(above * 10_000, 1_000_000_000 * mg * (BigInteger)m[c]), -10_000, 10_000);
-            values[c] = new CuratorValue(micro, bps);
+            values[c] = new CuratorValue(micro, bps, LabelShares(market.Curators[c], residual, micro, relative >= noise, 1_000_000_000 * mg, 1_000 * edge * goldPositive, noise, q[c], labels, 1_000 * mg * bigM));
         }
 
         var figures = new InRunFigures(
@@ -95,6 +96,61 @@ internal static class Valuation
             [.. fit.UsedIndices.Select(k => InRunParameters.NameOf(itemColumns[k].Heuristic))],
             [.. fit.Numerators.Select(x => $"{x}/{fit.Determinant}")]);
         return (values, figures);
+    }
+
+    /// <summary>
+    /// Splits a curator's value v_c over its labels, exactly. A label's share before rounding is its own term of the
+    /// curator's paid amount: gain · y·s⊥ minus its part of the bar that binds. The break-even bar κ · Σ|s⊥| is linear, so a
+    /// label carries κ · |s⊥_i|; the noise floor z · √(Σ s⊥²) is homogeneous of degree one, so by Euler's rule a label carries
+    /// s⊥_i · ∂/∂s⊥_i = z · s⊥_i² / √(Σ s⊥²) (never more than its gain, since |s⊥_i| ≤ √(Σ s⊥²)). The shares sum to the unrounded
+    /// v_c; each is floored over the common denominator and the units v_c still lacks go to the largest remainders (ties: the
+    /// earlier label), so the integers sum to v_c exactly and every node writes the same ones.
+    /// </summary>
+    private static long[] LabelShares(
+        CuratorExamples ex, Int128[] residual, long micro, bool linearBar, BigInteger gain, BigInteger breakEven, BigInteger noise, BigInteger squares, BigInteger labels, BigInteger denominator)
+    {
+        var n = ex.Items.Length;
+        var q = squares.IsZero ? BigInteger.One : squares;
+        var den = denominator * q;
+        var floors = new BigInteger[n];
+        var remainders = new BigInteger[n];
+        BigInteger sum = 0;
+        for (var l = 0; l < n; l++)
+        {
+            var s = (BigInteger)residual[ex.Items[l]];
+            var signed = ex.Signs[l] > 0 ? s : -s;
+            var share = linearBar
+                ? ((gain * signed) - (breakEven * BigInteger.Abs(s))) * labels * q
+                : ((gain * signed * q) - (noise * s * s)) * labels;
+            var f = BigInteger.Divide(share, den);
+            if (f * den > share)
+            {
+                f -= 1; // floor, not truncation: remainders are then all in [0, den)
+            }
+
+            (floors[l], remainders[l]) = (f, share - (f * den));
+            sum += f;
+        }
+
+        var missing = micro - sum;
+        if (missing.Sign < 0 || missing > n)
+        {
+            throw new InvalidOperationException($"label shares floor to {sum}, which rounding v = {micro} cannot reach");
+        }
+
+        var order = Enumerable.Range(0, n).OrderByDescending(l => remainders[l]).ThenBy(l => l).Take((int)missing);
+        var result = new long[n];
+        for (var l = 0; l < n; l++)
+        {
+            result[l] = (long)floors[l];
+        }
+
+        foreach (var l in order)
+        {
+            result[l]++;
+        }
+
+        return result;
     }
 
     private static sbyte[] Column(int n, Func<int, sbyte> label)

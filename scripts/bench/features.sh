@@ -7,6 +7,9 @@
 # Spearman(value, p), seconds per evaluation; UKPConvArg1's real crowd; a learning-rate x iterations grid of
 # bt-inrun-v2-features-open; one goal line for HH-RLHF. Writes out/bench/features.json. The MiniLM features are
 # embedded once (a few minutes) and cached under out/cache/features/; delete that folder to embed again.
+#   scripts/bench/features.sh --flipped [--seeds 3] [--flip-rates 10,20,30] [--datasets ukp,hh] [--no-features]
+# Label-level detection instead: honest files with a random 10/20/30% of labels flipped, AUROC of each label's value
+# (labels.jsonl) for correct vs flipped, per in-run spec on UKPConvArg1 and HH-RLHF (docs/evaluation.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/lib/quiet.sh

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Protocol.Features.Bench;
 
 /// <summary>
-/// features-bench --flipped [--datasets ukp,hh] [--seeds 3] [--flip-rates 10,20,30] [--no-features]: label-level detection.
+/// features-bench --flipped [--datasets ukp,hh] [--seeds 3] [--flip-rates 10,20,30] [--no-features] [--unneutralised]: label-level detection.
 /// Per dataset and seed, the known-accuracy market's split, addresses and item choices (KnownAccuracy.Build), but every file
 /// honest (each label = the dataset's truth) except a random rate% of its labels flipped. Each in-run spec values every label
 /// (labels.jsonl's values); the figure is the AUROC of label value for telling correct labels from flipped ones over all
@@ -28,6 +28,14 @@ internal static class FlipBench
         var wanted = Arg("--datasets", "ukp,hh").Split(',');
         var withFeatures = !args.Contains("--no-features");
         var specs = BenchSpec.SideBySide(null).Where(s => s.Spec.InRun is not null && (withFeatures || !s.Committed)).ToList();
+        if (args.Contains("--unneutralised"))
+        {
+            // Diagnostic, not a shipped spec: the assigned n-gram spec with no heuristic taken out of the signal, which
+            // separates what neutralisation costs label detection from what the smaller per-address pool costs.
+            var v2 = BenchSpec.Named("bt-inrun-v2");
+            specs.Add(new BenchSpec("v2 n-grams, nothing neutralised", v2 with { InRun = v2.InRun! with { Neutralise = [] } }));
+        }
+
         var datasets = new List<(Dataset Data, int Index)>();
         if (wanted.Contains("ukp"))
         {

@@ -15,7 +15,7 @@ internal static class InRunEvaluation
         var market = PreparedMarket.Build(spec, input, reasons, addresses, threads, ct, assignment, PreparedMarket.MaxInRunLabels);
         var run = new Trajectory(market, threads);
         run.Run(spec.Iterations, spec.LearningRate, spec.L2, progress, ct);
-        var (values, figures) = Valuation.Compute(market, run.Signal, run.GoldSignal, input.TaskPool, input.Gold, p);
+        var (values, figures) = Valuation.Compute(market, run.Signal, run.GoldSignal, input.TaskPool, input.Gold, p, threads, ct);
 
         var goldMargins = new long[market.GoldRows.Count];
         for (var g = 0; g < goldMargins.Length; g++)

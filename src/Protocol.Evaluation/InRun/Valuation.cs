@@ -26,7 +26,7 @@ public sealed record InRunFigures(long AgreementPpm, long GoldAgreementPpm, long
 internal static class Valuation
 {
     public static (CuratorValue[] Values, InRunFigures Figures) Compute(
-        PreparedMarket market, Int128[] signal, Int128[] goldSignal, IReadOnlyList<TaskItem> pool, IReadOnlyList<GoldItem> gold, InRunParameters p)
+        PreparedMarket market, Int128[] signal, Int128[] goldSignal, IReadOnlyList<TaskItem> pool, IReadOnlyList<GoldItem> gold, InRunParameters p, int threads = 1, CancellationToken ct = default)
     {
         var itemColumns = p.Neutralise.Select(h => (Heuristic: h, Column: Column(signal.Length, i => { var t = pool[market.ItemPoolIndex[i]]; return Heuristics.Label(h, t.Prompt, t.A, t.B); }))).ToList();
         var goldColumns = p.Neutralise.Select(h => Column(gold.Count, g => Heuristics.Label(h, gold[g].Prompt, gold[g].A, gold[g].B))).ToList();
@@ -69,6 +69,7 @@ internal static class Valuation
         var bigM = (BigInteger)magnitude;
         var edge = (2 * (BigInteger)p.BreakEvenAccuracyPpm) - 1_000_000;
         var values = new CuratorValue[market.CuratorCount];
+        var splits = new Action?[market.CuratorCount];
         for (var c = 0; c < market.CuratorCount; c++)
         {
             if (magnitude == 0)
@@ -86,8 +87,13 @@ internal static class Valuation
             var paid = (1_000_000_000 * mg * (BigInteger)a[c]) - BigInteger.Max(relative, noise);
             var micro = (long)Exact.DivRoundHalfAway(paid * labels, 1_000 * mg * bigM);
             var bps = m[c] == 0 ? 0 : (int)BigInteger.Clamp(Exact.DivRoundHalfAway(above * 10_000, 1_000_000_000 * mg * (BigInteger)m[c]), -10_000, 10_000);
-            values[c] = new CuratorValue(micro, bps, LabelShares(market.Curators[c], residual, micro, relative >= noise, 1_000_000_000 * mg, 1_000 * edge * goldPositive, noise, q[c], labels, 1_000 * mg * bigM));
+            var (cc, linear) = (c, relative >= noise);
+            values[c] = new CuratorValue(micro, bps, []);
+            splits[c] = () => values[cc] = values[cc] with { LabelMicro = LabelShares(market.Curators[cc], residual, micro, linear, 1_000_000_000 * mg, 1_000 * edge * goldPositive, noise, q[cc], labels, 1_000 * mg * bigM) };
         }
+
+        // Each curator's split is its own exact integers, so splitting curators in parallel gives the same bits.
+        Parallel.For(0, market.CuratorCount, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = ct }, c => splits[c]?.Invoke());
 
         var figures = new InRunFigures(
             magnitude == 0 ? 0 : (long)Exact.DivRoundHalfAway((BigInteger)total * 1_000_000, bigM),

@@ -11,6 +11,9 @@
 # Only the embedding step, on the UKPConvArg1 pool (8,893 pairs, 533 texts) and HH-RLHF's responses, on each thread
 # count: the loop before issue 26 against ComparisonFeatures now, texts/s, tokens/s, CPU seconds and the share of the
 # fp32 FLOP bound (measured FMA peak), and whether the two features files are the same bytes (exit 1 if not). 8 minutes on the shared 2-core machine.
+#   scripts/bench/features.sh --flipped [--seeds 3] [--flip-rates 10,20,30] [--datasets ukp,hh] [--no-features]
+# Label-level detection instead: honest files with a random 10/20/30% of labels flipped, AUROC of each label's value
+# (labels.jsonl) for correct vs flipped, per in-run spec on UKPConvArg1 and HH-RLHF (docs/evaluation.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/lib/quiet.sh

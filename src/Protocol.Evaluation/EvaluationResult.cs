@@ -92,9 +92,22 @@ public sealed record EvaluationMetrics
     public InRun.InRunFigures? InRun { get; init; }
 }
 
+/// <summary>What one label of a valid curator earned (in-run specs only).</summary>
+/// <param name="Address">Lower-case 0x-prefixed address of its curator.</param>
+/// <param name="Id">The task-pool id it labels.</param>
+/// <param name="Pref">The label.</param>
+/// <param name="ValueMicro">Its share of the curator's v, micro-units; a curator's shares sum to its <see cref="CuratorResult.ValueMicro"/>.</param>
+public sealed record LabelResult(string Address, string Id, Preference Pref, long ValueMicro);
+
 /// <summary>Per-curator results (sorted by address) and the market metrics.</summary>
 public sealed record EvaluationResult(IReadOnlyList<CuratorResult> Curators, EvaluationMetrics Metrics)
 {
+    /// <summary>
+    /// Every valid label's value, by address then task-pool position; null for bt-shapley-v1, which values curators as
+    /// wholes (a coalition game has no per-label terms). Not part of <see cref="ToCanonicalText"/>: it refines the curator values.
+    /// </summary>
+    public IReadOnlyList<LabelResult>? Labels { get; init; }
+
     /// <summary>
     /// Every deterministic output as text, one field per line (the backend and timings are not part of it).
     /// Two honest runs of the same spec on the same input produce the same bytes.

@@ -58,7 +58,7 @@ public sealed class NodeOptions
 
     /// <summary>
     /// Port that serves the published reports read-only (<c>http://{ReportsAddress}:{port}/reports/&lt;market&gt;/&lt;round&gt;/
-    /// {scores.jsonl, metrics.jsonl, leaves.json, verdict.json}</c>), from which curators claim; 0 turns it off.
+    /// {scores.jsonl, metrics.jsonl, leaves.json, labels.jsonl, verdict.json}</c>), from which curators claim; 0 turns it off.
     /// </summary>
     [Range(0, 65535)]
     public int ReportsPort { get; set; } = 9466;

@@ -8,6 +8,7 @@ using Nethereum.Signer;
 using Nethereum.Web3;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Reports;
 using Protocol.Evaluation;
@@ -146,7 +147,7 @@ public sealed class OracleNode(
         return new AttestationOutcome("attested", signed.Digest, receipt.TransactionHash, folder);
     }
 
-    // Served folder layout: <root>/<marketId>/<round>/{scores.jsonl, metrics.jsonl, leaves.json}. The leaves
+    // Served folder layout: <root>/<marketId>/<round>/{scores.jsonl, metrics.jsonl, leaves.json, labels.jsonl (in-run specs)}. The leaves
     // file gives every account its amount, score and proof, so claimers need nothing else.
     private async Task<string> PublishAsync(EvaluationOutcome outcome, CancellationToken cancellationToken)
     {
@@ -154,6 +155,7 @@ public sealed class OracleNode(
         Directory.CreateDirectory(folder);
         await File.WriteAllBytesAsync(Path.Combine(folder, "scores.jsonl"), outcome.ScoresFile, cancellationToken).ConfigureAwait(false);
         await File.WriteAllBytesAsync(Path.Combine(folder, "metrics.jsonl"), outcome.MetricsFile, cancellationToken).ConfigureAwait(false);
+        await LabelValuesFile.WriteOrRemoveAsync(Path.Combine(folder, "labels.jsonl"), outcome.LabelsFile, cancellationToken).ConfigureAwait(false);
         var leaves = new
         {
             marketId = outcome.Report.MarketId.ToString(CultureInfo.InvariantCulture),

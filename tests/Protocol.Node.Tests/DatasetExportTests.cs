@@ -139,10 +139,30 @@ public sealed class DatasetExportTests(AnvilFixture anvil) : IClassFixture<Anvil
         Assert.Equal(JsonSerializer.Serialize(labels), JsonSerializer.Serialize(await ReadParquetAsync<LabelRow>(Path.Combine(outDir, "labels.parquet"))));
         Assert.Equal(JsonSerializer.Serialize(aggregate), JsonSerializer.Serialize(await ReadParquetAsync<AggregateRow>(Path.Combine(outDir, "aggregate.parquet"))));
         // The columns docs/formats.md documents, in its order.
-        Assert.Equal(["comparison", "prompt", "chosen", "rejected", "pref", "curator", "scoreBps", "value", "weight"], JsonKeys(Path.Combine(outDir, "labels.jsonl")));
+        Assert.Equal(["comparison", "prompt", "chosen", "rejected", "pref", "curator", "scoreBps", "value", "weight", "labelValue"], JsonKeys(Path.Combine(outDir, "labels.jsonl")));
+        Assert.All(labels, l => Assert.Null(l.LabelValue)); // the oracle published no labels.jsonl (as for v1)
         Assert.Equal(["comparison", "prompt", "chosen", "rejected", "pref", "weight", "agreement", "votes", "agreeing", "curators"], JsonKeys(Path.Combine(outDir, "aggregate.jsonl")));
         Assert.Equal(JsonKeys(Path.Combine(outDir, "labels.jsonl")), await ParquetColumnsAsync(Path.Combine(outDir, "labels.parquet")));
         Assert.Equal(JsonKeys(Path.Combine(outDir, "aggregate.jsonl")), await ParquetColumnsAsync(Path.Combine(outDir, "aggregate.parquet")));
+
+        // With the oracle's labels.jsonl beside the scores, each row carries its label's own value.
+        long Share(int curator, int index) => (Curators[curator].ValueMicro / Curators[curator].Items.Length) + (index == 0 ? Curators[curator].ValueMicro % Curators[curator].Items.Length : 0);
+        var labelValues = Curators.OrderBy(c => Address(c.Key), StringComparer.Ordinal)
+            .SelectMany(c => c.Value.Items.Select((id, i) => new LabelValueLine(Address(c.Key), id, LabelOf(c.Key, id), Share(c.Key, i)))).ToList();
+        var published = Path.Combine(_dir, "reports", "reports", market.Id.ToString(CultureInfo.InvariantCulture), "0", "labels.jsonl");
+        await File.WriteAllBytesAsync(published, LabelValuesFile.ToBytes(labelValues));
+        var valuedOut = Path.Combine(_dir, "valued");
+        var valued = await CliProcess.RunAsync(CliProcess.Fmp, Export(valuedOut), TimeSpan.FromMinutes(1));
+        Assert.True(valued.ExitCode == 0, valued.Output);
+        var valuedLabels = await ReadJsonLinesAsync<LabelRow>(Path.Combine(valuedOut, "labels.jsonl"));
+        Assert.All(valuedLabels, l => Assert.Equal(labelValues.Single(v => v.Account == l.Curator && v.Id == l.Comparison).Value, l.LabelValue));
+
+        // One that does not add up to the accepted scores is refused: no hash covers it, the scores do.
+        await File.WriteAllBytesAsync(published, LabelValuesFile.ToBytes(labelValues.Select((l, i) => i == 0 ? l with { Value = l.Value + 1 } : l)));
+        var mismatch = await CliProcess.RunAsync(CliProcess.Fmp, Export(Path.Combine(_dir, "mismatch")), TimeSpan.FromMinutes(1));
+        Assert.Equal(1, mismatch.ExitCode);
+        Assert.Contains("but the accepted scores.jsonl gives it", mismatch.Output, StringComparison.Ordinal);
+        File.Delete(published);
 
         // A label file changed after its commitment: refused, the curator and URI named, nothing written.
         await File.AppendAllTextAsync(LabelFile(6), "{\"id\":\"t7\",\"pref\":\"a\"}\n");

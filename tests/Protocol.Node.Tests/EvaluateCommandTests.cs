@@ -35,6 +35,8 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(scores.Single(s => s.Account.StartsWith("0x1111", StringComparison.Ordinal)).ScoreBps > 0);
         Assert.True(scores.Single(s => s.Account.StartsWith("0x3333", StringComparison.Ordinal)).ScoreBps < 0);
         Assert.Equal("not revealed", scores.Single(s => s.Account.StartsWith("0x6666", StringComparison.Ordinal)).Reason);
+        Assert.False(File.Exists(Path.Combine(_dir, "out-1", "labels.jsonl")), "v1 values curators, not labels: no labels.jsonl");
+        Assert.Contains("no labels.jsonl", one.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,6 +70,13 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.False(copy.Valid);
         Assert.Contains("is not assigned to this address", copy.Reason, StringComparison.Ordinal);
         Assert.Equal(-10_000, copy.ScoreBps);
+
+        // labels.jsonl: one line per label of the valid curator, summing to its value; none for the invalid copy.
+        var labels = await LabelValuesFile.ReadAsync(File.OpenRead(Path.Combine(_dir, "out", "labels.jsonl")), "labels.jsonl").ToListAsync();
+        Assert.Equal(assigned.Select(t => t.Id).Order(StringComparer.Ordinal), labels.Select(l => l.Id).Order(StringComparer.Ordinal));
+        Assert.All(labels, l => Assert.Equal(own, l.Account));
+        Assert.Equal(scores.Single(s => s.Account == own).Value, labels.Sum(l => l.Value));
+        Assert.Contains("labels.jsonl: ", output, StringComparison.Ordinal);
     }
 
     [Fact]

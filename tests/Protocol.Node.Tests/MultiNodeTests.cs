@@ -130,6 +130,12 @@ public sealed class MultiNodeTests(AnvilFixture anvil, PostgresDatabaseFixture d
         Assert.True(Of(4).ScoreBps > 0 && Of(5).ScoreBps > 0, $"good {Of(4).ScoreBps}, noisy {Of(5).ScoreBps}");
         Assert.True(Of(6).ScoreBps < 0 && Of(6).Slash > 0, $"flipped {Of(6).ScoreBps}");
         Assert.Equal((-10_000, false, "not revealed"), (Of(7).ScoreBps, Of(7).Valid, Of(7).Reason));
+        // Every label's value beside the report: the same bytes from both honest nodes, each curator's values summing to its v.
+        var labelsFile = await File.ReadAllBytesAsync(Path.Combine(first.OutputFolder!, "labels.jsonl"));
+        Assert.Equal(labelsFile, await File.ReadAllBytesAsync(Path.Combine(second.OutputFolder!, "labels.jsonl")));
+        var labelValues = await LabelValuesFile.ReadAsync(new MemoryStream(labelsFile), "labels.jsonl").ToListAsync();
+        Assert.All(scores, s => Assert.Equal((s.Valid ? s.Labels : 0, s.Value), (labelValues.Count(l => l.Account == s.Account), labelValues.Where(l => l.Account == s.Account).Sum(l => l.Value))));
+        Assert.True(labelValues.Where(l => l.Account == Of(6).Account).Sum(l => l.Value) < 0);
         var misledScores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(other.OutputFolder!, "scores.jsonl")), "scores.jsonl").ToListAsync();
         Assert.StartsWith("hash mismatch", misledScores.Single(s => string.Equals(s.Account, AnvilFixture.DevAddress(5), StringComparison.OrdinalIgnoreCase)).Reason, StringComparison.Ordinal);
 

@@ -8,6 +8,8 @@ using Protocol.Features.Bench;
 // n-gram specs (v1, v2) against v2 on committed MiniLM features, on UKPConvArg1, HH-RLHF and PandaLM: gold accuracy,
 // Spearman(value, p) of known-accuracy curators, time per evaluation; UKPConvArg1's real crowd; a learning-rate ×
 // iterations grid of the MiniLM spec. Texts are never printed (HH-RLHF holds offensive ones).
+// features-bench --flipped [--datasets ukp,hh] [--seeds 3] [--flip-rates 10,20,30] [--no-features]: AUROC of per-label value,
+// correct vs flipped labels inside honest files (FlipBench).
 var ci = CultureInfo.InvariantCulture;
 string Arg(string name, string fallback)
 {
@@ -49,6 +51,21 @@ int[] iterations = [.. Arg("--iterations", "50,100").Split(',').Select(v => int.
 (double, int)[] grid = [.. rates.SelectMany(lr => iterations.Select(it => (lr, it)))];
 var wall = Stopwatch.StartNew();
 
+// The model loads only when a dataset's features are not cached yet.
+MiniLmEmbedder? embedder = null;
+MiniLmEmbedder Embedder() => embedder ??= MiniLmEmbedder.Load(MiniLmOptions.ForThreads(Environment.ProcessorCount));
+if (args.Contains("--flipped"))
+{
+    try
+    {
+        return await FlipBench.RunAsync(args, dataDir, cacheDir, Embedder);
+    }
+    finally
+    {
+        embedder?.Dispose();
+    }
+}
+
 var datasets = new[]
 {
     Datasets.UkpConvArg1(Path.Combine(dataDir, "ukpconvarg1")),
@@ -57,9 +74,6 @@ var datasets = new[]
 };
 var ukp = UkpConvArg1.Load(Path.Combine(dataDir, "ukpconvarg1"));
 
-// The model loads only when a dataset's features are not cached yet.
-MiniLmEmbedder? embedder = null;
-MiniLmEmbedder Embedder() => embedder ??= MiniLmEmbedder.Load(MiniLmOptions.ForThreads(Environment.ProcessorCount));
 var results = new List<DatasetResult>();
 try
 {

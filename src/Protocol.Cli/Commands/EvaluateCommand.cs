@@ -67,7 +67,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         public string? Spec { get; set; }
 
         [CommandOption("--out <FOLDER>")]
-        [Description("Where scores.jsonl and metrics.jsonl are written. Default out/evaluate.")]
+        [Description("Where scores.jsonl, metrics.jsonl and (in-run specs) labels.jsonl are written. Default out/evaluate.")]
         public string Out { get; init; } = "out/evaluate";
 
         [CommandOption("--market-id <ID>")]
@@ -298,6 +298,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         Directory.CreateDirectory(settings.Out);
         await File.WriteAllBytesAsync(Path.Combine(settings.Out, "scores.jsonl"), outcome.ScoresFile, cancellationToken).ConfigureAwait(false);
         await File.WriteAllBytesAsync(Path.Combine(settings.Out, "metrics.jsonl"), outcome.MetricsFile, cancellationToken).ConfigureAwait(false);
+        await LabelValuesFile.WriteOrRemoveAsync(Path.Combine(settings.Out, "labels.jsonl"), outcome.LabelsFile, cancellationToken).ConfigureAwait(false);
 
         var table = new Table().AddColumns("curator", "valid", "labels", "score (bps)", "value (µ)", "stake", "payout", "profit");
         var scores = await ScoresFile.ReadAsync(new MemoryStream(outcome.ScoresFile), "scores.jsonl", cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -313,6 +314,9 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         AnsiConsole.MarkupLine($"{Markup.Escape(m.Spec)} ({m.Method}): {m.TrainingsRun} training run{(m.TrainingsRun == 1 ? "" : "s")} on {Markup.Escape(m.Backend)} in {clock.Elapsed.TotalSeconds:0.0} s; gold accuracy {m.GoldAccuracy:0.000}, U(all) {m.UtilityAll:0.0000}, U(∅) {m.UtilityEmpty:0.0000}");
         AnsiConsole.MarkupLine($"remainder {Tokens(outcome.Table.Remainder, settings.Decimals)} tokens to the burn address {ProtocolConstants.BurnAddress} (rounding dust, or the whole distributable when no label had positive value); the sponsor has no leaf");
         AnsiConsole.MarkupLine($"files in [bold]{Markup.Escape(Path.GetFullPath(settings.Out))}[/]; report digest [bold]{outcome.Digest}[/]");
+        AnsiConsole.MarkupLine(outcome.LabelsFile is { } labelsFile
+            ? $"labels.jsonl: {outcome.Result.Labels!.Count} label values, keccak256 {Protocol.Core.Hashing.Keccak.Hash(labelsFile)} (not in the report; each curator's values sum to its v)"
+            : "no labels.jsonl: bt-shapley-v1 values curators as wholes, not labels");
         return 0;
     }
 

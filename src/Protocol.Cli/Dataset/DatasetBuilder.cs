@@ -35,7 +35,8 @@ public static class DatasetBuilder
 {
     public const int WeightDecimals = 9;
 
-    public static DatasetTables Build(IReadOnlyList<TaskItem> tasks, IReadOnlyList<CuratorLabelFile> files, IReadOnlyDictionary<string, ScoreLine> scores)
+    public static DatasetTables Build(
+        IReadOnlyList<TaskItem> tasks, IReadOnlyList<CuratorLabelFile> files, IReadOnlyDictionary<string, ScoreLine> scores, IReadOnlyDictionary<(string Curator, string Id), long>? labelValues = null)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(files);
@@ -66,6 +67,7 @@ public static class DatasetBuilder
                 {
                     Comparison = label.Id, Prompt = tasks[i].Prompt, Chosen = chosen, Rejected = rejected, Pref = Name(label.Pref),
                     Curator = file.Curator, ScoreBps = score.ScoreBps, Value = score.Value, Weight = weights[file.Curator],
+                    LabelValue = labelValues is null ? null : labelValues.GetValueOrDefault((file.Curator, label.Id)),
                 });
             }
         }

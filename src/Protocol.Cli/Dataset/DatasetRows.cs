@@ -39,6 +39,13 @@ public sealed class LabelRow
     /// <summary>The curator's label weight, 0 … 1 (<see cref="DatasetBuilder"/>).</summary>
     [JsonPropertyName("weight")]
     public double Weight { get; set; }
+
+    /// <summary>
+    /// This label's own value, micro-units (the oracle's labels.jsonl <c>v</c>; 0 for a curator the report marks invalid);
+    /// null when the report has no label values (v1).
+    /// </summary>
+    [JsonPropertyName("labelValue")]
+    public long? LabelValue { get; set; }
 }
 
 /// <summary>One labelled comparison after the value-weighted vote of its curators (aggregate.jsonl, aggregate.parquet).</summary>

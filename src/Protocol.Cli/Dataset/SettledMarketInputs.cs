@@ -13,7 +13,11 @@ using Protocol.Node.Inputs;
 namespace Protocol.Cli.Dataset;
 
 /// <summary>Everything an export is built from, each file checked against what the chain commits to.</summary>
-public sealed record SettledMarket(IReadOnlyList<TaskItem> Tasks, IReadOnlyList<CuratorLabelFile> Files, IReadOnlyDictionary<string, ScoreLine> Scores, IReadOnlyList<string> Skipped);
+public sealed record SettledMarket(IReadOnlyList<TaskItem> Tasks, IReadOnlyList<CuratorLabelFile> Files, IReadOnlyDictionary<string, ScoreLine> Scores, IReadOnlyList<string> Skipped)
+{
+    /// <summary>Each valid label's value from the oracle's labels.jsonl, by (curator, id); null when it publishes none (v1, or an older node).</summary>
+    public IReadOnlyDictionary<(string Curator, string Id), long>? LabelValues { get; init; }
+}
 
 /// <summary>
 /// Reads a finalized market's inputs for <c>fmp dataset export</c>: the task pool and every revealed label file (from the
@@ -65,7 +69,8 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
             }
         }
 
-        return new SettledMarket(tasks, files, scores, skipped);
+        var values = await ReadLabelValuesAsync(reports, state, scores, cancellationToken).ConfigureAwait(false);
+        return new SettledMarket(tasks, files, scores, skipped) { LabelValues = values };
     }
 
     private static async Task<IReadOnlyList<TaskItem>> ReadTaskPoolAsync(string uriField, Bytes32 committed, Bytes32 specHash, CancellationToken cancellationToken)
@@ -94,6 +99,44 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
 
         return await ScoresFile.ReadAsync(new MemoryStream(bytes), "scores.jsonl", cancellationToken: cancellationToken)
             .ToDictionaryAsync(s => s.Account.ToLowerInvariant(), StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The oracle's labels.jsonl, when it publishes one. No hash in the report covers it, so it is held to what the accepted
+    /// scores do cover: every valid curator's label values must sum to its scores.jsonl v, one line per label it was scored on,
+    /// and no line for a curator the report marks invalid. (Exact values: recompute with fmp evaluate, docs/formats.md.)
+    /// </summary>
+    private async Task<Dictionary<(string, string), long>?> ReadLabelValuesAsync(Uri reports, MarketState state, IReadOnlyDictionary<string, ScoreLine> scores, CancellationToken cancellationToken)
+    {
+        var (bytes, url) = await Published.OptionalReportFileAsync(reports, marketId, state.Round, "labels.jsonl", cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        List<LabelValueLine> lines;
+        try
+        {
+            lines = await LabelValuesFile.ReadAsync(new MemoryStream(bytes), url.ToString(), cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileFormatException e)
+        {
+            throw new OracleCommandException($"{url} does not parse: {e.Message}; use another oracle's --reports");
+        }
+
+        foreach (var (account, score) in scores)
+        {
+            var mine = lines.Where(l => l.Account == account).ToList();
+            var (count, sum) = (mine.Count, mine.Sum(l => l.Value));
+            if (score.Valid ? count != score.Labels || sum != score.Value : count != 0)
+            {
+                throw new OracleCommandException($"{url} gives curator {account} {count} label values summing to {sum}, but the accepted scores.jsonl gives it {(score.Valid ? $"{score.Labels} labels and v = {score.Value}" : "no valid labels")}: the file is not the accepted report's; use another oracle's --reports");
+            }
+        }
+
+        return lines.Count == scores.Values.Where(s => s.Valid).Sum(s => s.Labels)
+            ? lines.ToDictionary(l => (l.Account, l.Id), l => l.Value)
+            : throw new OracleCommandException($"{url} has label values of curators the accepted scores.jsonl does not list; use another oracle's --reports");
     }
 
     private static async Task<byte[]> FetchCheckedAsync(string uri, Bytes32 committed, string what, CancellationToken cancellationToken)

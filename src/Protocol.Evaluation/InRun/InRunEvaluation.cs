@@ -15,7 +15,7 @@ internal static class InRunEvaluation
         var market = PreparedMarket.Build(spec, input, reasons, addresses, threads, ct, assignment, PreparedMarket.MaxInRunLabels);
         var run = new Trajectory(market, threads);
         run.Run(spec.Iterations, spec.LearningRate, spec.L2, progress, ct);
-        var (values, figures) = Valuation.Compute(market, run.Signal, run.GoldSignal, input.TaskPool, input.Gold, p);
+        var (values, figures) = Valuation.Compute(market, run.Signal, run.GoldSignal, input.TaskPool, input.Gold, p, threads, ct);
 
         var goldMargins = new long[market.GoldRows.Count];
         for (var g = 0; g < goldMargins.Length; g++)
@@ -30,6 +30,17 @@ internal static class InRunEvaluation
             var value = values[v];
             results[c] = new CuratorResult(addresses[c], true, null, input.Curators[c].Labels.Count,
                 (Int128)value.ValueMicro << FixedPoint.UtilityBits, value.ValueMicro / 1e6, value.ValueMicro, value.ScoreBps);
+        }
+
+        var labels = new List<LabelResult>(market.TotalLabels);
+        for (var v = 0; v < market.CuratorCount; v++)
+        {
+            // Compact item indices ascend with task-pool position, so this orders each curator's labels by the pool.
+            var (ex, written, shares) = (market.Curators[v], input.Curators[market.ValidCurators[v]].Labels, values[v].LabelMicro);
+            foreach (var l in Enumerable.Range(0, ex.Items.Length).OrderBy(l => ex.Items[l]))
+            {
+                labels.Add(new LabelResult(addresses[market.ValidCurators[v]], written[l].Id, written[l].Pref, shares[l]));
+            }
         }
 
         EvaluationEngine.CompleteWithInvalid(results, input, addresses, reasons);
@@ -55,6 +66,6 @@ internal static class InRunEvaluation
             Backend = $"cpu ({threads} threads)",
             InRun = figures,
         };
-        return new EvaluationResult(results, metrics);
+        return new EvaluationResult(results, metrics) { Labels = labels };
     }
 }

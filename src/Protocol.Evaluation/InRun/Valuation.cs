@@ -6,7 +6,8 @@ namespace Protocol.Evaluation.InRun;
 /// <summary>Per-curator outcome of the in-run valuation, exact.</summary>
 /// <param name="ValueMicro">v_c: net signal-weighted correct labels, in average labels × 10^6.</param>
 /// <param name="ScoreBps">s_c: signal-weighted agreement (2·agree − 1) minus the break-even, in basis points.</param>
-internal readonly record struct CuratorValue(long ValueMicro, int ScoreBps);
+/// <param name="LabelMicro">Each label's share of v_c, in the order of the curator's examples; sums to ValueMicro exactly.</param>
+internal readonly record struct CuratorValue(long ValueMicro, int ScoreBps, long[] LabelMicro);
 
 /// <summary>Market-level figures of the in-run valuation (canonical: integers only).</summary>
 /// <param name="AgreementPpm">Signal-weighted agreement A/M of all valid labels with the gold signal, ppm.</param>
@@ -25,7 +26,7 @@ public sealed record InRunFigures(long AgreementPpm, long GoldAgreementPpm, long
 internal static class Valuation
 {
     public static (CuratorValue[] Values, InRunFigures Figures) Compute(
-        PreparedMarket market, Int128[] signal, Int128[] goldSignal, IReadOnlyList<TaskItem> pool, IReadOnlyList<GoldItem> gold, InRunParameters p)
+        PreparedMarket market, Int128[] signal, Int128[] goldSignal, IReadOnlyList<TaskItem> pool, IReadOnlyList<GoldItem> gold, InRunParameters p, int threads = 1, CancellationToken ct = default)
     {
         var itemColumns = p.Neutralise.Select(h => (Heuristic: h, Column: Column(signal.Length, i => { var t = pool[market.ItemPoolIndex[i]]; return Heuristics.Label(h, t.Prompt, t.A, t.B); }))).ToList();
         var goldColumns = p.Neutralise.Select(h => Column(gold.Count, g => Heuristics.Label(h, gold[g].Prompt, gold[g].A, gold[g].B))).ToList();
@@ -68,11 +69,12 @@ internal static class Valuation
         var bigM = (BigInteger)magnitude;
         var edge = (2 * (BigInteger)p.BreakEvenAccuracyPpm) - 1_000_000;
         var values = new CuratorValue[market.CuratorCount];
+        var splits = new Action?[market.CuratorCount];
         for (var c = 0; c < market.CuratorCount; c++)
         {
             if (magnitude == 0)
             {
-                values[c] = new CuratorValue(0, 0);
+                values[c] = new CuratorValue(0, 0, new long[market.Curators[c].Items.Length]);
                 continue;
             }
 
@@ -85,8 +87,13 @@ internal static class Valuation
             var paid = (1_000_000_000 * mg * (BigInteger)a[c]) - BigInteger.Max(relative, noise);
             var micro = (long)Exact.DivRoundHalfAway(paid * labels, 1_000 * mg * bigM);
             var bps = m[c] == 0 ? 0 : (int)BigInteger.Clamp(Exact.DivRoundHalfAway(above * 10_000, 1_000_000_000 * mg * (BigInteger)m[c]), -10_000, 10_000);
-            values[c] = new CuratorValue(micro, bps);
+            var (cc, linear) = (c, relative >= noise);
+            values[c] = new CuratorValue(micro, bps, []);
+            splits[c] = () => values[cc] = values[cc] with { LabelMicro = LabelShares(market.Curators[cc], residual, micro, linear, 1_000_000_000 * mg, 1_000 * edge * goldPositive, noise, q[cc], labels, 1_000 * mg * bigM) };
         }
+
+        // Each curator's split is its own exact integers, so splitting curators in parallel gives the same bits.
+        Parallel.For(0, market.CuratorCount, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = ct }, c => splits[c]?.Invoke());
 
         var figures = new InRunFigures(
             magnitude == 0 ? 0 : (long)Exact.DivRoundHalfAway((BigInteger)total * 1_000_000, bigM),
@@ -95,6 +102,61 @@ internal static class Valuation
             [.. fit.UsedIndices.Select(k => InRunParameters.NameOf(itemColumns[k].Heuristic))],
             [.. fit.Numerators.Select(x => $"{x}/{fit.Determinant}")]);
         return (values, figures);
+    }
+
+    /// <summary>
+    /// Splits a curator's value v_c over its labels, exactly. A label's share before rounding is its own term of the
+    /// curator's paid amount: gain · y·s⊥ minus its part of the bar that binds. The break-even bar κ · Σ|s⊥| is linear, so a
+    /// label carries κ · |s⊥_i|; the noise floor z · √(Σ s⊥²) is homogeneous of degree one, so by Euler's rule a label carries
+    /// s⊥_i · ∂/∂s⊥_i = z · s⊥_i² / √(Σ s⊥²) (never more than its gain, since |s⊥_i| ≤ √(Σ s⊥²)). The shares sum to the unrounded
+    /// v_c; each is floored over the common denominator and the units v_c still lacks go to the largest remainders (ties: the
+    /// earlier label), so the integers sum to v_c exactly and every node writes the same ones.
+    /// </summary>
+    private static long[] LabelShares(
+        CuratorExamples ex, Int128[] residual, long micro, bool linearBar, BigInteger gain, BigInteger breakEven, BigInteger noise, BigInteger squares, BigInteger labels, BigInteger denominator)
+    {
+        var n = ex.Items.Length;
+        var q = squares.IsZero ? BigInteger.One : squares;
+        var den = denominator * q;
+        var floors = new BigInteger[n];
+        var remainders = new BigInteger[n];
+        BigInteger sum = 0;
+        for (var l = 0; l < n; l++)
+        {
+            var s = (BigInteger)residual[ex.Items[l]];
+            var signed = ex.Signs[l] > 0 ? s : -s;
+            var share = linearBar
+                ? ((gain * signed) - (breakEven * BigInteger.Abs(s))) * labels * q
+                : ((gain * signed * q) - (noise * s * s)) * labels;
+            var f = BigInteger.Divide(share, den);
+            if (f * den > share)
+            {
+                f -= 1; // floor, not truncation: remainders are then all in [0, den)
+            }
+
+            (floors[l], remainders[l]) = (f, share - (f * den));
+            sum += f;
+        }
+
+        var missing = micro - sum;
+        if (missing.Sign < 0 || missing > n)
+        {
+            throw new InvalidOperationException($"label shares floor to {sum}, which rounding v = {micro} cannot reach");
+        }
+
+        var order = Enumerable.Range(0, n).OrderByDescending(l => remainders[l]).ThenBy(l => l).Take((int)missing);
+        var result = new long[n];
+        for (var l = 0; l < n; l++)
+        {
+            result[l] = (long)floors[l];
+        }
+
+        foreach (var l in order)
+        {
+            result[l]++;
+        }
+
+        return result;
     }
 
     private static sbyte[] Column(int n, Func<int, sbyte> label)

@@ -21,7 +21,14 @@ public sealed record EvaluationOutcome(
     PayoutTable Table,
     IReadOnlyList<PayoutLeaf> Leaves,
     MerkleTree Tree,
-    EvaluationResult Result);
+    EvaluationResult Result)
+{
+    /// <summary>
+    /// labels.jsonl: every valid label's value (in-run specs; null for v1). Not in the report: its bytes are a function of the
+    /// committed inputs like the report's, and each curator's lines sum to its scores.jsonl v (docs/formats.md).
+    /// </summary>
+    public byte[]? LabelsFile { get; init; }
+}
 
 /// <summary>Everything one evaluation needs, loaded and checked.</summary>
 public sealed record EvaluationRequest(
@@ -162,7 +169,8 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
             MetricsHash = Keccak.Hash(metrics).ToArray(),
         };
         var digest = new ReportSigning(request.ChainId, request.MarketContract).Digest(report);
-        return new EvaluationOutcome(report, digest, scores, metrics, table, leaves, tree, result);
+        var labels = result.Labels is { } values ? LabelValuesFile.ToBytes(values.Select(l => new LabelValueLine(l.Address, l.Id, l.Pref, l.ValueMicro))) : null;
+        return new EvaluationOutcome(report, digest, scores, metrics, table, leaves, tree, result) { LabelsFile = labels };
     }
 
     /// <summary>

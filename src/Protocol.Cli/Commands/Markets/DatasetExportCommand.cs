@@ -44,7 +44,7 @@ public sealed class DatasetExportCommand : AsyncCommand<DatasetExportCommand.Set
 
             var inputs = await new SettledMarketInputs(m.Reader, m.Market, id)
                 .ReadAsync(config, state, reports, settings.StartBlock, cancellationToken).ConfigureAwait(false);
-            var tables = DatasetBuilder.Build(inputs.Tasks, inputs.Files, inputs.Scores);
+            var tables = DatasetBuilder.Build(inputs.Tasks, inputs.Files, inputs.Scores, inputs.LabelValues);
             var written = await DatasetFiles.WriteAsync(tables, settings.Out!, settings.Parquet, cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync(Summary(id, state.Round, tables.Counts, inputs, written)).ConfigureAwait(false);
             return 0;

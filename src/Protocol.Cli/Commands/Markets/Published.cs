@@ -105,6 +105,24 @@ internal static class Published
         }
     }
 
+    /// <summary>A published report file that may be absent (HTTP 404): null then, an error for anything else.</summary>
+    public static async Task<(byte[]? Bytes, Uri Url)> OptionalReportFileAsync(Uri reports, System.Numerics.BigInteger marketId, uint round, string file, CancellationToken cancellationToken)
+    {
+        var url = new Uri(reports, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/reports/{marketId}/{round}/{file}"));
+        try
+        {
+            return (await Http.GetByteArrayAsync(url, cancellationToken).ConfigureAwait(false), url);
+        }
+        catch (HttpRequestException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return (null, url);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new OracleCommandException($"cannot fetch {url}: {e.Message}; check --reports (the oracle's Node:ReportsPort and ReportsAddress)");
+        }
+    }
+
     /// <summary>An oracle's leaves.json of the round, refused unless its root is the one the market accepted.</summary>
     public static async Task<(System.Text.Json.JsonDocument Leaves, Uri Url)> AcceptedLeavesAsync(Uri reports, System.Numerics.BigInteger marketId, uint round, Bytes32 accepted, CancellationToken cancellationToken)
     {

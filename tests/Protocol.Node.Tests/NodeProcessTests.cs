@@ -328,6 +328,48 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         await node.KillAsync();
     }
 
+    // Found by a loaded CI run of the test above: the outage began while Hangfire's recurring scheduler held its lock,
+    // the lock row outlived its holder's connection, and Hangfire.PostgreSql breaks such a row only after
+    // DistributedLockTimeout (10 minutes by default), so no scan ran for ten minutes after the database was back. The
+    // stale row is made here directly; the node breaks it after JobRecoveryTimeout (10 s in this test) and attests.
+    [Fact]
+    public async Task A_lock_left_by_a_lost_database_connection_stops_the_scans_only_until_it_is_stale()
+    {
+        var (config, address, d, market, metricsPort, _, nodeData) = await SetUpAsync(""", "JobRecoveryTimeout": "00:00:10" """, revealGold: false);
+        await using var _ = nodeData;
+        using var node = StartNode(config);
+        using var http = new HttpClient();
+        await WaitUntilAsync(node, async () =>
+        {
+            try
+            {
+                return (await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"))).Contains("fmp_node_wallet_balance_eth ", StringComparison.Ordinal);
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        });
+
+        // The scheduler takes and drops the lock every few seconds: place the row until it stays (a holder that
+        // disappeared leaves it in place, as a lost connection does).
+        await using (var connection = await nodeData.OpenConnectionAsync())
+        {
+            const string Place = "INSERT INTO hangfire.lock (resource, acquired) VALUES ('hangfire:recurring-jobs:lock', now()) ON CONFLICT (resource) DO UPDATE SET acquired = now()";
+            const string Held = "SELECT count(*) FROM hangfire.lock WHERE resource = 'hangfire:recurring-jobs:lock'";
+            do
+            {
+                await connection.ExecuteAsync(Place);
+                await Task.Delay(500);
+            }
+            while (await connection.ExecuteScalarAsync<int>(Held) == 0);
+        }
+
+        await market.RevealGoldAsync();
+        await WaitUntilAsync(node, () => AttestedAsync(nodeData, address, d), TimeSpan.FromSeconds(150));
+        await node.KillAsync();
+    }
+
     private static async Task<string?> SignedAsync(Npgsql.NpgsqlDataSource nodeData, string address)
     {
         await using var connection = await nodeData.OpenConnectionAsync();

@@ -220,6 +220,11 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
                 PrepareSchemaIfNecessary = true,
                 InvisibilityTimeout = options.JobRecoveryTimeout,
                 UseSlidingInvisibilityTimeout = true,
+                // A lock row whose holder lost its connection (a database outage while Hangfire's recurring scheduler
+                // held "recurring-jobs:lock") is broken only once it is this old: at the default 10 minutes a
+                // one-minute outage stopped every scan for ten. The node's jobs take no locks of their own, and
+                // Hangfire's passes hold theirs for milliseconds, so the job recovery timeout is ample.
+                DistributedLockTimeout = options.JobRecoveryTimeout,
             }), cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException e)

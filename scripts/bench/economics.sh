@@ -6,7 +6,8 @@
 # bt-inrun-v2-open, bt-inrun-v2, bt-inrun-v2-features-open, bt-inrun-v2-features) each strategy's profit per staked
 # token (mean, 10th..90th percentile, share that lost), the group/alone ratios of copies, splits and replicas, address
 # grinding on assigned specs, and PASS/FAIL per goal, spec, dataset and pool; writes out/bench/economics.json.
-# Default: 3 markets per dataset and pool (36 markets, ~15 minutes on 2 cores); --quick: 1 (12 markets, ~5 minutes).
+# Default: 3 markets per dataset and pool (36 markets, ~14 minutes on 2 cores); --quick: 1 (12 markets, ~4 minutes);
+# --markets 6: 72 markets, ~28 minutes (the figures in docs/evaluation.md, "Does honesty pay?").
 # The MiniLM features are embedded once (about 3 minutes) and cached under out/cache/features/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

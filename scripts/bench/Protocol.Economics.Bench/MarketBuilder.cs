@@ -1,10 +1,19 @@
-using System.Numerics;
 using System.Text;
 using Nethereum.Util;
 using Protocol.Evaluation;
 using Protocol.Evaluation.InRun;
 
 namespace Protocol.Economics.Bench;
+
+/// <summary>
+/// Which label files a spec reads: open specs let every address label any pool item, assigned specs only the
+/// items assigned to the address (docs/evaluation.md, "Items assigned per address").
+/// </summary>
+internal enum Family
+{
+    Open,
+    Assigned,
+}
 
 /// <summary>One address's label file and the strategy behind it.</summary>
 internal sealed record Curator(string Address, Strategy Strategy, IReadOnlyList<Label> Labels);
@@ -13,63 +22,71 @@ internal sealed record Curator(string Address, Strategy Strategy, IReadOnlyList<
 internal sealed record Variant(string Name, IReadOnlyList<Curator> Curators);
 
 /// <summary>
-/// A pair question: (first + second) profit in the full market against first's profit alone in
-/// <paramref name="AloneVariant"/>, the market without the second address.
+/// A group question: (first + others) profit in the full market against first's profit alone in
+/// <paramref name="AloneVariant"/>, the market without the others (or, for a split, with the whole file at the first).
 /// </summary>
-internal sealed record PairCheck(string Name, string First, string Second, int AloneVariant);
+internal sealed record PairCheck(string Name, string First, IReadOnlyList<string> Others, int AloneVariant);
 
-/// <summary>A seeded market: pool, gold and its variants. Variant 0 is the full market.</summary>
-internal sealed record Market(
-    int Id, string Dataset, IReadOnlyList<TaskItem> Pool, IReadOnlyList<GoldItem> Gold, byte[] GoldHash,
-    IReadOnlyList<Variant> Variants, IReadOnlyList<PairCheck> Pairs)
+/// <summary>
+/// An address grinder's pick: the heuristic, the address, its assigned items, its proxy score against the median
+/// candidate's, and (for the report only: the attacker cannot see it) how often the heuristic is right on its items
+/// against the whole pool.
+/// </summary>
+internal sealed record GrindPick(string Heuristic, string Address, int Items, double Proxy, double MedianProxy, double Right, double PoolRight);
+
+/// <summary>A family's curators: variant 0 is the full market.</summary>
+internal sealed record Book(Family Family, IReadOnlyList<Variant> Variants, IReadOnlyList<PairCheck> Pairs, IReadOnlyList<GrindPick> Grinds)
 {
     public IReadOnlyList<Curator> Full => Variants[0].Curators;
+}
 
-    public MarketInput Input(int variant) => new(
-        Id, 0u, GoldHash, Pool, Gold, [.. Variants[variant].Curators.Select(c => new CuratorLabels(c.Address, c.Labels))]);
+/// <summary>A seeded market: pool, gold, and the open and assigned books of curators.</summary>
+internal sealed record Market(
+    int Id, string Dataset, string PoolName, IReadOnlyList<TaskItem> Pool, IReadOnlyList<GoldItem> Gold, byte[] GoldHash, Book Open, Book Assigned)
+{
+    public Book Book(Family family) => family == Family.Open ? Open : Assigned;
+
+    public MarketInput Input(Family family, int variant, CommittedFeatures? features) => new(
+        Id, 0u, GoldHash, Pool, Gold, [.. Book(family).Variants[variant].Curators.Select(c => new CuratorLabels(c.Address, c.Labels))], features);
 }
 
 /// <summary>
-/// Builds the seeded markets. Every curator labels items drawn from the items assigned to its own address
-/// under the v2 assignment, so its file is valid under v2 and (having no assignment) v1 alike; only the
-/// copiers hand a file to an address it was not drawn for.
+/// Builds the seeded markets. Each market has two books of curators over the same pool and gold: on open specs
+/// an address draws its labels from the whole pool (a copy or replica is the same file); on assigned specs from
+/// the items assigned to its address (a copy or replica keeps only the labels of items also assigned to its own
+/// address, since the whole file would be invalid there), and two address grinders join.
 /// </summary>
 internal sealed class MarketBuilder(int assignedSharePpm, int labelsPerCurator, int honestPerLevel)
 {
-    /// <summary>Share of the known-truth pairs held out as gold (at least <see cref="MinGold"/>).</summary>
-    public const double GoldShare = 0.15;
+    /// <summary>Gold pairs per market, held out from the pool.</summary>
+    public const int GoldCount = 150;
 
-    public const int MinGold = 150;
-
-    /// <summary>
-    /// A market samples at most this many pairs: UKPConvArg1's 6,311 would make its markets three times as
-    /// slow under v1 as HH-RLHF's 2,307, and 2,500 still gives each address over 100 assigned items at 5%.
-    /// </summary>
-    public const int MaxPairs = 2500;
-    public const int FewItems = 10;
-    public const double CopyChangedShare = 0.05;
     public const int FreeCuratorsPerStrategy = 2;
 
-    private static readonly string[] CopyKinds = ["identical", "changed", "filtered"];
-
-    public Market Build(Dataset data, int marketId)
+    public Market Build(Dataset data, string poolName, int poolSize, int marketId)
     {
         // One generator per market, and one per curator drawn from it, so a market depends on its id alone.
         var rng = new Random(marketId);
         var shuffled = data.Comparisons.ToArray();
         rng.Shuffle(shuffled);
-        shuffled = shuffled[..Math.Min(MaxPairs, shuffled.Length)];
-        var goldCount = Math.Max(MinGold, (int)Math.Round(GoldShare * shuffled.Length));
-        var gold = shuffled[..goldCount];
-        var pool = shuffled[goldCount..];
+        var gold = shuffled[..GoldCount];
+        var pool = shuffled[GoldCount..Math.Min(shuffled.Length, GoldCount + poolSize)];
         var goldHash = Keccak(string.Join('\n', gold.Select(g => g.Id)));
-        var assignment = new ItemAssignment(marketId, assignedSharePpm);
+        return new Market(marketId, data.Name, poolName, [.. pool.Select(c => c.Task)], [.. gold.Select(c => c.Gold)], goldHash,
+            BuildBook(Family.Open, marketId, pool), BuildBook(Family.Assigned, marketId, pool));
+    }
+
+    private Book BuildBook(Family family, int marketId, Comparison[] pool)
+    {
+        var rng = new Random((2 * marketId) + (int)family);
+        var assignment = family == Family.Assigned ? new ItemAssignment(marketId, assignedSharePpm) : null;
+        bool IsAssigned(string address, string id) => assignment is null || assignment.IsAssigned(address, id);
 
         string Address(string role) => "0x" + Convert.ToHexStringLower(Keccak($"economics/{marketId}/{role}").AsSpan(12));
-        Comparison[] Assigned(string address) => [.. pool.Where(c => assignment.IsAssigned(address, c.Id))];
+        Comparison[] Items(string address) => assignment is null ? [.. pool] : [.. pool.Where(c => assignment.IsAssigned(address, c.Id))];
         List<Label> Draw(string address, int count, Random r, Func<Comparison, Preference> label)
         {
-            var items = Assigned(address);
+            var items = Items(address);
             r.Shuffle(items);
             return [.. items.Take(count).Select(c => new Label(c.Id, label(c)))];
         }
@@ -79,6 +96,15 @@ internal sealed class MarketBuilder(int assignedSharePpm, int labelsPerCurator, 
             var address = Address(role);
             var r = new Random(rng.Next());
             return new Curator(address, s, Draw(address, count, r, c => Labellers.Honest(c, p, r)));
+        }
+
+        // A file handed to another address: whole on open specs, filtered to that address's items on assigned ones.
+        // An address left with no label submits nothing and is not in the market.
+        Curator? Resubmit(string role, Strategy s, IReadOnlyList<Label> labels)
+        {
+            var address = Address(role);
+            List<Label> kept = [.. labels.Where(l => IsAssigned(address, l.Id))];
+            return kept.Count == 0 ? null : new Curator(address, s, kept);
         }
 
         var full = new List<Curator>();
@@ -100,63 +126,108 @@ internal sealed class MarketBuilder(int assignedSharePpm, int labelsPerCurator, 
             }
         }
 
-        full.Add(Honest("few-items", Strategy.FewItems, 0.8, FewItems));
-
-        // Three originals, one per copy kind, so each pair question has its own counterfactual.
-        var original = CopyKinds
-            .Select(k => Honest($"original-{k}", Strategy.Original, 0.8, labelsPerCurator)).ToArray();
-        full.AddRange(original);
-
-        var copyIdentical = new Curator(Address("copy-identical"), Strategy.CopyIdentical, original[0].Labels);
-        var changed = original[1].Labels.ToArray();
-        var flip = Math.Max(1, (int)Math.Round(CopyChangedShare * changed.Length));
-        var flipRng = new Random(rng.Next());
-        foreach (var i in Enumerable.Range(0, changed.Length).OrderBy(_ => flipRng.Next()).Take(flip))
+        var grinds = new List<GrindPick>();
+        if (assignment is not null)
         {
-            changed[i] = changed[i] with { Pref = Labellers.Opposite(changed[i].Pref) };
+            foreach (var (strategy, heuristic, label) in new (Strategy, string, Func<Comparison, Preference>)[]
+                     {
+                         (Strategy.GroundLonger, "longer", Labellers.Longer),
+                         (Strategy.GroundShorter, "shorter", Labellers.Shorter),
+                     })
+            {
+                var (curator, pick) = Grind(strategy, heuristic, label, Address, Items, pool);
+                grinds.Add(pick);
+                full.Add(curator);
+            }
         }
 
-        var copyChanged = new Curator(Address("copy-changed"), Strategy.CopyChanged, changed);
-        var filteredAddress = Address("copy-filtered");
-        var copyFiltered = new Curator(filteredAddress, Strategy.CopyFiltered,
-            [.. original[2].Labels.Where(l => assignment.IsAssigned(filteredAddress, l.Id))]);
-        full.AddRange([copyIdentical, copyChanged, copyFiltered]);
+        // The copy: a p=0.8 original and its file at a second address.
+        var original = Honest("original", Strategy.Original, 0.8, labelsPerCurator);
+        full.Add(original);
+        var copy = Resubmit("copy", Strategy.Copy, original.Labels);
+        if (copy is not null)
+        {
+            full.Add(copy);
+        }
 
         // The split person does the same work either way: n labels at one address, or n/2 + n/2 at two
-        // (n capped by the first address's assigned items, so a small pool does not hand the split more work).
+        // (n capped by the first address's items, so a small pool does not hand the split more work).
         var s1 = Address("split-1");
         var s2 = Address("split-2");
         var splitRng = new Random(rng.Next());
         var whole = Draw(s1, labelsPerCurator, splitRng, c => Labellers.Honest(c, 0.8, splitRng));
         var half = whole.Count / 2;
         var first = new Curator(s1, Strategy.Split, whole[..half]);
-        var second = new Curator(s2, Strategy.Split, Draw(s2, whole.Count - half, splitRng, c => Labellers.Honest(c, 0.8, splitRng)));
+        List<Label> secondLabels = assignment is null
+            ? whole[half..]
+            : Draw(s2, whole.Count - half, splitRng, c => Labellers.Honest(c, 0.8, splitRng));
+        var second = new Curator(s2, Strategy.Split, secondLabels);
         var oneAddress = new Curator(s1, Strategy.Split, whole);
         full.AddRange([first, second]);
 
-        List<Curator> Without(params Curator[] gone) => [.. full.Where(c => !gone.Contains(c))];
+        // Replicas: one p=0.8 source's file from k addresses (the source and k-1 extras).
+        var replicas = new List<(int K, Curator Source, List<Curator> Extras)>();
+        foreach (var k in Strategy.ReplicaCounts)
+        {
+            var source = Honest($"replica-{k}-source", Strategy.ReplicaSource, 0.8, labelsPerCurator);
+            var extras = Enumerable.Range(1, k - 1).Select(j => Resubmit($"replica-{k}-{j}", Strategy.Replica(k), source.Labels)).OfType<Curator>().ToList();
+            full.Add(source);
+            full.AddRange(extras);
+            replicas.Add((k, source, extras));
+        }
+
+        // A curator with no item (a tiny pool under assignment) submits nothing.
+        full.RemoveAll(c => c.Labels.Count == 0);
+        List<Curator> Without(IEnumerable<Curator> gone) => [.. full.Where(c => !gone.Contains(c))];
         var variants = new List<Variant>
         {
             new("full", full),
-            new("without copy identical", Without(copyIdentical)),
-            new("without copy 5% changed", Without(copyChanged)),
-            new("without copy filtered", Without(copyFiltered)),
-            new("split at one address", [.. Without(first, second), oneAddress]),
+            new("without the copy", Without(copy is null ? [] : [copy])),
+            new("split at one address", [.. Without([first, second]), .. oneAddress.Labels.Count > 0 ? new[] { oneAddress } : []]),
         };
         var pairs = new List<PairCheck>
         {
-            new(Strategy.CopyIdentical.Name, original[0].Address, copyIdentical.Address, 1),
-            new(Strategy.CopyChanged.Name, original[1].Address, copyChanged.Address, 2),
-            new(Strategy.CopyFiltered.Name, original[2].Address, copyFiltered.Address, 3),
-            new("split over 2 addresses", s1, s2, 4),
+            new("copy", original.Address, copy is null ? [] : [copy.Address], 1),
+            new("split over 2", s1, [s2], 2),
         };
+        foreach (var (k, source, extras) in replicas)
+        {
+            variants.Add(new($"replica x{k} alone", Without(extras)));
+            pairs.Add(new($"replicas x{k}", source.Address, [.. extras.Select(e => e.Address)], variants.Count - 1));
+        }
 
         if (full.Select(c => c.Address).Distinct(StringComparer.Ordinal).Count() != full.Count)
         {
             throw new InvalidOperationException($"market {marketId}: two curators share an address");
         }
 
-        return new Market(marketId, data.Name, [.. pool.Select(c => c.Task)], [.. gold.Select(c => c.Gold)], goldHash, variants, pairs);
+        return new Book(family, variants, pairs, grinds);
+    }
+
+    /// <summary>
+    /// Address grinding: of <see cref="Strategy.GrindCandidates"/> fresh addresses keep the one whose assigned items
+    /// have the largest share with a large length gap (the proxy: the attacker cannot see the truth, and a length
+    /// heuristic is surest where the lengths differ most), ties to more items; then label every assigned item (up
+    /// to the label count) by the heuristic.
+    /// </summary>
+    private (Curator Curator, GrindPick Pick) Grind(
+        Strategy strategy, string heuristic, Func<Comparison, Preference> label, Func<string, string> address,
+        Func<string, Comparison[]> items, Comparison[] pool)
+    {
+        var candidates = Enumerable.Range(0, Strategy.GrindCandidates).Select(j =>
+        {
+            var a = address($"grind-{heuristic}-{j}");
+            var mine = items(a);
+            var proxy = mine.Length == 0 ? -1 : mine.Count(Labellers.LargeLengthGap) / (double)mine.Length;
+            return (Address: a, Items: mine, Proxy: proxy);
+        }).ToList();
+        var best = candidates.OrderByDescending(c => c.Proxy).ThenByDescending(c => c.Items.Length).First();
+        var median = candidates.Select(c => c.Proxy).Order().ElementAt(candidates.Count / 2);
+        var labels = best.Items.Take(labelsPerCurator).Select(c => new Label(c.Id, label(c))).ToList();
+        double Right(IEnumerable<Comparison> cs) => cs.Any() ? cs.Count(c => label(c) == c.Truth) / (double)cs.Count() : double.NaN;
+        var taken = best.Items.Take(labelsPerCurator).ToList();
+        return (new Curator(best.Address, strategy, labels),
+            new GrindPick(heuristic, best.Address, labels.Count, best.Proxy, median, Right(taken), Right(pool)));
     }
 
     private static byte[] Keccak(string text) => Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes(text));

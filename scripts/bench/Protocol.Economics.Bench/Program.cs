@@ -1,15 +1,21 @@
 using System.Diagnostics;
 using System.Globalization;
 using Protocol.Economics.Bench;
+using Protocol.Embeddings;
 using Protocol.Evaluation;
+using Protocol.Features.Bench;
 
-// economics-bench [--markets N] [--quick] [--v2-only] [--labels N] [--v1 FILE] [--v2 FILE] [--data DIR] [--json FILE] [--detail MARKET-ID]
-// Seeded markets on three human preference sets; every curator strategy's profit per staked token under
-// spec v1 and v2 side by side, the pair/alone ratios of copies and splits, and the goals' verdicts.
+// economics-bench [--quick] [--markets N] [--pools 250,1000] [--labels N] [--v2-only] [--no-features] [--v1-permutations N]
+//                 [--v1 FILE] [--v2 FILE] [--v2-open FILE] [--features FILE] [--features-open FILE]
+//                 [--data DIR] [--cache DIR] [--json FILE] [--detail MARKET-ID]
+// Seeded markets on three human preference sets and an adversarial split of each, at two pool sizes; every curator
+// strategy's profit per staked token under every spec side by side, the group/alone ratios of copies, splits and
+// replicas, address grinding on assigned specs, and the goals' verdicts per spec, dataset and pool.
 var ci = CultureInfo.InvariantCulture;
 string Arg(string name, string fallback)
 {
-    var i = Array.IndexOf(args, name);
+    // The last occurrence wins, so options after economics.sh's own defaults replace them.
+    var i = Array.LastIndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 
@@ -27,73 +33,122 @@ string Find(string relative)
     return relative;
 }
 
+var wall = Stopwatch.StartNew();
 var quick = args.Contains("--quick");
-var v2Only = args.Contains("--v2-only");
-var perDataset = int.Parse(Arg("--markets", quick ? "1" : "7"), ci);
+var perScope = int.Parse(Arg("--markets", quick ? "1" : "3"), ci);
 var labels = int.Parse(Arg("--labels", "100"), ci);
+int[] pools = [.. Arg("--pools", "250,1000").Split(',').Select(v => int.Parse(v, ci))];
 var dataDir = Arg("--data", Find("data"));
-var v1Path = Arg("--v1", Find(Path.Combine("specs", "bt-shapley-v1.json")));
-var v2Path = Arg("--v2", Find(Path.Combine("specs", "bt-inrun-v2.json")));
-var v1 = EvaluationSpec.Load(v1Path);
-var v2 = EvaluationSpec.Load(v2Path);
+var cacheDir = Arg("--cache", Path.Combine("out", "cache", "features"));
 var jsonPath = Arg("--json", Path.Combine("out", "bench", "economics.json"));
-if (v2.InRun is null)
+var noFeatures = args.Contains("--no-features");
+var v1Permutations = Arg("--v1-permutations", "") is { Length: > 0 } vp ? int.Parse(vp, ci) : (int?)null;
+
+string SpecPath(string flag, string name) => Arg(flag, Find(Path.Combine("specs", name + ".json")));
+var specs = new List<EconSpec>();
+if (!args.Contains("--v2-only"))
 {
-    Console.Error.WriteLine($"--v2 {v2.Name} is not an in-run spec");
+    var v1 = EvaluationSpec.Load(SpecPath("--v1", "bt-shapley-v1"));
+    specs.Add(new EconSpec("v1", v1Permutations is { } k ? v1 with { Permutations = k } : v1));
+}
+
+specs.Add(new EconSpec("v2-open", EvaluationSpec.Load(SpecPath("--v2-open", "bt-inrun-v2-open"))));
+specs.Add(new EconSpec("v2", EvaluationSpec.Load(SpecPath("--v2", "bt-inrun-v2"))));
+if (!noFeatures)
+{
+    specs.Add(new EconSpec("feat-open", EvaluationSpec.Load(SpecPath("--features-open", "bt-inrun-v2-features-open"))));
+    specs.Add(new EconSpec("feat", EvaluationSpec.Load(SpecPath("--features", "bt-inrun-v2-features"))));
+}
+
+var assignedShares = specs.Where(s => s.Family == Family.Assigned).Select(s => s.Spec.InRun!.AssignedSharePpm).Distinct().ToList();
+if (assignedShares.Count > 1)
+{
+    Console.Error.WriteLine($"the assigned specs assign different shares ({string.Join(", ", assignedShares)} ppm): one assigned book per market cannot serve both");
     return 2;
 }
 
-var datasets = new[]
+var baseSets = new[]
 {
     Datasets.UkpConvArg1(Path.Combine(dataDir, "ukpconvarg1")),
     Datasets.HhRlhf(Path.Combine(dataDir, "hh-rlhf", "hh-rlhf-harmless-test.jsonl")),
     Datasets.PandaLm(Path.Combine(dataDir, "pandalm", "pandalm-testset.jsonl")),
 };
-foreach (var d in datasets)
+var datasets = new List<(Dataset Data, Dataset Base)>();
+foreach (var d in baseSets)
 {
-    Console.Error.WriteLine($"{d.Name}: {d.Comparisons.Count} pairs with a truth ({d.Dropped} without one dropped)");
+    var adv = Adversarial.Of(d);
+    Console.Error.WriteLine($"{d.Name}: {d.Comparisons.Count} pairs with a truth ({d.Dropped} without one dropped); longer answer right on {Adversarial.LongerRight(d.Comparisons):P1}; " +
+        $"usual heuristic '{Adversarial.UsualHeuristic(d)}'; adversarial split {adv.Name}: {adv.Comparisons.Count} pairs, longer right on {Adversarial.LongerRight(adv.Comparisons):P1}");
+    datasets.Add((d, d));
+    datasets.Add((adv, d));
 }
 
 var options = new EvaluationOptions { MaxThreads = Environment.ProcessorCount };
-var builder = new MarketBuilder(v2.InRun.AssignedSharePpm, labels, honestPerLevel: 6);
+var builder = new MarketBuilder(assignedShares.FirstOrDefault(50_000), labels, honestPerLevel: 6);
 
-// Market id = 100 * (dataset + 1) + k: small, distinct, and --quick's markets are the first of the full run's.
-var plan = datasets.SelectMany((d, i) => Enumerable.Range(1, perDataset).Select(k => (Data: d, Id: (100 * (i + 1)) + k))).ToList();
+// MiniLM features: each base dataset embedded once (cached under --cache); the model loads only when needed.
+MiniLmEmbedder? embedder = null;
+MiniLmEmbedder Embedder() => embedder ??= MiniLmEmbedder.Load(new MiniLmOptions { IntraOpThreads = Environment.ProcessorCount });
+var caches = new Dictionary<string, FeatureCache>(StringComparer.Ordinal);
 var results = new List<MarketResult>();
-var total = Stopwatch.StartNew();
-foreach (var (data, id) in plan)
+var plan = datasets.SelectMany((d, di) => pools.SelectMany((p, pi) => Enumerable.Range(1, perScope).Select(k => (d.Data, d.Base, Pool: p, Id: (1000 * (di + 1)) + (100 * pi) + k)))).ToList();
+Console.Error.WriteLine($"{plan.Count} markets ({datasets.Count} datasets x {pools.Length} pool sizes x {perScope}), specs {string.Join(", ", specs.Select(s => s.Label))}");
+try
 {
-    var clock = Stopwatch.StartNew();
-    var market = builder.Build(data, id);
-    var built = clock.Elapsed.TotalSeconds;
-    var runs1 = v2Only ? null : market.Variants.Select((_, v) => Settlement.Run(v1, market, v, options)).ToList();
-    var runs2 = market.Variants.Select((_, v) => Settlement.Run(v2, market, v, options)).ToList();
-    results.Add(new MarketResult(market, runs1, runs2));
-    var invalid = runs2[0].Outcomes.Values.Where(o => !o.Valid).Select(o => o.Strategy.Name).Distinct();
-    Console.Error.WriteLine($"market {id} {data.Name} ({results.Count}/{plan.Count}): {market.Full.Count} curators, {market.Full.Sum(c => c.Labels.Count)} labels, " +
-        $"pool {market.Pool.Count}, gold {market.Gold.Count}; built {built:F1} s, v1 {(runs1 is null ? "skipped" : $"{runs1.Sum(r => r.Seconds):F1} s")}, " +
-        $"v2 {runs2.Sum(r => r.Seconds):F1} s ({market.Variants.Count} runs each); v2 invalid: {string.Join(", ", invalid)}");
+    foreach (var (data, baseSet, poolSize, id) in plan)
+    {
+        var clock = Stopwatch.StartNew();
+        var available = data.Comparisons.Count - MarketBuilder.GoldCount;
+        var market = builder.Build(data, $"pool {Math.Min(poolSize, available)}", poolSize, id);
+        var built = clock.Elapsed.TotalSeconds;
+        CommittedFeatures? features = null;
+        if (specs.Any(s => s.Committed))
+        {
+            if (!caches.TryGetValue(baseSet.Name, out var cache))
+            {
+                cache = await FeatureCache.OpenAsync(cacheDir, baseSet.Name, [.. baseSet.Comparisons.Select(c => c.Task)], Embedder);
+                caches[baseSet.Name] = cache;
+            }
+
+            features = await cache.MarketAsync([.. market.Pool.Select(t => t.Id)], [.. market.Gold.Select(g => g.Id)]);
+        }
+
+        var runs = new Dictionary<string, IReadOnlyList<VariantRun>>(StringComparer.Ordinal);
+        foreach (var s in specs)
+        {
+            var book = market.Book(s.Family);
+            runs[s.Label] = [.. book.Variants.Select((_, v) => Settlement.Run(s.Spec, market, s.Family, v, s.Committed ? features : null, options))];
+        }
+
+        results.Add(new MarketResult(market, runs));
+        Console.Error.WriteLine($"[{wall.Elapsed.TotalSeconds,5:F0} s] market {id} {data.Name} {market.PoolName} ({results.Count}/{plan.Count}): " +
+            $"{market.Open.Full.Count}/{market.Assigned.Full.Count} curators open/assigned, gold {market.Gold.Count}; built {built:F1} s; " +
+            string.Join(", ", runs.Select(r => $"{r.Key} {r.Value.Sum(v => v.Seconds):F1} s")));
+    }
+}
+finally
+{
+    embedder?.Dispose();
 }
 
-Console.Error.WriteLine($"{plan.Count} markets in {total.Elapsed.TotalSeconds:F0} s");
-
-// The spec documents' own parameter text: v2's parameters are still being tuned, and their names with them.
-static string Parameters(string path)
-{
-    using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
-    return System.Text.Json.JsonSerializer.Serialize(doc.RootElement.GetProperty("parameters"));
-}
-
-var specsLine = $"spec v1 {v1.Name} {v1.Hash}{(v2Only ? " SKIPPED (--v2-only)" : "")}: {Parameters(v1Path)}\n" +
-    $"spec v2 {v2.Name} {v2.Hash}: {Parameters(v2Path)}";
-var report = new Report(results, specsLine);
+Console.Error.WriteLine($"{plan.Count} markets in {wall.Elapsed.TotalSeconds:F0} s");
+var command = "economics-bench " + string.Join(' ', args);
+var report = new Report(results, specs, command);
 report.Print(Console.Out);
 if (Arg("--detail", "") is { Length: > 0 } detail)
 {
-    var truth = datasets.SelectMany(d => d.Comparisons).ToDictionary(c => c.Id, c => c.Truth, StringComparer.Ordinal);
+    var truth = datasets.SelectMany(d => d.Base.Comparisons).DistinctBy(c => c.Id).ToDictionary(c => c.Id, c => c.Truth, StringComparer.Ordinal);
     report.PrintDetail(Console.Out, int.Parse(detail, ci), id => truth[id]);
 }
 
-report.WriteJson(jsonPath);
-Console.Error.WriteLine($"wrote {jsonPath}");
+report.WriteJson(jsonPath, wall.Elapsed.TotalSeconds);
+Console.Error.WriteLine($"wall time {wall.Elapsed.TotalSeconds:F0} s; wrote {jsonPath}");
 return 0;
+
+/// <summary>A spec as the benchmark runs it: its column label, and which book of label files it reads.</summary>
+internal sealed record EconSpec(string Label, EvaluationSpec Spec)
+{
+    public Family Family => Spec.InRun is { AssignedSharePpm: < 1_000_000 } ? Family.Assigned : Family.Open;
+
+    public bool Committed => Spec.Features == FeatureKind.Committed;
+}

@@ -3,30 +3,33 @@ using System.Text.Json;
 
 namespace Protocol.Economics.Bench;
 
-/// <summary>A market's variants evaluated under v1 (null with --v2-only) and v2, in variant order.</summary>
-internal sealed record MarketResult(Market Market, IReadOnlyList<VariantRun>? V1, IReadOnlyList<VariantRun> V2);
+/// <summary>A market's variants evaluated under each spec (by its column label), in variant order.</summary>
+internal sealed record MarketResult(Market Market, IReadOnlyDictionary<string, IReadOnlyList<VariantRun>> Runs);
 
 /// <summary>
-/// A pair question over markets: the mean profits of the pair and of the original alone, their ratio, and the
-/// mean of the per-market ratios over the markets where the original alone earned (Used of Markets).
+/// A group question over markets: the mean profits of the group (first + others) and of the first alone, their ratio,
+/// and whether the group gained: pair ≤ tolerance × alone when the original alone earns, else pair ≤ alone.
 /// </summary>
-internal sealed record PairFigures(int Markets, int Used, double MeanRatio, double PairProfit, double AloneProfit)
+internal sealed record PairFigures(int Markets, double PairProfit, double AloneProfit)
 {
-    /// <summary>E[pair] / E[alone]: the figure the goal is decided on (undefined unless the original earns on average).</summary>
-    public double RatioOfMeans => AloneProfit > 0 ? PairProfit / AloneProfit : double.NaN;
+    /// <summary>E[group] / E[alone]: undefined unless the original earns on average.</summary>
+    public double Ratio => AloneProfit > 0 ? PairProfit / AloneProfit : double.NaN;
+
+    public bool Pass => Markets == 0 || (AloneProfit > 0 ? PairProfit <= Report.PairTolerance * AloneProfit : PairProfit <= AloneProfit);
 }
 
 /// <summary>A goal's verdict and the figure that decided it.</summary>
 internal sealed record Verdict(bool Pass, string Detail);
 
 /// <summary>Turns market results into the tables, the goal lines and the JSON summary.</summary>
-internal sealed class Report(IReadOnlyList<MarketResult> results, string specsLine)
+internal sealed class Report(IReadOnlyList<MarketResult> results, IReadOnlyList<EconSpec> specs, string command)
 {
     public const double PairTolerance = 1.05;
+    public const double MaxLosersP9 = 0.05;
+    public const double MaxLosersP8 = 0.15;
 
     private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
 
-    // NaN (a ratio with no market to average over) is written as "NaN" rather than failing the write.
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
@@ -34,125 +37,134 @@ internal sealed class Report(IReadOnlyList<MarketResult> results, string specsLi
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    private static readonly (string Name, Func<MarketResult, IReadOnlyList<VariantRun>?> Runs)[] Specs =
-        [("v1", m => m.V1), ("v2", m => m.V2)];
-
-    private static readonly string[] Goals =
+    public static readonly string[] Goals =
     [
-        "every free (random, constant, flipped, heuristic) or copying strategy loses on average",
-        "honest p>=0.7 earn on average",
-        "mean profit rises with p (0.55 < 0.6 < 0.7 < 0.8 < 0.9)",
-        $"copy pairs and splits earn <= {PairTolerance:0.00} x the original alone",
+        "G1 every non-informative, heuristic, copying, replicating and grinding strategy loses on average",
+        "G2 honest p>=0.7 earn on average",
+        "G3 mean profit rises with p (0.6 < 0.7 < 0.8 < 0.9)",
+        $"G4 copies, splits and replicas earn the group <= {PairTolerance:0.00} x the original alone (pair <= alone when the original alone loses)",
+        $"G5 honest losers: p=0.9 <= {MaxLosersP9:P0}, p=0.8 <= {MaxLosersP8:P0}",
     ];
 
+    private static readonly StrategyGroup[] Cheats = [StrategyGroup.Free, StrategyGroup.Grind, StrategyGroup.Copy, StrategyGroup.Replica];
+
     private IEnumerable<(string Name, IReadOnlyList<MarketResult> Markets)> Scopes =>
-        results.Select(r => r.Market.Dataset).Distinct().Select(d => (d, (IReadOnlyList<MarketResult>)[.. results.Where(r => r.Market.Dataset == d)]))
-            .Append(("all datasets", results));
+        results.Select(r => (r.Market.Dataset, r.Market.PoolName)).Distinct()
+            .Select(s => ($"{s.Dataset} {s.PoolName}", (IReadOnlyList<MarketResult>)[.. results.Where(r => r.Market.Dataset == s.Dataset && r.Market.PoolName == s.PoolName)]));
 
     public void Print(TextWriter w)
     {
-        var terms = Settlement.Terms(results[0].Market);
-        w.WriteLine(specsLine);
-        w.WriteLine($"terms: stake {Settlement.StakeTokens} tokens per curator (stake cap {Settlement.StakeTokens}), reward pool = {Settlement.PoolPercentOfStakes}% of the full market's stakes " +
-            $"({Settlement.Tokens(terms.RewardPool):0} tokens for {results[0].Market.Full.Count} curators; the same pool in the counterfactual runs), oracle fee {Settlement.OracleFeeBps} bps, slash {Settlement.SlashBps} bps at score -10000");
-        w.WriteLine("profit per staked token = (payout - stake) / stake, per curator of the full market; pair figures are profits in tokens");
+        w.WriteLine($"command: {command}");
+        foreach (var s in specs)
+        {
+            w.WriteLine($"spec {s.Label,-9} = {s.Spec.Name} {s.Spec.Hash?[..10]} ({(s.Family == Family.Open ? "open: labels from the whole pool" : $"assigned: {s.Spec.InRun!.AssignedSharePpm / 10_000.0:0.#}% of the pool per address")}" +
+                $"{(s.Spec.Method == Protocol.Evaluation.AttributionMethod.Tmc ? $", {s.Spec.Permutations} permutations" : "")})");
+        }
+
+        w.WriteLine($"terms: stake {Settlement.StakeTokens} tokens per curator, reward pool = {Settlement.PoolPercentOfStakes}% of the full market's stakes (the same pool in the counterfactual runs), " +
+            $"oracle fee {Settlement.OracleFeeBps} bps, slash {Settlement.SlashBps} bps; gold {MarketBuilder.GoldCount} pairs per market");
+        w.WriteLine("cells: mean profit per staked token [10th..90th percentile over the kind's curators in every market] share that lost; '-' = the kind is not in that spec's market");
+        w.WriteLine($"grinding: of {Strategy.GrindCandidates} addresses keep the one whose assigned items have the largest share with a length gap >= {Labellers.LargeGap}x (ties: more items); moot on open specs (every address sees every item)");
         foreach (var (name, markets) in Scopes)
         {
-            w.WriteLine();
-            w.WriteLine($"== {name}: {markets.Count} markets (ids {string.Join(',', markets.Select(m => m.Market.Id))}) ==");
-            var honestLabels = markets.SelectMany(m => m.Market.Full.Where(c => c.Strategy.Group == StrategyGroup.Honest && c.Strategy != Strategy.FewItems)).Average(c => c.Labels.Count);
-            w.WriteLine($"   per market: pool {markets.Average(m => m.Market.Pool.Count):0} pairs, gold {markets.Average(m => m.Market.Gold.Count):0} pairs, {markets.Average(m => m.Market.Full.Count):0} curators; " +
-                $"{honestLabels:0.0} labels per honest curator (100, or fewer when fewer items are assigned to its address)");
-            w.WriteLine($"{"strategy",-24} {"n",4} | {"v1 mean",8} {"v1 sd",6} {"v1 min..max",16} {"v1<0",5} | {"v2 mean",8} {"v2 sd",6} {"v2 min..max",16} {"v2<0",5}");
-            foreach (var s in Strategy.All)
-            {
-                var v1 = StrategyStats(markets, 0, s);
-                var v2 = StrategyStats(markets, 1, s);
-                w.WriteLine($"{s.Name,-24} {Math.Max(v1.N, v2.N),4} | {Cells(v1)} | {Cells(v2)}");
-            }
+            PrintScope(w, name, markets);
         }
 
         w.WriteLine();
-        w.WriteLine("== pair / original alone: (first + second address) profit in the full market vs the first's profit in the same market without the second ==");
-        w.WriteLine("   pair, alone = mean profits in tokens over markets; ratio = pair / alone (the goal's figure); mean ratio = mean of the per-market ratios");
-        w.WriteLine("   over the markets where the original alone earned (used/markets): a market where the original barely earned swings it, so it is shown, not judged");
-        w.WriteLine($"{"pair",-24} {"datasets",-13} | {"v1 pair",8} {"alone",8} {"ratio",6} {"mean r.",7} {"used",5} | {"v2 pair",8} {"alone",8} {"ratio",6} {"mean r.",7} {"used",5}");
+        w.WriteLine("== goal summary: per dataset and pool, per spec, G1..G5 as P (pass) or F (fail) ==");
+        foreach (var (i, g) in Goals.Index())
+        {
+            w.WriteLine($"   {g}");
+        }
+
+        w.WriteLine($"{"dataset pool",-28} | {string.Join(" | ", specs.Select(s => $"{s.Label,-9}"))}");
+        foreach (var (name, markets) in Scopes)
+        {
+            w.WriteLine($"{name,-28} | {string.Join(" | ", specs.Select(s => $"{string.Concat(Enumerable.Range(0, Goals.Length).Select(g => Goal(g, markets, s.Label).Pass ? "P" : "F")),-9}"))}");
+        }
+    }
+
+    private void PrintScope(TextWriter w, string name, IReadOnlyList<MarketResult> markets)
+    {
+        w.WriteLine();
+        var poolItems = markets[0].Market.Pool.Count;
+        double Labels(Family f) => markets.SelectMany(m => m.Market.Book(f).Full.Where(c => c.Strategy.Group == StrategyGroup.Honest)).Average(c => c.Labels.Count);
+        w.WriteLine($"== {name}: {markets.Count} markets (ids {string.Join(',', markets.Select(m => m.Market.Id))}); {poolItems} pool items; " +
+            $"labels per honest curator: open {Labels(Family.Open):0.0}, assigned {Labels(Family.Assigned):0.0}; curators open {markets.Average(m => m.Market.Open.Full.Count):0}, assigned {markets.Average(m => m.Market.Assigned.Full.Count):0} ==");
+        w.WriteLine($"{"strategy",-26} | {string.Join(" | ", specs.Select(s => $"{s.Label,-30}"))}");
+        foreach (var strategy in Strategy.All)
+        {
+            w.WriteLine($"{strategy.Name,-26} | {string.Join(" | ", specs.Select(s => Cells(StrategyStats(markets, s.Label, strategy))))}");
+        }
+
+        w.WriteLine($"{"group / alone (tokens)",-26} | {string.Join(" | ", specs.Select(s => $"{"ratio = group / alone",-30}"))}");
         foreach (var pair in PairNames)
         {
-            foreach (var (name, markets) in Scopes)
-            {
-                w.WriteLine($"{pair,-24} {name,-13} | {PairCells(PairStats(markets, 0, pair))} | {PairCells(PairStats(markets, 1, pair))}");
-            }
+            w.WriteLine($"{pair,-26} | {string.Join(" | ", specs.Select(s => PairCells(PairStats(markets, s.Label, pair))))}");
         }
 
-        w.WriteLine();
-        w.WriteLine("== ranking and fit: Spearman(value, true p) over the 30 honest curators of each full market (mean over markets); gold accuracy of the all-curator model ==");
-        foreach (var (name, markets) in Scopes)
+        var grinds = markets.SelectMany(m => m.Market.Assigned.Grinds).GroupBy(g => g.Heuristic);
+        foreach (var g in grinds)
         {
-            w.WriteLine($"{name,-13} v2 Spearman {Num(SpearmanOf(markets, 1), "+0.000")}  v1 Spearman {Num(SpearmanOf(markets, 0), "+0.000")}  |  gold accuracy v2 {Num(GoldAccuracy(markets, 1), "0.0000")}  v1 {Num(GoldAccuracy(markets, 0), "0.0000")}");
+            w.WriteLine($"   grind '{g.Key}': proxy {g.Average(x => x.Proxy):P0} of items with a large gap (median address {g.Average(x => x.MedianProxy):P0}), {g.Average(x => x.Items):0.0} items; " +
+                $"heuristic right on them {g.Average(x => x.Right):P0} (whole pool {g.Average(x => x.PoolRight):P0})");
         }
 
-        w.WriteLine();
-        w.WriteLine("== goals (decided on all datasets; per dataset in brackets) ==");
-        for (var g = 0; g < Goals.Length; g++)
+        w.WriteLine($"   gold accuracy of the all-curator model: {string.Join(", ", specs.Select(s => $"{s.Label} {Num(GoldAccuracy(markets, s.Label), "0.000")}"))}");
+        foreach (var s in specs)
         {
-            foreach (var (spec, index) in new[] { ("v2", 1), ("v1", 0) })
-            {
-                if (index == 0 && results.All(r => r.V1 is null))
-                {
-                    continue;
-                }
-
-                var verdicts = Scopes.Select(s => (s.Name, Verdict: Goal(g, s.Markets, index))).ToList();
-                var all = verdicts[^1].Verdict;
-                var per = string.Join(", ", verdicts.SkipLast(1).Select(v => $"{v.Name} {(v.Verdict.Pass ? "PASS" : "FAIL")}"));
-                w.WriteLine($"{spec} {Goals[g]}: {(all.Pass ? "PASS" : "FAIL")} ({all.Detail}) [{per}]");
-            }
+            w.WriteLine($"   {s.Label,-9} {string.Join("; ", Enumerable.Range(0, Goals.Length).Select(g => (g, v: Goal(g, markets, s.Label))).Select(x => $"G{x.g + 1} {(x.v.Pass ? "PASS" : "FAIL")} ({x.v.Detail})"))}");
         }
     }
 
     /// <summary>
-    /// Every address of one full market (--detail ID): labels, their accuracy against the truth, and what each
-    /// spec made of them. For checking a surprising row of the tables by hand.
+    /// Every address of one market (--detail ID) in every spec's full run: labels, their accuracy against the truth,
+    /// score, value and profit. For checking a surprising row of the tables by hand.
     /// </summary>
     public void PrintDetail(TextWriter w, int marketId, Func<string, Preference> truth)
     {
         var r = results.Single(m => m.Market.Id == marketId);
-        w.WriteLine();
-        w.WriteLine($"== detail of market {marketId} ({r.Market.Dataset}): full market, every address ==");
-        w.WriteLine($"{"address",-42} {"strategy",-24} {"labels",6} {"acc",5} | {"v1 bps",6} {"v1 value",10} {"v1 profit",9} | {"v2 bps",6} {"v2 value",10} {"v2 profit",9} v2 invalid");
-        foreach (var c in r.Market.Full.OrderBy(c => Strategy.All.ToList().IndexOf(c.Strategy)))
+        foreach (var s in specs)
         {
-            var acc = c.Labels.Count == 0 ? double.NaN : c.Labels.Count(l => l.Pref == truth(l.Id)) / (double)c.Labels.Count;
-            string Cell(IReadOnlyList<VariantRun>? runs) => runs is null
-                ? $"{"-",6} {"-",10} {"-",9}"
-                : $"{runs[0].Outcomes[c.Address].ScoreBps,6} {runs[0].Outcomes[c.Address].ValueMicro,10} {Num(runs[0].Outcomes[c.Address].Profit, "+0.00"),9}";
-            w.WriteLine($"{c.Address,-42} {c.Strategy.Name,-24} {c.Labels.Count,6} {Num(acc, "0.00"),5} | {Cell(r.V1)} | {Cell(r.V2)} {r.V2[0].Outcomes[c.Address].InvalidReason}");
+            w.WriteLine();
+            w.WriteLine($"== detail of market {marketId} ({r.Market.Dataset} {r.Market.PoolName}) under {s.Label}: full market, every address ==");
+            w.WriteLine($"{"address",-42} {"strategy",-26} {"labels",6} {"acc",5} | {"bps",6} {"value",10} {"profit",9} invalid");
+            foreach (var c in r.Market.Book(s.Family).Full.OrderBy(c => Strategy.All.ToList().IndexOf(c.Strategy)))
+            {
+                var acc = c.Labels.Count == 0 ? double.NaN : c.Labels.Count(l => l.Pref == truth(l.Id)) / (double)c.Labels.Count;
+                var o = r.Runs[s.Label][0].Outcomes[c.Address];
+                w.WriteLine($"{c.Address,-42} {c.Strategy.Name,-26} {c.Labels.Count,6} {Num(acc, "0.00"),5} | {o.ScoreBps,6} {o.ValueMicro,10} {Num(o.Profit, "+0.00"),9} {o.InvalidReason}");
+            }
         }
     }
 
     /// <summary>The same figures as the printed tables, for out/bench/economics.json.</summary>
-    public void WriteJson(string path)
+    public void WriteJson(string path, double wallSeconds)
     {
-        var specs = Specs.Select((s, i) => (s.Name, Index: i)).ToList();
-        object? Figures(Stats s) => s.N == 0 ? null : new { n = s.N, mean = s.Mean, sd = s.Sd, min = s.Min, max = s.Max, shareNegative = s.ShareNegative };
+        object? Figures(Stats s) => s.N == 0 ? null : new { n = s.N, mean = s.Mean, sd = s.Sd, p10 = s.P10, p90 = s.P90, min = s.Min, max = s.Max, shareLost = s.ShareNegative };
         var doc = new
         {
-            specs = specsLine,
-            terms = new { stakeTokens = Settlement.StakeTokens, stakeCapTokens = Settlement.StakeTokens, rewardPoolPercentOfStakes = Settlement.PoolPercentOfStakes, oracleFeeBps = Settlement.OracleFeeBps, slashBps = Settlement.SlashBps },
-            scopes = Scopes.Select(scope => new
+            command,
+            wallSeconds,
+            terms = new { stakeTokens = Settlement.StakeTokens, poolPercentOfStakes = Settlement.PoolPercentOfStakes, oracleFeeBps = Settlement.OracleFeeBps, slashBps = Settlement.SlashBps, gold = MarketBuilder.GoldCount },
+            specs = specs.Select(s => new { label = s.Label, name = s.Spec.Name, hash = s.Spec.Hash, family = s.Family.ToString().ToLowerInvariant(), permutations = s.Spec.Permutations }),
+            goals = Goals,
+            grinding = new { candidates = Strategy.GrindCandidates, proxy = $"share of assigned items whose longer answer has >= {Labellers.LargeGap}x the shorter's UTF-8 bytes; ties: more items" },
+            scopes = Scopes.Select(sc => new
             {
-                name = scope.Name,
-                markets = scope.Markets.Select(m => m.Market.Id),
-                strategies = Strategy.All.Select(s => new
+                name = sc.Name,
+                dataset = sc.Markets[0].Market.Dataset,
+                poolItems = sc.Markets[0].Market.Pool.Count,
+                markets = sc.Markets.Select(m => m.Market.Id),
+                bySpec = specs.Select(s => new
                 {
-                    strategy = s.Name,
-                    bySpec = specs.ToDictionary(x => x.Name, x => Figures(StrategyStats(scope.Markets, x.Index, s))),
+                    spec = s.Label,
+                    goldAccuracy = Finite(GoldAccuracy(sc.Markets, s.Label)),
+                    strategies = Strategy.All.Select(st => new { strategy = st.Name, group = st.Group.ToString(), figures = Figures(StrategyStats(sc.Markets, s.Label, st)) }),
+                    groups = PairNames.Select(p => PairStats(sc.Markets, s.Label, p)).Zip(PairNames, (f, p) => new { group = p, f.Markets, pairProfit = f.PairProfit, aloneProfit = f.AloneProfit, ratio = Finite(f.Ratio), pass = f.Pass }),
+                    goals = Enumerable.Range(0, Goals.Length).Select(g => Goal(g, sc.Markets, s.Label)).Select((v, g) => new { goal = $"G{g + 1}", pass = v.Pass, detail = v.Detail }),
                 }),
-                pairs = PairNames.Select(p => new { pair = p, bySpec = specs.ToDictionary(x => x.Name, x => PairStats(scope.Markets, x.Index, p)) }),
-                spearman = specs.ToDictionary(x => x.Name, x => Finite(SpearmanOf(scope.Markets, x.Index))),
-                goldAccuracy = specs.ToDictionary(x => x.Name, x => Finite(GoldAccuracy(scope.Markets, x.Index))),
-                goals = specs.ToDictionary(x => x.Name, x => Goals.Select((g, i) => new { goal = g, verdict = Goal(i, scope.Markets, x.Index) })),
+                grinds = sc.Markets.SelectMany(m => m.Market.Assigned.Grinds.Select(g => new { market = m.Market.Id, g.Heuristic, g.Address, g.Items, g.Proxy, g.MedianProxy, right = g.Right, poolRight = g.PoolRight })),
             }),
             markets = results.Select(r => new
             {
@@ -160,9 +172,8 @@ internal sealed class Report(IReadOnlyList<MarketResult> results, string specsLi
                 dataset = r.Market.Dataset,
                 pool = r.Market.Pool.Count,
                 gold = r.Market.Gold.Count,
-                curators = r.Market.Full.Count,
-                labels = r.Market.Full.Sum(c => c.Labels.Count),
-                seconds = new { v1 = r.V1?.Sum(v => v.Seconds), v2 = r.V2.Sum(v => v.Seconds) },
+                curators = new { open = r.Market.Open.Full.Count, assigned = r.Market.Assigned.Full.Count },
+                seconds = r.Runs.ToDictionary(x => x.Key, x => x.Value.Sum(v => v.Seconds)),
             }),
         };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -171,82 +182,69 @@ internal sealed class Report(IReadOnlyList<MarketResult> results, string specsLi
 
     private static double? Finite(double x) => double.IsFinite(x) ? x : null;
 
-    private IEnumerable<string> PairNames => results[0].Market.Pairs.Select(p => p.Name);
+    private IReadOnlyList<string> PairNames => [.. results[0].Market.Open.Pairs.Select(p => p.Name)];
 
-    private static Stats StrategyStats(IReadOnlyList<MarketResult> markets, int spec, Strategy s) =>
-        Stats.Of(markets.Select(Specs[spec].Runs).OfType<IReadOnlyList<VariantRun>>()
-            .SelectMany(runs => runs[0].Outcomes.Values.Where(o => o.Strategy == s)).Select(o => o.ProfitPerToken));
+    private static Stats StrategyStats(IReadOnlyList<MarketResult> markets, string spec, Strategy s) =>
+        Stats.Of(markets.SelectMany(m => m.Runs.TryGetValue(spec, out var runs) ? runs[0].Outcomes.Values.Where(o => o.Strategy == s) : []).Select(o => o.ProfitPerToken));
 
-    private static PairFigures PairStats(IReadOnlyList<MarketResult> markets, int spec, string pair)
+    private PairFigures PairStats(IReadOnlyList<MarketResult> markets, string spec, string pair)
     {
-        var rows = markets.Where(m => Specs[spec].Runs(m) is not null).Select(m =>
+        var family = specs.Single(s => s.Label == spec).Family;
+        var rows = markets.Where(m => m.Runs.ContainsKey(spec)).Select(m =>
         {
-            var runs = Specs[spec].Runs(m)!;
-            var p = m.Market.Pairs.Single(x => x.Name == pair);
-            var together = runs[0].Outcomes[p.First].Profit + runs[0].Outcomes[p.Second].Profit;
+            var runs = m.Runs[spec];
+            var p = m.Market.Book(family).Pairs.Single(x => x.Name == pair);
+            var together = runs[0].Outcomes[p.First].Profit + p.Others.Sum(o => runs[0].Outcomes[o].Profit);
             return (Pair: together, Alone: runs[p.AloneVariant].Outcomes[p.First].Profit);
         }).ToList();
-        var used = rows.Where(r => r.Alone > 0).ToList();
-        return new PairFigures(rows.Count, used.Count,
-            used.Count == 0 ? double.NaN : used.Average(r => r.Pair / r.Alone),
-            rows.Count == 0 ? double.NaN : rows.Average(r => r.Pair),
-            rows.Count == 0 ? double.NaN : rows.Average(r => r.Alone));
+        return new PairFigures(rows.Count, rows.Count == 0 ? double.NaN : rows.Average(r => r.Pair), rows.Count == 0 ? double.NaN : rows.Average(r => r.Alone));
     }
 
-    private static double SpearmanOf(IReadOnlyList<MarketResult> markets, int spec)
+    private static double GoldAccuracy(IReadOnlyList<MarketResult> markets, string spec)
     {
-        var graded = Strategy.HonestLevels.Select(Strategy.Honest).ToHashSet();
-        var rhos = markets.Select(Specs[spec].Runs).OfType<IReadOnlyList<VariantRun>>().Select(runs =>
-        {
-            var honest = runs[0].Outcomes.Values.Where(o => graded.Contains(o.Strategy)).ToList();
-            return Protocol.Evaluation.Tests.UkpConvArg1.Spearman([.. honest.Select(o => (double)o.ValueMicro)], [.. honest.Select(o => o.Strategy.Accuracy!.Value)]);
-        }).Where(double.IsFinite).ToList();
-        return rhos.Count == 0 ? double.NaN : rhos.Average();
-    }
-
-    private static double GoldAccuracy(IReadOnlyList<MarketResult> markets, int spec)
-    {
-        var acc = markets.Select(Specs[spec].Runs).OfType<IReadOnlyList<VariantRun>>().Select(r => r[0].GoldAccuracy).ToList();
+        var acc = markets.Where(m => m.Runs.ContainsKey(spec)).Select(m => m.Runs[spec][0].GoldAccuracy).ToList();
         return acc.Count == 0 ? double.NaN : acc.Average();
     }
 
-    private Verdict Goal(int goal, IReadOnlyList<MarketResult> markets, int spec)
+    private Verdict Goal(int goal, IReadOnlyList<MarketResult> markets, string spec)
     {
-        if (markets.All(m => Specs[spec].Runs(m) is null))
-        {
-            return new Verdict(false, "not run");
-        }
-
         var levels = Strategy.HonestLevels.Select(p => (P: p, Stats: StrategyStats(markets, spec, Strategy.Honest(p)))).ToList();
         switch (goal)
         {
             case 0:
-                var free = Strategy.All.Where(s => s.Group is StrategyGroup.Free or StrategyGroup.Copy)
-                    .Select(s => (s.Name, StrategyStats(markets, spec, s).Mean)).OrderByDescending(x => x.Mean).ToList();
-                return new Verdict(free.All(x => x.Mean < 0), $"worst: {free[0].Name} {Num(free[0].Mean, "+0.000")}");
+                var cheats = Strategy.All.Where(s => Cheats.Contains(s.Group))
+                    .Select(s => (s.Name, Stats: StrategyStats(markets, spec, s))).Where(x => x.Stats.N > 0).OrderByDescending(x => x.Stats.Mean).ToList();
+                var earners = cheats.Where(x => x.Stats.Mean >= 0).ToList();
+                return new Verdict(earners.Count == 0, earners.Count == 0
+                    ? $"best: {cheats[0].Name} {Num(cheats[0].Stats.Mean, "+0.000")}"
+                    : "earn: " + string.Join(", ", earners.Select(x => $"{x.Name} {Num(x.Stats.Mean, "+0.000")}")));
             case 1:
                 var low = levels.Where(l => l.P >= 0.7).OrderBy(l => l.Stats.Mean).First();
-                return new Verdict(levels.Where(l => l.P >= 0.7).All(l => l.Stats.Mean > 0), $"lowest: p={low.P:0.00} {Num(low.Stats.Mean, "+0.000")}");
+                return new Verdict(levels.Where(l => l.P >= 0.7).All(l => l.Stats.Mean > 0), $"lowest p={low.P:0.0} {Num(low.Stats.Mean, "+0.000")}");
             case 2:
                 var rising = levels.Zip(levels.Skip(1)).All(x => x.Second.Stats.Mean > x.First.Stats.Mean);
-                return new Verdict(rising, string.Join(" ", levels.Select(l => $"{l.P:0.00}:{Num(l.Stats.Mean, "+0.000")}")));
-            default:
+                return new Verdict(rising, string.Join(" ", levels.Select(l => $"{l.P:0.0}:{Num(l.Stats.Mean, "+0.00")}")));
+            case 3:
                 var pairs = PairNames.Select(p => (Name: p, Figures: PairStats(markets, spec, p))).ToList();
-                // Undefined (the original alone does not earn on average) counts as a failure: nothing to compare with.
-                double Ratio(PairFigures f) => double.IsNaN(f.RatioOfMeans) ? double.PositiveInfinity : f.RatioOfMeans;
-                var worst = pairs.OrderByDescending(p => Ratio(p.Figures)).First();
-                return new Verdict(pairs.All(p => Ratio(p.Figures) <= PairTolerance),
-                    $"worst: {worst.Name} {Num(worst.Figures.RatioOfMeans, "0.00")}x = {Num(worst.Figures.PairProfit, "+0.0")} / {Num(worst.Figures.AloneProfit, "+0.0")} tokens");
+                var failed = pairs.Where(p => !p.Figures.Pass).ToList();
+                string Show((string Name, PairFigures Figures) p) => $"{p.Name} {Num(p.Figures.Ratio, "0.00")}x ({Num(p.Figures.PairProfit, "+0.0")}/{Num(p.Figures.AloneProfit, "+0.0")})";
+                return new Verdict(failed.Count == 0, failed.Count == 0
+                    ? "worst " + Show(pairs.OrderByDescending(p => p.Figures.PairProfit - p.Figures.AloneProfit).First())
+                    : "over: " + string.Join(", ", failed.Select(Show)));
+            default:
+                var p9 = levels.Single(l => l.P == 0.9).Stats.ShareNegative;
+                var p8 = levels.Single(l => l.P == 0.8).Stats.ShareNegative;
+                return new Verdict(p9 <= MaxLosersP9 && p8 <= MaxLosersP8, $"lost: p=0.9 {Num(p9 * 100, "0")}%, p=0.8 {Num(p8 * 100, "0")}%");
         }
     }
 
     private static string Cells(Stats s) => s.N == 0
-        ? $"{"-",8} {"-",6} {"-",16} {"-",5}"
-        : $"{Num(s.Mean, "+0.000"),8} {Num(s.Sd, "0.000"),6} {Num(s.Min, "+0.000") + ".." + Num(s.Max, "+0.000"),16} {Num(s.ShareNegative * 100, "0") + "%",5}";
+        ? $"{"-",-30}"
+        : $"{Num(s.Mean, "+0.000"),7} [{Num(s.P10, "+0.00")}..{Num(s.P90, "+0.00")}] {Num(s.ShareNegative * 100, "0") + "%",4}".PadRight(30);
 
     private static string PairCells(PairFigures f) => f.Markets == 0
-        ? $"{"-",8} {"-",8} {"-",6} {"-",7} {"-",5}"
-        : $"{Num(f.PairProfit, "+0.00"),8} {Num(f.AloneProfit, "+0.00"),8} {Num(f.RatioOfMeans, "0.00"),6} {Num(f.MeanRatio, "0.00"),7} {$"{f.Used}/{f.Markets}",5}";
+        ? $"{"-",-30}"
+        : $"{Num(f.Ratio, "0.00") + "x",6} ({Num(f.PairProfit, "+0.0")}/{Num(f.AloneProfit, "+0.0")}) {(f.Pass ? "ok" : "OVER")}".PadRight(30);
 
     // A leading '+' in the format asks for an explicit sign (a custom "+0.0" format would print -+0.5).
     private static string Num(double x, string format)

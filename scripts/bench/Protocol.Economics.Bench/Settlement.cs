@@ -29,16 +29,17 @@ internal static class Settlement
     public static readonly BigInteger Token = BigInteger.Pow(10, 18);
     public static readonly BigInteger Stake = StakeTokens * Token;
 
-    public static MarketTerms Terms(Market market) =>
-        new(market.Full.Count * Stake * PoolPercentOfStakes / 100, OracleFeeBps, SlashBps, Stake);
+    public static MarketTerms Terms(Book book) =>
+        new(book.Full.Count * Stake * PoolPercentOfStakes / 100, OracleFeeBps, SlashBps, Stake);
 
-    public static VariantRun Run(EvaluationSpec spec, Market market, int variant, EvaluationOptions options)
+    public static VariantRun Run(EvaluationSpec spec, Market market, Family family, int variant, CommittedFeatures? features, EvaluationOptions options)
     {
         var clock = Stopwatch.StartNew();
-        var result = EvaluationEngine.Evaluate(spec, market.Input(variant), options);
+        var result = EvaluationEngine.Evaluate(spec, market.Input(family, variant, features), options);
         var seconds = clock.Elapsed.TotalSeconds;
-        var strategy = market.Variants[variant].Curators.ToDictionary(c => c.Address, c => c.Strategy, StringComparer.Ordinal);
-        var table = PayoutCalculator.Compute(Terms(market),
+        var book = market.Book(family);
+        var strategy = book.Variants[variant].Curators.ToDictionary(c => c.Address, c => c.Strategy, StringComparer.Ordinal);
+        var table = PayoutCalculator.Compute(Terms(book),
             result.Curators.Select(c => new CuratorOutcome(c.Address, Stake, c.ScoreBps, c.ValueMicro)), spec.SlashRule);
         var byAddress = result.Curators.ToDictionary(c => c.Address, StringComparer.Ordinal);
         var outcomes = table.Curators.ToDictionary(

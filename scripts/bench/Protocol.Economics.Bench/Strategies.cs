@@ -5,14 +5,20 @@ namespace Protocol.Economics.Bench;
 /// <summary>What a strategy is, for the goals: informative labour, a free signal, or someone else's labour.</summary>
 internal enum StrategyGroup
 {
-    /// <summary>Labels the truth with some accuracy (honest, few items, originals).</summary>
+    /// <summary>Labels the truth with some accuracy (honest, originals, replica sources).</summary>
     Honest,
 
-    /// <summary>Carries no information about the truth beyond what anyone can compute (random, constant, heuristics, flipped).</summary>
+    /// <summary>Carries no information about the truth beyond what anyone can compute (random, constant, heuristics).</summary>
     Free,
 
-    /// <summary>Resubmits another curator's labels.</summary>
+    /// <summary>A free heuristic at an address ground for items that suit it (assigned specs only).</summary>
+    Grind,
+
+    /// <summary>Resubmits another curator's labels from a second address.</summary>
     Copy,
+
+    /// <summary>The extra addresses of one curator's labels submitted from k addresses.</summary>
+    Replica,
 
     /// <summary>One honest person's labels spread over two addresses.</summary>
     Split,
@@ -21,28 +27,34 @@ internal enum StrategyGroup
 /// <summary>A table row: the strategy's name, its group and (honest labour only) its accuracy.</summary>
 internal sealed record Strategy(string Name, StrategyGroup Group, double? Accuracy = null)
 {
-    public static readonly double[] HonestLevels = [0.55, 0.6, 0.7, 0.8, 0.9];
+    public static readonly double[] HonestLevels = [0.6, 0.7, 0.8, 0.9];
 
-    public static Strategy Honest(double p) => new($"honest p={p:0.00}", StrategyGroup.Honest, p);
+    public static readonly int[] ReplicaCounts = [2, 5, 10];
+
+    /// <summary>Addresses an address grinder tries (an address costs one keccak).</summary>
+    public const int GrindCandidates = 1000;
+
+    public static Strategy Honest(double p) => new($"honest p={p:0.0}", StrategyGroup.Honest, p);
 
     public static readonly Strategy Random = new("random", StrategyGroup.Free);
     public static readonly Strategy AlwaysA = new("always a", StrategyGroup.Free);
-    public static readonly Strategy Flipped = new("flipped", StrategyGroup.Free);
+    public static readonly Strategy AlwaysB = new("always b", StrategyGroup.Free);
     public static readonly Strategy Longer = new("longer answer", StrategyGroup.Free);
     public static readonly Strategy Shorter = new("shorter answer", StrategyGroup.Free);
-    public static readonly Strategy PromptOverlap = new("prompt overlap", StrategyGroup.Free);
-    public static readonly Strategy FewItems = new("few items p=0.8 x10", StrategyGroup.Honest, 0.8);
+    public static readonly Strategy GroundLonger = new($"longer, ground x{GrindCandidates}", StrategyGroup.Grind);
+    public static readonly Strategy GroundShorter = new($"shorter, ground x{GrindCandidates}", StrategyGroup.Grind);
     public static readonly Strategy Original = new("original p=0.8 (copied)", StrategyGroup.Honest, 0.8);
-    public static readonly Strategy CopyIdentical = new("copy identical", StrategyGroup.Copy);
-    public static readonly Strategy CopyChanged = new("copy 5% changed", StrategyGroup.Copy);
-    public static readonly Strategy CopyFiltered = new("copy filtered", StrategyGroup.Copy);
+    public static readonly Strategy Copy = new("copy of p=0.8 file", StrategyGroup.Copy);
     public static readonly Strategy Split = new("split p=0.8 (per addr)", StrategyGroup.Split, 0.8);
+    public static readonly Strategy ReplicaSource = new("replica source p=0.8", StrategyGroup.Honest, 0.8);
+
+    public static Strategy Replica(int k) => new($"replica x{k} (each extra)", StrategyGroup.Replica);
 
     /// <summary>Every row, in table order.</summary>
     public static IReadOnlyList<Strategy> All { get; } =
     [
-        .. HonestLevels.Select(Honest), Random, AlwaysA, Flipped, Longer, Shorter, PromptOverlap,
-        FewItems, Original, CopyIdentical, CopyChanged, CopyFiltered, Split,
+        .. HonestLevels.Select(Honest), Random, AlwaysA, AlwaysB, Longer, Shorter, GroundLonger, GroundShorter,
+        Original, Copy, Split, ReplicaSource, .. ReplicaCounts.Select(Replica),
     ];
 
     /// <summary>The free labellers: label from the pair alone (random uses the curator's coin).</summary>
@@ -50,10 +62,9 @@ internal sealed record Strategy(string Name, StrategyGroup Group, double? Accura
     [
         (Random, (_, rng) => rng.Next(2) == 0 ? Preference.A : Preference.B),
         (AlwaysA, (_, _) => Preference.A),
-        (Flipped, (c, _) => Labellers.Opposite(c.Truth)),
+        (AlwaysB, (_, _) => Preference.B),
         (Longer, (c, _) => Labellers.Longer(c)),
         (Shorter, (c, _) => Labellers.Shorter(c)),
-        (PromptOverlap, (c, _) => Labellers.PromptOverlap(c)),
     ];
 }
 
@@ -72,6 +83,19 @@ internal static class Labellers
     /// <summary>The answer with fewer UTF-8 bytes; a on a tie.</summary>
     public static Preference Shorter(Comparison c) =>
         Encoding.UTF8.GetByteCount(c.A) <= Encoding.UTF8.GetByteCount(c.B) ? Preference.A : Preference.B;
+
+    /// <summary>
+    /// The grinder's proxy for an item: the longer answer has at least <see cref="LargeGap"/> times the shorter's UTF-8
+    /// bytes. Computable from the task pool alone (no truth).
+    /// </summary>
+    public static bool LargeLengthGap(Comparison c)
+    {
+        var a = Math.Max(1, Encoding.UTF8.GetByteCount(c.A));
+        var b = Math.Max(1, Encoding.UTF8.GetByteCount(c.B));
+        return Math.Max(a, b) >= LargeGap * Math.Min(a, b);
+    }
+
+    public const int LargeGap = 2;
 
     /// <summary>The answer sharing more distinct words (lower-case letter/digit runs) with the prompt; a on a tie.</summary>
     public static Preference PromptOverlap(Comparison c)

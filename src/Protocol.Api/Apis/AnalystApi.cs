@@ -119,7 +119,7 @@ public static partial class AnalystApi
         const string Sql = """
             WITH events AS (
                 SELECT block_time, stake AS staked, 0::numeric AS paid FROM committed
-                UNION ALL SELECT block_time, 0, amount FROM claimed WHERE score_bps <> -2147483648 -- not the burned remainder
+                UNION ALL SELECT block_time, 0, amount FROM claims WHERE kind = 'curator' -- not the burned remainder
                 UNION ALL SELECT block_time, 0, stake FROM refunded
             ), span AS (SELECT min(block_time) AS first, max(block_time) AS last FROM events)
             SELECT date_bin(greatest((span.last - span.first) / @buckets, interval '1 second'), e.block_time, span.first) AS at,

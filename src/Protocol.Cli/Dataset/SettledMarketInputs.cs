@@ -124,10 +124,11 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
             throw new OracleCommandException($"{url} does not parse: {e.Message}; use another oracle's --reports");
         }
 
+        // One pass over the lines (a market may hold millions), then one check per curator.
+        var totals = lines.GroupBy(l => l.Account, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (Count: g.Count(), Sum: g.Sum(l => l.Value)), StringComparer.Ordinal);
         foreach (var (account, score) in scores)
         {
-            var mine = lines.Where(l => l.Account == account).ToList();
-            var (count, sum) = (mine.Count, mine.Sum(l => l.Value));
+            var (count, sum) = totals.GetValueOrDefault(account);
             if (score.Valid ? count != score.Labels || sum != score.Value : count != 0)
             {
                 throw new OracleCommandException($"{url} gives curator {account} {count} label values summing to {sum}, but the accepted scores.jsonl gives it {(score.Valid ? $"{score.Labels} labels and v = {score.Value}" : "no valid labels")}: the file is not the accepted report's; use another oracle's --reports");

@@ -94,15 +94,8 @@ internal static class Published
     /// </summary>
     public static async Task<(byte[] Bytes, Uri Url)> ReportFileAsync(Uri reports, System.Numerics.BigInteger marketId, uint round, string file, CancellationToken cancellationToken)
     {
-        var url = new Uri(reports, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/reports/{marketId}/{round}/{file}"));
-        try
-        {
-            return (await Http.GetByteArrayAsync(url, cancellationToken).ConfigureAwait(false), url);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new OracleCommandException($"cannot fetch {url}: {e.Message}; check --reports (the oracle's Node:ReportsPort and ReportsAddress)");
-        }
+        var (bytes, url) = await OptionalReportFileAsync(reports, marketId, round, file, cancellationToken).ConfigureAwait(false);
+        return (bytes ?? throw new OracleCommandException($"cannot fetch {url}: 404 (Not Found); check --reports (the oracle's Node:ReportsPort and ReportsAddress)"), url);
     }
 
     /// <summary>A published report file that may be absent (HTTP 404): null then, an error for anything else.</summary>

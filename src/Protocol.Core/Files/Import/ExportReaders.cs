@@ -51,6 +51,19 @@ internal static class ExportJson
     }
 
     /// <summary>A string property: its value, or why not (missing, not a string).</summary>
+    /// <summary>
+    /// The prompt (optional), first and second texts of a record, from the fields <paramref name="fields"/> names under
+    /// <paramref name="container"/> (<paramref name="prefix"/> names that object in messages); the first problem, if any.
+    /// </summary>
+    public static (string? Prompt, string? First, string? Second, string? Problem) Texts(JsonElement container, string prefix, IReadOnlyList<string> fields)
+    {
+        var first = Text(container, fields[1], prefix + fields[1], out var p1);
+        var second = Text(container, fields[2], prefix + fields[2], out var p2);
+        string? p3 = null;
+        var prompt = container.TryGetProperty(fields[0], out _) ? Text(container, fields[0], prefix + fields[0], out p3) : null;
+        return (prompt, first, second, p1 ?? p2 ?? p3);
+    }
+
     public static string? Text(JsonElement parent, string name, string path, out string? problem)
     {
         problem = null;
@@ -149,14 +162,11 @@ internal static class LabelStudioExport
                 continue;
             }
 
-            var left = ExportJson.Text(data, fields[1], "data." + fields[1], out var p1);
-            var right = ExportJson.Text(data, fields[2], "data." + fields[2], out var p2);
-            string? p3 = null;
-            var prompt = data.TryGetProperty(fields[0], out _) ? ExportJson.Text(data, fields[0], "data." + fields[0], out p3) : null;
-            var id = ExportJson.Id(data, options.IdField, "data." + options.IdField, out var p4);
-            if ((p1 ?? p2 ?? p3 ?? p4) is { } missing)
+            var (prompt, left, right, textProblem) = ExportJson.Texts(data, "data.", fields);
+            var id = ExportJson.Id(data, options.IdField, "data." + options.IdField, out var idProblem);
+            if ((textProblem ?? idProblem) is { } missing)
             {
-                Problem(missing + (p1 is not null || p2 is not null ? " (--fields names the prompt and the left and right texts' data fields)" : ""));
+                Problem(missing + (left is null || right is null ? " (--fields names the prompt and the left and right texts' data fields)" : ""));
                 continue;
             }
 
@@ -284,14 +294,11 @@ internal static class ArgillaExport
                 continue;
             }
 
-            var first = ExportJson.Text(texts, fields[1], "fields." + fields[1], out var p1);
-            var second = ExportJson.Text(texts, fields[2], "fields." + fields[2], out var p2);
-            string? p3 = null;
-            var prompt = texts.TryGetProperty(fields[0], out _) ? ExportJson.Text(texts, fields[0], "fields." + fields[0], out p3) : null;
-            var id = ExportJson.Id(record, "id", "id", out var p4);
-            if ((p1 ?? p2 ?? p3 ?? p4) is { } missing)
+            var (prompt, first, second, textProblem) = ExportJson.Texts(texts, "fields.", fields);
+            var id = ExportJson.Id(record, "id", "id", out var idProblem);
+            if ((textProblem ?? idProblem) is { } missing)
             {
-                Problem(missing + (p1 is not null || p2 is not null ? " (--fields names the prompt and the two responses' fields)" : ""));
+                Problem(missing + (first is null || second is null ? " (--fields names the prompt and the two responses' fields)" : ""));
                 continue;
             }
 

@@ -7,6 +7,10 @@ internal sealed class TaskPoolIndex
     private readonly Dictionary<string, int> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>> _byPrompt = new(StringComparer.Ordinal);
 
+    // By prompt and the two responses in either order, so a record finds its items at once however many items share
+    // its prompt (a debate topic, an instruction answered k ways); _byPrompt only names them in refusals.
+    private readonly Dictionary<(string Prompt, string Lo, string Hi), List<int>> _byTexts = [];
+
     public TaskPoolIndex(IReadOnlyList<TaskItem> pool)
     {
         _pool = pool;
@@ -19,8 +23,18 @@ internal sealed class TaskPoolIndex
             }
 
             list.Add(i);
+            var key = TextKey(pool[i].Prompt, pool[i].A, pool[i].B);
+            if (!_byTexts.TryGetValue(key, out var same))
+            {
+                _byTexts[key] = same = [];
+            }
+
+            same.Add(i);
         }
     }
+
+    private static (string, string, string) TextKey(string prompt, string x, string y) =>
+        string.CompareOrdinal(x, y) <= 0 ? (prompt, x, y) : (prompt, y, x);
 
     /// <summary>The item a preference labels and the label it gives, or why it labels none (<c>Reason</c> not null).</summary>
     public (int Position, Preference Pref, string? Reason, bool ById) Match(ExportedPreference p, ItemMatching matching)
@@ -59,7 +73,7 @@ internal sealed class TaskPoolIndex
             return Fail("no such item: no task-pool item has this prompt");
         }
 
-        var matches = samePrompt.Where(i => Orient(_pool[i], p) is not null).ToList();
+        var matches = _byTexts.TryGetValue(TextKey(p.Prompt, p.Chosen, p.Rejected), out var same) ? same : [];
         if (matches.Count == 0)
         {
             return Fail($"the prompt matches item(s) {Names(samePrompt)}, but the responses differ");

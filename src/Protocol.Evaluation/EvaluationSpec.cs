@@ -152,9 +152,16 @@ public sealed record EvaluationSpec
                 InRun = new InRun.InRunParameters
                 {
                     Neutralise = [.. p.GetProperty("neutralise").EnumerateArray().Select(e => global::Protocol.Evaluation.InRun.InRunParameters.Parse(e.GetString()))],
-                    BreakEvenAccuracyPpm = p.GetProperty("breakEvenAccuracyPpm").GetInt32(),
+                    // A peer spec (v3) judges labels against the consensus, with its own break-even; the model-only bar does not apply.
+                    BreakEvenAccuracyPpm = p.TryGetProperty("peer", out _) ? 500_000 : p.GetProperty("breakEvenAccuracyPpm").GetInt32(),
                     NoiseFloorMilli = p.GetProperty("noiseFloorMilli").GetInt32(),
-                    AssignedSharePpm = p.GetProperty("assignedSharePpm").GetInt32(),
+                    AssignedSharePpm = p.TryGetProperty("assignedSharePpm", out var share) ? share.GetInt32() : 1_000_000,
+                    AssignedItems = p.TryGetProperty("assignedItems", out var items) ? items.GetInt32() : 0,
+                    MinLabelsPpm = p.TryGetProperty("minLabelsPpm", out var minLabels) ? minLabels.GetInt32() : 0,
+                    Peer = p.TryGetProperty("peer", out var peer) && peer.GetBoolean()
+                        ? new global::Protocol.Evaluation.InRun.PeerParameters(
+                            p.GetProperty("modelVotesMilli").GetInt32(), p.GetProperty("peerShrinkMilli").GetInt32(), p.GetProperty("breakEvenAgreementPpm").GetInt32(), p.GetProperty("peerRounds").GetInt32())
+                        : null,
                     Slash = global::Protocol.Evaluation.InRun.InRunParameters.ParseSlash(p.GetProperty("slash").GetString()),
                 },
             }).Validated();

@@ -24,7 +24,7 @@ internal static class GoldCheckMarket
     private static readonly Lazy<List<(TaskItem Task, Preference Truth)>> Comparisons = new(Load);
 
     /// <summary>A market's input; <paramref name="flippedGoldShare"/> of the gold prefs flipped (the first ones after the shuffle).</summary>
-    public static MarketInput Build(int seed, double flippedGoldShare, bool sybils, int honest = Honest, int labelsPerCurator = LabelsPerCurator, double minP = 0.7, double maxP = 0.9)
+    public static MarketInput Build(int seed, double flippedGoldShare, bool sybils, int honest = Honest, int labelsPerCurator = LabelsPerCurator, double minP = 0.7, double maxP = 0.9, int sharePpm = 50_000)
     {
         var rng = new Random(seed);
         var shuffled = Comparisons.Value.ToArray();
@@ -34,7 +34,7 @@ internal static class GoldCheckMarket
         var flipped = (int)Math.Round(flippedGoldShare * goldCount);
         var gold = shuffled[..goldCount].Select((c, i) => new GoldItem(c.Task.Id, c.Task.Prompt, c.Task.A, c.Task.B, i < flipped ? Flip(c.Truth) : c.Truth)).ToList();
         var pool = shuffled[goldCount..];
-        var assignment = new ItemAssignment(seed, 50_000);
+        var assignment = new ItemAssignment(seed, sharePpm);
 
         string Address(string role) => "0x" + Convert.ToHexStringLower(Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes($"gold-check/{seed}/{role}")).AsSpan(12));
         CuratorLabels Curator(string role, Func<Preference, Random, Preference> label)
@@ -61,6 +61,13 @@ internal static class GoldCheckMarket
         var goldHash = Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes(string.Join('\n', gold.Select(g => g.Id + g.Pref))));
         return new MarketInput(seed, 0, goldHash, [.. pool.Select(c => c.Task)], gold, [.. curators.OrderBy(c => c.Address, StringComparer.Ordinal)]);
     }
+
+    /// <summary>
+    /// The share of the pool a spec assigns each address in these markets: bt-inrun-v3's ~100 items (4.7% of the 2,125-item
+    /// pool), else v2's 5%, which every other spec accepts.
+    /// </summary>
+    public static int ShareFor(EvaluationSpec spec) =>
+        spec.InRun is { AssignedItems: > 0 } p ? p.ShareFor(Pairs - (int)Math.Round(0.15 * Pairs)) : 50_000;
 
     /// <summary>The input as a spec reads it: committed-features specs get features files of the same n-gram integers.</summary>
     public static MarketInput For(EvaluationSpec spec, MarketInput input) =>

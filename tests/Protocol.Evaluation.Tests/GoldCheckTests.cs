@@ -45,7 +45,7 @@ public sealed class GoldCheckTests(ITestOutputHelper output)
         var spec = EvaluationSpecs.ByName(name)!;
         foreach (var (flip, sybils, expected) in new[] { (1.0, false, true), (1.0, true, true), (0.0, false, false), (0.0, true, false) })
         {
-            var input = GoldCheckMarket.For(spec, GoldCheckMarket.Build(seed: 1, flip, sybils));
+            var input = GoldCheckMarket.For(spec, GoldCheckMarket.Build(seed: 1, flip, sybils, sharePpm: GoldCheckMarket.ShareFor(spec)));
             var m = EvaluationEngine.Evaluate(spec, input, Options).Metrics;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} flipped {flip:P0} sybils {sybils}: {m.GoldCorrectHalves / 2.0} of {m.GoldItems} right, z {GoldCheck.Z(m.GoldCorrectHalves, m.GoldItems):0.00}"));
             Assert.True(m.Labels > 0);
@@ -71,7 +71,7 @@ public sealed class GoldCheckTests(ITestOutputHelper output)
                 var zs = new List<double>();
                 for (var seed = 1; seed <= seeds; seed++)
                 {
-                    var m = EvaluationEngine.Evaluate(spec, GoldCheckMarket.For(spec, GoldCheckMarket.Build(seed, flip, sybils)), Options).Metrics;
+                    var m = EvaluationEngine.Evaluate(spec, GoldCheckMarket.For(spec, GoldCheckMarket.Build(seed, flip, sybils, sharePpm: GoldCheckMarket.ShareFor(spec))), Options).Metrics;
                     fired += GoldCheck.Contradicted(m) ? 1 : 0;
                     zs.Add(GoldCheck.Z(m.GoldCorrectHalves, m.GoldItems));
                     if (flip == 1.0)

@@ -28,9 +28,9 @@ public sealed class InRunTests
     }
 
     [Fact]
-    public void The_default_spec_does_not_pay_for_the_longer_answer_heuristic()
+    public void Bt_inrun_v2_does_not_pay_for_the_longer_answer_heuristic()
     {
-        var spec = EvaluationSpecs.Default;
+        var spec = EvaluationSpecs.ByName("bt-inrun-v2")!;
         var market = KnownAccuracyMarket.Create(Ukp.Value, 200, spec.InRun!.AssignedSharePpm, longerCurators: 8);
         var neutralised = EvaluationEngine.Evaluate(spec, market.Input, new EvaluationOptions());
         var paid = EvaluationEngine.Evaluate(spec with { InRun = spec.InRun with { Neutralise = [] } }, market.Input, new EvaluationOptions());

@@ -30,9 +30,11 @@ public sealed class KnownAccuracyMarket
     /// <summary>Curators that always prefer the response with more bytes.</summary>
     public HashSet<string> Longer { get; }
 
-    public static KnownAccuracyMarket Create(UkpConvArg1 ukp, int curators, int assignedSharePpm, int longerCurators = 0, int seed = 7, int labels = 100)
+    // poolItems, when given, cuts the task pool to its first that many items with a majority: bt-inrun-v3's consensus needs
+    // several labels per item, and the whole pool holds 5,329.
+    public static KnownAccuracyMarket Create(UkpConvArg1 ukp, int curators, int assignedSharePpm, int longerCurators = 0, int seed = 7, int labels = 100, int? poolItems = null)
     {
-        var pool = ukp.Input.TaskPool.Where(t => ukp.PoolMajority.ContainsKey(t.Id)).ToList();
+        var pool = ukp.Input.TaskPool.Where(t => ukp.PoolMajority.ContainsKey(t.Id)).Take(poolItems ?? int.MaxValue).ToList();
         var assignment = new ItemAssignment(ukp.Input.MarketId, assignedSharePpm);
         var rng = new Random(seed);
         var list = new List<CuratorLabels>();
@@ -64,7 +66,8 @@ public sealed class KnownAccuracyMarket
             list.Add(new CuratorLabels(address, [.. items.Select(t => new Label(t.Id, label(t)))]));
         }
 
-        return new KnownAccuracyMarket(ukp.Input with { Curators = list }, accuracy, adversarial, longer);
+        var input = poolItems is null ? ukp.Input with { Curators = list } : ukp.Input with { TaskPool = pool, Curators = list };
+        return new KnownAccuracyMarket(input, accuracy, adversarial, longer);
     }
 
     /// <summary>Spearman of value with p over every curator, adversarial ones at p = 0.</summary>
@@ -81,5 +84,5 @@ public sealed class KnownAccuracyMarket
         return UkpConvArg1.Spearman(rows.Select(c => c.Shapley).ToArray(), rows.Select(c => Accuracy[c.Address]).ToArray());
     }
 
-    private static Preference Flip(Preference p) => p == Preference.A ? Preference.B : Preference.A;
+    public static Preference Flip(Preference p) => p == Preference.A ? Preference.B : Preference.A;
 }

@@ -117,7 +117,8 @@ public static class DeterminismSample
             CuratorKind.Expert, CuratorKind.Noisy, CuratorKind.Flipped, CuratorKind.Noisy, CuratorKind.Expert, CuratorKind.Noisy,
         };
         var input = SyntheticMarket.Create(kinds, seed: 4, items: 400, gold: 150, labelsPerCurator: 80);
-        var spec = EvaluationSpecs.Default with { InRun = EvaluationSpecs.Default.InRun! with { AssignedSharePpm = 1_000_000 } };
+        var v2 = EvaluationSpecs.ByName("bt-inrun-v2")!;
+        var spec = v2 with { InRun = v2.InRun! with { AssignedSharePpm = 1_000_000 } };
         return EvaluationEngine.Evaluate(spec, input, new EvaluationOptions { MaxThreads = threads });
     }
 

@@ -30,7 +30,7 @@ public sealed class SpecDocumentTests
 
         // Markets already committed to v1 name it by this hash: the document may never change.
         Assert.Equal("0x2dd624a55273a49d6beac3489e4b852b9acde76cf60bceb6a9b68388ec8928c5", EvaluationSpecs.ByName("bt-shapley-v1")!.Hash);
-        Assert.Equal("bt-inrun-v2", EvaluationSpecs.Default.Name);
+        Assert.Equal("bt-inrun-v3", EvaluationSpecs.Default.Name);
         Assert.Equal(AttributionMethod.InRun, EvaluationSpecs.Default.Method);
         Assert.True(EvaluationSpecs.Default.InRun!.Assigns);
         Assert.False(EvaluationSpecs.ByName("bt-inrun-v2-open")!.InRun!.Assigns);
@@ -40,7 +40,7 @@ public sealed class SpecDocumentTests
     [Fact]
     public void Spec_documents_the_engine_does_not_implement_are_refused_with_the_reason()
     {
-        var v2 = System.Text.Encoding.UTF8.GetString(EvaluationSpecs.Document(EvaluationSpecs.Default));
+        var v2 = System.Text.Encoding.UTF8.GetString(EvaluationSpecs.Document(EvaluationSpecs.ByName("bt-inrun-v2")!));
         byte[] Edit(string from, string to) => System.Text.Encoding.UTF8.GetBytes(v2.Replace(from, to, StringComparison.Ordinal));
         Assert.Contains("unknown attribution method 'magic'", Assert.Throws<NotSupportedException>(() => EvaluationSpec.Parse(Edit("\"inrun\"", "\"magic\""))).Message, StringComparison.Ordinal);
         Assert.Contains("unknown heuristic 'vibes'", Assert.Throws<NotSupportedException>(() => EvaluationSpec.Parse(Edit("\"longer\"", "\"vibes\""))).Message, StringComparison.Ordinal);
@@ -48,10 +48,10 @@ public sealed class SpecDocumentTests
         Assert.Contains("breakEvenAccuracyPpm", Assert.Throws<ArgumentException>(() => EvaluationSpec.Parse(Edit("\"breakEvenAccuracyPpm\": 650000", "\"breakEvenAccuracyPpm\": 400000"))).Message, StringComparison.Ordinal);
         Assert.Contains("in-run limit", Assert.Throws<ArgumentException>(() => EvaluationSpec.Parse(Edit("\"iterations\": 50", "\"iterations\": 5000"))).Message, StringComparison.Ordinal);
         Assert.Contains("featureScaleBits", Assert.Throws<NotSupportedException>(() => EvaluationSpec.Parse(Edit("\"featureScaleBits\": 15", "\"featureScaleBits\": 16"))).Message, StringComparison.Ordinal);
-        var missing = Assert.Throws<FileNotFoundException>(() => EvaluationSpecs.Resolve("bt-inrun-v3"));
-        Assert.Contains("bt-inrun-v2, bt-inrun-v2-features, bt-inrun-v2-features-open, bt-inrun-v2-open, bt-shapley-v1", missing.Message, StringComparison.Ordinal);
+        var missing = Assert.Throws<FileNotFoundException>(() => EvaluationSpecs.Resolve("bt-inrun-v9"));
+        Assert.Contains("bt-inrun-v2, bt-inrun-v2-features, bt-inrun-v2-features-open, bt-inrun-v2-open, bt-inrun-v3, bt-inrun-v3-features, bt-shapley-v1", missing.Message, StringComparison.Ordinal);
         Assert.Contains("unknown features 'pixels'", Assert.Throws<NotSupportedException>(() => EvaluationSpec.Parse(Edit("\"method\": \"inrun\"", "\"features\": \"pixels\", \"method\": \"inrun\""))).Message, StringComparison.Ordinal);
-        Assert.Same(EvaluationSpecs.Default, EvaluationSpecs.Resolve("bt-inrun-v2"));
+        Assert.Same(EvaluationSpecs.Default, EvaluationSpecs.Resolve("bt-inrun-v3"));
     }
 
     [Fact]

@@ -44,10 +44,11 @@ public sealed class EvaluateCommandTests : IDisposable
     {
         var (crowd, tasks) = await WriteTasksAndGoldAsync();
         var spec = Protocol.Evaluation.EvaluationSpecs.Default;
-        var assignment = new Protocol.Evaluation.InRun.ItemAssignment(1, spec.InRun!.AssignedSharePpm);
+        var assignment = new Protocol.Evaluation.InRun.ItemAssignment(1, spec.InRun!.ShareFor(tasks.Count));
         const string own = "0x1111111111111111111111111111111111111111", other = "0x2222222222222222222222222222222222222222";
         var assigned = tasks.Where(t => assignment.IsAssigned(own, t.Id)).Take(40).ToList();
-        Assert.True(assigned.Count >= 2, $"only {assigned.Count} of {tasks.Count} items assigned to one address"); // 5% of the 80 pairs
+        // bt-inrun-v3 gives an address 100 items, at most half the pool: about 40 of the 80 pairs, 24 of them required.
+        Assert.True(assigned.Count >= spec.InRun.MinLabelsFor(tasks.Count), $"only {assigned.Count} of {tasks.Count} items assigned to one address");
         await crowd.WriteAsync("own.jsonl", assigned.Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
         await File.WriteAllLinesAsync(Path.Combine(_dir, "manifest.jsonl"),
         [
@@ -60,7 +61,7 @@ public sealed class EvaluateCommandTests : IDisposable
             ["evaluate", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--manifest", "manifest.jsonl", "--out", "out"],
             TimeSpan.FromMinutes(3), workingDirectory: _dir);
         Assert.True(exit == 0, output);
-        Assert.Contains("bt-inrun-v2 (inrun)", output, StringComparison.Ordinal);
+        Assert.Contains("bt-inrun-v3 (inrun)", output, StringComparison.Ordinal);
         var metrics = await File.ReadAllTextAsync(Path.Combine(_dir, "out", "metrics.jsonl"));
         Assert.Contains(spec.Hash!, metrics, StringComparison.Ordinal);
         var scores = await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(_dir, "out", "scores.jsonl")), "scores").ToListAsync();

@@ -11,8 +11,8 @@ internal static class InRunEvaluation
         var p = spec.InRun!;
         var reasons = input.Curators.Select(c => c.InvalidReason).ToArray();
         var threads = Math.Max(1, options.MaxThreads);
-        var assignment = new ItemAssignment(input.MarketId, p.AssignedSharePpm);
-        var market = PreparedMarket.Build(spec, input, reasons, addresses, threads, ct, assignment, PreparedMarket.MaxInRunLabels);
+        var assignment = new ItemAssignment(input.MarketId, p.ShareFor(input.TaskPool.Count));
+        var market = PreparedMarket.Build(spec, input, reasons, addresses, threads, ct, assignment, PreparedMarket.MaxInRunLabels, p.MinLabelsFor(input.TaskPool.Count));
         var run = new Trajectory(market, threads);
         run.Run(spec.Iterations, spec.LearningRate, spec.L2, progress, ct);
         var (values, figures) = Valuation.Compute(market, run.Signal, run.GoldSignal, input.TaskPool, input.Gold, p, threads, ct);

@@ -11,7 +11,26 @@ public enum Heuristic
 
     /// <summary>Prefer the response that shares more distinct tokens with the prompt (no preference when equal).</summary>
     PromptOverlap,
+
+    /// <summary>Prefer the longer response where it has at least 1.25 times the other's UTF-8 bytes (else none).</summary>
+    LongerBy125,
+
+    /// <summary>Prefer the longer response where it has at least twice the other's UTF-8 bytes (else none).</summary>
+    LongerBy2,
+
+    /// <summary>Prefer the longer response where it has at least four times the other's UTF-8 bytes (else none).</summary>
+    LongerBy4,
 }
+
+/// <summary>
+/// bt-inrun-v3's peer signal: each item's label is judged against the other curators' labels of the item, each
+/// weighted by how well that curator agrees with the gold-trained model, plus the model's own vote.
+/// </summary>
+/// <param name="ModelVotesMilli">The model's vote on an item, in thousandths of a curator of the gold signal's accuracy.</param>
+/// <param name="ShrinkMilli">Standard errors taken off a curator's measured agreement with the model before it becomes a vote weight.</param>
+/// <param name="BreakEvenAgreementPpm">κ: the agreement (2·agree − 1, weighted by the peer signal) a label must beat to earn.</param>
+/// <param name="Rounds">Rounds of the consensus: the first weighs curators by the model alone, each later one by agreement with the one before.</param>
+public sealed record PeerParameters(int ModelVotesMilli, int ShrinkMilli, int BreakEvenAgreementPpm, int Rounds);
 
 /// <summary>
 /// The parameters of an in-run evaluation spec (bt-inrun-v2): one training run on every valid label, each
@@ -41,11 +60,40 @@ public sealed record InRunParameters
     /// </summary>
     public int AssignedSharePpm { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// When above 0, the items each address is given (bt-inrun-v3): the share is ceil(assignedItems · 10^6 / pool size) ppm,
+    /// at most half the pool, instead of <see cref="AssignedSharePpm"/>, so that every curator labels enough items for its
+    /// value to be more than a draw, whatever the pool's size.
+    /// </summary>
+    public int AssignedItems { get; init; }
+
+    /// <summary>
+    /// When above 0, a valid file labels at least this share (ppm) of the items its address is given on average
+    /// (floor(share · pool size / 10^6)): a copy or a replica at a second address keeps only the few items both were given.
+    /// </summary>
+    public int MinLabelsPpm { get; init; }
+
+    /// <summary>The peer signal (bt-inrun-v3), or null for v2's valuation against the model alone.</summary>
+    public PeerParameters? Peer { get; init; }
+
     /// <summary>How the payout sets slashes: linear in value (v2's rule), so noise loses on average.</summary>
     public Protocol.Core.Payouts.SlashRule Slash { get; init; } = Protocol.Core.Payouts.SlashRule.Value;
 
     /// <summary>Whether items are assigned per address.</summary>
-    public bool Assigns => AssignedSharePpm < 1_000_000;
+    public bool Assigns => AssignedItems > 0 || AssignedSharePpm < 1_000_000;
+
+    /// <summary>Half the pool: the most a v3 assignment gives one address, so that two addresses share about a quarter.</summary>
+    public const int MaxItemSharePpm = 500_000;
+
+    /// <summary>The share of a pool of <paramref name="poolSize"/> items each address is given, in ppm.</summary>
+    public int ShareFor(int poolSize) => AssignedItems <= 0 || poolSize <= 0
+        ? AssignedSharePpm
+        : (int)Math.Min(MaxItemSharePpm, (((long)AssignedItems * 1_000_000) + poolSize - 1) / poolSize);
+
+    /// <summary>The fewest labels a valid file holds in a pool of <paramref name="poolSize"/> items (0: no minimum).</summary>
+    public int MinLabelsFor(int poolSize) => MinLabelsPpm <= 0
+        ? 0
+        : (int)Math.Max(1, (long)ShareFor(poolSize) * poolSize / 1_000_000 * MinLabelsPpm / 1_000_000);
 
     /// <summary>Checks the ranges; returns this.</summary>
     public InRunParameters Validated()
@@ -63,6 +111,16 @@ public sealed record InRunParameters
         if (AssignedSharePpm is < 1 or > 1_000_000)
         {
             throw new ArgumentException($"spec assignedSharePpm {AssignedSharePpm} is outside 1…1000000");
+        }
+
+        if (AssignedItems < 0 || MinLabelsPpm is < 0 or > 1_000_000)
+        {
+            throw new ArgumentException($"spec assignedItems {AssignedItems} must be >= 0 and minLabelsPpm {MinLabelsPpm} within 0…1000000");
+        }
+
+        if (Peer is { } peer && (peer.ModelVotesMilli is < 0 or > 100_000 || peer.ShrinkMilli is < 0 or > 10_000 || peer.BreakEvenAgreementPpm is < 0 or > 1_000_000 || peer.Rounds is < 1 or > 16))
+        {
+            throw new ArgumentException($"spec peer parameters out of range (modelVotesMilli 0…100000, peerShrinkMilli 0…10000, breakEvenAgreementPpm 0…1000000, peerRounds 1…16): {peer}");
         }
 
         if (Neutralise.Distinct().Count() != Neutralise.Count)
@@ -87,6 +145,9 @@ public sealed record InRunParameters
         Heuristic.PreferA => "a",
         Heuristic.Longer => "longer",
         Heuristic.PromptOverlap => "prompt-overlap",
+        Heuristic.LongerBy125 => "longer-1.25x",
+        Heuristic.LongerBy2 => "longer-2x",
+        Heuristic.LongerBy4 => "longer-4x",
         _ => throw new ArgumentOutOfRangeException(nameof(h)),
     };
 
@@ -96,6 +157,9 @@ public sealed record InRunParameters
         "a" => Heuristic.PreferA,
         "longer" => Heuristic.Longer,
         "prompt-overlap" => Heuristic.PromptOverlap,
-        _ => throw new NotSupportedException($"unknown heuristic '{name}' in spec neutralise (known: a, longer, prompt-overlap)"),
+        "longer-1.25x" => Heuristic.LongerBy125,
+        "longer-2x" => Heuristic.LongerBy2,
+        "longer-4x" => Heuristic.LongerBy4,
+        _ => throw new NotSupportedException($"unknown heuristic '{name}' in spec neutralise (known: a, longer, prompt-overlap, longer-1.25x, longer-2x, longer-4x)"),
     };
 }

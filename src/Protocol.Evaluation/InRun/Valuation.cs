@@ -63,6 +63,18 @@ internal static class Valuation
             goldMagnitude += BigInteger.Abs(goldResidual[g]);
         }
 
+        var figures = new InRunFigures(
+            magnitude == 0 ? 0 : (long)Exact.DivRoundHalfAway((BigInteger)total * 1_000_000, magnitude),
+            (long)Exact.DivRoundHalfAway(goldAgreement * 1_000_000, goldMagnitude.IsZero ? BigInteger.One : goldMagnitude),
+            p.Peer is { } peer ? peer.BreakEvenAgreementPpm : (long)Exact.DivRoundHalfAway(((2 * (BigInteger)p.BreakEvenAccuracyPpm) - 1_000_000) * (goldMagnitude.IsZero ? BigInteger.Zero : BigInteger.Max(BigInteger.Zero, goldAgreement)), goldMagnitude.IsZero ? BigInteger.One : goldMagnitude),
+            [.. fit.UsedIndices.Select(k => InRunParameters.NameOf(itemColumns[k].Heuristic))],
+            [.. fit.Numerators.Select(x => $"{x}/{fit.Determinant}")]);
+        if (p.Peer is not null)
+        {
+            var stats = Enumerable.Range(0, market.CuratorCount).Select(c => (a[c], m[c], q[c])).ToArray();
+            return (PeerValuation.Compute(market, residual, stats, goldAgreement, goldMagnitude, itemColumns, p, threads, ct), figures);
+        }
+
         var goldPositive = goldMagnitude.IsZero ? BigInteger.Zero : BigInteger.Max(BigInteger.Zero, goldAgreement);
         var mg = goldMagnitude.IsZero ? BigInteger.One : goldMagnitude;
         var labels = (BigInteger)market.TotalLabels;
@@ -89,18 +101,12 @@ internal static class Valuation
             var bps = m[c] == 0 ? 0 : (int)BigInteger.Clamp(Exact.DivRoundHalfAway(above * 10_000, 1_000_000_000 * mg * (BigInteger)m[c]), -10_000, 10_000);
             var (cc, linear) = (c, relative >= noise);
             values[c] = new CuratorValue(micro, bps, []);
-            splits[c] = () => values[cc] = values[cc] with { LabelMicro = LabelShares(market.Curators[cc], residual, micro, linear, 1_000_000_000 * mg, 1_000 * edge * goldPositive, noise, q[cc], labels, 1_000 * mg * bigM) };
+            splits[c] = () => values[cc] = values[cc] with { LabelMicro = LabelShares(market.Curators[cc].Signs, l => residual[market.Curators[cc].Items[l]], micro, linear, 1_000_000_000 * mg, 1_000 * edge * goldPositive, noise, q[cc], labels, 1_000 * mg * bigM) };
         }
 
         // Each curator's split is its own exact integers, so splitting curators in parallel gives the same bits.
         Parallel.For(0, market.CuratorCount, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = ct }, c => splits[c]?.Invoke());
 
-        var figures = new InRunFigures(
-            magnitude == 0 ? 0 : (long)Exact.DivRoundHalfAway((BigInteger)total * 1_000_000, bigM),
-            (long)Exact.DivRoundHalfAway(goldAgreement * 1_000_000, mg),
-            (long)Exact.DivRoundHalfAway(edge * goldPositive, mg),
-            [.. fit.UsedIndices.Select(k => InRunParameters.NameOf(itemColumns[k].Heuristic))],
-            [.. fit.Numerators.Select(x => $"{x}/{fit.Determinant}")]);
         return (values, figures);
     }
 
@@ -112,10 +118,10 @@ internal static class Valuation
     /// v_c; each is floored over the common denominator and the units v_c still lacks go to the largest remainders (ties: the
     /// earlier label), so the integers sum to v_c exactly and every node writes the same ones.
     /// </summary>
-    private static long[] LabelShares(
-        CuratorExamples ex, Int128[] residual, long micro, bool linearBar, BigInteger gain, BigInteger breakEven, BigInteger noise, BigInteger squares, BigInteger labels, BigInteger denominator)
+    internal static long[] LabelShares(
+        sbyte[] signs, Func<int, Int128> signal, long micro, bool linearBar, BigInteger gain, BigInteger breakEven, BigInteger noise, BigInteger squares, BigInteger labels, BigInteger denominator)
     {
-        var n = ex.Items.Length;
+        var n = signs.Length;
         var q = squares.IsZero ? BigInteger.One : squares;
         var den = denominator * q;
         var floors = new BigInteger[n];
@@ -123,8 +129,8 @@ internal static class Valuation
         BigInteger sum = 0;
         for (var l = 0; l < n; l++)
         {
-            var s = (BigInteger)residual[ex.Items[l]];
-            var signed = ex.Signs[l] > 0 ? s : -s;
+            var s = (BigInteger)signal(l);
+            var signed = signs[l] > 0 ? s : -s;
             var share = linearBar
                 ? ((gain * signed) - (breakEven * BigInteger.Abs(s))) * labels * q
                 : ((gain * signed * q) - (noise * s * s)) * labels;

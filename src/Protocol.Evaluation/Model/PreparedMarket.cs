@@ -81,7 +81,7 @@ internal sealed class PreparedMarket
 
     public int TotalLabels => Curators.Sum(c => c.Items.Length);
 
-    public static PreparedMarket Build(EvaluationSpec spec, MarketInput input, string?[] invalidReasons, string[] addresses, int maxThreads, CancellationToken ct, InRun.ItemAssignment? assignment = null, int maxLabels = MaxLabels)
+    public static PreparedMarket Build(EvaluationSpec spec, MarketInput input, string?[] invalidReasons, string[] addresses, int maxThreads, CancellationToken ct, InRun.ItemAssignment? assignment = null, int maxLabels = MaxLabels, int minLabels = 0)
     {
         var itemIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < input.TaskPool.Count; i++)
@@ -140,6 +140,12 @@ internal sealed class PreparedMarket
             if (invalidReasons[c] is null && unassigned[c] is { } id)
             {
                 invalidReasons[c] = $"task id '{Truncate(id)}' is not assigned to this address (the spec gives each address {assignment!.SharePpm} ppm of the pool)";
+            }
+
+            if (invalidReasons[c] is null && seen.Count < minLabels)
+            {
+                // A copy or replica at a second address keeps only the items both addresses were given: too few to count.
+                invalidReasons[c] = $"{seen.Count} labels; the spec asks each address for at least {minLabels} of its assigned items";
             }
 
             if (invalidReasons[c] is null)

@@ -122,7 +122,7 @@ internal sealed record CuratorTaskPool(IReadOnlyList<TaskItem> Items, Evaluation
             throw new OracleCommandException($"market {marketId} assigns items per address (spec {Spec!.Name}): give --keystore or --address to get yours", 2);
         }
 
-        var assignment = new ItemAssignment(marketId, Spec!.InRun!.AssignedSharePpm);
+        var assignment = new ItemAssignment(marketId, Spec!.InRun!.ShareFor(Items.Count));
         return [.. Items.Where(i => assignment.IsAssigned(address, i.Id))];
     }
 }

@@ -40,14 +40,18 @@ internal sealed record Book(Family Family, IReadOnlyList<Variant> Variants, IRea
     public IReadOnlyList<Curator> Full => Variants[0].Curators;
 }
 
-/// <summary>A seeded market: pool, gold, and the open and assigned books of curators.</summary>
+/// <summary>
+/// A seeded market: pool, gold, the open book of curators, and one assigned book per share of the pool that an
+/// assigned spec gives each address at this pool's size (v2 gives 5%, v3 enough items for 50 labels).
+/// </summary>
 internal sealed record Market(
-    int Id, string Dataset, string PoolName, IReadOnlyList<TaskItem> Pool, IReadOnlyList<GoldItem> Gold, byte[] GoldHash, Book Open, Book Assigned)
+    int Id, string Dataset, string PoolName, IReadOnlyList<TaskItem> Pool, IReadOnlyList<GoldItem> Gold, byte[] GoldHash, Book Open, IReadOnlyDictionary<int, Book> Assigned)
 {
-    public Book Book(Family family) => family == Family.Open ? Open : Assigned;
+    /// <summary>The book a spec reads: the open one, or the one at the spec's share of this pool.</summary>
+    public Book Book(EconSpec spec) => spec.Family == Family.Open ? Open : Assigned[spec.ShareFor(Pool.Count)];
 
-    public MarketInput Input(Family family, int variant, CommittedFeatures? features) => new(
-        Id, 0u, GoldHash, Pool, Gold, [.. Book(family).Variants[variant].Curators.Select(c => new CuratorLabels(c.Address, c.Labels))], features);
+    public MarketInput Input(Book book, int variant, CommittedFeatures? features) => new(
+        Id, 0u, GoldHash, Pool, Gold, [.. book.Variants[variant].Curators.Select(c => new CuratorLabels(c.Address, c.Labels))], features);
 }
 
 /// <summary>
@@ -56,14 +60,15 @@ internal sealed record Market(
 /// the items assigned to its address (a copy or replica keeps only the labels of items also assigned to its own
 /// address, since the whole file would be invalid there), and two address grinders join.
 /// </summary>
-internal sealed class MarketBuilder(int assignedSharePpm, int labelsPerCurator, int honestPerLevel)
+internal sealed class MarketBuilder(int labelsPerCurator, int honestPerLevel)
 {
     /// <summary>Gold pairs per market, held out from the pool.</summary>
     public const int GoldCount = 150;
 
     public const int FreeCuratorsPerStrategy = 2;
 
-    public Market Build(Dataset data, string poolName, int poolSize, int marketId)
+    /// <summary>A market with its open book and one assigned book per share in <paramref name="shares"/> (ppm).</summary>
+    public Market Build(Dataset data, string poolName, int poolSize, int marketId, IEnumerable<int> shares)
     {
         // One generator per market, and one per curator drawn from it, so a market depends on its id alone.
         var rng = new Random(marketId);
@@ -73,13 +78,14 @@ internal sealed class MarketBuilder(int assignedSharePpm, int labelsPerCurator, 
         var pool = shuffled[GoldCount..Math.Min(shuffled.Length, GoldCount + poolSize)];
         var goldHash = Keccak(string.Join('\n', gold.Select(g => g.Id)));
         return new Market(marketId, data.Name, poolName, [.. pool.Select(c => c.Task)], [.. gold.Select(c => c.Gold)], goldHash,
-            BuildBook(Family.Open, marketId, pool), BuildBook(Family.Assigned, marketId, pool));
+            BuildBook(Family.Open, marketId, pool, 1_000_000), shares.Distinct().ToDictionary(share => share, share => BuildBook(Family.Assigned, marketId, pool, share)));
     }
 
-    private Book BuildBook(Family family, int marketId, Comparison[] pool)
+    private Book BuildBook(Family family, int marketId, Comparison[] pool, int sharePpm)
     {
+        // The same seed for every assigned book, so books at different shares differ only by what the share changes.
         var rng = new Random((2 * marketId) + (int)family);
-        var assignment = family == Family.Assigned ? new ItemAssignment(marketId, assignedSharePpm) : null;
+        var assignment = family == Family.Assigned ? new ItemAssignment(marketId, sharePpm) : null;
         bool IsAssigned(string address, string id) => assignment is null || assignment.IsAssigned(address, id);
 
         string Address(string role) => "0x" + Convert.ToHexStringLower(Keccak($"economics/{marketId}/{role}").AsSpan(12));

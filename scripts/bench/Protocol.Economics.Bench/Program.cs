@@ -60,11 +60,23 @@ if (!noFeatures)
     specs.Add(new EconSpec("feat", EvaluationSpec.Load(SpecPath("--features", "bt-inrun-v2-features"))));
 }
 
-var assignedShares = specs.Where(s => s.Family == Family.Assigned).Select(s => s.Spec.InRun!.AssignedSharePpm).Distinct().ToList();
-if (assignedShares.Count > 1)
+specs.Add(new EconSpec("v3", EvaluationSpec.Load(SpecPath("--v3", "bt-inrun-v3"))));
+if (!noFeatures)
 {
-    Console.Error.WriteLine($"the assigned specs assign different shares ({string.Join(", ", assignedShares)} ppm): one assigned book per market cannot serve both");
-    return 2;
+    specs.Add(new EconSpec("v3-feat", EvaluationSpec.Load(SpecPath("--v3-features", "bt-inrun-v3-features"))));
+}
+
+// --specs v2,v3: only these columns (for a quick look at one spec; the docs' tables run them all).
+if (Arg("--specs", "") is { Length: > 0 } only)
+{
+    var keep = only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+    if (keep.Except(specs.Select(s => s.Label)).FirstOrDefault() is { } unknown)
+    {
+        Console.Error.WriteLine($"--specs: no spec column '{unknown}' (columns: {string.Join(", ", specs.Select(s => s.Label))})");
+        return 2;
+    }
+
+    specs.RemoveAll(s => !keep.Contains(s.Label));
 }
 
 var baseSets = new[]
@@ -84,7 +96,7 @@ foreach (var d in baseSets)
 }
 
 var options = new EvaluationOptions { MaxThreads = Environment.ProcessorCount };
-var builder = new MarketBuilder(assignedShares.FirstOrDefault(50_000), labels, honestPerLevel: 6);
+var builder = new MarketBuilder(labels, honestPerLevel: 6);
 
 // MiniLM features: each base dataset embedded once (cached under --cache); the model loads only when needed.
 MiniLmEmbedder? embedder = null;
@@ -99,7 +111,8 @@ try
     {
         var clock = Stopwatch.StartNew();
         var available = data.Comparisons.Count - MarketBuilder.GoldCount;
-        var market = builder.Build(data, $"pool {Math.Min(poolSize, available)}", poolSize, id);
+        var items = Math.Min(poolSize, available);
+        var market = builder.Build(data, $"pool {items}", poolSize, id, specs.Where(s => s.Family == Family.Assigned).Select(s => s.ShareFor(items)));
         var built = clock.Elapsed.TotalSeconds;
         CommittedFeatures? features = null;
         if (specs.Any(s => s.Committed))
@@ -116,13 +129,13 @@ try
         var runs = new Dictionary<string, IReadOnlyList<VariantRun>>(StringComparer.Ordinal);
         foreach (var s in specs)
         {
-            var book = market.Book(s.Family);
-            runs[s.Label] = [.. book.Variants.Select((_, v) => Settlement.Run(s.Spec, market, s.Family, v, s.Committed ? features : null, options))];
+            var book = market.Book(s);
+            runs[s.Label] = [.. book.Variants.Select((_, v) => Settlement.Run(s.Spec, market, book, v, s.Committed ? features : null, options))];
         }
 
         results.Add(new MarketResult(market, runs));
         Console.Error.WriteLine($"[{wall.Elapsed.TotalSeconds,5:F0} s] market {id} {data.Name} {market.PoolName} ({results.Count}/{plan.Count}): " +
-            $"{market.Open.Full.Count}/{market.Assigned.Full.Count} curators open/assigned, gold {market.Gold.Count}; built {built:F1} s; " +
+            $"{market.Open.Full.Count}/{string.Join('/', market.Assigned.Values.Select(b => b.Full.Count))} curators open/assigned, gold {market.Gold.Count}; built {built:F1} s; " +
             string.Join(", ", runs.Select(r => $"{r.Key} {r.Value.Sum(v => v.Seconds):F1} s")));
     }
 }
@@ -148,7 +161,10 @@ return 0;
 /// <summary>A spec as the benchmark runs it: its column label, and which book of label files it reads.</summary>
 internal sealed record EconSpec(string Label, EvaluationSpec Spec)
 {
-    public Family Family => Spec.InRun is { AssignedSharePpm: < 1_000_000 } ? Family.Assigned : Family.Open;
+    public Family Family => Spec.InRun is { Assigns: true } ? Family.Assigned : Family.Open;
+
+    /// <summary>The share of a pool of this size the spec assigns each address (ppm; 10^6 on open specs).</summary>
+    public int ShareFor(int poolSize) => Spec.InRun?.ShareFor(poolSize) ?? 1_000_000;
 
     public bool Committed => Spec.Features == FeatureKind.Committed;
 }

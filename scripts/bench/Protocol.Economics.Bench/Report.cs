@@ -57,7 +57,7 @@ internal sealed class Report(IReadOnlyList<MarketResult> results, IReadOnlyList<
         w.WriteLine($"command: {command}");
         foreach (var s in specs)
         {
-            w.WriteLine($"spec {s.Label,-9} = {s.Spec.Name} {s.Spec.Hash?[..10]} ({(s.Family == Family.Open ? "open: labels from the whole pool" : $"assigned: {s.Spec.InRun!.AssignedSharePpm / 10_000.0:0.#}% of the pool per address")}" +
+            w.WriteLine($"spec {s.Label,-9} = {s.Spec.Name} {s.Spec.Hash?[..10]} ({(s.Family == Family.Open ? "open: labels from the whole pool" : (s.Spec.InRun!.AssignedItems > 0 ? $"assigned: {s.Spec.InRun.AssignedItems} items per address (at most half the pool), files of fewer than {s.Spec.InRun.MinLabelsPpm / 10_000.0:0.#}% of them invalid" : $"assigned: {s.Spec.InRun.AssignedSharePpm / 10_000.0:0.#}% of the pool per address"))}" +
                 $"{(s.Spec.Method == Protocol.Evaluation.AttributionMethod.Tmc ? $", {s.Spec.Permutations} permutations" : "")})");
         }
 
@@ -88,9 +88,9 @@ internal sealed class Report(IReadOnlyList<MarketResult> results, IReadOnlyList<
     {
         w.WriteLine();
         var poolItems = markets[0].Market.Pool.Count;
-        double Labels(Family f) => markets.SelectMany(m => m.Market.Book(f).Full.Where(c => c.Strategy.Group == StrategyGroup.Honest)).Average(c => c.Labels.Count);
+        double Labels(EconSpec s) => markets.SelectMany(m => m.Market.Book(s).Full.Where(c => c.Strategy.Group == StrategyGroup.Honest)).Average(c => c.Labels.Count);
         w.WriteLine($"== {name}: {markets.Count} markets (ids {string.Join(',', markets.Select(m => m.Market.Id))}); {poolItems} pool items; " +
-            $"labels per honest curator: open {Labels(Family.Open):0.0}, assigned {Labels(Family.Assigned):0.0}; curators open {markets.Average(m => m.Market.Open.Full.Count):0}, assigned {markets.Average(m => m.Market.Assigned.Full.Count):0} ==");
+            $"labels per honest curator / curators: {string.Join(", ", specs.Select(s => $"{s.Label} {Labels(s):0.0}/{markets.Average(m => m.Market.Book(s).Full.Count):0}"))} ==");
         w.WriteLine($"{"strategy",-26} | {string.Join(" | ", specs.Select(s => $"{s.Label,-30}"))}");
         foreach (var strategy in Strategy.All)
         {
@@ -103,10 +103,11 @@ internal sealed class Report(IReadOnlyList<MarketResult> results, IReadOnlyList<
             w.WriteLine($"{pair,-26} | {string.Join(" | ", specs.Select(s => PairCells(PairStats(markets, s.Label, pair))))}");
         }
 
-        var grinds = markets.SelectMany(m => m.Market.Assigned.Grinds).GroupBy(g => g.Heuristic);
+        var grinds = markets.SelectMany(m => m.Market.Assigned.Select(b => (Share: b.Key, Grinds: b.Value.Grinds)))
+            .SelectMany(b => b.Grinds.Select(g => (b.Share, Grind: g))).GroupBy(x => (x.Share, x.Grind.Heuristic), x => x.Grind);
         foreach (var g in grinds)
         {
-            w.WriteLine($"   grind '{g.Key}': proxy {g.Average(x => x.Proxy):P0} of items with a large gap (median address {g.Average(x => x.MedianProxy):P0}), {g.Average(x => x.Items):0.0} items; " +
+            w.WriteLine($"   grind '{g.Key.Heuristic}' at {g.Key.Share / 10_000.0:0.#}% of the pool: proxy {g.Average(x => x.Proxy):P0} of items with a large gap (median address {g.Average(x => x.MedianProxy):P0}), {g.Average(x => x.Items):0.0} items; " +
                 $"heuristic right on them {g.Average(x => x.Right):P0} (whole pool {g.Average(x => x.PoolRight):P0})");
         }
 
@@ -129,7 +130,7 @@ internal sealed class Report(IReadOnlyList<MarketResult> results, IReadOnlyList<
             w.WriteLine();
             w.WriteLine($"== detail of market {marketId} ({r.Market.Dataset} {r.Market.PoolName}) under {s.Label}: full market, every address ==");
             w.WriteLine($"{"address",-42} {"strategy",-26} {"labels",6} {"acc",5} | {"bps",6} {"value",10} {"profit",9} invalid");
-            foreach (var c in r.Market.Book(s.Family).Full.OrderBy(c => Strategy.All.ToList().IndexOf(c.Strategy)))
+            foreach (var c in r.Market.Book(s).Full.OrderBy(c => Strategy.All.ToList().IndexOf(c.Strategy)))
             {
                 var acc = c.Labels.Count == 0 ? double.NaN : c.Labels.Count(l => l.Pref == truth(l.Id)) / (double)c.Labels.Count;
                 var o = r.Runs[s.Label][0].Outcomes[c.Address];
@@ -164,7 +165,7 @@ internal sealed class Report(IReadOnlyList<MarketResult> results, IReadOnlyList<
                     groups = PairNames.Select(p => PairStats(sc.Markets, s.Label, p)).Zip(PairNames, (f, p) => new { group = p, f.Markets, pairProfit = f.PairProfit, aloneProfit = f.AloneProfit, ratio = Finite(f.Ratio), pass = f.Pass }),
                     goals = Enumerable.Range(0, Goals.Length).Select(g => Goal(g, sc.Markets, s.Label)).Select((v, g) => new { goal = $"G{g + 1}", pass = v.Pass, detail = v.Detail }),
                 }),
-                grinds = sc.Markets.SelectMany(m => m.Market.Assigned.Grinds.Select(g => new { market = m.Market.Id, g.Heuristic, g.Address, g.Items, g.Proxy, g.MedianProxy, right = g.Right, poolRight = g.PoolRight })),
+                grinds = sc.Markets.SelectMany(m => m.Market.Assigned.SelectMany(b => b.Value.Grinds.Select(g => new { market = m.Market.Id, sharePpm = b.Key, g.Heuristic, g.Address, g.Items, g.Proxy, g.MedianProxy, right = g.Right, poolRight = g.PoolRight }))),
             }),
             markets = results.Select(r => new
             {
@@ -172,7 +173,7 @@ internal sealed class Report(IReadOnlyList<MarketResult> results, IReadOnlyList<
                 dataset = r.Market.Dataset,
                 pool = r.Market.Pool.Count,
                 gold = r.Market.Gold.Count,
-                curators = new { open = r.Market.Open.Full.Count, assigned = r.Market.Assigned.Full.Count },
+                curators = new { open = r.Market.Open.Full.Count, assigned = r.Market.Assigned.ToDictionary(b => b.Key.ToString(CultureInfo.InvariantCulture), b => b.Value.Full.Count) },
                 seconds = r.Runs.ToDictionary(x => x.Key, x => x.Value.Sum(v => v.Seconds)),
             }),
         };
@@ -189,11 +190,11 @@ internal sealed class Report(IReadOnlyList<MarketResult> results, IReadOnlyList<
 
     private PairFigures PairStats(IReadOnlyList<MarketResult> markets, string spec, string pair)
     {
-        var family = specs.Single(s => s.Label == spec).Family;
+        var econ = specs.Single(s => s.Label == spec);
         var rows = markets.Where(m => m.Runs.ContainsKey(spec)).Select(m =>
         {
             var runs = m.Runs[spec];
-            var p = m.Market.Book(family).Pairs.Single(x => x.Name == pair);
+            var p = m.Market.Book(econ).Pairs.Single(x => x.Name == pair);
             var together = runs[0].Outcomes[p.First].Profit + p.Others.Sum(o => runs[0].Outcomes[o].Profit);
             return (Pair: together, Alone: runs[p.AloneVariant].Outcomes[p.First].Profit);
         }).ToList();

@@ -32,12 +32,11 @@ internal static class Settlement
     public static MarketTerms Terms(Book book) =>
         new(book.Full.Count * Stake * PoolPercentOfStakes / 100, OracleFeeBps, SlashBps, Stake);
 
-    public static VariantRun Run(EvaluationSpec spec, Market market, Family family, int variant, CommittedFeatures? features, EvaluationOptions options)
+    public static VariantRun Run(EvaluationSpec spec, Market market, Book book, int variant, CommittedFeatures? features, EvaluationOptions options)
     {
         var clock = Stopwatch.StartNew();
-        var result = EvaluationEngine.Evaluate(spec, market.Input(family, variant, features), options);
+        var result = EvaluationEngine.Evaluate(spec, market.Input(book, variant, features), options);
         var seconds = clock.Elapsed.TotalSeconds;
-        var book = market.Book(family);
         var strategy = book.Variants[variant].Curators.ToDictionary(c => c.Address, c => c.Strategy, StringComparer.Ordinal);
         var table = PayoutCalculator.Compute(Terms(book),
             result.Curators.Select(c => new CuratorOutcome(c.Address, Stake, c.ScoreBps, c.ValueMicro)), spec.SlashRule);

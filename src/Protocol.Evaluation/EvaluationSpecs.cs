@@ -36,6 +36,27 @@ public static class EvaluationSpecs
         return [.. LazyShipped.Value.First(s => s.Spec.Hash == spec.Hash).Document];
     }
 
+    // What scripts/bench/economics.sh measured for each shipped spec (docs/evaluation.md, "Does honesty pay?"): the
+    // goals it fails on held-out data. A spec missing here met every goal in every cell measured.
+    private static readonly Dictionary<string, string> EconomicsFailures = new(StringComparer.Ordinal)
+    {
+        ["bt-shapley-v1"] = "it pays copies, replicas and the length heuristic (goals G1 and G4 fail on every dataset)",
+        ["bt-inrun-v2-open"] = "it pays copies, replicas and the length heuristic (goals G1 and G4 fail on every dataset)",
+        ["bt-inrun-v2-features-open"] = "it pays copies, replicas and the length heuristic (goals G1 and G4 fail on every dataset)",
+        ["bt-inrun-v2"] = "its ~12-item assignments make accurate curators lose (G5: 22–75% of 90%-accurate curators lose) and ground addresses and heuristics earn (G1)",
+        ["bt-inrun-v2-features"] = "its ~12-item assignments make accurate curators lose (G5: 17–81% of 90%-accurate curators lose) and ground addresses and heuristics earn (G1)",
+    };
+
+    /// <summary>
+    /// Why a shipped spec should not be used for new markets (the economics goals it failed, docs/evaluation.md), or
+    /// null when it met them all. <c>fmp market create</c> takes such a spec only by name.
+    /// </summary>
+    public static string? EconomicsFailure(EvaluationSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return ByHash(spec.Hash ?? "") is { } shipped && EconomicsFailures.TryGetValue(shipped.Name, out var why) ? why : null;
+    }
+
     /// <summary>One line per shipped spec: name and hash (for error messages and <c>--help</c>).</summary>
     public static string Listing() => string.Join(", ", Shipped.Select(s => $"{s.Name} ({s.Hash})"));
 

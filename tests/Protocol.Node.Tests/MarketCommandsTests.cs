@@ -49,6 +49,13 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         Assert.Contains($"\"token\": the token {d.MarketAddress} must be the oracle registry's bond token", unit, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "token.secrets.json")));
 
+        // Issue 25, item 4: a spec that failed the economics goals is taken only by name, not by its document's path.
+        var byPath = await MarketFileAsync("path.json", d, Path.Combine(RepositoryLayout.Root, "specs", "bt-inrun-v2.json").Replace('\\', '/'));
+        var notByPath = await FmpAsync(2, d, ["market", "create", "--config", byPath, .. sponsor]);
+        Assert.Contains("is the shipped bt-inrun-v2, which new markets should not use", notByPath, StringComparison.Ordinal);
+        Assert.Contains("write \"spec\": \"bt-inrun-v2\" to use it anyway", notByPath, StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(d));
+
         await File.AppendAllTextAsync(Path.Combine(_dir, "c", "private", "gold.jsonl"), "{\"id\":\"g9\",\"prompt\":\"p\",\"a\":\"x\"}\n");
         var malformed = await FmpAsync(2, d, ["market", "create", "--config", await MarketFileAsync("good.json", d, "bt-inrun-v2-open", folder: "c"), .. sponsor]);
         Assert.Matches(@"gold\.jsonl:3: ", malformed);
@@ -61,6 +68,7 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         Assert.Matches(@"createMarket: tx 0x[0-9a-f]{64}, gas used \d+", created);
         Assert.Contains("market 1 created: pool 100 FBT", created, StringComparison.Ordinal);
         Assert.Contains("keep secret until the gold reveal", created, StringComparison.Ordinal);
+        Assert.Contains("warning: spec bt-inrun-v2-open was asked for by name; new markets should use bt-inrun-v3: it pays copies", created, StringComparison.Ordinal);
         Assert.Equal(100 * Token, before - await d.BalanceAsync(AnvilFixture.DevAddress(Sponsor)));
 
         // The chain holds the commitment of the secrets file's salt, and the file is the owner's alone.
@@ -209,12 +217,17 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         var curator = await KeyAsync(Curator);
         await d.Send(Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(Sponsor), Amount = 1_000 * Token });
         await d.Send(Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(Curator), Amount = 100 * Token });
-        await FmpAsync(0, d, ["market", "create", "--config", await MarketFileAsync("a.json", d, "bt-inrun-v2", folder: "a"), .. sponsor]);
+        // No "spec" in the market file: the default, bt-inrun-v3 (100 items per address, at most half of these 60: 18 required).
+        var marketFile = await MarketFileAsync("a.json", d, "bt-inrun-v3", folder: "a");
+        await File.WriteAllTextAsync(marketFile, (await File.ReadAllTextAsync(marketFile)).Replace("\"spec\": \"bt-inrun-v3\",", "", StringComparison.Ordinal));
+        var created = await FmpAsync(0, d, ["market", "create", "--config", marketFile, .. sponsor]);
+        Assert.Contains("spec bt-inrun-v3", created, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning:", created, StringComparison.Ordinal);
 
         Assert.Contains("assigns items per address", await FmpAsync(2, d, ["curator", "tasks", "--out", Path.Combine(_dir, "all.jsonl")]), StringComparison.Ordinal);
         var mine = Path.Combine(_dir, "mine.jsonl");
-        await FmpAsync(0, d, ["curator", "tasks", "--keystore", curator[1], "--out", mine]);
-        var assignment = new ItemAssignment(1, EvaluationSpecs.ByName("bt-inrun-v2")!.InRun!.AssignedSharePpm);
+        Assert.Contains("(label at least 18 of them; a label on any other item makes the file invalid)", await FmpAsync(0, d, ["curator", "tasks", "--keystore", curator[1], "--out", mine]), StringComparison.Ordinal);
+        var assignment = new ItemAssignment(1, EvaluationSpecs.Default.InRun!.ShareFor(tasks.Count));
         var expected = tasks.Where(t => assignment.IsAssigned(AnvilFixture.DevAddress(Curator), t.Id)).Select(t => t.Id).ToList();
         var listed = File.ReadLines(mine).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
         Assert.Equal(expected, listed);
@@ -222,6 +235,9 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         var labels = Path.Combine(_dir, "labels.jsonl");
         await File.WriteAllTextAsync(labels, $"{{\"id\":\"{other}\",\"pref\":\"a\"}}\n");
         Assert.Contains($"item '{other}' is not assigned to", await FmpAsync(2, d, ["curator", "commit", "--labels", labels, "--stake", "5", .. curator]), StringComparison.Ordinal);
+        // Too few of its own items: a copy would look like this at a second address, so the spec refuses it; nothing is sent.
+        await File.WriteAllTextAsync(labels, $"{{\"id\":\"{expected[0]}\",\"pref\":\"a\"}}\n");
+        Assert.Contains("labels 1 items; spec bt-inrun-v3 asks each address for at least 18 of its assigned items", await FmpAsync(2, d, ["curator", "commit", "--labels", labels, "--stake", "5", .. curator]), StringComparison.Ordinal);
 
         // Nobody revealed and the gold deadline passed: cancel records the forfeit, and the pool comes back to the sponsor.
         await anvil.IncreaseTimeAsync(4 * 3_600 + 1);

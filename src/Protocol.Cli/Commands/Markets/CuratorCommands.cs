@@ -39,7 +39,7 @@ public sealed class CuratorTasksCommand : AsyncCommand<CuratorTasksCommand.Setti
             await File.WriteAllBytesAsync(output, CanonicalWriter.ToBytes(mine.Select(ProtocolFiles.ToLine)), cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"market {m.Id}: phase {m.PhaseName}, spec {pool.Spec?.Name ?? "unknown to this fmp"}; commits until {m.At(m.Config.CommitDeadline)}").ConfigureAwait(false);
             await Console.Out.WriteLineAsync(pool.Assigns && address is not null
-                ? $"{mine.Count} of the pool's {pool.Items.Count} items are assigned to {address} (a label on any other item makes the file invalid) -> {output}"
+                ? $"{mine.Count} of the pool's {pool.Items.Count} items are assigned to {address} ({(pool.MinimumLabels > 0 ? $"label at least {pool.MinimumLabels} of them; " : "")}a label on any other item makes the file invalid) -> {output}"
                 : $"{mine.Count} items to label -> {output}").ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"label file: one line per item you label, {{\"id\":\"{(mine.Count > 0 ? mine[0].Id : "…")}\",\"pref\":\"a\"}} (\"a\" or \"b\": the better response); then fmp curator commit --labels FILE --stake AMOUNT").ConfigureAwait(false);
             return 0;
@@ -108,6 +108,9 @@ internal sealed record CuratorTaskPool(IReadOnlyList<TaskItem> Items, Evaluation
             // Next time it is fetched again.
         }
     }
+
+    /// <summary>The fewest labels a valid file holds under the market's spec (0: no minimum).</summary>
+    public int MinimumLabels => Spec?.InRun?.MinLabelsFor(Items.Count) ?? 0;
 
     /// <summary>The items <paramref name="address"/> may label (all of them when the spec does not assign).</summary>
     public IReadOnlyList<TaskItem> For(string? address, System.Numerics.BigInteger marketId)

@@ -145,6 +145,13 @@ public sealed class CuratorCommitCommand : AsyncCommand<CuratorCommitCommand.Set
             }
         }
 
+        // bt-inrun-v3 asks each address for a minimum share of its items, so that a copied file is invalid elsewhere.
+        var minimum = pool.MinimumLabels;
+        if (labels.Count < minimum)
+        {
+            throw new OracleCommandException($"--labels {path} labels {labels.Count} items; spec {pool.Spec!.Name} asks each address for at least {minimum} of its assigned items (fmp curator tasks lists yours); the whole file would be invalid", 2);
+        }
+
         return bytes;
     }
 }

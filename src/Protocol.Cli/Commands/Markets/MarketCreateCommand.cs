@@ -147,6 +147,11 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
             lines.Add($"  {gf.Path} -> {gf.Uri}");
         }
 
+        if (plan.SpecWarning is { } warning)
+        {
+            lines.Add("warning: " + warning);
+        }
+
         lines.Add($"next: export FMP_MARKET_ID={id}; fmp market status");
         foreach (var line in lines)
         {

@@ -45,6 +45,9 @@ internal sealed record MarketPlan(
 
     public string SpecUri { get; init; } = "";
 
+    /// <summary>Why the named spec is a poor choice for a new market (the economics goals it failed), or null.</summary>
+    public string? SpecWarning { get; init; }
+
     public static async Task<MarketPlan> ReadAsync(string configFile, CancellationToken cancellationToken)
     {
         var path = Path.GetFullPath(configFile);
@@ -113,6 +116,15 @@ internal sealed record MarketPlan(
             throw new OracleCommandException($"{configFile}: \"spec\": {e.Message}", 2);
         }
 
+        // A spec that failed the economics goals is taken only when the sponsor names it, never by a document's path.
+        var economics = EvaluationSpecs.EconomicsFailure(spec);
+        if (economics is not null && !string.Equals(specName, spec.Name, StringComparison.Ordinal))
+        {
+            throw new OracleCommandException(
+                $"{configFile}: \"spec\": {specName} is the shipped {spec.Name}, which new markets should not use: {economics} (docs/evaluation.md). " +
+                $"Leave \"spec\" out for {EvaluationSpecs.DefaultName}, or write \"spec\": \"{spec.Name}\" to use it anyway", 2);
+        }
+
         var tasks = await FileAsync("tasks", "tasks", Required(root, "tasks", "\"public/tasks.jsonl\"")).ConfigureAwait(false);
         var gold = await FileAsync("gold", "gold", Required(root, "gold", "\"private/gold.jsonl\"")).ConfigureAwait(false);
         var committed = spec.Features == FeatureKind.Committed;
@@ -153,6 +165,7 @@ internal sealed record MarketPlan(
             Bps("slashBps", 5_000), Bps("oracleFeeBps", 500), challenge, Text(root, "disputeBond"))
         {
             SpecUri = specUri,
+            SpecWarning = economics is null ? null : $"spec {spec.Name} was asked for by name; new markets should use {EvaluationSpecs.DefaultName}: {economics} (docs/evaluation.md)",
         };
     }
 

@@ -55,10 +55,10 @@ public sealed class OracleNode(
     public async Task<AttestationOutcome> EvaluateAndAttestAsync(BigInteger marketId, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
     {
         var market = await MarketSnapshot.ReadAsync(web3, marketContract, marketId, _logs, cancellationToken).ConfigureAwait(false);
-        var inChallenge = market.Phase == MarketSnapshot.ChallengePhase;
-        if (market.Phase != MarketSnapshot.EvaluationPhase && !inChallenge)
+        var inChallenge = market.Phase == MarketPhase.Challenge;
+        if (market.Phase != MarketPhase.Evaluation && !inChallenge)
         {
-            return AttestationOutcome.Skipped($"not in evaluation (phase {market.Phase})");
+            return AttestationOutcome.Skipped($"not in evaluation (phase {(byte)market.Phase})");
         }
 
         if (market.GoldHash is null)

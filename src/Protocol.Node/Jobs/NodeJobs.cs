@@ -7,6 +7,7 @@ using Nethereum.Web3;
 using Npgsql;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Retry;
 using Protocol.Node.Chain;
 
 namespace Protocol.Node.Jobs;
@@ -232,8 +233,7 @@ public sealed class EvaluateJob(OracleNode node, NpgsqlDataSource db, NodeOption
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>The wait after the <paramref name="tries"/>-th failure in a row: first, 2 × first, 4 × first …, at most cap.</summary>
-    public static TimeSpan Backoff(int tries, TimeSpan first, TimeSpan cap) =>
-        TimeSpan.FromTicks(Math.Min(cap.Ticks, first.Ticks * (1L << Math.Clamp(tries - 1, 0, 30))));
+    public static TimeSpan Backoff(int tries, TimeSpan first, TimeSpan cap) => new Backoff(first, cap).After(tries);
 
     [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(string marketId, uint round, CancellationToken cancellationToken)

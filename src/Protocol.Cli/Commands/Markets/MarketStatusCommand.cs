@@ -97,14 +97,15 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
     private static string Next(MarketPhase phase, MarketState s, MarketConfig c, Func<ulong, string> at, Func<BigInteger, string> amount)
     {
         var status = (MarketStatus)s.Status;
+        string End() => at(phase.Deadline(c, s)!.Value);
         return phase switch
         {
-            MarketPhase.Open => $"curators commit until {at(c.CommitDeadline)}",
-            MarketPhase.Reveal => $"curators reveal until {at(c.RevealDeadline)}; then the sponsor reveals the gold set (fmp market reveal-gold), before {at(c.GoldDeadline)}",
-            MarketPhase.Evaluation when !s.GoldRevealed => $"the sponsor must reveal the gold set (fmp market reveal-gold) before {at(c.GoldDeadline)}; otherwise the market forfeits (stakes back; the pool burned once anyone revealed)",
-            MarketPhase.Evaluation => $"oracles evaluate and attest until {at(s.EvaluationDeadline)}; without a report by then the market cancels",
-            MarketPhase.Challenge => $"anyone but its signers may dispute the accepted report until {at(MarketPhases.ChallengeEnds(c, s))}; then curators claim",
-            MarketPhase.Disputed => $"the arbiter resolves the dispute by {at(MarketPhases.ResolutionDue(s))}; after that anyone may cancel",
+            MarketPhase.Open => $"curators commit until {End()}",
+            MarketPhase.Reveal => $"curators reveal until {End()}; then the sponsor reveals the gold set (fmp market reveal-gold), before {at(c.GoldDeadline)}",
+            MarketPhase.Evaluation when !s.GoldRevealed => $"the sponsor must reveal the gold set (fmp market reveal-gold) before {End()}; otherwise the market forfeits (stakes back; the pool burned once anyone revealed)",
+            MarketPhase.Evaluation => $"oracles evaluate and attest until {End()}; without a report by then the market cancels",
+            MarketPhase.Challenge => $"anyone but its signers may dispute the accepted report until {End()}; then curators claim",
+            MarketPhase.Disputed => $"the arbiter resolves the dispute by {End()}; after that anyone may cancel",
             MarketPhase.Finalized when status == MarketStatus.Finalized && s.Claimed == s.TotalPayout => $"nothing: every leaf is claimed ({amount(s.Claimed)} of {amount(s.TotalPayout)}) and the oracle fee is credited",
             MarketPhase.Finalized => $"curators claim their leaves (fmp curator claim --reports <an oracle's URL>); claimed so far {amount(s.Claimed)} of {amount(s.TotalPayout)}; the pool's remainder leaf is the burn address's, not the sponsor's" + (status == MarketStatus.Finalized ? "" : "; anyone may record it (fmp market finalize) to credit the oracle fee"),
             _ when phase.IsFailed() && status.IsFailed() && s.Balance == 0 => "nothing: every stake is refunded and the pool is credited",

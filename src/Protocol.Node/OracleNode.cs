@@ -55,10 +55,10 @@ public sealed class OracleNode(
     public async Task<AttestationOutcome> EvaluateAndAttestAsync(BigInteger marketId, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
     {
         var market = await MarketSnapshot.ReadAsync(web3, marketContract, marketId, _logs, cancellationToken).ConfigureAwait(false);
-        var inChallenge = market.Phase == MarketSnapshot.ChallengePhase;
-        if (market.Phase != MarketSnapshot.EvaluationPhase && !inChallenge)
+        var inChallenge = market.Phase == MarketPhase.Challenge;
+        if (market.Phase != MarketPhase.Evaluation && !inChallenge)
         {
-            return AttestationOutcome.Skipped($"not in evaluation (phase {market.Phase})");
+            return AttestationOutcome.Skipped($"not in evaluation (phase {(byte)market.Phase})");
         }
 
         if (market.GoldHash is null)
@@ -156,21 +156,8 @@ public sealed class OracleNode(
         await File.WriteAllBytesAsync(Path.Combine(folder, "scores.jsonl"), outcome.ScoresFile, cancellationToken).ConfigureAwait(false);
         await File.WriteAllBytesAsync(Path.Combine(folder, "metrics.jsonl"), outcome.MetricsFile, cancellationToken).ConfigureAwait(false);
         await LabelValuesFile.WriteOrRemoveAsync(Path.Combine(folder, "labels.jsonl"), outcome.LabelsFile, cancellationToken).ConfigureAwait(false);
-        var leaves = new
-        {
-            marketId = outcome.Report.MarketId.ToString(CultureInfo.InvariantCulture),
-            round = outcome.Report.Round,
-            root = outcome.Tree.Root.ToString(),
-            digest = outcome.Digest.ToString(),
-            leaves = outcome.Leaves.Select(l => new
-            {
-                account = l.Account,
-                amount = l.Amount.ToString(CultureInfo.InvariantCulture),
-                scoreBps = l.ScoreBps,
-                proof = outcome.Tree.Proof(l.Hash).Select(p => p.ToString()),
-            }),
-        };
-        await File.WriteAllTextAsync(Path.Combine(folder, "leaves.json"), JsonSerializer.Serialize(leaves, JsonOptions), cancellationToken).ConfigureAwait(false);
+        var leaves = LeavesFile.Create(outcome.Report.MarketId, outcome.Report.Round, outcome.Tree, outcome.Digest, outcome.Leaves);
+        await File.WriteAllTextAsync(Path.Combine(folder, LeavesFile.FileName), leaves.ToJson(), cancellationToken).ConfigureAwait(false);
         return folder;
     }
 
@@ -179,18 +166,8 @@ public sealed class OracleNode(
     {
         var folder = Path.Combine(outputRoot, report.MarketId.ToString(CultureInfo.InvariantCulture), report.Round.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
-        var verdict = new
-        {
-            marketId = report.MarketId.ToString(CultureInfo.InvariantCulture),
-            round = report.Round,
-            verdict = e.Reason.Code,
-            metricsHash = e.Reason.Hash.ToString(),
-            detail = e.Detail,
-            digest = digest.ToString(),
-        };
-        await File.WriteAllTextAsync(Path.Combine(folder, "verdict.json"), JsonSerializer.Serialize(verdict, JsonOptions), cancellationToken).ConfigureAwait(false);
+        var verdict = VerdictFile.Create(report.MarketId, report.Round, e.Reason, e.Detail, digest);
+        await File.WriteAllTextAsync(Path.Combine(folder, VerdictFile.FileName), verdict.ToJson(), cancellationToken).ConfigureAwait(false);
         return folder;
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 }

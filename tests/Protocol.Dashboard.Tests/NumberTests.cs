@@ -60,16 +60,13 @@ public sealed class NumberTests(DashboardSite site)
         Assert.Equal(DashboardSite.MarketCount, phases.Count);
         foreach (var row in phases)
         {
-            var onChain = await site.Anvil.Web3.CallAsync<PhaseFunction, byte>(site.Deployment.MarketAddress, new PhaseFunction { MarketId = (int)row["id"] });
+            var onChain = await site.Anvil.Web3.PhaseAsync(site.Deployment.MarketAddress, (int)row["id"]);
             var name = ((string)row["phase"]).Replace(" (due)", "", StringComparison.Ordinal);
-            Assert.Equal(ContractPhases[onChain], name);
+            Assert.Equal(onChain.Name(), name);
         }
 
         Assert.Equal(["finalized", "finalized", "cancelled", "forfeited", "finalized", "challenge", "open"], phases.Select(p => (string)p["phase"]));
     }
-
-    // The contract's Phase enum, in order (IFeedbackMarket.sol).
-    private static readonly string[] ContractPhases = ["none", "open", "reveal", "evaluation", "challenge", "disputed", "finalized", "cancelled", "forfeited"];
 
     [Theory]
     [InlineData(1)]

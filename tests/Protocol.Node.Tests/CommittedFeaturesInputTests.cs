@@ -60,7 +60,7 @@ public sealed class CommittedFeaturesInputTests : IDisposable
         var state = new MarketState { GoldRevealed = true, GoldHash = FeatureBinding.BundleHash(Keccak.Hash(goldBytes), Keccak.Hash(goldFeatures)).ToArray() };
         var labels = CanonicalWriter.ToBytes(_tasks.Select(t => ProtocolFiles.ToLine(new Label(t.Id, Preference.A))));
         var submissions = new[] { new RevealedSubmission("0x00000000000000000000000000000000000000c1", 50, Keccak.Hash(labels), Write("labels.jsonl", labels)) };
-        return (new MarketSnapshot(7, config, state, MarketSnapshot.EvaluationPhase, tasksUri, "unused", goldUri, submissions), Path.Combine(_dir, "tasks.features"));
+        return (new MarketSnapshot(7, config, state, MarketPhase.Evaluation, tasksUri, "unused", goldUri, submissions), Path.Combine(_dir, "tasks.features"));
     }
 
     private EvaluationPipeline Pipeline(long maxFeaturesBytes = 1 << 20)

@@ -200,7 +200,7 @@ public sealed class EvaluateCommandTests : IDisposable
             Assert.Equal("gold set: contradicted by labels", verdict.RootElement.GetProperty("verdict").GetString());
             // keccak256("fmp-verdict/1 gold set: contradicted by labels"), the literal clients/ts asserts too.
             Assert.Equal("0xb7059bc2082d9c61bd2a061f40bdc42cbee2e32cb6d459a0072ba55a5e2e8242", verdict.RootElement.GetProperty("metricsHash").GetString());
-            Assert.Equal(new Protocol.Node.Evaluation.VerdictReason("gold set", "contradicted by labels").Hash.ToString(), verdict.RootElement.GetProperty("metricsHash").GetString());
+            Assert.Equal(new Protocol.Core.Reports.VerdictReason("gold set", "contradicted by labels").Hash.ToString(), verdict.RootElement.GetProperty("metricsHash").GetString());
             Assert.Contains("gold-check/1", verdict.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
 

@@ -13,6 +13,7 @@ using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
+using Protocol.Core.Reports;
 using Protocol.Indexer.Jobs;
 using Protocol.Node.Evaluation;
 using Protocol.Node.Inputs;

@@ -285,13 +285,10 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
             var verdictReport = verdict.Reason.ToReport(request.MarketId, request.Round);
             var verdictDigest = new Protocol.Core.Reports.ReportSigning(request.ChainId, request.MarketContract).Digest(verdictReport);
             Directory.CreateDirectory(settings.Out);
-            await File.WriteAllTextAsync(Path.Combine(settings.Out, "verdict.json"), System.Text.Json.JsonSerializer.Serialize(new
-            {
-                marketId = request.MarketId.ToString(CultureInfo.InvariantCulture), round = request.Round, verdict = verdict.Reason.Code,
-                metricsHash = verdict.Reason.Hash.ToString(), detail = verdict.Detail, digest = verdictDigest.ToString(),
-            }), cancellationToken).ConfigureAwait(false);
+            var verdictFile = VerdictFile.Create(request.MarketId, request.Round, verdict.Reason, verdict.Detail, verdictDigest);
+            await File.WriteAllTextAsync(Path.Combine(settings.Out, VerdictFile.FileName), verdictFile.ToJson(indented: false), cancellationToken).ConfigureAwait(false);
             AnsiConsole.MarkupLineInterpolated($"[yellow]verdict[/] [bold]{verdict.Reason.Code}[/]: {verdict.Detail}");
-            AnsiConsole.MarkupLineInterpolated($"an oracle signs the verdict (no payout; the market forfeits, curators take their stakes back): digest [bold]{verdictDigest}[/]; {Path.GetFullPath(Path.Combine(settings.Out, "verdict.json"))}");
+            AnsiConsole.MarkupLineInterpolated($"an oracle signs the verdict (no payout; the market forfeits, curators take their stakes back): digest [bold]{verdictDigest}[/]; {Path.GetFullPath(Path.Combine(settings.Out, VerdictFile.FileName))}");
             return 0;
         }
 

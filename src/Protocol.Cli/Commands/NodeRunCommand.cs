@@ -11,6 +11,7 @@ using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
 using Npgsql;
 using Protocol.Core.Files;
+using Protocol.Core.Retry;
 using Protocol.Evaluation;
 using Protocol.Indexer.Jobs;
 using Protocol.Node;
@@ -280,7 +281,7 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         using var host = builder.Build();
         host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(stopping.Cancel);
         // From here on an unreachable RPC is ridden out (retried with a capped, doubling wait), not fatal.
-        web3.Client.OverridingRequestInterceptor = new OutageRetry(options.OutageBackoffCap, host.Services.GetRequiredService<ILogger<OutageRetry>>(), stopping.Token);
+        web3.Client.OverridingRequestInterceptor = new OutageRetry(new OutagePolicy(options.OutageBackoffCap), host.Services.GetRequiredService<ILogger<OutageRetry>>(), stopping.Token);
         var (logger, oracle, output) = (host.Services.GetRequiredService<ILogger<NodeRunCommand>>(), key.GetPublicAddress(), Path.GetFullPath(options.OutputFolder));
         CliLog.NodeStarting(logger, oracle, chainId, options.RpcUrl, options.MarketAddress, backendName, options.MetricsPort, options.DashboardPort, output); // once, so a log says what the node watched
         await host.RunAsync(cancellationToken).ConfigureAwait(false);

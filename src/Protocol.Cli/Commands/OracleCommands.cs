@@ -57,15 +57,15 @@ public sealed class OracleRegisterCommand : AsyncCommand<OracleRegisterSettings>
                 throw new OracleCommandException("--bond must be more than 0");
             }
 
-            switch ((OracleState)v.Entry.Status)
+            switch ((OracleStatus)v.Entry.Status)
             {
-                case OracleState.None when amount < s.MinBond:
+                case OracleStatus.None when amount < s.MinBond:
                     throw new OracleCommandException($"a bond of {s.Tokens(amount)} is below the registry's minimum bond of {s.Tokens(s.MinBond)}: give at least --bond {s.AsOption(s.MinBond)}");
-                case OracleState.Active when !settings.TopUp:
+                case OracleStatus.Active when !settings.TopUp:
                     throw new OracleCommandException($"{s.Address} is already a registered oracle, active with a bond of {s.Tokens(v.Entry.Bond)}; nothing was sent. To add to the bond, run again with --top-up");
-                case OracleState.Exiting:
+                case OracleStatus.Exiting:
                     throw new OracleCommandException($"{s.Address} has requested exit (withdrawable at {ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)}): an exiting key cannot register; run `fmp oracle withdraw` after that, then register again");
-                case OracleState.Slashed:
+                case OracleStatus.Slashed:
                     throw new OracleCommandException($"{s.Address} was slashed and can never register again: create a new key (fmp keys new)");
             }
 
@@ -98,13 +98,13 @@ public sealed class OracleExitCommand : AsyncCommand<OracleSettings>
             var s = await OracleSession.OpenAsync(settings.ConfigFile, cancellationToken).ConfigureAwait(false);
             var v = await s.ReadAsync().ConfigureAwait(false);
             s.PrintHeader();
-            switch ((OracleState)v.Entry.Status)
+            switch ((OracleStatus)v.Entry.Status)
             {
-                case OracleState.None:
+                case OracleStatus.None:
                     throw new OracleCommandException($"{s.Address} is not a registered oracle: nothing to exit");
-                case OracleState.Exiting:
+                case OracleStatus.Exiting:
                     throw new OracleCommandException($"{s.Address} has already requested exit; the bond can be withdrawn at {ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)}");
-                case OracleState.Slashed:
+                case OracleStatus.Slashed:
                     throw new OracleCommandException($"{s.Address} was slashed: it has no bond to unbond");
             }
 
@@ -126,13 +126,13 @@ public sealed class OracleWithdrawCommand : AsyncCommand<OracleSettings>
             var s = await OracleSession.OpenAsync(settings.ConfigFile, cancellationToken).ConfigureAwait(false);
             var v = await s.ReadAsync().ConfigureAwait(false);
             s.PrintHeader();
-            switch ((OracleState)v.Entry.Status)
+            switch ((OracleStatus)v.Entry.Status)
             {
-                case OracleState.None:
+                case OracleStatus.None:
                     throw new OracleCommandException($"{s.Address} holds no bond in the registry (never registered, or already withdrawn)");
-                case OracleState.Active:
+                case OracleStatus.Active:
                     throw new OracleCommandException($"{s.Address} is still an active oracle: run `fmp oracle exit` first, then wait the unbonding delay ({ChainTime.Span(s.UnbondingDelay)})");
-                case OracleState.Slashed when v.Entry.Bond == 0:
+                case OracleStatus.Slashed when v.Entry.Bond == 0:
                     throw new OracleCommandException($"{s.Address} was slashed and holds no bond any more");
             }
 
@@ -164,7 +164,7 @@ public sealed class OracleStatusCommand : AsyncCommand<OracleSettings>
             var s = await OracleSession.OpenAsync(settings.ConfigFile, cancellationToken).ConfigureAwait(false);
             var v = await s.ReadAsync().ConfigureAwait(false);
             var ci = CultureInfo.InvariantCulture;
-            var unbonding = (OracleState)v.Entry.Status == OracleState.Exiting
+            var unbonding = (OracleStatus)v.Entry.Status == OracleStatus.Exiting
                 ? "withdrawable at " + ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)
                 : $"none (the delay after exit is {ChainTime.Span(s.UnbondingDelay)})";
             // A top-up counts as free bond only once it matured (the registry's activation delay), like a first bond.
@@ -193,13 +193,13 @@ public sealed class OracleStatusCommand : AsyncCommand<OracleSettings>
         });
 
     /// <summary>The registry state in words (an oracle within its activation delay says when it starts to count).</summary>
-    internal static string StateName(Oracle entry, ulong chainNow) => (OracleState)entry.Status switch
+    internal static string StateName(Oracle entry, ulong chainNow) => (OracleStatus)entry.Status switch
     {
-        OracleState.None => "not registered",
-        OracleState.Active when chainNow < entry.ActiveAt => $"bonded, its signatures count from {ChainTime.Describe(entry.ActiveAt, chainNow)}",
-        OracleState.Active => "active",
-        OracleState.Exiting => "exiting",
-        OracleState.Slashed => "slashed",
+        OracleStatus.None => "not registered",
+        OracleStatus.Active when chainNow < entry.ActiveAt => $"bonded, its signatures count from {ChainTime.Describe(entry.ActiveAt, chainNow)}",
+        OracleStatus.Active => "active",
+        OracleStatus.Exiting => "exiting",
+        OracleStatus.Slashed => "slashed",
         _ => $"unknown state {entry.Status}",
     };
 }

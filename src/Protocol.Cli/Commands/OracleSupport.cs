@@ -5,15 +5,6 @@ using Protocol.Core.Contracts;
 
 namespace Protocol.Cli.Commands;
 
-/// <summary>The registry's <c>OracleStatus</c> enum.</summary>
-internal enum OracleState
-{
-    None = 0,
-    Active = 1,
-    Exiting = 2,
-    Slashed = 3,
-}
-
 /// <summary>A refusal or a failure with a message that says what to do; nothing (more) was sent.</summary>
 internal sealed class OracleCommandException(string message, int exitCode = 1) : Exception(message)
 {

@@ -65,6 +65,10 @@ public static class ContractCalls
         ArgumentNullException.ThrowIfNull(web3);
         return web3.Eth.GetContractQueryHandler<TMessage>().QueryDeserializingToObjectAsync<TOutput>(message, contract, block);
     }
+
+    /// <summary>The FeedbackMarket's <c>phase(marketId)</c>: where the market stands now, by the chain's clock.</summary>
+    public static async Task<MarketPhase> PhaseAsync(this IWeb3 web3, string market, BigInteger marketId, BlockParameter? block = null) =>
+        (MarketPhase)await web3.CallAsync<FeedbackMarketBindings.PhaseFunction, byte>(market, new FeedbackMarketBindings.PhaseFunction { MarketId = marketId }, block).ConfigureAwait(false);
 }
 
 /// <summary>A transaction that was mined with status 0 (reverted).</summary>

@@ -24,8 +24,6 @@ public sealed record Difference(string Subject, string Field, string Indexed, st
 /// </summary>
 public sealed class ConsistencyCheck(NpgsqlDataSource db, IWeb3 web3, string marketAddress, string registryAddress)
 {
-    private static readonly string[] Statuses = ["active", "accepted", "disputed", "finalized", "cancelled", "forfeited"];
-
     public async Task<IReadOnlyList<Difference>> RunAsync(CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -69,7 +67,7 @@ public sealed class ConsistencyCheck(NpgsqlDataSource db, IWeb3 web3, string mar
             Compare(subject, "gold_deadline", m.gold_deadline, config.GoldDeadline);
             Compare(subject, "challenge_period", m.challenge_period, config.ChallengePeriod);
             Compare(subject, "gold_commitment", m.gold_commitment, Hex(config.GoldCommitment));
-            Compare(subject, "status", m.status, state.Status < Statuses.Length ? Statuses[state.Status] : state.Status);
+            Compare(subject, "status", m.status, Enum.IsDefined((MarketStatus)state.Status) ? ((MarketStatus)state.Status).Name() : state.Status);
             Compare(subject, "round", m.round, state.Round);
             var key = new { id = (string)m.market_id };
             Compare(subject, "claimed", await connection.ExecuteScalarAsync<string>(

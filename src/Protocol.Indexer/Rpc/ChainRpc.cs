@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Protocol.Core.Retry;
 
 namespace Protocol.Indexer.Rpc;
 
@@ -21,6 +22,9 @@ public sealed class RpcException(string method, int code, string message)
 /// </summary>
 public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, int attempts, ILogger logger)
 {
+    // Between two tries of one request: 100 ms, 200 ms … up to 5 s (the step counts as an outage after the last try).
+    private static readonly Backoff RetryBackoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+
     private long _id;
 
     // Answer buffers, shared by the requests in flight (a backfill has a few, of megabytes each; the shared
@@ -72,7 +76,7 @@ public sealed class ChainRpc(HttpClient http, Uri endpoint, TimeSpan timeout, in
             }
             catch (Exception e) when (IsTransient(e, cancellationToken) && attempt < attempts)
             {
-                var delay = TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * (1 << (attempt - 1))));
+                var delay = RetryBackoff.After(attempt);
                 Log.RpcRetry(logger, method, attempt, attempts, e.Message, delay);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }

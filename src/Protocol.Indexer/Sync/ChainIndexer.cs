@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Protocol.Core.Retry;
 using Protocol.Indexer.Rpc;
 using Protocol.Indexer.Schema;
 using Protocol.Indexer.Storage;
@@ -27,6 +28,7 @@ public sealed class ChainIndexer
     private readonly LogDecoder _decoder;
     private readonly string[] _addresses;
     private readonly ILogger _logger;
+    private readonly OutagePolicy _outages;
     private long _range;
 
     // Backfill ranges fetched and decoded ahead while the current one is written, in block order: two, so
@@ -34,10 +36,12 @@ public sealed class ChainIndexer
     private const int PrefetchDepth = 2;
     private readonly List<(long From, long To, Task<Fetched> Range)> _prefetch = [];
 
-    public ChainIndexer(IndexerOptions options, NpgsqlDataSource dataSource, HttpClient http, ILogger<ChainIndexer> logger)
+    /// <summary>An indexer for <paramref name="options"/>; <paramref name="clock"/> is the clock outage waits run on (the system's when null).</summary>
+    public ChainIndexer(IndexerOptions options, NpgsqlDataSource dataSource, HttpClient http, ILogger<ChainIndexer> logger, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _outages = new OutagePolicy(options.OutageBackoffCap, clock, IsDatabaseOutage);
         _dataSource = dataSource;
         _logger = logger;
         _rpc = new ChainRpc(http, new Uri(options.RpcUrl), options.RpcTimeout, options.RpcAttempts, logger);
@@ -66,14 +70,14 @@ public sealed class ChainIndexer
 
     /// <summary>
     /// Applies migrations, then indexes until cancelled. A failure at start (wrong URL, missing database) is fatal; an
-    /// outage after that (the RPC or the database unreachable) is ridden out: the step is retried with a doubling wait
-    /// capped at <see cref="IndexerOptions.OutageBackoffCap"/>, logged once per wait, for as long as it lasts.
+    /// outage after that (the RPC or the database unreachable, by the <see cref="OutagePolicy"/> the node uses too) is
+    /// ridden out: the step is retried with a doubling wait capped at <see cref="IndexerOptions.OutageBackoffCap"/>,
+    /// logged once per wait, for as long as it lasts.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        var failures = 0;
-        var outageStarted = DateTime.UtcNow;
+        var outage = _outages.Track();
         while (!cancellationToken.IsCancellationRequested)
         {
             bool atHead;
@@ -81,22 +85,20 @@ public sealed class ChainIndexer
             {
                 atHead = await StepAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsOutage(e, cancellationToken))
+            catch (Exception e) when (_outages.IsOutage(e, cancellationToken))
             {
                 DropPrefetch(); // fetched from a chain that may have moved on while it was away
-                outageStarted = failures++ == 0 ? DateTime.UtcNow : outageStarted;
+                var delay = outage.Failed();
                 OutageRetries++;
                 IndexerMetrics.OutageRetries.Inc();
-                var delay = TimeSpan.FromSeconds(Math.Min(_options.OutageBackoffCap.TotalSeconds, Math.Pow(2, Math.Min(failures - 1, 20))));
-                Log.Outage(_logger, failures, e.GetBaseException().Message, delay);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                Log.Outage(_logger, outage.Failures, e.GetBaseException().Message, delay);
+                await _outages.WaitAsync(delay, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            if (failures > 0)
+            if (outage.Recovered() is { } recovered)
             {
-                Log.Recovered(_logger, DateTime.UtcNow - outageStarted, failures);
-                failures = 0;
+                Log.Recovered(_logger, recovered.Lasted, recovered.Failures);
             }
 
             if (atHead)
@@ -108,16 +110,11 @@ public sealed class ChainIndexer
     }
 
     /// <summary>
-    /// Failures that say "unreachable for now", not "wrong": connection errors, timeouts, empty or garbled answers (a
-    /// provider's proxy while it is down), transient database errors.
+    /// The indexer's own outages besides the RPC's (<see cref="OutagePolicy.IsOutage"/>): transient database errors,
+    /// and any database error caused by a broken connection.
     /// </summary>
-    private static bool IsOutage(Exception e, CancellationToken cancellationToken) => e switch
-    {
-        OperationCanceledException => !cancellationToken.IsCancellationRequested,
-        HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException or System.Text.Json.JsonException => true,
-        Npgsql.NpgsqlException n => n.IsTransient || n.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException,
-        _ => e.InnerException is { } inner && IsOutage(inner, cancellationToken),
-    };
+    private static bool IsDatabaseOutage(Exception e) =>
+        e is NpgsqlException n && (n.IsTransient || n.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException);
 
     /// <summary>Applies migrations and indexes up to the current head (tests and one-shot backfills).</summary>
     public async Task SyncToHeadAsync(CancellationToken cancellationToken)

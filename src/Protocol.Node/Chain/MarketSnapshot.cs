@@ -14,18 +14,12 @@ public sealed record MarketSnapshot(
     BigInteger MarketId,
     MarketConfig Config,
     MarketState State,
-    byte Phase,
+    MarketPhase Phase,
     string TaskPoolUri,
     string EvalSpecUri,
     string? GoldUri,
     IReadOnlyList<RevealedSubmission> Submissions)
 {
-    /// <summary><c>Phase.Evaluation</c> in the contract's enum.</summary>
-    public const byte EvaluationPhase = 3;
-
-    /// <summary><c>Phase.Challenge</c> in the contract's enum.</summary>
-    public const byte ChallengePhase = 4;
-
     public Bytes32 TaskPoolHash => new(Config.TaskPoolHash);
 
     public Bytes32 EvalSpecHash => new(Config.EvalSpecHash);
@@ -39,7 +33,7 @@ public sealed record MarketSnapshot(
         cancellationToken.ThrowIfCancellationRequested();
         var config = (await web3.QueryAsync<MarketConfigFunction, MarketConfigOutput>(market, new MarketConfigFunction { MarketId = marketId }).ConfigureAwait(false)).ReturnValue1;
         var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(market, new MarketStateFunction { MarketId = marketId }).ConfigureAwait(false)).ReturnValue1;
-        var phase = await web3.CallAsync<PhaseFunction, byte>(market, new PhaseFunction { MarketId = marketId }).ConfigureAwait(false);
+        var phase = await web3.PhaseAsync(market, marketId).ConfigureAwait(false);
 
         var logs = await MarketLogs.ReadAsync(web3, market, marketId, window, cancellationToken).ConfigureAwait(false);
         var created = Decode<MarketCreatedEvent>(logs);

@@ -1,22 +1,24 @@
 using Microsoft.Extensions.Logging;
 using Nethereum.JsonRpc.Client;
+using Protocol.Core.Retry;
 
 namespace Protocol.Node.Chain;
 
 /// <summary>
-/// Rides out an RPC outage for every request the node sends (scans, market reads, attestations): a request that
-/// fails because the provider is unreachable (connection refused or dropped, a timeout, an empty or garbled answer)
-/// is sent again after a doubling wait capped at <see cref="NodeOptions.OutageBackoffCap"/>, for as long as the
-/// outage lasts, each failure logged once per wait and counted in <c>fmp_node_rpc_outage_retries_total</c>. An
-/// answer that is a JSON-RPC error (a revert, a refused range) is not an outage and is passed on at once. Waits end
-/// when <paramref name="stopping"/> is cancelled (the node shuts down).
+/// Rides out an RPC outage for every request the node sends (scans, market reads, attestations) by the
+/// <see cref="OutagePolicy"/> it shares with the indexer: a request that fails because the provider is unreachable
+/// (connection refused or dropped, a timeout, an empty or garbled answer) is sent again after a doubling wait capped
+/// at <see cref="NodeOptions.OutageBackoffCap"/>, for as long as the outage lasts, each failure logged once per wait
+/// and counted in <c>fmp_node_rpc_outage_retries_total</c>. An answer that is a JSON-RPC error (a revert, a refused
+/// range) is not an outage and is passed on at once. Waits end when <paramref name="stopping"/> is cancelled (the
+/// node shuts down).
 /// </summary>
-public sealed class OutageRetry(TimeSpan cap, ILogger logger, CancellationToken stopping) : RequestInterceptor
+public sealed class OutageRetry(OutagePolicy policy, ILogger logger, CancellationToken stopping) : RequestInterceptor
 {
     /// <summary>
     /// A JSON-RPC client for <paramref name="url"/> whose transport turns an answer that is no JSON-RPC answer (an empty
     /// body, which Nethereum would fail on with a NullReferenceException) into an <see cref="HttpRequestException"/>
-    /// naming the URL, so that <see cref="IsOutage"/> sees it for what it is.
+    /// naming the URL, so that <see cref="OutagePolicy.IsOutage"/> sees it for what it is.
     /// </summary>
     public static Nethereum.JsonRpc.Client.RpcClient Client(string url)
     {
@@ -73,44 +75,14 @@ public sealed class OutageRetry(TimeSpan cap, ILogger logger, CancellationToken 
         return RetryAsync(method, async () => { await interceptedSendRequestAsync(method, route!, paramList).ConfigureAwait(false); return true; });
     }
 
-    /// <summary>The wait after the <paramref name="failures"/>-th failure in a row: 1, 2, 4 … seconds, at most <paramref name="cap"/>.</summary>
-    public static TimeSpan Backoff(int failures, TimeSpan cap) =>
-        TimeSpan.FromSeconds(Math.Min(cap.TotalSeconds, Math.Pow(2, Math.Clamp(failures - 1, 0, 20))));
-
-    private async Task<T> RetryAsync<T>(string method, Func<Task<T>> send)
-    {
-        var failures = 0;
-        var started = DateTime.UtcNow;
-        while (true)
+    private Task<T> RetryAsync<T>(string method, Func<Task<T>> send) => policy.RetryAsync(
+        send,
+        (failures, e, delay) =>
         {
-            try
-            {
-                var result = await send().ConfigureAwait(false);
-                if (failures > 0)
-                {
-                    NodeLog.RpcRecovered(logger, DateTime.UtcNow - started, failures);
-                }
-
-                return result;
-            }
-            catch (Exception e) when (IsOutage(e) && !stopping.IsCancellationRequested)
-            {
-                failures++;
-                Interlocked.Increment(ref _retries);
-                NodeMetrics.RpcOutageRetries.Inc();
-                var delay = Backoff(failures, cap);
-                NodeLog.RpcOutage(logger, method, failures, e.GetBaseException().Message, delay);
-                await Task.Delay(delay, stopping).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>"Unreachable for now", not "wrong": connection errors, timeouts, empty or cut answers. JSON-RPC errors are answers.</summary>
-    public static bool IsOutage(Exception e) => e switch
-    {
-        RpcResponseException => false,
-        RpcClientTimeoutException or HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException
-            or TaskCanceledException or Newtonsoft.Json.JsonException or System.Text.Json.JsonException => true,
-        _ => e.InnerException is { } inner && IsOutage(inner),
-    };
+            Interlocked.Increment(ref _retries);
+            NodeMetrics.RpcOutageRetries.Inc();
+            NodeLog.RpcOutage(logger, method, failures, e.GetBaseException().Message, delay);
+        },
+        (lasted, failures) => NodeLog.RpcRecovered(logger, lasted, failures),
+        stopping);
 }

@@ -82,8 +82,7 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
 
     private async Task DisputeIfWrongAsync(NpgsqlConnection connection, string me, BigInteger id, uint round, Bytes32 ours, CancellationToken cancellationToken)
     {
-        var phase = await web3.CallAsync<PhaseFunction, byte>(options.MarketAddress, new PhaseFunction { MarketId = id }).ConfigureAwait(false);
-        if (phase != MarketSnapshot.ChallengePhase)
+        if (await web3.PhaseAsync(options.MarketAddress, id).ConfigureAwait(false) != MarketPhase.Challenge)
         {
             return;
         }
@@ -219,14 +218,15 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
         {
             var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
             var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
-            var settled = state.Round > round || state.Status is FinalizedStatus or CancelledStatus or ForfeitedStatus;
+            var status = (MarketStatus)state.Status;
+            var settled = state.Round > round || status is MarketStatus.Finalized or MarketStatus.Cancelled or MarketStatus.Forfeited;
             // A rerun (the report fell only through an input recorded as unavailable) pays the bond to the signers;
             // so does a report that stood (finalized, or a verdict upheld: forfeited). An overturn or an expired
             // dispute refunds it.
             var rerun = settled && (await MarketLogs.ReadAsync(web3, options.MarketAddress, id, options.LogWindow, CancellationToken.None,
                 DisputeRerunTopic, round).ConfigureAwait(false)).Count > 0;
             var outcome = !settled ? null
-                : rerun || (state.Round == round && state.Status is FinalizedStatus or ForfeitedStatus) ? "lost"
+                : rerun || (state.Round == round && status is MarketStatus.Finalized or MarketStatus.Forfeited) ? "lost"
                 : "refunded";
             if (outcome is not null)
             {
@@ -236,8 +236,6 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
             }
         }
     }
-
-    private const byte FinalizedStatus = 3, CancelledStatus = 4, ForfeitedStatus = 5;
 
     private static readonly string DisputeRerunTopic = "0x" + ABITypedRegistry.GetEvent<DisputeRerunEvent>().Sha3Signature.ToLowerInvariant();
 

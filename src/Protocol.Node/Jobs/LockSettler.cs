@@ -19,9 +19,6 @@ namespace Protocol.Node.Jobs;
 /// </summary>
 public sealed class LockSettler(IWeb3 web3, NodeOptions options, NpgsqlDataSource db, ILogger logger)
 {
-    private const byte Accepted = 1, Disputed = 2;
-    private const byte FinalizedPhase = 6, CancelledPhase = 7, ForfeitedPhase = 8;
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -48,17 +45,18 @@ public sealed class LockSettler(IWeb3 web3, NodeOptions options, NpgsqlDataSourc
             cancellationToken.ThrowIfCancellationRequested();
             var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
             var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
-            if (state.Status is not (Accepted or Disputed))
+            var status = (MarketStatus)state.Status;
+            if (status is not (MarketStatus.Accepted or MarketStatus.Disputed))
             {
                 continue; // nothing accepted, or already settled: no lock to free
             }
 
-            var phase = await web3.CallAsync<PhaseFunction, byte>(options.MarketAddress, new PhaseFunction { MarketId = id }).ConfigureAwait(false);
-            var action = (state.Status, phase) switch
+            var phase = await web3.PhaseAsync(options.MarketAddress, id).ConfigureAwait(false);
+            var action = (status, phase) switch
             {
-                (Accepted, FinalizedPhase) => "finalize",
-                (Accepted, ForfeitedPhase) => "forfeit",
-                (Disputed, CancelledPhase) => "cancel",
+                (MarketStatus.Accepted, MarketPhase.Finalized) => "finalize",
+                (MarketStatus.Accepted, MarketPhase.Forfeited) => "forfeit",
+                (MarketStatus.Disputed, MarketPhase.Cancelled) => "cancel",
                 _ => null,
             };
             if (action is null)

@@ -7,6 +7,7 @@ using Nethereum.Web3;
 using Npgsql;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Retry;
 using Protocol.Node.Chain;
 
 namespace Protocol.Node.Jobs;
@@ -59,8 +60,8 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         for (var id = BigInteger.One; id <= count; id++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var phase = await web3.CallAsync<PhaseFunction, byte>(options.MarketAddress, new PhaseFunction { MarketId = id }).ConfigureAwait(false);
-            if (phase != MarketSnapshot.EvaluationPhase && phase != MarketSnapshot.ChallengePhase)
+            var phase = await web3.PhaseAsync(options.MarketAddress, id).ConfigureAwait(false);
+            if (phase is not (MarketPhase.Evaluation or MarketPhase.Challenge))
             {
                 continue;
             }
@@ -123,17 +124,17 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         {
             cancellationToken.ThrowIfCancellationRequested();
             var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
-            var phase = await web3.CallAsync<PhaseFunction, byte>(options.MarketAddress, new PhaseFunction { MarketId = id }).ConfigureAwait(false);
+            var phase = await web3.PhaseAsync(options.MarketAddress, id).ConfigureAwait(false);
             var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
             await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             var key = new { m = market, round };
-            if ((phase != MarketSnapshot.EvaluationPhase && phase != MarketSnapshot.ChallengePhase) || state.Round != round)
+            if (phase is not (MarketPhase.Evaluation or MarketPhase.Challenge) || state.Round != round)
             {
                 await connection.ExecuteAsync("UPDATE node_jobs SET done_at = @now WHERE market_id = @m::numeric AND round = @round", new { now, key.m, key.round }).ConfigureAwait(false);
                 continue;
             }
 
-            if (bondNeeded is not null && phase == MarketSnapshot.EvaluationPhase)
+            if (bondNeeded is not null && phase == MarketPhase.Evaluation)
             {
                 free ??= await FreeBondAsync().ConfigureAwait(false);
                 if (free < BigInteger.Parse(bondNeeded, CultureInfo.InvariantCulture))
@@ -232,8 +233,7 @@ public sealed class EvaluateJob(OracleNode node, NpgsqlDataSource db, NodeOption
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>The wait after the <paramref name="tries"/>-th failure in a row: first, 2 × first, 4 × first …, at most cap.</summary>
-    public static TimeSpan Backoff(int tries, TimeSpan first, TimeSpan cap) =>
-        TimeSpan.FromTicks(Math.Min(cap.Ticks, first.Ticks * (1L << Math.Clamp(tries - 1, 0, 30))));
+    public static TimeSpan Backoff(int tries, TimeSpan first, TimeSpan cap) => new Backoff(first, cap).After(tries);
 
     [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(string marketId, uint round, CancellationToken cancellationToken)

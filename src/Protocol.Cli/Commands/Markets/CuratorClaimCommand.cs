@@ -35,7 +35,7 @@ public sealed class CuratorClaimCommand : AsyncCommand<CuratorClaimCommand.Setti
             await Console.Out.WriteLineAsync($"{address}, market {id} at {m.Market}: phase {m.PhaseName}").ConfigureAwait(false);
 
             Func<Task<TransactionReceipt>> send;
-            if (m.Phase is 7 or 8)
+            if (m.Phase.IsFailed())
             {
                 var mine = await m.SubmissionAsync().ConfigureAwait(false);
                 if (mine.Stake.IsZero)
@@ -50,14 +50,14 @@ public sealed class CuratorClaimCommand : AsyncCommand<CuratorClaimCommand.Setti
 
                 send = () => m.SendAsync("refund", m.Market, new RefundFunction { MarketId = id, Curator = address }, cancellationToken);
             }
-            else if (m.Phase == 6 && string.Equals(m.Config.Sponsor, address, StringComparison.OrdinalIgnoreCase) && (await m.SubmissionAsync().ConfigureAwait(false)).Stake.IsZero)
+            else if (m.Phase == MarketPhase.Finalized && string.Equals(m.Config.Sponsor, address, StringComparison.OrdinalIgnoreCase) && (await m.SubmissionAsync().ConfigureAwait(false)).Stake.IsZero)
             {
                 // The remainder leaf is the burn address's: a sponsor that did not also curate has nothing to claim, and
                 // a 0-token claim would only cost it gas.
                 await Console.Out.WriteLineAsync($"{address} is the sponsor of market {id} and did not curate it: nothing to claim (the pool's remainder leaf goes to the burn address {ProtocolConstants.BurnAddress}, not to the sponsor); nothing was sent").ConfigureAwait(false);
                 return 0;
             }
-            else if (m.Phase == 6)
+            else if (m.Phase == MarketPhase.Finalized)
             {
                 var claim = await ClaimFromReportAsync(m.Reader, settings.Reports ?? Environment.GetEnvironmentVariable("FMP_REPORTS"), m.Market, id, address, m.State, cancellationToken).ConfigureAwait(false);
                 send = () => m.SendAsync("claim", m.Market, claim, cancellationToken);

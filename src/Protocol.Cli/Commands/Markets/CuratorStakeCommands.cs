@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
+using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
@@ -66,7 +67,7 @@ public sealed class CuratorCommitCommand : AsyncCommand<CuratorCommitCommand.Set
             var labelsFile = settings.LabelsFile;
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             var stake = m.Token.Parse(settings.Stake ?? "", "--stake");
-            m.RequirePhase("commit", 1);
+            m.RequirePhase("commit", MarketPhase.Open);
             var mine = await m.SubmissionAsync().ConfigureAwait(false);
             if (!mine.Stake.IsZero)
             {
@@ -197,7 +198,7 @@ public sealed class CuratorRevealCommand : AsyncCommand<CuratorRevealCommand.Set
                 throw new OracleCommandException($"{settings.SecretsPath} is the commitment of {secrets.Curator} at {secrets.Market}, not of {m.Address} at {m.Market}", 2);
             }
 
-            m.RequirePhase("reveal", 2);
+            m.RequirePhase("reveal", MarketPhase.Reveal);
             var mine = await m.SubmissionAsync().ConfigureAwait(false);
             if (mine.Stake.IsZero)
             {

@@ -37,7 +37,7 @@ public sealed class DatasetExportCommand : AsyncCommand<DatasetExportCommand.Set
             var reports = Reports(settings);
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             var (id, config, state) = (m.Id, m.Config, m.State);
-            if (m.Phase != 6)
+            if (m.Phase != MarketPhase.Finalized)
             {
                 throw new OracleCommandException($"market {id} is in phase {m.PhaseName}: {WhenPossible(m.Phase, config, state, m.Now)}");
             }
@@ -65,13 +65,13 @@ public sealed class DatasetExportCommand : AsyncCommand<DatasetExportCommand.Set
                 : $"--reports \"{text}\" is not an http(s) URL such as http://127.0.0.1:9466 (where an oracle publishes its reports)", 2);
     }
 
-    private static string WhenPossible(byte phase, MarketConfig c, MarketState s, ulong now) => phase switch
+    private static string WhenPossible(MarketPhase phase, MarketConfig c, MarketState s, ulong now) => phase switch
     {
-        1 or 2 => $"the dataset can be exported once the market is finalized: after the reveals (until {ChainTime.Describe(c.RevealDeadline, now)}), the evaluation and the challenge window",
-        3 => $"the dataset can be exported once a report is accepted (oracles evaluate until {ChainTime.Describe(s.EvaluationDeadline, now)}) and its challenge window has passed",
-        4 => $"the dataset can be exported once the challenge window ends, {ChainTime.Describe(s.AcceptedAt + c.ChallengePeriod, now)}",
-        5 => "the accepted report is disputed; the dataset can be exported once the arbiter lets it stand and the market is finalized",
-        7 or 8 => "it settled without an accepted report's scores, so there is no valued dataset to export (the label files are still at the URIs in its Revealed events)",
+        MarketPhase.Open or MarketPhase.Reveal => $"the dataset can be exported once the market is finalized: after the reveals (until {ChainTime.Describe(c.RevealDeadline, now)}), the evaluation and the challenge window",
+        MarketPhase.Evaluation => $"the dataset can be exported once a report is accepted (oracles evaluate until {ChainTime.Describe(s.EvaluationDeadline, now)}) and its challenge window has passed",
+        MarketPhase.Challenge => $"the dataset can be exported once the challenge window ends, {ChainTime.Describe(MarketPhases.ChallengeEnds(c, s), now)}",
+        MarketPhase.Disputed => "the accepted report is disputed; the dataset can be exported once the arbiter lets it stand and the market is finalized",
+        MarketPhase.Cancelled or MarketPhase.Forfeited => "it settled without an accepted report's scores, so there is no valued dataset to export (the label files are still at the URIs in its Revealed events)",
         _ => "no such market",
     };
 

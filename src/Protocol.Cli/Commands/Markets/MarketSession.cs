@@ -38,8 +38,6 @@ internal sealed record TokenInfo(string Address, int? Decimals, string? Symbol)
 /// </summary>
 internal sealed class MarketSession
 {
-    public static readonly string[] Phases = ["none", "open", "reveal", "evaluation", "challenge", "disputed", "finalized", "cancelled", "forfeited"];
-
     private readonly string _rpc;
     private string? _keystore;
     private string? _passwordFile;
@@ -64,9 +62,9 @@ internal sealed class MarketSession
 
     public MarketState State { get; private set; } = new();
 
-    public byte Phase { get; private set; }
+    public MarketPhase Phase { get; private set; }
 
-    public string PhaseName => Phases[Phase];
+    public string PhaseName => Phase.Name();
 
     /// <summary>The chain's clock: the latest block's time.</summary>
     public ulong Now { get; private set; }
@@ -141,7 +139,7 @@ internal sealed class MarketSession
     {
         Config = (await Reader.QueryAsync<MarketConfigFunction, MarketConfigOutput>(Market, new MarketConfigFunction { MarketId = Id }).ConfigureAwait(false)).ReturnValue1;
         State = (await Reader.QueryAsync<MarketStateFunction, MarketStateOutput>(Market, new MarketStateFunction { MarketId = Id }).ConfigureAwait(false)).ReturnValue1;
-        Phase = await Reader.CallAsync<PhaseFunction, byte>(Market, new PhaseFunction { MarketId = Id }).ConfigureAwait(false);
+        Phase = await Reader.PhaseAsync(Market, Id).ConfigureAwait(false);
         Now = (ulong)(await Reader.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).ConfigureAwait(false)).Timestamp.Value;
     }
 
@@ -166,11 +164,11 @@ internal sealed class MarketSession
     /// <summary>A chain time as "2026-12-03 14:05:00 +01:00 (in 3 h)".</summary>
     public string At(ulong unixSeconds) => ChainTime.Describe(unixSeconds, Now);
 
-    public void RequirePhase(string command, params byte[] phases)
+    public void RequirePhase(string command, params MarketPhase[] phases)
     {
         if (!phases.Contains(Phase))
         {
-            throw new OracleCommandException($"market {Id} is in phase {PhaseName}{PhaseEnds()}; {command} needs phase {string.Join(" or ", phases.Select(p => Phases[p]))}. `fmp market status --market-id {Id}` says what happens next");
+            throw new OracleCommandException($"market {Id} is in phase {PhaseName}{PhaseEnds()}; {command} needs phase {string.Join(" or ", phases.Select(p => p.Name()))}. `fmp market status --market-id {Id}` says what happens next");
         }
     }
 
@@ -178,14 +176,14 @@ internal sealed class MarketSession
     /// When the current phase ends by the clock, as ", until …" ("" for a settled market), so that every refusal for
     /// the wrong phase says how long to wait.
     /// </summary>
-    public string PhaseEnds() => Phase switch
+    public string PhaseEnds() => Phase.Deadline(Config, State) is not { } end ? "" : Phase switch
     {
-        1 => $" (commits close {At(Config.CommitDeadline)})",
-        2 => $" (reveals close {At(Config.RevealDeadline)})",
-        3 when !State.GoldRevealed => $" (the gold set is due by {At(Config.GoldDeadline)})",
-        3 => $" (until a report reaches the quorum, at the latest {At(State.EvaluationDeadline)})",
-        4 => $" (the challenge window closes {At(State.AcceptedAt + Config.ChallengePeriod)})",
-        5 => $" (the arbiter resolves it by {At(State.DisputedAt + MarketRules.ResolutionPeriod)})",
+        MarketPhase.Open => $" (commits close {At(end)})",
+        MarketPhase.Reveal => $" (reveals close {At(end)})",
+        MarketPhase.Evaluation when !State.GoldRevealed => $" (the gold set is due by {At(end)})",
+        MarketPhase.Evaluation => $" (until a report reaches the quorum, at the latest {At(end)})",
+        MarketPhase.Challenge => $" (the challenge window closes {At(end)})",
+        MarketPhase.Disputed => $" (the arbiter resolves it by {At(end)})",
         _ => "",
     };
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
+using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
@@ -65,7 +66,7 @@ public sealed class MarketRevealGoldCommand : AsyncCommand<MarketRevealGoldComma
                 throw new OracleCommandException($"only the sponsor {m.Config.Sponsor} may reveal the gold set; --keystore holds {m.Address}");
             }
 
-            m.RequirePhase("reveal-gold", 3);
+            m.RequirePhase("reveal-gold", MarketPhase.Evaluation);
             if (settings.PublishTo is { } folder)
             {
                 foreach (var file in new[] { secrets.GoldFile, secrets.GoldFeaturesFile }.OfType<string>())
@@ -117,16 +118,15 @@ public sealed class MarketSettleCommand : AsyncCommand<MarketKeySettings>
         {
             var finalize = context.Name == "finalize";
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
-            var (phases, status) = finalize ? (new byte[] { 6 }, (byte)3) : ([7, 8], m.Phase == 8 ? (byte)5 : (byte)4);
-            if (!phases.Contains(m.Phase))
+            if (finalize ? m.Phase != MarketPhase.Finalized : !m.Phase.IsFailed())
             {
                 throw new OracleCommandException(finalize
-                    ? $"market {m.Id} is in phase {m.PhaseName}: it can be finalized once an accepted report's challenge window has passed{(m.State.AcceptedAt > 0 ? $" ({m.At(m.State.AcceptedAt + m.Config.ChallengePeriod)})" : "")}"
+                    ? $"market {m.Id} is in phase {m.PhaseName}: it can be finalized once an accepted report's challenge window has passed{(m.State.AcceptedAt > 0 ? $" ({m.At(MarketPhases.ChallengeEnds(m.Config, m.State))})" : "")}"
                     : $"market {m.Id} is in phase {m.PhaseName}: it can be cancelled only when it failed (no gold by {m.At(m.Config.GoldDeadline)}, no report by {m.At(m.State.EvaluationDeadline)}, a verdict, or an expired dispute)");
             }
 
             await m.RequireGasMoneyAsync().ConfigureAwait(false);
-            if (m.State.Status == status)
+            if (m.Phase.IsRecorded((MarketStatus)m.State.Status))
             {
                 await Console.Out.WriteLineAsync($"market {m.Id} is already recorded as {m.PhaseName}").ConfigureAwait(false);
             }
@@ -134,7 +134,7 @@ public sealed class MarketSettleCommand : AsyncCommand<MarketKeySettings>
             {
                 await m.SendAsync("finalize", m.Market, new FinalizeFunction { MarketId = m.Id }, cancellationToken).ConfigureAwait(false);
             }
-            else if (m.Phase == 8)
+            else if (m.Phase == MarketPhase.Forfeited)
             {
                 await m.SendAsync("forfeit", m.Market, new ForfeitFunction { MarketId = m.Id }, cancellationToken).ConfigureAwait(false);
             }
@@ -146,7 +146,7 @@ public sealed class MarketSettleCommand : AsyncCommand<MarketKeySettings>
             await m.WithdrawCreditAsync(cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync(finalize
                 ? $"market {m.Id} finalized: curators claim with fmp curator claim --reports <an oracle's URL> (the pool's remainder is burned: the sponsor has no leaf)"
-                : $"market {m.Id} {MarketSession.Phases[m.Phase]}: curators take their stakes back with fmp curator claim").ConfigureAwait(false);
+                : $"market {m.Id} {m.PhaseName}: curators take their stakes back with fmp curator claim").ConfigureAwait(false);
             return 0;
         });
 }

@@ -47,7 +47,7 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
             (string, string)[] rows =
             [
                 ("market", $"{id} at {m.Market}"),
-                ("phase", m.PhaseName + (Recorded(phase, s.Status) ? "" : " (due: not recorded on chain yet)") + $", round {s.Round}"),
+                ("phase", m.PhaseName + (phase.IsRecorded((MarketStatus)s.Status) ? "" : " (due: not recorded on chain yet)") + $", round {s.Round}"),
                 ("sponsor", c.Sponsor),
                 ("pool", Amount(c.RewardPool)),
                 ("curators", $"{commits.ToString(ci)} committed, {reveals.ToString(ci)} revealed; staked {Amount(s.TotalStaked)}, revealed stake {Amount(s.TotalRevealedStake)}"),
@@ -56,7 +56,7 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
                 ("gold set", s.GoldRevealed ? $"revealed ({new Bytes32(s.GoldHash)})" : $"hidden; must be revealed before {m.At(c.GoldDeadline)}"),
                 ("evaluation until", m.At(s.EvaluationDeadline)),
                 ("attestations", $"{attestations.ToString(ci)} in round {s.Round} (quorum {c.Quorum})"),
-                ("accepted", s.AcceptedAt == 0 ? "no report yet" : $"{new Bytes32(s.AcceptedDigest)}{(s.ResultsRoot.All(b => b == 0) ? " (a verdict: the sponsor's inputs are unusable)" : "")}, challenge window until {m.At(s.AcceptedAt + c.ChallengePeriod)}"),
+                ("accepted", s.AcceptedAt == 0 ? "no report yet" : $"{new Bytes32(s.AcceptedDigest)}{(s.ResultsRoot.All(b => b == 0) ? " (a verdict: the sponsor's inputs are unusable)" : "")}, challenge window until {m.At(MarketPhases.ChallengeEnds(c, s))}"),
                 ("next", Next(phase, s, c, m.At, Amount)),
             ];
             foreach (var (name, value) in rows)
@@ -70,17 +70,16 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
     // Polls the phase (it moves with blocks and with the chain's clock) and says on one line what it is waiting for.
     private static async Task WaitAsync(MarketSession m, string wait, ulong timeout, CancellationToken cancellationToken)
     {
-        var wanted = (byte)Array.IndexOf(MarketSession.Phases, wait);
-        if (wanted is 0 or 255)
+        if (!MarketPhases.TryParse(wait, out var wanted) || wanted == MarketPhase.None)
         {
-            throw new OracleCommandException($"--wait {wait}: not a phase; use one of {string.Join(", ", MarketSession.Phases.Skip(1))}", 2);
+            throw new OracleCommandException($"--wait {wait}: not a phase; use one of {string.Join(", ", MarketPhases.Reachable.Select(p => p.Name()))}", 2);
         }
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(timeout);
         await Console.Out.WriteLineAsync($"waiting up to {ChainTime.Span(timeout)} for market {m.Id} to reach phase {wait} (now {m.PhaseName})…").ConfigureAwait(false);
         while (m.Phase != wanted)
         {
-            if (m.Phase >= 6)
+            if (m.Phase.IsSettled())
             {
                 throw new OracleCommandException($"market {m.Id} settled as {m.PhaseName}; it will never be {wait}");
             }
@@ -95,27 +94,23 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
         }
     }
 
-    // Whether the stored status already says what phase() derives (terminal phases are due before anyone records them).
-    private static bool Recorded(byte phase, byte status) => phase switch
+    private static string Next(MarketPhase phase, MarketState s, MarketConfig c, Func<ulong, string> at, Func<BigInteger, string> amount)
     {
-        6 => status == 3,
-        7 => status == 4,
-        8 => status == 5,
-        _ => true,
-    };
-
-    private static string Next(byte phase, MarketState s, MarketConfig c, Func<ulong, string> at, Func<BigInteger, string> amount) => phase switch
-    {
-        1 => $"curators commit until {at(c.CommitDeadline)}",
-        2 => $"curators reveal until {at(c.RevealDeadline)}; then the sponsor reveals the gold set (fmp market reveal-gold), before {at(c.GoldDeadline)}",
-        3 when !s.GoldRevealed => $"the sponsor must reveal the gold set (fmp market reveal-gold) before {at(c.GoldDeadline)}; otherwise the market forfeits (stakes back; the pool burned once anyone revealed)",
-        3 => $"oracles evaluate and attest until {at(s.EvaluationDeadline)}; without a report by then the market cancels",
-        4 => $"anyone but its signers may dispute the accepted report until {at(s.AcceptedAt + c.ChallengePeriod)}; then curators claim",
-        5 => $"the arbiter resolves the dispute by {at(s.DisputedAt + MarketRules.ResolutionPeriod)}; after that anyone may cancel",
-        6 when s.Status == 3 && s.Claimed == s.TotalPayout => $"nothing: every leaf is claimed ({amount(s.Claimed)} of {amount(s.TotalPayout)}) and the oracle fee is credited",
-        6 => $"curators claim their leaves (fmp curator claim --reports <an oracle's URL>); claimed so far {amount(s.Claimed)} of {amount(s.TotalPayout)}; the pool's remainder leaf is the burn address's, not the sponsor's" + (s.Status == 3 ? "" : "; anyone may record it (fmp market finalize) to credit the oracle fee"),
-        7 or 8 when s.Status is 4 or 5 && s.Balance == 0 => "nothing: every stake is refunded and the pool is credited",
-        7 or 8 => $"curators take their stakes back (fmp curator claim); {amount(s.Balance)} still held by the market" + (s.Status is 4 or 5 ? "" : "; anyone may record it (fmp market cancel) to credit the pool"),
-        _ => "nothing",
-    };
+        var status = (MarketStatus)s.Status;
+        string End() => at(phase.Deadline(c, s)!.Value);
+        return phase switch
+        {
+            MarketPhase.Open => $"curators commit until {End()}",
+            MarketPhase.Reveal => $"curators reveal until {End()}; then the sponsor reveals the gold set (fmp market reveal-gold), before {at(c.GoldDeadline)}",
+            MarketPhase.Evaluation when !s.GoldRevealed => $"the sponsor must reveal the gold set (fmp market reveal-gold) before {End()}; otherwise the market forfeits (stakes back; the pool burned once anyone revealed)",
+            MarketPhase.Evaluation => $"oracles evaluate and attest until {End()}; without a report by then the market cancels",
+            MarketPhase.Challenge => $"anyone but its signers may dispute the accepted report until {End()}; then curators claim",
+            MarketPhase.Disputed => $"the arbiter resolves the dispute by {End()}; after that anyone may cancel",
+            MarketPhase.Finalized when status == MarketStatus.Finalized && s.Claimed == s.TotalPayout => $"nothing: every leaf is claimed ({amount(s.Claimed)} of {amount(s.TotalPayout)}) and the oracle fee is credited",
+            MarketPhase.Finalized => $"curators claim their leaves (fmp curator claim --reports <an oracle's URL>); claimed so far {amount(s.Claimed)} of {amount(s.TotalPayout)}; the pool's remainder leaf is the burn address's, not the sponsor's" + (status == MarketStatus.Finalized ? "" : "; anyone may record it (fmp market finalize) to credit the oracle fee"),
+            _ when phase.IsFailed() && status.IsFailed() && s.Balance == 0 => "nothing: every stake is refunded and the pool is credited",
+            _ when phase.IsFailed() => $"curators take their stakes back (fmp curator claim); {amount(s.Balance)} still held by the market" + (status.IsFailed() ? "" : "; anyone may record it (fmp market cancel) to credit the pool"),
+            _ => "nothing",
+        };
+    }
 }

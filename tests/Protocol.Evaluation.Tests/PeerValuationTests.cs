@@ -38,6 +38,8 @@ public sealed class PeerValuationTests(ITestOutputHelper output)
         Assert.All(r.Curators.Where(c => market.Longer.Contains(c.Address) || market.Adversarial.Contains(c.Address)), c => Assert.True(c.ValueMicro < 0, $"{c.Address} earned {c.ValueMicro}"));
         Assert.All(r.Curators.Where(c => market.Accuracy.GetValueOrDefault(c.Address) >= 0.85), c => Assert.True(c.ValueMicro > 0, $"p {market.Accuracy[c.Address]:F2} lost {c.ValueMicro}"));
         Assert.True(r.Curators.Where(c => market.Accuracy.TryGetValue(c.Address, out var p) && p < 0.6).Average(c => c.ValueMicro) < 0, "near-coin curators should lose on average");
+        // Scores measure quality instead of saturating: at most 10% of curators at ±10000 bps.
+        Assert.True(r.Curators.Count(c => Math.Abs(c.ScoreBps) == 10_000) <= r.Curators.Count / 10, $"{r.Curators.Count(c => Math.Abs(c.ScoreBps) == 10_000)} of {r.Curators.Count} scores saturated");
         Assert.Equal(["a", "longer", "longer-1.25x", "longer-2x", "longer-4x", "prompt-overlap"], r.Metrics.InRun!.Neutralised);
     }
 

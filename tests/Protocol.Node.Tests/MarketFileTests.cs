@@ -53,6 +53,14 @@ public sealed class MarketFileTests : IDisposable
         Assert.Contains($"--config nowhere/m.json: no such file (the market file; docs/sponsors.md shows one); looked for {Path.Combine(_dir, "nowhere", "m.json")}", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_relative_secrets_or_key_file_that_is_not_there_is_named_with_the_full_path_it_looked_for()
+    {
+        var (exit, output) = await RunAsync("market", "reveal-gold", "--secrets", "m.secrets.json");
+        Assert.Equal(2, exit);
+        Assert.Contains($"--secrets m.secrets.json: no such file; looked for {Path.Combine(_dir, "m.secrets.json")}", output, StringComparison.Ordinal);
+    }
+
     private Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) =>
         CliProcess.RunAsync(CliProcess.Fmp, arguments, TimeSpan.FromMinutes(1), new Dictionary<string, string> { ["FMP_CACHE"] = Path.Combine(_dir, "cache") }, workingDirectory: _dir);
 }

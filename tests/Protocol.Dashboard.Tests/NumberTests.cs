@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using Microsoft.Playwright;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.TestSupport;
@@ -103,28 +104,52 @@ public sealed class NumberTests(DashboardSite site)
         Assert.Equal(timeline.Select(t => (string)t["event"]), (await visit.TableAsync("timeline")).Select(r => r.Cells["event"].Text));
     }
 
-    // A new sponsor's reading: the sponsor's address wrapped over two lines, and a forfeited market never said where
-    // its pool went. Markets 3 (cancelled) and 4 (forfeited), at both widths the screenshots use.
+    // A new sponsor's reading: the sponsor's address wrapped over two lines, and a forfeited market drew empty charts
+    // and never said where its pool went. Markets 3 (cancelled) and 4 (forfeited), at both widths the screenshots use.
     [Theory]
     [InlineData(3, 1280)]
+    [InlineData(3, 800)]
+    [InlineData(4, 1280)]
     [InlineData(4, 800)]
-    public async Task A_failed_markets_page_says_where_its_pool_went_and_the_sponsor_stays_on_one_line(int id, int width)
+    public async Task A_failed_markets_page_says_where_its_pool_went_draws_no_empty_chart_and_the_sponsor_stays_on_one_line(int id, int width)
     {
         await using var visit = await Visit.OpenAsync(site, $"#/markets/{id}");
         await visit.Page.SetViewportSizeAsync(width, 900);
-        var failed = (await QueryAsync("SELECT pool::text AS pool, pool_recipient FROM market_cancelled WHERE market_id = @id UNION ALL SELECT pool::text, pool_recipient FROM market_forfeited WHERE market_id = @id", new { id })).Single();
-        var burned = (string)failed["pool_recipient"] == Protocol.Core.Payouts.ProtocolConstants.BurnAddress;
+        await visit.Page.ReloadAsync(); // the charts drawn at this width, not resized to it
+        await visit.WaitReadyAsync($"#/markets/{id}");
+        var failed = (await QueryAsync("SELECT pool::text AS pool, pool_recipient, 'was cancelled' AS verb FROM market_cancelled WHERE market_id = @id UNION ALL SELECT pool::text, pool_recipient, 'forfeited' FROM market_forfeited WHERE market_id = @id", new { id })).Single();
+        var (recipient, verb) = ((string)failed["pool_recipient"], (string)failed["verb"]);
+        var burned = recipient == Protocol.Core.Payouts.ProtocolConstants.BurnAddress;
         Assert.Equal($"{Shown.Tokens((string)failed["pool"])} {(burned ? "burned" : "back to the sponsor")}", (await visit.FactsAsync())["pool_fate"]);
+        Assert.Equal(
+            $"The market {verb}, so no curator was paid from its pool: its {Shown.Tokens((string)failed["pool"])} tokens {(burned ? $"were burned (sent to {recipient})" : $"went back to the sponsor ({recipient})")}.",
+            await visit.Page.TextContentAsync("[data-pool-sentence]"));
+
+        // A chart only where there is something to draw; a sentence saying why in place of each other one.
+        var counts = (await QueryAsync("SELECT (SELECT count(*) FROM submissions WHERE market_id = @id) AS stakes, (SELECT count(*) FROM submissions WHERE market_id = @id AND score_bps IS NOT NULL) AS scores, (SELECT count(*) FROM attestations WHERE market_id = @id) AS attestations", new { id })).Single();
+        var drawn = await visit.Page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('[data-chart]')].map(c => c.dataset.chart)");
+        var sentences = await visit.Page.EvaluateAsync<Dictionary<string, string>>("() => Object.fromEntries([...document.querySelectorAll('[data-no-chart]')].map(c => [c.dataset.noChart, c.querySelector('p').textContent]))");
+        Assert.Equal(["attestations", "scores", "stakes", "timeline"], drawn.Concat(sentences.Keys).Order());
+        foreach (var chart in new[] { "stakes", "scores", "attestations" })
+        {
+            Assert.Equal(Convert.ToInt64(counts[chart], CultureInfo.InvariantCulture) == 0, sentences.ContainsKey(chart));
+        }
+
+        Assert.Equal($"No curator was scored: the market {verb}.", sentences["scores"]); // a failed market pays no curator
+        Assert.All(await visit.PaintedPixelsPerCanvasAsync(), pixels => Assert.True(pixels > 500, $"a chart on market {id} is blank ({pixels} painted pixels)"));
 
         var layout = await visit.Page.EvaluateAsync<double[]>("""
             () => {
               const span = document.querySelector('dd[data-fact=sponsor] .address');
               const card = span.closest('.fact').getBoundingClientRect();
-              return [span.getClientRects().length, card.right - span.getBoundingClientRect().right];
+              return [span.getClientRects().length, card.right - span.getBoundingClientRect().right, document.documentElement.scrollWidth - innerWidth];
             }
             """);
         Assert.Equal(1, layout[0]); // one line box
         Assert.True(layout[1] >= 0, $"the address overflows its card by {-layout[1]} px at {width} px");
+        Assert.True(layout[2] <= 0, $"the page scrolls sideways by {layout[2]} px at {width} px");
+        await visit.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardSite.Artifacts, $"market-{id}-failed-{width}.png"), FullPage = true });
+        Assert.Empty(visit.Errors);
     }
 
     [Fact]

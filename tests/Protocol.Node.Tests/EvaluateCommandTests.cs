@@ -161,6 +161,7 @@ public sealed class EvaluateCommandTests : IDisposable
         (exit, text) = await CliProcess.RunAsync(CliProcess.Fmp, ["evaluate", "--from-data", "data/no-such-set", "--out", output], TimeSpan.FromMinutes(1), workingDirectory: RepositoryLayout.Root);
         Assert.Equal(2, exit);
         Assert.Contains("--from-data data/no-such-set: no such folder", text, StringComparison.Ordinal);
+        Assert.Contains($"; looked for {Path.Combine(RepositoryLayout.Root, "data", "no-such-set")}", text, StringComparison.Ordinal); // the folder it was read from
         (exit, text) = await CliProcess.RunAsync(CliProcess.Fmp, ["evaluate", "--from-data", "data/ukpconvarg1", "--tasks", "t.jsonl"], TimeSpan.FromMinutes(1), workingDirectory: RepositoryLayout.Root);
         Assert.NotEqual(0, exit);
         Assert.Contains("give either --from-data or those three", text, StringComparison.Ordinal);

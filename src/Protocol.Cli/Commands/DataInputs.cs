@@ -27,7 +27,7 @@ internal static class DataInputs
     {
         var files = Directory.Exists(dataFolder)
             ? Directory.GetFiles(dataFolder, "*.jsonl").Order(StringComparer.Ordinal).ToList()
-            : throw new DataException($"--from-data {dataFolder}: no such folder (the repository's data/ has ukpconvarg1, pandalm and hh-rlhf)");
+            : throw new DataException($"--from-data {dataFolder}: no such folder (the repository's data/ has ukpconvarg1, pandalm and hh-rlhf){GivenPath.Tried(dataFolder)}");
         if (files.Count == 0)
         {
             throw new DataException($"--from-data {dataFolder}: no *.jsonl files in it");

@@ -56,7 +56,7 @@ internal sealed class OracleSession
         var path = Path.GetFullPath(configFile);
         if (!File.Exists(path))
         {
-            throw new OracleCommandException($"--config {configFile}: no such file (the node's options file, see docs/operators.md)", 2);
+            throw new OracleCommandException($"--config {configFile}: no such file (the node's options file, see docs/operators.md){GivenPath.Tried(configFile)}", 2);
         }
 
         // Paths written in the file are read from the file's folder; paths from FMP_Node__* variables from the current one.

@@ -48,12 +48,16 @@ internal sealed record MarketPlan(
     /// <summary>Why the named spec is a poor choice for a new market (the economics goals it failed), or null.</summary>
     public string? SpecWarning { get; init; }
 
+    /// <summary>
+    /// Reads and checks the market file. Every problem of the file is listed in one refusal (a sponsor fixes them in
+    /// one go instead of one per run); only a file that is not JSON, or not one object, stops at the first.
+    /// </summary>
     public static async Task<MarketPlan> ReadAsync(string configFile, CancellationToken cancellationToken)
     {
         var path = Path.GetFullPath(configFile);
         if (!File.Exists(path))
         {
-            throw new OracleCommandException($"--config {configFile}: no such file (the market file; docs/sponsors.md shows one)", 2);
+            throw new OracleCommandException($"--config {configFile}: no such file (the market file; docs/sponsors.md shows one){GivenPath.Tried(configFile)}", 2);
         }
 
         var folder = Path.GetDirectoryName(path)!;
@@ -68,36 +72,92 @@ internal sealed record MarketPlan(
             throw new OracleCommandException($"{configFile}: not JSON: {JsonErrors.Describe(e)}", 2);
         }
 
-        string Fail(string problem) => throw new OracleCommandException($"{configFile}: {problem}", 2);
         if (root.ValueKind != JsonValueKind.Object)
         {
-            Fail("must be one JSON object");
+            throw new OracleCommandException($"{configFile}: must be one JSON object", 2);
         }
 
+        // Each check adds what is wrong and goes on with a stand-in value; nothing is used before the list is empty.
+        var problems = new List<string>();
         foreach (var p in root.EnumerateObject().Where(p => !Known.Contains(p.Name, StringComparer.Ordinal)))
         {
-            Fail($"unknown field \"{p.Name}\" (did you mean \"{OptionsKeys.Nearest(p.Name, Known)}\"? fields: {string.Join(", ", Known)})");
+            problems.Add($"unknown field \"{p.Name}\" (did you mean \"{OptionsKeys.Nearest(p.Name, Known)}\"? fields: {string.Join(", ", Known)})");
         }
 
-        string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v)
-            ? v.ValueKind switch { JsonValueKind.String => v.GetString(), JsonValueKind.Number => v.GetRawText(), _ => Fail($"\"{name}\" must be a string") }
-            : null;
-        string Required(JsonElement e, string name, string example) => Text(e, name) ?? Fail($"\"{name}\" is required, e.g. \"{name}\": {example}");
-        ushort Bps(string name, ushort fallback) => Text(root, name) is not { } t ? fallback
-            : ushort.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var bps) && bps <= 10_000 ? bps : throw new OracleCommandException($"{configFile}: \"{name}\" must be a whole number of basis points from 0 to 10000, not {t}", 2);
+        string? Text(JsonElement e, string name)
+        {
+            if (!e.TryGetProperty(name, out var v))
+            {
+                return null;
+            }
+
+            if (v.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+            {
+                return v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText();
+            }
+
+            problems.Add($"\"{name}\" must be a string");
+            return null;
+        }
+
+        // parent: the object a nested field is in ("stake"), named before it.
+        string Required(JsonElement e, string name, string example, string? parent = null)
+        {
+            if (e.ValueKind == JsonValueKind.Object && !e.TryGetProperty(name, out _))
+            {
+                problems.Add($"{(parent is null ? "" : $"\"{parent}\": ")}\"{name}\" is required, e.g. \"{name}\": {example}");
+            }
+
+            return e.ValueKind == JsonValueKind.Object ? Text(e, name) ?? "" : "";
+        }
+
+        ushort Bps(string name, ushort fallback)
+        {
+            if (Text(root, name) is not { } t)
+            {
+                return fallback;
+            }
+
+            if (ushort.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var bps) && bps <= 10_000)
+            {
+                return bps;
+            }
+
+            problems.Add($"\"{name}\" must be a whole number of basis points from 0 to 10000, not {t}");
+            return fallback;
+        }
+
+        ulong Duration(string text, string what)
+        {
+            try
+            {
+                return Durations.Parse(text, what);
+            }
+            catch (FormatException e)
+            {
+                problems.Add(e.Message);
+                return 1;
+            }
+        }
 
         var publishAt = Text(root, "publishAt");
         if (publishAt is not null && !(Uri.TryCreate(publishAt, UriKind.Absolute, out var at) && at.Scheme is "http" or "https" or "ipfs"))
         {
-            Fail($"\"publishAt\" must be the base URL the files are served at, e.g. \"http://127.0.0.1:8090/\", not {publishAt}");
+            problems.Add($"\"publishAt\" must be the base URL the files are served at, e.g. \"http://127.0.0.1:8090/\", not {publishAt}");
         }
 
-        async Task<PlannedFile> FileAsync(string field, string kind, string rel)
+        async Task<PlannedFile?> FileAsync(string field, string kind, string rel)
         {
+            if (rel.Length == 0)
+            {
+                return null; // missing or not a string: said already
+            }
+
             var full = Path.GetFullPath(rel, folder);
             if (!File.Exists(full))
             {
-                Fail($"\"{field}\": {full} does not exist");
+                problems.Add($"\"{field}\": {full} does not exist{(Path.IsPathRooted(rel) ? "" : $" (\"{rel}\" is read from the market file's folder, {folder})")}");
+                return null;
             }
 
             var bytes = await File.ReadAllBytesAsync(full, cancellationToken).ConfigureAwait(false);
@@ -106,68 +166,110 @@ internal sealed record MarketPlan(
         }
 
         var specName = Text(root, "spec") ?? EvaluationSpecs.DefaultName;
-        EvaluationSpec spec;
+        var specPath = Path.GetFullPath(specName, folder);
+        EvaluationSpec? spec = null;
+        string? economics = null;
         try
         {
-            spec = EvaluationSpecs.Resolve(File.Exists(Path.GetFullPath(specName, folder)) ? Path.GetFullPath(specName, folder) : specName);
+            spec = EvaluationSpecs.Resolve(File.Exists(specPath) ? specPath : specName);
         }
-        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+        catch (FileNotFoundException e)
         {
-            throw new OracleCommandException($"{configFile}: \"spec\": {e.Message}", 2);
+            // A path is read from the market file's folder: say where it was looked for.
+            problems.Add($"\"spec\": {e.Message}{(specName.Contains('/', StringComparison.Ordinal) || specName.Contains('\\', StringComparison.Ordinal) || specName.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? $"; as a file, looked for {specPath} (paths are read from the market file's folder)" : "")}");
+        }
+        catch (InvalidDataException e)
+        {
+            problems.Add($"\"spec\": {e.Message}");
         }
 
         // A spec that failed the economics goals is taken only when the sponsor names it, never by a document's path.
-        var economics = EvaluationSpecs.EconomicsFailure(spec);
-        if (economics is not null && !string.Equals(specName, spec.Name, StringComparison.Ordinal))
+        if (spec is not null)
         {
-            throw new OracleCommandException(
-                $"{configFile}: \"spec\": {specName} is the shipped {spec.Name}, which new markets should not use: {economics} (docs/evaluation.md). " +
-                $"Leave \"spec\" out for {EvaluationSpecs.DefaultName}, or write \"spec\": \"{spec.Name}\" to use it anyway", 2);
+            economics = EvaluationSpecs.EconomicsFailure(spec);
+            if (economics is not null && !string.Equals(specName, spec.Name, StringComparison.Ordinal))
+            {
+                problems.Add(
+                    $"\"spec\": {specName} is the shipped {spec.Name}, which new markets should not use: {economics} (docs/evaluation.md). " +
+                    $"Leave \"spec\" out for {EvaluationSpecs.DefaultName}, or write \"spec\": \"{spec.Name}\" to use it anyway");
+            }
         }
 
         var tasks = await FileAsync("tasks", "tasks", Required(root, "tasks", "\"public/tasks.jsonl\"")).ConfigureAwait(false);
         var gold = await FileAsync("gold", "gold", Required(root, "gold", "\"private/gold.jsonl\"")).ConfigureAwait(false);
-        var committed = spec.Features == FeatureKind.Committed;
-        var taskFeatures = Text(root, "taskFeatures") is { } tf ? await FileAsync("taskFeatures", "tasks", tf).ConfigureAwait(false) : null;
-        var goldFeatures = Text(root, "goldFeatures") is { } gf ? await FileAsync("goldFeatures", "gold", gf).ConfigureAwait(false) : null;
-        if (committed != (taskFeatures is not null) || committed != (goldFeatures is not null))
+        var tf = Text(root, "taskFeatures");
+        var gf = Text(root, "goldFeatures");
+        var taskFeatures = tf is null ? null : await FileAsync("taskFeatures", "tasks", tf).ConfigureAwait(false);
+        var goldFeatures = gf is null ? null : await FileAsync("goldFeatures", "gold", gf).ConfigureAwait(false);
+        if (spec is not null)
         {
-            Fail(committed
-                ? $"spec {spec.Name} trains on committed features: give \"taskFeatures\" and \"goldFeatures\" (fmp features embed makes them)"
-                : $"spec {spec.Name} does not read features files: remove \"taskFeatures\"/\"goldFeatures\", or use a -features spec");
+            var committed = spec.Features == FeatureKind.Committed;
+            if (committed != (tf is not null) || committed != (gf is not null))
+            {
+                problems.Add(committed
+                    ? $"spec {spec.Name} trains on committed features: give \"taskFeatures\" and \"goldFeatures\" (fmp features embed makes them)"
+                    : $"spec {spec.Name} does not read features files: remove \"taskFeatures\"/\"goldFeatures\", or use a -features spec");
+            }
+            else if (tasks is not null && gold is not null && (taskFeatures is not null || tf is null) && (goldFeatures is not null || gf is null))
+            {
+                problems.AddRange(await CheckFilesAsync(tasks, gold, taskFeatures, goldFeatures, cancellationToken).ConfigureAwait(false));
+            }
         }
-
-        await CheckFilesAsync(configFile, tasks, gold, taskFeatures, goldFeatures, cancellationToken).ConfigureAwait(false);
-
-        // A shipped spec is published next to the task pool, so that one served folder holds every public file.
-        var specFile = File.Exists(Path.GetFullPath(specName, folder)) ? Path.GetFullPath(specName, folder) : Path.Combine(Path.GetDirectoryName(tasks.Path)!, spec.Name + ".json");
-        var specUri = publishAt is null ? new Uri(specFile).AbsoluteUri : publishAt.TrimEnd('/') + "/" + Uri.EscapeDataString(Path.GetFileName(specFile));
 
         var deadlines = new List<(string, string)>();
         if (!root.TryGetProperty("deadlines", out var d) || d.ValueKind != JsonValueKind.Object)
         {
-            Fail("\"deadlines\" is required, e.g. \"deadlines\": { \"commit\": \"2h\", \"reveal\": \"1h\", \"gold\": \"1h\", \"evaluation\": \"1d\" }");
+            problems.Add("\"deadlines\" is required, e.g. \"deadlines\": { \"commit\": \"2h\", \"reveal\": \"1h\", \"gold\": \"1h\", \"evaluation\": \"1d\" }");
         }
-
-        foreach (var name in DeadlineNames)
+        else
         {
-            deadlines.Add((name, Required(d, name, "\"2h\" (after the deadline before it) or \"2026-12-24T12:00:00Z\"")));
+            foreach (var name in DeadlineNames)
+            {
+                var text = Required(d, name, "\"2h\" (after the deadline before it) or \"2026-12-24T12:00:00Z\"", "deadlines");
+                if (text.Length > 0 && !IsDate(text))
+                {
+                    Duration(text, $"\"deadlines\".\"{name}\"");
+                }
+
+                deadlines.Add((name, text));
+            }
         }
 
-        if (!root.TryGetProperty("stake", out var stake) || stake.ValueKind != JsonValueKind.Object)
+        var stakeGiven = root.TryGetProperty("stake", out var stake) && stake.ValueKind == JsonValueKind.Object;
+        if (!stakeGiven)
         {
-            Fail("\"stake\" is required, e.g. \"stake\": { \"min\": \"1\", \"cap\": \"100\" } (tokens)");
+            problems.Add("\"stake\" is required, e.g. \"stake\": { \"min\": \"1\", \"cap\": \"100\" } (tokens)");
         }
 
-        var challenge = Durations.Parse(Text(root, "challengePeriod") ?? "1h", "\"challengePeriod\"");
-        return new MarketPlan(configFile, Required(root, "token", "\"0x…\" (the ERC-20 the pool and stakes are in)"), Required(root, "pool", "\"10000\" (tokens)"),
-            spec, specFile, tasks, taskFeatures, gold, goldFeatures, deadlines, Required(stake, "min", "\"1\""), Required(stake, "cap", "\"100\""),
-            Bps("slashBps", 5_000), Bps("oracleFeeBps", 500), challenge, Text(root, "disputeBond"))
+        var challenge = Duration(Text(root, "challengePeriod") ?? "1h", "\"challengePeriod\"");
+        var token = Required(root, "token", "\"0x…\" (the ERC-20 the pool and stakes are in)");
+        var pool = Required(root, "pool", "\"10000\" (tokens)");
+        var minStake = stakeGiven ? Required(stake, "min", "\"1\"", "stake") : "";
+        var stakeCap = stakeGiven ? Required(stake, "cap", "\"100\"", "stake") : "";
+        var slash = Bps("slashBps", 5_000);
+        var oracleFee = Bps("oracleFeeBps", 500);
+        var disputeBond = Text(root, "disputeBond");
+        if (problems.Count > 0 || spec is null || tasks is null || gold is null)
+        {
+            throw new OracleCommandException(problems.Count == 1
+                ? $"{configFile}: {problems[0]}; nothing was sent"
+                : $"{configFile}: {problems.Count} problems, so nothing was sent:\n  - {string.Join("\n  - ", problems)}", 2);
+        }
+
+        // A shipped spec is published next to the task pool, so that one served folder holds every public file.
+        var specFile = File.Exists(specPath) ? specPath : Path.Combine(Path.GetDirectoryName(tasks.Path)!, spec.Name + ".json");
+        var specUri = publishAt is null ? new Uri(specFile).AbsoluteUri : publishAt.TrimEnd('/') + "/" + Uri.EscapeDataString(Path.GetFileName(specFile));
+        return new MarketPlan(configFile, token, pool, spec, specFile, tasks, taskFeatures, gold, goldFeatures, deadlines, minStake, stakeCap,
+            slash, oracleFee, challenge, disputeBond)
         {
             SpecUri = specUri,
             SpecWarning = economics is null ? null : $"spec {spec.Name} was asked for by name; new markets should use {EvaluationSpecs.DefaultName}: {economics} (docs/evaluation.md)",
         };
     }
+
+    // A deadline given as a date ("2026-12-24T12:00:00Z") rather than a duration after the one before it.
+    private static bool IsDate(string text) =>
+        text.Contains('-', StringComparison.Ordinal) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _);
 
     /// <summary>The deadlines as unix times: a duration counts from the deadline before it (the first from <paramref name="now"/>).</summary>
     public ulong[] DeadlineTimes(ulong now)
@@ -187,28 +289,40 @@ internal sealed record MarketPlan(
     }
 
     // Everything a node will check later, checked now: a malformed gold set or mismatched features would make the
-    // oracles sign a verdict that burns the pool.
-    private static async Task CheckFilesAsync(string configFile, PlannedFile tasks, PlannedFile gold, PlannedFile? taskFeatures, PlannedFile? goldFeatures, CancellationToken cancellationToken)
+    // oracles sign a verdict that burns the pool. Returns the problems, each naming its field.
+    private static async Task<List<string>> CheckFilesAsync(PlannedFile tasks, PlannedFile gold, PlannedFile? taskFeatures, PlannedFile? goldFeatures, CancellationToken cancellationToken)
     {
-        int taskCount, goldCount;
+        var problems = new List<string>();
+        int? taskCount = null, goldCount = null;
         try
         {
-            var taskIds = await ProtocolFiles.ReadTaskPoolAsync(new MemoryStream(tasks.Bytes), tasks.Path, cancellationToken: cancellationToken).Select(t => t.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-            var goldIds = await ProtocolFiles.ReadGoldAsync(new MemoryStream(gold.Bytes), gold.Path, cancellationToken: cancellationToken).Select(t => t.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-            (taskCount, goldCount) = (taskIds.Count, goldIds.Count);
-            if (taskCount == 0 || goldCount == 0)
-            {
-                throw new OracleCommandException($"{configFile}: {(taskCount == 0 ? tasks.Path : gold.Path)} is empty", 2);
-            }
+            taskCount = await ProtocolFiles.ReadTaskPoolAsync(new MemoryStream(tasks.Bytes), tasks.Path, cancellationToken: cancellationToken).CountAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (FileFormatException e)
         {
-            throw new OracleCommandException($"{configFile}: {e.Message}", 2);
+            problems.Add($"\"tasks\": {e.Message}");
         }
 
-        foreach (var (features, items, count) in new[] { (taskFeatures, tasks, taskCount), (goldFeatures, gold, goldCount) })
+        try
         {
-            if (features is null)
+            goldCount = await ProtocolFiles.ReadGoldAsync(new MemoryStream(gold.Bytes), gold.Path, cancellationToken: cancellationToken).CountAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileFormatException e)
+        {
+            problems.Add($"\"gold\": {e.Message}");
+        }
+
+        foreach (var (field, file, count) in new[] { ("tasks", tasks, taskCount), ("gold", gold, goldCount) })
+        {
+            if (count == 0)
+            {
+                problems.Add($"\"{field}\": {file.Path} is empty");
+            }
+        }
+
+        foreach (var (field, features, items, count) in new[] { ("taskFeatures", taskFeatures, tasks, taskCount), ("goldFeatures", goldFeatures, gold, goldCount) })
+        {
+            if (features is null || count is not > 0)
             {
                 continue;
             }
@@ -216,16 +330,18 @@ internal sealed record MarketPlan(
             try
             {
                 var header = FeaturesReader.Open(features.Path).Header;
-                if (FeatureBinding.Mismatch(header, items.Kind, count, items.Hash) is { } problem)
+                if (FeatureBinding.Mismatch(header, items.Kind, count.Value, items.Hash) is { } problem)
                 {
-                    throw new OracleCommandException($"{configFile}: {features.Path}: {problem}", 2);
+                    problems.Add($"\"{field}\": {features.Path}: {problem}");
                 }
             }
             catch (Exception e) when (e is FileFormatException or IOException)
             {
-                throw new OracleCommandException($"{configFile}: {features.Path}: {e.Message}", 2);
+                problems.Add($"\"{field}\": {features.Path}: {e.Message}");
             }
         }
+
+        return problems;
     }
 }
 

@@ -71,7 +71,7 @@ public class MarketKeySettings : MarketSettings
         {
             if (!File.Exists(file))
             {
-                throw new OracleCommandException($"{option} {file}: no such file", 2);
+                throw new OracleCommandException($"{option} {file}: no such file{GivenPath.Tried(file)}", 2);
             }
         }
 

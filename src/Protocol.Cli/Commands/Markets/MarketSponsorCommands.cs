@@ -42,7 +42,7 @@ public sealed class MarketRevealGoldCommand : AsyncCommand<MarketRevealGoldComma
 
             var path = settings.Secrets ?? throw new OracleCommandException("--secrets is required: the file fmp market create wrote (market.secrets.json)", 2);
             var secrets = await SecretsFile.ReadAsync<SponsorSecrets>(path, "sponsor secrets file", cancellationToken).ConfigureAwait(false)
-                ?? throw new OracleCommandException($"--secrets {path}: no such file", 2);
+                ?? throw new OracleCommandException($"--secrets {path}: no such file{GivenPath.Tried(path)}", 2);
             var id = secrets.MarketId is { } text ? BigInteger.Parse(text, CultureInfo.InvariantCulture)
                 : throw new OracleCommandException($"{path} has no market id: its create never completed (run fmp market create again with it)", 2);
             if (settings.Id is { } asked && asked != id)

@@ -1,4 +1,4 @@
-import { el, facts } from '../dom.js';
+import { el, facts, card } from '../dom.js';
 import { getJson } from '../api.js';
 import { table, submissionColumns } from '../table.js';
 import { chartCard, palette, stackedCounts } from '../charts.js';
@@ -6,11 +6,17 @@ import { tokens, tokenNumber, short, profit } from '../format.js';
 
 const HOUR = 3600 * 1000;
 const BURN_ADDRESS = '0x000000000000000000000000000000000000dead';
+const STAKES_TITLE = 'Stake and payout per curator, by payout (tokens)';
+const SCORES_TITLE = 'Score distribution (bps)';
+const ATTESTATIONS_TITLE = 'Attestations per oracle and digest';
 
 export async function marketPage(main, id) {
   const { market, timeline, submissions, reports, attestations, disputes } = await getJson(`/api/markets/${id}`);
   const colours = palette();
   const rows = submissions.map(s => ({ ...s, profit: profit(s) }));
+  // A cancelled or forfeited market: its empty charts are a sentence instead, and the page says where the pool went.
+  const failed = market.pool_recipient ? failedVerb(market.phase) : null;
+  const unless = (empty, id, title, sentence, chart) => (failed && empty ? noChart(id, title, sentence) : chart());
   main.append(
     el('h1', {}, `Market ${market.market_id} `, el('span', { class: `badge ${market.phase.split(' ')[0]}`, dataset: { fact: 'phase' } }, market.phase)),
     facts([
@@ -24,11 +30,12 @@ export async function marketPage(main, id) {
       ['slash / oracle fee', `${market.slash_bps / 100} % / ${market.oracle_fee_bps / 100} %`, 'terms'],
       ...(market.pool_recipient ? [['pool', poolFate(market), 'pool_fate']] : []),
     ]),
+    failed ? el('p', { class: 'card pool-sentence', dataset: { poolSentence: '' } }, poolSentence(market, failed)) : null,
     timelineChart(timeline, colours),
     el('div', { class: 'grid2' },
-      stakesChart(rows, colours),
-      scoreHistogram(rows, colours)),
-    attestationChart(attestations, reports, colours),
+      unless(rows.length === 0, 'stakes', STAKES_TITLE, `No curator staked: the market ${failed}.`, () => stakesChart(rows, colours)),
+      unless(!rows.some(s => s.score_bps !== null), 'scores', SCORES_TITLE, `No curator was scored: the market ${failed}.`, () => scoreHistogram(rows, colours))),
+    unless(attestations.length === 0, 'attestations', ATTESTATIONS_TITLE, `No oracle attested: the market ${failed}.`, () => attestationChart(attestations, reports, colours)),
     table({
       id: 'submissions', title: 'Curators: stake, score and payout', key: s => s.curator, rows,
       note: 'profit = paid − stake, once settled',
@@ -88,6 +95,26 @@ function poolFate(market) {
   return `${tokens(market.failed_pool)} ${burned ? 'burned' : 'back to the sponsor'}`;
 }
 
+// "was cancelled" or "forfeited", as the sentences of a failed market say it.
+function failedVerb(phase) {
+  return phase.split(' ')[0] === 'cancelled' ? 'was cancelled' : 'forfeited';
+}
+
+// Where a failed market's pool went, in words: the recipient is the burn address or the sponsor.
+function poolSentence(market, failed) {
+  const burned = market.pool_recipient.toLowerCase() === BURN_ADDRESS;
+  return `The market ${failed}, so no curator was paid from its pool: its ${tokens(market.failed_pool)} tokens ${burned
+    ? `were burned (sent to ${BURN_ADDRESS})`
+    : `went back to the sponsor (${market.pool_recipient})`}.`;
+}
+
+// Instead of a chart with nothing on it: the chart's title and why it is empty (data-no-chart names it for tests).
+function noChart(id, title, sentence) {
+  const section = card(title, el('p', { class: 'muted empty' }, sentence));
+  section.dataset.noChart = id;
+  return section;
+}
+
 // Phases and events on one time axis, in hours since the market was created.
 function timelineChart(timeline, colours) {
   const start = Date.parse(timeline.find(t => t.event === 'created')?.at ?? timeline[0]?.at);
@@ -118,7 +145,7 @@ function timelineChart(timeline, colours) {
 // Curators ordered by what they were paid, so that many bars read as a distribution.
 function stakesChart(submissions, colours) {
   const rows = submissions.slice().sort((a, b) => (BigInt(b.paid) > BigInt(a.paid) ? 1 : BigInt(b.paid) < BigInt(a.paid) ? -1 : 0));
-  return chartCard('stakes', 'Stake and payout per curator, by payout (tokens)', {
+  return chartCard('stakes', STAKES_TITLE, {
     type: 'bar',
     data: {
       labels: rows.map(s => short(s.curator)),
@@ -137,7 +164,7 @@ function scoreHistogram(rows, colours) {
   const counts = bins.map(() => 0);
   const scored = rows.filter(s => s.score_bps !== null);
   for (const s of scored) counts[Math.min(19, Math.floor((s.score_bps + 10000) / 1000))] += 1;
-  return chartCard('scores', 'Score distribution (bps)', {
+  return chartCard('scores', SCORES_TITLE, {
     type: 'bar',
     data: {
       labels: bins.map(b => `${b}…${b + 1000}`),
@@ -152,7 +179,7 @@ function attestationChart(attestations, reports, colours) {
   const oracles = [...new Set(attestations.map(a => a.signer))];
   const digests = [...new Set(attestations.map(a => a.digest))];
   const accepted = new Set(reports.map(r => r.digest));
-  return chartCard('attestations', 'Attestations per oracle and digest', {
+  return chartCard('attestations', ATTESTATIONS_TITLE, {
     type: 'bar',
     data: {
       labels: oracles.map(short),

@@ -60,7 +60,7 @@ internal sealed record Market(
 /// the items assigned to its address (a copy or replica keeps only the labels of items also assigned to its own
 /// address, since the whole file would be invalid there), and two address grinders join.
 /// </summary>
-internal sealed class MarketBuilder(int labelsPerCurator, int honestPerLevel)
+internal sealed class MarketBuilder(int labelsPerCurator, int honestPerLevel, int cartel = 0)
 {
     /// <summary>Gold pairs per market, held out from the pool.</summary>
     public const int GoldCount = 150;
@@ -180,6 +180,15 @@ internal sealed class MarketBuilder(int labelsPerCurator, int honestPerLevel)
             full.Add(source);
             full.AddRange(extras);
             replicas.Add((k, source, extras));
+        }
+
+        // --cartel N: N addresses labelling by one secret pattern, drawn last from their own seed so that every other
+        // curator's labels are the same as without them.
+        var cartelRng = new Random((7 * marketId) + 3);
+        for (var i = 0; i < cartel; i++)
+        {
+            var address = Address($"cartel-{i}");
+            full.Add(new Curator(address, Strategy.Cartel, Draw(address, labelsPerCurator, new Random(cartelRng.Next()), Labellers.Pattern)));
         }
 
         // A curator with no item (a tiny pool under assignment) submits nothing.

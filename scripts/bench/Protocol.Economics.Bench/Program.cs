@@ -5,7 +5,7 @@ using Protocol.Embeddings;
 using Protocol.Evaluation;
 using Protocol.Features.Bench;
 
-// economics-bench [--quick] [--markets N] [--pools 250,1000] [--labels N] [--v2-only] [--no-features] [--v1-permutations N]
+// economics-bench [--quick] [--markets N] [--pools 250,1000] [--labels N] [--v2-only] [--no-features] [--v1-permutations N] [--cartel N] [--specs v2,v3]
 //                 [--v1 FILE] [--v2 FILE] [--v2-open FILE] [--features FILE] [--features-open FILE]
 //                 [--data DIR] [--cache DIR] [--json FILE] [--detail MARKET-ID]
 // Seeded markets on three human preference sets and an adversarial split of each, at two pool sizes; every curator
@@ -96,7 +96,7 @@ foreach (var d in baseSets)
 }
 
 var options = new EvaluationOptions { MaxThreads = Environment.ProcessorCount };
-var builder = new MarketBuilder(labels, honestPerLevel: 6);
+var builder = new MarketBuilder(labels, honestPerLevel: 6, cartel: int.Parse(Arg("--cartel", "0"), ci));
 
 // MiniLM features: each base dataset embedded once (cached under --cache); the model loads only when needed.
 MiniLmEmbedder? embedder = null;

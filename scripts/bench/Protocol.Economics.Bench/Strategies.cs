@@ -50,11 +50,17 @@ internal sealed record Strategy(string Name, StrategyGroup Group, double? Accura
 
     public static Strategy Replica(int k) => new($"replica x{k} (each extra)", StrategyGroup.Replica);
 
+    /// <summary>
+    /// A coalition that labels every item by one secret pattern no free heuristic captures ("a" when keccak of the id
+    /// is even): its members agree with each other on the items they share, which a peer signal could pay.
+    /// </summary>
+    public static readonly Strategy Cartel = new("cartel (secret pattern)", StrategyGroup.Free);
+
     /// <summary>Every row, in table order.</summary>
     public static IReadOnlyList<Strategy> All { get; } =
     [
         .. HonestLevels.Select(Honest), Random, AlwaysA, AlwaysB, Longer, Shorter, GroundLonger, GroundShorter,
-        Original, Copy, Split, ReplicaSource, .. ReplicaCounts.Select(Replica),
+        Original, Copy, Split, ReplicaSource, .. ReplicaCounts.Select(Replica), Cartel,
     ];
 
     /// <summary>The free labellers: label from the pair alone (random uses the curator's coin).</summary>
@@ -75,6 +81,10 @@ internal static class Labellers
 
     /// <summary>The truth with probability p, else its opposite.</summary>
     public static Preference Honest(Comparison c, double p, Random rng) => rng.NextDouble() < p ? c.Truth : Opposite(c.Truth);
+
+    /// <summary>The cartel's secret pattern: "a" when the first byte of keccak256(utf8(id)) is even.</summary>
+    public static Preference Pattern(Comparison c) =>
+        (Nethereum.Util.Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes(c.Id))[0] & 1) == 0 ? Preference.A : Preference.B;
 
     /// <summary>The answer with more UTF-8 bytes; a on a tie.</summary>
     public static Preference Longer(Comparison c) =>

@@ -29,14 +29,18 @@ internal static class PeerValuation
         var peer = p.Peer!;
         var goldPpm = goldMagnitude.IsZero ? 0 : (long)BigInteger.Clamp(Exact.DivRoundHalfAway(goldAgreement * 1_000_000, goldMagnitude), 0, 1_000_000);
 
-        // Round 1: vote weights from the model alone, w_c = A_c / (M_c · G) in ppm, clamped to [0, 1].
+        // Round 1: vote weights from the model alone, w_c = A_c / (M_c · G) in ppm, clamped to [−1, 1] but NOT at 0: a
+        // curator the model cannot tell from a coin gets a weight of mean zero, so a coalition agreeing on a pattern the
+        // model does not see backs its members with noise, while honest curators back each other with a positive mean.
+        // (Clamped at 0, noise weights have a positive mean, and a coalition of 10 earned like 90%-accurate curators on
+        // HH-RLHF, where the model's agreement with the gold set is only ~0.2.)
         var anchor = new long[market.CuratorCount];
         for (var c = 0; c < anchor.Length; c++)
         {
             var (a, m, _) = stats[c];
             if (goldPpm != 0 && m != 0)
             {
-                anchor[c] = (long)BigInteger.Clamp(Exact.DivRoundHalfAway((BigInteger)a * 1_000_000_000_000, (BigInteger)m * goldPpm), 0, 1_000_000);
+                anchor[c] = (long)BigInteger.Clamp(Exact.DivRoundHalfAway((BigInteger)a * 1_000_000_000_000, (BigInteger)m * goldPpm), -1_000_000, 1_000_000);
             }
         }
 

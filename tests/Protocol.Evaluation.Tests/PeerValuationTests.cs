@@ -44,6 +44,32 @@ public sealed class PeerValuationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_coalition_labelling_by_a_secret_pattern_agrees_with_itself_and_still_loses_on_average_where_the_gold_signal_is_strong()
+    {
+        // Ten addresses label every assigned item "a" when the first byte of keccak(id) is even: no heuristic captures it,
+        // and its members agree with each other on every item they share. On UKPConvArg1 (the model's gold agreement is
+        // high) the signed first-round weights give them no support; on HH-RLHF (weak gold) such a coalition still earns
+        // in the economics benchmark (docs/evaluation.md, "A coalition").
+        var market = Market(120);
+        var assignment = new ItemAssignment(market.Input.MarketId, V3.InRun!.ShareFor(PoolItems));
+        var cartel = Enumerable.Range(0, 10).Select(i =>
+        {
+            var address = "0x" + Convert.ToHexStringLower(Nethereum.Util.Sha3Keccack.Current.CalculateHash(System.Text.Encoding.UTF8.GetBytes($"cartel:{i}")).AsSpan(12));
+            var labels = market.Input.TaskPool.Where(t => assignment.IsAssigned(address, t.Id)).Take(100)
+                .Select(t => new Label(t.Id, (EvaluationSpec.Keccak(System.Text.Encoding.UTF8.GetBytes(t.Id))[0] & 1) == 0 ? Preference.A : Preference.B));
+            return new CuratorLabels(address, [.. labels]);
+        }).ToList();
+        var input = market.Input with { Curators = [.. market.Input.Curators, .. cartel] };
+        var r = EvaluationEngine.Evaluate(V3, input, new EvaluationOptions());
+        var members = r.Curators.Where(c => cartel.Any(k => k.Address == c.Address)).ToList();
+        output.WriteLine(string.Join(", ", members.Select(c => $"{c.ValueMicro / 1e6:F1}")));
+        Assert.All(members, c => Assert.True(c.Valid));
+        Assert.True(members.Sum(c => c.ValueMicro) < 0, "the coalition as a whole should lose");
+        Assert.True(members.Count(c => c.ValueMicro < 0) >= 8, $"{members.Count(c => c.ValueMicro >= 0)} of 10 coalition members earned");
+        Assert.All(r.Curators.Where(c => market.Accuracy.GetValueOrDefault(c.Address) >= 0.85), c => Assert.True(c.ValueMicro > 0, $"p {market.Accuracy[c.Address]:F2} lost {c.ValueMicro}"));
+    }
+
+    [Fact]
     public void A_copy_at_a_second_address_keeps_too_few_of_its_items_and_is_invalid()
     {
         var market = Market(30);

@@ -12,6 +12,7 @@
 # Default: 3 markets per dataset and pool (36 markets, ~14 minutes on 2 cores); --quick: 1 (12 markets, ~4 minutes);
 # --markets 6: 72 markets, ~28 minutes (the figures in docs/evaluation.md, "Does honesty pay?").
 # The MiniLM features are embedded once (about 3 minutes) and cached under out/cache/features/.
+# docs/evaluation.md's tables: node scripts/bench/economics-markdown.mjs out/bench/economics.json --spec v3,v3-feat
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/lib/quiet.sh

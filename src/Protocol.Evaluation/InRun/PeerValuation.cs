@@ -4,20 +4,22 @@ using Protocol.Evaluation.Model;
 namespace Protocol.Evaluation.InRun;
 
 /// <summary>
-/// bt-inrun-v3's valuation (docs/evaluation.md, "Peer signal"). The model's residual signal s⊥ is right only 57–75%
-/// of the time, so a curator judged on 50 items against it alone draws a lottery. Other curators' labels of the same
+/// bt-inrun-v3's valuation (docs/evaluation.md, "v3: labels judged against a peer consensus"). The model's residual
+/// signal s⊥ is right only 57–75% of the time, so a curator judged against it alone on a few dozen items draws a lottery. Other curators' labels of the same
 /// item carry far more information, but a peer signal alone pays any cartel that agrees with itself. So:
 /// <list type="number">
-/// <item>each curator's vote weight w_c is its agreement with the gold-trained model, less <c>peerShrinkMilli</c>
-/// standard errors, over the gold signal's own agreement with the gold set, in [0, 1]: only labellers the model
-/// vouches for move the consensus (a heuristic's labels agree with s⊥ by chance only, since s⊥ has the heuristics taken
-/// out);</item>
+/// <item>round 1 weighs each curator by its agreement with the gold-trained model over the gold signal's own agreement
+/// with the gold set, signed, in [−1, 1]: a heuristic's labels agree with s⊥ by chance only, since s⊥ has the
+/// heuristics taken out, and a curator the model cannot tell from a coin gets a weight of mean zero;</item>
 /// <item>an item's consensus T_i is the model's vote (<c>modelVotesMilli</c> of a voter as accurate as the gold
 /// signal, scaled by |s⊥_i|) plus every label's w_c · y;</item>
-/// <item>the free heuristics are taken out of T by the same exact least squares as v2, so a cartel labelling by a
+/// <item>the free heuristics are taken out of T by the same exact least squares as v2, so a group labelling by a
 /// heuristic gains nothing from its own votes;</item>
-/// <item>a label is judged against the consensus without its own vote, u_l = T⊥_i − w_c · y_l, and charged the
-/// break-even κ · |u_l| (or v2's noise floor, whichever is larger), in exact integers.</item>
+/// <item>a label is judged against the consensus without its own vote, u_l = T⊥_i − w_c · y_l; rounds 2 to
+/// <c>peerRounds</c> weigh each curator by its agreement with the previous round's consensus, less
+/// <c>peerShrinkMilli</c> standard errors, relative to the best curator's, in [0, 1];</item>
+/// <item>the final round's labels are charged the break-even κ · |u_l| (or v2's noise floor, whichever is larger),
+/// in exact integers.</item>
 /// </list>
 /// </summary>
 internal static class PeerValuation
@@ -60,8 +62,8 @@ internal static class PeerValuation
             }
         }
 
-        // Round 2: each curator's weight is its agreement with round 1's consensus (its own vote left out), less
-        // peerShrinkMilli standard errors, relative to the best curator's, in [0, 1]. Agreement with a consensus of many
+        // Rounds 2 and later: each curator's weight is its agreement with the previous round's consensus (its own vote left
+        // out), less peerShrinkMilli standard errors, relative to the best curator's, in [0, 1]. Agreement with a consensus of many
         // labellers separates a 90% labeller from a coin in 50 items, where agreement with the model alone cannot. The
         // scale is the best curator's because agreement also scales with the consensus's own accuracy, which no one knows.
         var weights = anchor;

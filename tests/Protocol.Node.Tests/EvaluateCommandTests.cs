@@ -87,7 +87,7 @@ public sealed class EvaluateCommandTests : IDisposable
             ["evaluate", "--tasks", "t.jsonl", "--gold", "g.jsonl", "--manifest", "m.jsonl", "--spec", "bt-nonsense-v9"], TimeSpan.FromMinutes(1), workingDirectory: _dir);
         Assert.Equal(2, exit);
         Assert.Contains("no spec named 'bt-nonsense-v9'", output, StringComparison.Ordinal);
-        Assert.Contains("bt-inrun-v2, bt-inrun-v2-features, bt-inrun-v2-features-open, bt-inrun-v2-open, bt-shapley-v1", output, StringComparison.Ordinal);
+        Assert.Contains("bt-inrun-v2, bt-inrun-v2-features, bt-inrun-v2-features-open, bt-inrun-v2-open, bt-inrun-v3, bt-inrun-v3-features, bt-shapley-v1", output, StringComparison.Ordinal);
 
         (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp,
             ["evaluate", "--tasks", "t.jsonl", "--gold", "g.jsonl", "--manifest", "m.jsonl", "--backend", "gpu"], TimeSpan.FromMinutes(1), workingDirectory: _dir);

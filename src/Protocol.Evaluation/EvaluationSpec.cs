@@ -153,7 +153,7 @@ public sealed record EvaluationSpec
                 {
                     Neutralise = [.. p.GetProperty("neutralise").EnumerateArray().Select(e => global::Protocol.Evaluation.InRun.InRunParameters.Parse(e.GetString()))],
                     // A peer spec (v3) judges labels against the consensus, with its own break-even; the model-only bar does not apply.
-                    BreakEvenAccuracyPpm = p.TryGetProperty("peer", out _) ? 500_000 : p.GetProperty("breakEvenAccuracyPpm").GetInt32(),
+                    BreakEvenAccuracyPpm = p.TryGetProperty("peer", out var isPeer) && isPeer.GetBoolean() ? 500_000 : p.GetProperty("breakEvenAccuracyPpm").GetInt32(),
                     NoiseFloorMilli = p.GetProperty("noiseFloorMilli").GetInt32(),
                     AssignedSharePpm = p.TryGetProperty("assignedSharePpm", out var share) ? share.GetInt32() : 1_000_000,
                     AssignedItems = p.TryGetProperty("assignedItems", out var items) ? items.GetInt32() : 0,

@@ -23,11 +23,12 @@ public enum Heuristic
 }
 
 /// <summary>
-/// bt-inrun-v3's peer signal: each item's label is judged against the other curators' labels of the item, each
-/// weighted by how well that curator agrees with the gold-trained model, plus the model's own vote.
+/// bt-inrun-v3's peer signal: each label is judged against the other curators' labels of its item, each weighted by
+/// how well that curator agrees with the gold-trained model (round 1) and then with the consensus (later rounds), plus
+/// the model's own vote.
 /// </summary>
 /// <param name="ModelVotesMilli">The model's vote on an item, in thousandths of a curator of the gold signal's accuracy.</param>
-/// <param name="ShrinkMilli">Standard errors taken off a curator's measured agreement with the model before it becomes a vote weight.</param>
+/// <param name="ShrinkMilli">Standard errors (thousandths) taken off a curator's agreement with the previous round's consensus before it becomes a vote weight (rounds 2 and later).</param>
 /// <param name="BreakEvenAgreementPpm">κ: the agreement (2·agree − 1, weighted by the peer signal) a label must beat to earn.</param>
 /// <param name="Rounds">Rounds of the consensus: the first weighs curators by the model alone, each later one by agreement with the one before.</param>
 public sealed record PeerParameters(int ModelVotesMilli, int ShrinkMilli, int BreakEvenAgreementPpm, int Rounds);

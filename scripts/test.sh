@@ -3,12 +3,30 @@
 # Its last line is the honest sum of the three runners: "N passed, N failed[, N skipped]".
 # Exit status is non-zero when anything failed, including a build that did not compile or a
 # test service (anvil, PostgreSQL) left running afterwards.
+#
+# The parts overlap, because most of the suite waits on processes, chains and databases rather than on the two cores:
+#   forge build ─┬─ forge test, lint ─ TypeScript tests
+#   dotnet build ┴─ dotnet tests, in two lanes: Protocol.Node.Tests | every other test project
+# (forge compiles with one core through solc-js while dotnet builds; the .NET and TypeScript tests deploy forge's
+# contracts/out, so they start once both builds are done.)
+#
+#   scripts/test.sh          everything (what CI runs)
+#   scripts/test.sh --fast   the fast tier only: the .NET tests not marked [Trait("tier", "slow")] (no processes of
+#                            fmp, no outages, no browser), forge and TypeScript skipped: a minute or two, for quick
+#                            changes; the full run is still what says a change is good
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+fast=0
+case "${1:-}" in
+  "") ;;
+  --fast) fast=1 ;;
+  *) echo "scripts/test.sh: unknown option '$1' (use --fast for the fast tier, or nothing for everything)" >&2; exit 2 ;;
+esac
+
 results=out/test-results
-rm -rf "$results" out/test-artifacts && mkdir -p "$results"
+rm -rf "$results" out/test-artifacts && mkdir -p "$results/dotnet"
 # Every throw-away service keeps its state under here, so leftovers can be found afterwards.
 export FMP_TEST_TMP; FMP_TEST_TMP=$(mktemp -d /tmp/fmp-test.XXXXXX)
 chmod 755 "$FMP_TEST_TMP" # the postgres user must reach its cluster folder inside
@@ -18,47 +36,137 @@ browsers_before=$(pgrep -x chromium | sort || true)
 passed=0 failed=0 skipped=0
 declare -a timings=()
 started=$SECONDS
-phase_start=$SECONDS
-phase() { timings+=("$(printf '%-10s %4ds' "$1" $((SECONDS - phase_start)))"); phase_start=$SECONDS; }
+# A part's duration, measured by the part itself (the parts overlap): "name seconds" lines in $results/timings.
+timed() { local name=$1 t0=$SECONDS; shift; "$@"; local rc=$?; echo "$name $((SECONDS - t0))" >>"$results/timings"; return $rc; }
 note_failure() { echo "test.sh: $*" >&2; failed=$((failed + 1)); }
 
-cleanup() { rm -rf "$FMP_TEST_TMP"; }
+background=()
+cleanup() { kill "${background[@]}" 2>/dev/null; rm -rf "$FMP_TEST_TMP"; }
 trap cleanup EXIT
 
 # 1. Bootstrap (silent when everything is installed).
-if ! scripts/bootstrap.sh; then
+if ! timed bootstrap scripts/bootstrap.sh; then
   note_failure "bootstrap failed"
   echo "$passed passed, $failed failed"
   exit 1
 fi
-phase bootstrap
 
-# 2. Foundry: unit, fuzz and invariant tests. A compile error leaves no summary line: one failure.
-node_modules/.bin/forge test 2>&1 | tee "$results/forge.log"
-summary=$(grep -E '^Ran [0-9]+ test suites? in .*tests? passed' "$results/forge.log" | tail -n 1)
-if [ -n "$summary" ]; then
-  read -r fp ff fs < <(sed -E 's/.*: ([0-9]+) tests? passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/' <<<"$summary")
-  passed=$((passed + fp)) failed=$((failed + ff)) skipped=$((skipped + fs))
+# 2. Foundry, in the background: compile (its exit status in forge-build.rc tells the .NET tests they may start),
+#    unit, fuzz and invariant tests, then the lint, which is part of the contract: forge fmt and solhint must stay
+#    clean, and EIP-170's 24,576 bytes of runtime code must hold (forge test does not enforce it; anvil does).
+#    Lint problems count as failures, not as tests.
+forge_part() {
+  timed forge-build node_modules/.bin/forge build >"$results/forge-build.log" 2>&1
+  echo $? >"$results/forge-build.rc"
+  timed forge-test node_modules/.bin/forge test >"$results/forge.log" 2>&1
+  {
+    node_modules/.bin/forge fmt --check >"$results/fmt.log" 2>&1 \
+      || echo "forge fmt --check: contracts need formatting (see $results/fmt.log)"
+    { node_modules/.bin/solhint --max-warnings 0 -c .solhint.json 'contracts/src/**/*.sol' 'contracts/script/**/*.sol' \
+      && node_modules/.bin/solhint --max-warnings 0 -c contracts/test/.solhint.json 'contracts/test/**/*.sol'; } >"$results/solhint.log" 2>&1 \
+      || echo "solhint found problems (see $results/solhint.log)"
+    node_modules/.bin/forge build --sizes --skip test --skip script >"$results/sizes.log" 2>&1 \
+      || echo "a contract exceeds EIP-170's 24,576-byte limit (see $results/sizes.log)"
+  } >"$results/lint-problems"
+}
+if [ "$fast" -eq 0 ]; then
+  forge_part &
+  background+=($!)
+  forge_pid=$!
+elif [ -d contracts/out ]; then
+  echo 0 >"$results/forge-build.rc" # the fast tier takes the contracts as last built
 else
-  note_failure "forge test produced no summary (compile error?)"
+  timed forge-build node_modules/.bin/forge build >"$results/forge-build.log" 2>&1
+  echo $? >"$results/forge-build.rc"
 fi
-phase forge
 
-# Lint is part of the contract: solhint and forge fmt must stay clean (they count as failures, not as tests).
-node_modules/.bin/forge fmt --check >"$results/fmt.log" 2>&1 || note_failure "forge fmt --check: contracts need formatting (see $results/fmt.log)"
-node_modules/.bin/solhint --max-warnings 0 -c .solhint.json 'contracts/src/**/*.sol' 'contracts/script/**/*.sol' >"$results/solhint.log" 2>&1 \
-  && node_modules/.bin/solhint --max-warnings 0 -c contracts/test/.solhint.json 'contracts/test/**/*.sol' >>"$results/solhint.log" 2>&1 \
-  || note_failure "solhint found problems (see $results/solhint.log)"
-# EIP-170: a contract over 24,576 bytes of runtime code cannot be deployed (forge test does not enforce it; anvil does).
-node_modules/.bin/forge build --sizes --skip test --skip script >"$results/sizes.log" 2>&1 \
-  || note_failure "a contract exceeds EIP-170's 24,576-byte limit (see $results/sizes.log)"
-phase lint
+# 3. .NET: build the solution once (warnings are errors), then every test project, as TRX files counted below.
+echo "dotnet build Protocol.sln"
+build_ok=1
+if ! timed dotnet-build dotnet build Protocol.sln --nologo --verbosity quiet >"$results/dotnet-build.log" 2>&1; then
+  build_ok=0
+  grep -v 'warning NU1603' "$results/dotnet-build.log"
+  note_failure "dotnet build failed (see $results/dotnet-build.log)"
+fi
 
-# 3. .NET: every test project in Protocol.sln, results as TRX files that are counted below.
-dotnet test Protocol.sln --nologo --verbosity quiet \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/dotnet" \
-  --blame-hang-timeout 10m 2>&1 | grep -v 'warning NU1603' | tee "$results/dotnet.log"
-dotnet_rc=${PIPESTATUS[0]}
+while [ ! -f "$results/forge-build.rc" ]; do sleep 1; done
+if [ "$(cat "$results/forge-build.rc")" != 0 ]; then
+  cat "$results/forge-build.log"
+  note_failure "forge build failed: the contracts did not compile (see $results/forge-build.log)"
+fi
+
+# One lane runs its projects one after the other; each project's console output goes to its own log, and a line
+# says when it is done. The two lanes run side by side.
+filter=()
+[ "$fast" -eq 1 ] && filter=(--filter "tier!=slow")
+run_lane() {
+  local project name
+  for project in "$@"; do
+    name=$(basename "$project" .csproj)
+    timed "$name" dotnet test "$project" --no-build --nologo --verbosity quiet "${filter[@]}" \
+      --logger "trx;LogFilePrefix=$name" --logger "console;verbosity=normal" --results-directory "$results/dotnet" \
+      --blame-hang-timeout 10m >"$results/dotnet-$name.log" 2>&1
+    echo "$? $name" >>"$results/dotnet-exits"
+    awk -v n="$name" '/^ +Passed: [0-9]+$/ { p = $2 } /^ +Failed: [0-9]+$/ { f = $2 } /^ +Skipped: [0-9]+$/ { s = $2 }
+      END { printf "dotnet: %-28s %d passed, %d failed, %d skipped\n", n, p, f, s }' "$results/dotnet-$name.log"
+  done
+}
+dotnet_pids=()
+if [ "$build_ok" -eq 1 ]; then
+  mapfile -t test_projects < <(grep -o '"[^"]*\.Tests\.csproj"' Protocol.sln | tr -d '"' | tr '\\' '/')
+  slow_lane=() other_lane=()
+  for p in "${test_projects[@]}"; do
+    case "$p" in */Protocol.Node.Tests.csproj) slow_lane+=("$p") ;; *) other_lane+=("$p") ;; esac
+  done
+  # The longest first in the other lane, so that its tail is made of short projects (in the fast tier the demo and
+  # the browser tests are all slow, and the evaluation's are the long ones).
+  longest=(Demo Indexer Dashboard Evaluation)
+  [ "$fast" -eq 1 ] && longest=(Evaluation Indexer)
+  ordered=()
+  for first in "${longest[@]}"; do
+    for p in "${other_lane[@]}"; do [[ "$p" == */Protocol.$first.Tests.csproj ]] && ordered+=("$p"); done
+  done
+  for p in "${other_lane[@]}"; do [[ " ${ordered[*]} " == *" $p "* ]] || ordered+=("$p"); done
+  t_tests=$SECONDS
+  run_lane "${slow_lane[@]}" &
+  dotnet_pids+=($!)
+  run_lane "${ordered[@]}" &
+  dotnet_pids+=($!)
+  background+=("${dotnet_pids[@]}")
+fi
+
+# 4. forge's results, once it is done.
+if [ "$fast" -eq 0 ]; then
+  wait "$forge_pid"
+  cat "$results/forge.log"
+  summary=$(grep -E '^Ran [0-9]+ test suites? in .*tests? passed' "$results/forge.log" | tail -n 1)
+  if [ -n "$summary" ]; then
+    read -r fp ff fs < <(sed -E 's/.*: ([0-9]+) tests? passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/' <<<"$summary")
+    passed=$((passed + fp)) failed=$((failed + ff)) skipped=$((skipped + fs))
+  else
+    note_failure "forge test produced no summary (compile error?)"
+  fi
+  while read -r problem; do note_failure "$problem"; done <"$results/lint-problems"
+
+  # 5. TypeScript client (clients/ts): tsc --noEmit, then node's test runner with the TAP reporter (against anvil,
+  #    using contracts/out from the forge step), while the .NET lanes go on. A type error or a crash leaves no
+  #    "# pass"/"# fail" summary: one failure.
+  timed ts npm test --silent --prefix clients/ts >"$results/ts.log" 2>&1
+  ts_rc=$?
+  tail -n 12 "$results/ts.log"
+  tap() { grep -E "^# $1 [0-9]+$" "$results/ts.log" | tail -n 1 | grep -oE '[0-9]+$'; }
+  tp=$(tap pass) tf=$(tap fail) tc=$(tap cancelled) tsk=$(tap skipped) ttd=$(tap todo)
+  if [ -n "$tp" ] && [ -n "$tf" ]; then
+    passed=$((passed + tp)) failed=$((failed + tf + ${tc:-0})) skipped=$((skipped + ${tsk:-0} + ${ttd:-0}))
+    [ "$ts_rc" -ne 0 ] && [ $((tf + ${tc:-0})) -eq 0 ] && note_failure "npm test (clients/ts) exited with $ts_rc but no test failed (see $results/ts.log)"
+  else
+    note_failure "npm test (clients/ts) produced no summary (type error? see $results/ts.log)"
+  fi
+fi
+
+# 6. The .NET results, once both lanes are done.
+for pid in "${dotnet_pids[@]}"; do wait "$pid"; done
+[ "${#dotnet_pids[@]}" -gt 0 ] && echo "dotnet-tests $((SECONDS - t_tests))" >>"$results/timings"
 shopt -s nullglob
 trx_files=("$results"/dotnet/*.trx)
 dp=0 df=0 ds=0
@@ -70,28 +178,18 @@ for trx in "${trx_files[@]}"; do
   ds=$((ds + $(get total) - $(get executed))) # VSTest counts skipped tests as not executed
 done
 passed=$((passed + dp)) failed=$((failed + df)) skipped=$((skipped + ds))
-if [ "${#trx_files[@]}" -eq 0 ]; then
-  note_failure "dotnet test produced no results (build error?)"
-elif [ "$dotnet_rc" -ne 0 ] && [ "$df" -eq 0 ]; then
-  note_failure "dotnet test exited with $dotnet_rc but no test failed: a project did not build or a test host crashed (see $results/dotnet.log)"
+if [ "$build_ok" -eq 1 ]; then
+  if [ "$fast" -eq 0 ] && [ "${#trx_files[@]}" -lt "${#test_projects[@]}" ]; then
+    note_failure "dotnet test wrote ${#trx_files[@]} result files for ${#test_projects[@]} test projects: a test host crashed or a project found no tests (see $results/dotnet-*.log)"
+  fi
+  while read -r rc name; do
+    if [ "$rc" -ne 0 ] && [ "$df" -eq 0 ]; then
+      note_failure "dotnet test $name exited with $rc but no test failed: a test host crashed (see $results/dotnet-$name.log)"
+    fi
+  done <"$results/dotnet-exits"
 fi
-phase dotnet
 
-# 4. TypeScript client (clients/ts): tsc --noEmit, then node's test runner with the TAP reporter (against anvil, using
-#    contracts/out from the forge step). A type error or a crash leaves no "# pass"/"# fail" summary: one failure.
-npm test --silent --prefix clients/ts 2>&1 | tee "$results/ts.log"
-ts_rc=${PIPESTATUS[0]}
-tap() { grep -E "^# $1 [0-9]+$" "$results/ts.log" | tail -n 1 | grep -oE '[0-9]+$'; }
-tp=$(tap pass) tf=$(tap fail) tc=$(tap cancelled) tsk=$(tap skipped) ttd=$(tap todo)
-if [ -n "$tp" ] && [ -n "$tf" ]; then
-  passed=$((passed + tp)) failed=$((failed + tf + ${tc:-0})) skipped=$((skipped + ${tsk:-0} + ${ttd:-0}))
-  [ "$ts_rc" -ne 0 ] && [ $((tf + ${tc:-0})) -eq 0 ] && note_failure "npm test (clients/ts) exited with $ts_rc but no test failed (see $results/ts.log)"
-else
-  note_failure "npm test (clients/ts) produced no summary (type error? see $results/ts.log)"
-fi
-phase ts
-
-# 5. Nothing the tests started may outlive them.
+# 7. Nothing the tests started may outlive them.
 leaks=$(pgrep -f "$FMP_TEST_TMP" || true)
 new_anvils=$(comm -13 <(echo "$anvils_before") <(pgrep -x anvil | sort || true))
 new_browsers=$(comm -13 <(echo "$browsers_before") <(pgrep -x chromium | sort || true))
@@ -111,10 +209,14 @@ fi
 [ "${ff:-0}" != 0 ] && [ "${ff:-0}" != "?" ] && { echo; echo "Failed forge tests:"; grep -E '^\[FAIL' "$results/forge.log" || true; }
 
 echo
-echo "Timings:"
-printf '  %s\n' "${timings[@]}"
-printf '  %-10s %4ds\n' total $((SECONDS - started))
-echo "Results: forge ${fp:-0}/${ff:-?}/${fs:-0}, dotnet $dp/$df/$ds, ts ${tp:-0}/${tf:-?}/${tsk:-0} (passed/failed/skipped); logs in $results"
+echo "Timings (the parts overlap; see the top of scripts/test.sh):"
+while read -r name seconds; do printf '  %-28s %4ds\n' "$name" "$seconds"; done <"$results/timings"
+printf '  %-28s %4ds\n' "total (wall clock)" $((SECONDS - started))
+if [ "$fast" -eq 1 ]; then
+  echo "Results: dotnet $dp/$df/$ds (passed/failed/skipped), the fast tier only (forge, TypeScript and the slow tier not run); logs in $results"
+else
+  echo "Results: forge ${fp:-0}/${ff:-?}/${fs:-0}, dotnet $dp/$df/$ds, ts ${tp:-0}/${tf:-?}/${tsk:-0} (passed/failed/skipped); logs in $results"
+fi
 [ -d out/test-artifacts/dashboard ] && echo "Dashboard screenshots: out/test-artifacts/dashboard"
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"

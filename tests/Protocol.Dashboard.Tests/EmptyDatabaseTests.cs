@@ -7,6 +7,7 @@ using Protocol.TestSupport;
 namespace Protocol.Dashboard.Tests;
 
 /// <summary>An indexer that has just started: the schema is there, nothing happened yet. Pages say so, without errors.</summary>
+[Trait("tier", "slow")]
 [Collection(DashboardGroup.Name)]
 public sealed class EmptyDatabaseTests(DashboardSite site)
 {

@@ -8,6 +8,7 @@ using Protocol.TestSupport;
 namespace Protocol.Dashboard.Tests;
 
 /// <summary>What the pages show equals what the indexed database holds, row by row.</summary>
+[Trait("tier", "slow")]
 [Collection(DashboardGroup.Name)]
 public sealed class NumberTests(DashboardSite site)
 {

@@ -5,6 +5,7 @@ using Protocol.TestSupport;
 namespace Protocol.Dashboard.Tests;
 
 /// <summary>Every page loads cleanly in Chromium, draws its charts, and is saved as a screenshot.</summary>
+[Trait("tier", "slow")]
 [Collection(DashboardGroup.Name)]
 public sealed class PageTests(DashboardSite site)
 {

@@ -4,6 +4,7 @@ using System.Numerics;
 namespace Protocol.Dashboard.Tests;
 
 /// <summary>Tables sort on a click and download as CSV in the order shown.</summary>
+[Trait("tier", "slow")]
 [Collection(DashboardGroup.Name)]
 public sealed class TableTests(DashboardSite site)
 {

@@ -10,6 +10,7 @@ namespace Protocol.Demo.Tests;
 /// checks (money conserved, indexer equal to the chain, three nodes on one digest, honest majority in profit, bad behaviours lose);
 /// the summary it writes is checked again here.
 /// </summary>
+[Trait("tier", "slow")]
 public sealed class SmallDemoTests : IDisposable
 {
     private readonly string _out = Directory.CreateTempSubdirectory("fmp-demo-").FullName;

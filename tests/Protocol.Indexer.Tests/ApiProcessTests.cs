@@ -8,6 +8,7 @@ using Protocol.TestSupport;
 namespace Protocol.Indexer.Tests;
 
 /// <summary><c>fmp api run</c> refuses at start, in one line naming what to fix, what it cannot serve.</summary>
+[Trait("tier", "slow")]
 public sealed class ApiProcessTests(PostgresDatabaseFixture db) : IClassFixture<PostgresDatabaseFixture>
 {
     private static Task<(int Exit, string Output)> Api(string connectionString, string urls) =>

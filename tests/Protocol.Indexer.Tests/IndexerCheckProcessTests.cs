@@ -6,6 +6,7 @@ using static Protocol.TestSupport.ProtocolDeployment;
 namespace Protocol.Indexer.Tests;
 
 /// <summary><c>fmp indexer check</c> as an analyst runs it: from the indexer's options file, and with the two addresses mixed up.</summary>
+[Trait("tier", "slow")]
 public sealed class IndexerCheckProcessTests(AnvilFixture anvil, PostgresDatabaseFixture db) : IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>
 {
     [Fact]

@@ -8,6 +8,7 @@ using static Protocol.TestSupport.ProtocolDeployment;
 namespace Protocol.Indexer.Tests;
 
 /// <summary>The real indexer process (<c>fmp indexer run</c>) killed with SIGKILL mid-backfill, then restarted.</summary>
+[Trait("tier", "slow")]
 public sealed class KillRestartTests(AnvilFixture anvil, PostgresDatabaseFixture db) : IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>
 {
     [Fact]

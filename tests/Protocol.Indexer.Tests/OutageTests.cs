@@ -11,6 +11,7 @@ namespace Protocol.Indexer.Tests;
 /// out (retried with a capped, doubling wait, logged once per wait) and the work resumes where it stopped. The
 /// outage is the proxy dropping every connection: a provider going down cannot be produced on demand otherwise.
 /// </summary>
+[Trait("tier", "slow")]
 public sealed class OutageTests(AnvilFixture anvil, PostgresDatabaseFixture db) : IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>
 {
     private static readonly Dictionary<string, string> Fast = new() { ["FMP_Indexer__RpcAttempts"] = "2", ["FMP_Indexer__OutageBackoffCap"] = "00:00:08" };

@@ -8,6 +8,7 @@ using static Protocol.TestSupport.ProtocolDeployment;
 namespace Protocol.Node.Tests;
 
 /// <summary><c>fmp curator claim</c> as a curator runs it: the leaf from a published report, checked, then claimed; or the stake back.</summary>
+[Trait("tier", "slow")]
 public sealed class CuratorClaimTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fmp-claim-").FullName;

@@ -11,6 +11,7 @@ namespace Protocol.Node.Tests;
 /// exports of Label Studio (a Pairwise project's JSON export), Argilla 2 (records.to_json of a RankingQuestion dataset)
 /// and TRL (prompt/chosen/rejected lines); and what it refuses, writing nothing.
 /// </summary>
+[Trait("tier", "slow")]
 public sealed partial class CuratorImportTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fmp-import-").FullName;

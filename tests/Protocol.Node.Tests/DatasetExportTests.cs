@@ -15,6 +15,7 @@ namespace Protocol.Node.Tests;
 /// <c>fmp dataset export</c> as a sponsor runs it on a settled market on a real chain: real label files and task pool
 /// behind file:// URIs, the accepted report's scores published and served the way a node does.
 /// </summary>
+[Trait("tier", "slow")]
 public sealed class DatasetExportTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fmp-dataset-").FullName;

@@ -6,6 +6,7 @@ using Protocol.TestSupport;
 namespace Protocol.Node.Tests;
 
 /// <summary><c>fmp evaluate</c> as a user runs it: local files in, canonical files and a digest out, the same every time.</summary>
+[Trait("tier", "slow")]
 public sealed class EvaluateCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fmp-evaluate-").FullName;

@@ -7,6 +7,7 @@ using Protocol.TestSupport;
 namespace Protocol.Node.Tests;
 
 /// <summary><c>fmp features embed | import | verify</c> as a sponsor and an auditor run them, then <c>fmp evaluate</c> on the result.</summary>
+[Trait("tier", "slow")]
 public sealed class FeaturesCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fmp-features-cli-").FullName;

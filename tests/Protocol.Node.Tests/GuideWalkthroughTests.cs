@@ -6,8 +6,11 @@ using Protocol.TestSupport;
 
 namespace Protocol.Node.Tests;
 
-/// <summary>The tests that run scripts/dev.sh: it writes deployments/dev/31337.json in the repository, so one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>
+/// The tests that run scripts/dev.sh: it writes deployments/dev/31337.json in the repository, so one at a time. No other
+/// test reads that file, and the script takes free ports (FMP_DEV_*), so the group runs beside the other classes.
+/// </summary>
+[CollectionDefinition(Name)]
 public sealed class DevScriptGroup
 {
     public const string Name = "scripts/dev.sh";
@@ -20,6 +23,7 @@ public sealed class DevScriptGroup
 /// folder and scripts/dev.sh gets free ports (FMP_DEV_*), so that the test never meets a reader's dev chain; and
 /// <c>fmp</c> is a wrapper script around the test's own build.
 /// </summary>
+[Trait("tier", "slow")]
 [Collection(DevScriptGroup.Name)]
 public sealed partial class GuideWalkthroughTests : IDisposable
 {

@@ -8,6 +8,7 @@ using Protocol.TestSupport;
 namespace Protocol.Node.Tests;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Trait("tier", "slow")]
 public sealed class KeystoreTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fmp-keys-").FullName;

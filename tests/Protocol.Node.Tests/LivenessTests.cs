@@ -33,6 +33,7 @@ namespace Protocol.Node.Tests;
 /// that never answer, a sponsor host that is down, decoy markets sized to lock the node's bond, and bonds left locked
 /// behind markets nobody settles.
 /// </summary>
+[Trait("tier", "slow")]
 public sealed class LivenessTests(AnvilFixture anvil, PostgresDatabaseFixture db) : IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>, IDisposable
 {
     private const byte Evaluation = 3, Challenge = 4, FinalizedStatus = 3;

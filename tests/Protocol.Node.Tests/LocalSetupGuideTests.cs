@@ -9,6 +9,7 @@ namespace Protocol.Node.Tests;
 /// bonded, the node started from the written file, <c>fmp node status</c> and <c>fmp indexer check --config</c>,
 /// then <c>scripts/dev.sh down</c>.
 /// </summary>
+[Trait("tier", "slow")]
 [Collection(DevScriptGroup.Name)]
 public sealed class LocalSetupGuideTests : IDisposable
 {

@@ -19,6 +19,7 @@ namespace Protocol.Node.Tests;
 /// The sponsor's and curators' commands as processes on a real chain: what each refuses before sending (with what to
 /// fix), what it sends, and that a salt survives a run that stopped after sending.
 /// </summary>
+[Trait("tier", "slow")]
 public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>, IDisposable
 {
     private const int Curator = 4;

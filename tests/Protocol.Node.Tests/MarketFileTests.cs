@@ -7,6 +7,7 @@ namespace Protocol.Node.Tests;
 /// <c>fmp market create --config</c> reading the market file, before any chain is asked: every problem of the file in
 /// one refusal (not one per run), each naming its field, and relative paths said with the folder they were read from.
 /// </summary>
+[Trait("tier", "slow")]
 public sealed class MarketFileTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fmp-market-file-").FullName;

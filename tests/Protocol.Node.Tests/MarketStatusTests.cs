@@ -6,6 +6,7 @@ using static Protocol.TestSupport.ProtocolDeployment;
 namespace Protocol.Node.Tests;
 
 /// <summary><c>fmp market status</c> through a market's life, as its sponsor reads it.</summary>
+[Trait("tier", "slow")]
 public sealed class MarketStatusTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>
 {
     [Fact]

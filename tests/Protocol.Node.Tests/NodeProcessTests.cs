@@ -15,81 +15,10 @@ using static Protocol.TestSupport.ProtocolDeployment;
 namespace Protocol.Node.Tests;
 
 /// <summary>The operator guide's commands, as written: a new key, a config file, <c>fmp node run</c> attesting a market.</summary>
-public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture db) : IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>, IDisposable
+[Trait("tier", "slow")]
+public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture db)
+    : NodeProcessTestBase(anvil, db), IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("fmp-node-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private sealed record Setup(string Config, string Address, ProtocolDeployment Deployment, TestMarket Market, int MetricsPort, int DashboardPort, Npgsql.NpgsqlDataSource NodeDb);
-
-    // Keys as the guide says, a funded and bonded oracle, a market in evaluation, and the node's config file.
-    private int _reportsPort;
-
-    private async Task<Setup> SetUpAsync(string extraConfig = "", bool revealGold = true, System.Numerics.BigInteger? bond = null)
-    {
-        // Keys, as the guide says.
-        var keystore = Path.Combine(_dir, "oracle.json");
-        var password = Path.Combine(_dir, "oracle.password");
-        await File.WriteAllTextAsync(password, "a long passphrase\n");
-        var created = await Fmp("keys", "new", "--keystore", keystore, "--password-file", password);
-        var address = await Keystore.AddressAsync(keystore, CancellationToken.None);
-        Assert.Contains(address, created, StringComparison.Ordinal);
-
-        // A market in its evaluation phase, built from crowd data.
-        var crowd = new CrowdMarket(_dir);
-        var (tasks, gold) = crowd.LoadCrowdData();
-        var specPath = Path.Combine(RepositoryLayout.Root, "specs", "bt-shapley-v1.json");
-        var files = new MarketFiles(
-            await crowd.WriteAsync("tasks.jsonl", tasks.Select(ProtocolFiles.ToLine)), new Uri(Path.Combine(_dir, "tasks.jsonl")).AbsoluteUri,
-            Keccak.Hash(File.ReadAllBytes(specPath)), new Uri(specPath).AbsoluteUri,
-            await crowd.WriteAsync("gold.jsonl", gold.Select(ProtocolFiles.ToLine)), new Uri(Path.Combine(_dir, "gold.jsonl")).AbsoluteUri);
-        var labels = await crowd.WriteAsync("good.jsonl", tasks.Take(40).Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
-        var d = await DeployAsync(anvil);
-
-        // Fund and bond the new oracle key.
-        await anvil.Web3For(Sponsor).Eth.GetEtherTransferService().TransferEtherAndWaitForReceiptAsync(address, 10m);
-        await d.Send(Sponsor, d.TokenAddress, new Protocol.Core.Contracts.TestTokenBindings.MintFunction { To = address, Amount = OracleBond });
-        var oracle = new Web3(new Account(await Keystore.UnlockAsync(keystore, password, CancellationToken.None), AnvilFixture.ChainId), anvil.RpcUrl);
-        await oracle.SendAsync(d.TokenAddress, new Protocol.Core.Contracts.TestTokenBindings.ApproveFunction { Spender = d.RegistryAddress, Value = bond ?? OracleBond });
-        await oracle.SendAsync(d.RegistryAddress, new RegisterFunction { Amount = bond ?? OracleBond });
-
-        var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token), files: files);
-        market.UseLabelFile(4, labels, new Uri(Path.Combine(_dir, "good.jsonl")).AbsoluteUri);
-        await market.CommitAsync(4, 10 * Token);
-        await anvil.IncreaseTimeAsync(3_600);
-        await market.RevealAsync(4);
-        await anvil.IncreaseTimeAsync(3_600);
-        if (revealGold)
-        {
-            await market.RevealGoldAsync();
-        }
-
-        var metricsPort = FreePort.Next();
-        var dashboardPort = FreePort.Next();
-        _reportsPort = FreePort.Next();
-        var nodeDb = await db.Cluster.CreateDatabaseAsync("node_" + Guid.NewGuid().ToString("N")[..12]); // this test's node alone
-        var config = Path.Combine(_dir, "node.json");
-        await File.WriteAllTextAsync(config, $$"""
-            {
-              "Node": {
-                "RpcUrl": "{{anvil.RpcUrl}}",
-                "MarketAddress": "{{d.MarketAddress}}",
-                "ConnectionString": "{{nodeDb}}",
-                "Keystore": "{{keystore}}",
-                "PasswordFile": "{{password}}",
-                "OutputFolder": "{{Path.Combine(_dir, "out")}}",
-                "Backend": "cpu",
-                "MetricsPort": {{metricsPort}},
-                "DashboardPort": {{dashboardPort}},
-                "ReportsPort": {{_reportsPort}},
-                "Fetch": { "FileRoots": [ "{{_dir}}", "{{Path.GetDirectoryName(specPath)}}" ] }{{extraConfig}}
-              }
-            }
-            """);
-        return new Setup(config, address, d, market, metricsPort, dashboardPort, Npgsql.NpgsqlDataSource.Create(nodeDb));
-    }
-
     [Fact]
     public async Task A_node_started_from_its_config_file_evaluates_and_attests()
     {
@@ -98,7 +27,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         using var node = StartNode(config);
         await WaitUntilAsync(node, () => AttestedAsync(nodeData, address, d));
         var digest = (await SignedAsync(nodeData, address))!;
-        Assert.True(File.Exists(Path.Combine(_dir, "out", market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", "leaves.json")));
+        Assert.True(File.Exists(Path.Combine(Dir, "out", market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", "leaves.json")));
 
         // Observability as the guide describes it: Prometheus on loopback, the job dashboard, the status command.
         // (The node counts an attestation when its receipt arrives, which can be a poll later than the chain shows it.)
@@ -111,13 +40,13 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         Assert.Contains("scan-markets", jobs, StringComparison.Ordinal);
 
         // The published report, read-only over HTTP where curators fetch their leaf and proof.
-        var reports = $"http://127.0.0.1:{_reportsPort}/reports/{market.Id}/0/";
+        var reports = $"http://127.0.0.1:{ReportsPort}/reports/{market.Id}/0/";
         using var leavesAnswer = await http.GetAsync(new Uri(reports + "leaves.json"));
         Assert.Equal(System.Net.HttpStatusCode.OK, leavesAnswer.StatusCode);
         Assert.Equal("application/json; charset=utf-8", leavesAnswer.Content.Headers.ContentType?.ToString());
         Assert.Equal("no-cache", leavesAnswer.Headers.CacheControl?.ToString());
         var leavesText = await leavesAnswer.Content.ReadAsStringAsync();
-        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(_dir, "out", market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", "leaves.json")), leavesText);
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(Dir, "out", market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", "leaves.json")), leavesText);
         Assert.Contains(digest, leavesText, StringComparison.Ordinal);
         using var scores = await http.GetAsync(new Uri(reports + "scores.jsonl"));
         Assert.Equal("application/x-ndjson; charset=utf-8", scores.Content.Headers.ContentType?.ToString());
@@ -125,7 +54,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         revalidate.Headers.IfNoneMatch.Add(leavesAnswer.Headers.ETag!);
         Assert.Equal(System.Net.HttpStatusCode.NotModified, (await http.SendAsync(revalidate)).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(reports + "nothing.json"))).StatusCode);
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri($"http://127.0.0.1:{_reportsPort}/reports/%2e%2e/node.json"))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri($"http://127.0.0.1:{ReportsPort}/reports/%2e%2e/node.json"))).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, (await http.PostAsync(new Uri(reports + "leaves.json"), null)).StatusCode);
         var status = await Fmp("node", "status", "--config", config);
         Assert.Contains(address, status, StringComparison.Ordinal);
@@ -167,7 +96,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         await using var connection = await nodeData.OpenConnectionAsync();
         var digests = (await connection.QueryAsync<string>("SELECT digest FROM oracle_reports WHERE signer = @s", new { s = address.ToLowerInvariant() })).ToList();
         var signed = Assert.Single(digests);
-        var handler = anvil.Web3.Eth.GetEvent<AttestedEvent>(d.MarketAddress);
+        var handler = Anvil.Web3.Eth.GetEvent<AttestedEvent>(d.MarketAddress);
         var attested = (await handler.GetAllChangesAsync(handler.CreateFilterInput(market.Id, Nethereum.RPC.Eth.DTOs.BlockParameter.CreateEarliest(), Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest())))
             .Select(e => e.Event).Where(e => string.Equals(e.Signer, address, StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.Equal(signed, "0x" + Convert.ToHexStringLower(Assert.Single(attested).Digest));
@@ -179,11 +108,11 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         var (config, address, d, market, metricsPort, dashboardPort, nodeData) = await SetUpAsync();
         await using var _ = nodeData;
         var (metricsPort2, dashboardPort2, reportsPort2) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var config2 = Path.Combine(_dir, "node-2.json");
+        var config2 = Path.Combine(Dir, "node-2.json");
         await File.WriteAllTextAsync(config2, (await File.ReadAllTextAsync(config))
             .Replace($"\"MetricsPort\": {metricsPort}", $"\"MetricsPort\": {metricsPort2}", StringComparison.Ordinal)
             .Replace($"\"DashboardPort\": {dashboardPort}", $"\"DashboardPort\": {dashboardPort2}", StringComparison.Ordinal)
-            .Replace($"\"ReportsPort\": {_reportsPort}", $"\"ReportsPort\": {reportsPort2}", StringComparison.Ordinal));
+            .Replace($"\"ReportsPort\": {ReportsPort}", $"\"ReportsPort\": {reportsPort2}", StringComparison.Ordinal));
 
         using var first = StartNode(config);
         using var second = StartNode(config2);
@@ -203,7 +132,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         await using var connection = await nodeData.OpenConnectionAsync();
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM node_jobs"));
         Assert.Single(await connection.QueryAsync<string>("SELECT digest FROM oracle_reports WHERE signer = @s", new { s = address.ToLowerInvariant() }));
-        var handler = anvil.Web3.Eth.GetEvent<AttestedEvent>(d.MarketAddress);
+        var handler = Anvil.Web3.Eth.GetEvent<AttestedEvent>(d.MarketAddress);
         var attested = (await handler.GetAllChangesAsync(handler.CreateFilterInput(market.Id, Nethereum.RPC.Eth.DTOs.BlockParameter.CreateEarliest(), Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest())))
             .Count(e => string.Equals(e.Event.Signer, address, StringComparison.OrdinalIgnoreCase));
         Assert.Equal(1, attested);
@@ -216,7 +145,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     {
         var (config, _, _, _, _, _, nodeData) = await SetUpAsync();
         await using var _ = nodeData;
-        var missing = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = "no_such_node_db" }.ConnectionString;
+        var missing = new Npgsql.NpgsqlConnectionStringBuilder(Db.ConnectionString) { Database = "no_such_node_db" }.ConnectionString;
         var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config, "--db", missing], TimeSpan.FromMinutes(1));
         Assert.Equal(1, exit);
         Assert.Contains("Node:ConnectionString (--db)", output, StringComparison.Ordinal);
@@ -256,79 +185,13 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
 
         (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config, "--metrics-port", "0", "--dashboard-port", "0"], TimeSpan.FromMinutes(1));
         Assert.Equal(1, exit);
-        Assert.Contains($"port {_reportsPort} on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
+        Assert.Contains($"port {ReportsPort} on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
         Assert.Contains("set Node:ReportsPort (--reports-port) to a free port", output, StringComparison.Ordinal);
         Assert.False(first.Process.HasExited, first.Log);
         await first.KillAsync();
     }
 
-    [Fact]
-    public async Task A_sixty_second_rpc_outage_is_ridden_out_and_the_market_is_attested_after_it()
-    {
-        var (config, address, d, market, metricsPort, _, nodeData) = await SetUpAsync(revealGold: false);
-        await using var _ = nodeData;
-        await using var proxy = new FaultyRpcProxy(anvil.RpcUrl, faultRate: 0, stall: TimeSpan.Zero);
-        // The RPC URL as a flag (it wins over the file), the cap short enough for a test: waits of 1, 2, 4, 8, 8 … s.
-        using var node = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", config, "--rpc", proxy.Url, "--outage-backoff-cap", "00:00:08"]);
-        await WaitUntilAsync(node, () => Task.FromResult(node.Log.Contains("Oracle " + address, StringComparison.Ordinal)));
-
-        proxy.Down = true;
-        await market.RevealGoldAsync(); // the market reaches its evaluation while the node cannot see the chain
-        static int Warnings(CliProcess node) => node.Log.Split('\n').Count(l => l.Contains("RPC unreachable", StringComparison.Ordinal));
-        await WaitUntilAsync(node, () => Task.FromResult(Warnings(node) > 0), TimeSpan.FromSeconds(100)); // the next scan (once a minute) meets the outage
-        await Task.Delay(TimeSpan.FromSeconds(60));
-        Assert.False(node.Process.HasExited, $"the node gave up during the outage: {node.Log}");
-        var warnings = Warnings(node);
-        Assert.InRange(warnings, 6, 16); // once per wait (1 + 2 + 4 + 8 + 8 … ≈ 60 s), not once per request
-        Assert.Contains("trying again in 00:00:08", node.Log, StringComparison.Ordinal);
-        Assert.DoesNotContain("trying again in 00:00:16", node.Log, StringComparison.Ordinal); // capped
-
-        proxy.Down = false;
-        await WaitUntilAsync(node, () => AttestedAsync(nodeData, address, d));
-        Assert.Contains("RPC reachable again after", node.Log, StringComparison.Ordinal);
-        using var http = new HttpClient();
-        var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"));
-        var retries = metrics.Split('\n').Single(l => l.StartsWith("fmp_node_rpc_outage_retries_total ", StringComparison.Ordinal));
-        Assert.True(double.Parse(retries[(retries.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) >= warnings, retries);
-        await node.KillAsync();
-    }
-
-    [Fact]
-    public async Task A_sixty_second_database_outage_is_ridden_out_and_the_market_is_attested_after_it()
-    {
-        var (config, address, d, market, metricsPort, _, nodeData) = await SetUpAsync(revealGold: false);
-        await using var _ = nodeData;
-        await using var proxy = new TcpOutageProxy(db.Cluster.Port);
-        var through = new Npgsql.NpgsqlConnectionStringBuilder(nodeData.ConnectionString) { Port = proxy.Port, Timeout = 5 }.ConnectionString;
-        using var node = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", config, "--db", through]);
-        // Running, not starting: the first scan has finished (it sets the balance gauge last). A database lost while
-        // the node starts is a start-up failure, which exits non-zero.
-        using var http = new HttpClient();
-        await WaitUntilAsync(node, async () =>
-        {
-            try
-            {
-                var line = (await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"))).Split('\n')
-                    .FirstOrDefault(l => l.StartsWith("fmp_node_wallet_balance_eth ", StringComparison.Ordinal));
-                return line is not null && double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) > 0;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        });
-
-        proxy.Down = true;
-        await market.RevealGoldAsync(); // the market reaches its evaluation while the node's database is unreachable
-        await Task.Delay(TimeSpan.FromSeconds(60));
-        Assert.False(node.Process.HasExited, $"the node gave up during the database outage: {node.Log}");
-
-        proxy.Down = false;
-        await WaitUntilAsync(node, () => AttestedAsync(nodeData, address, d), TimeSpan.FromSeconds(180));
-        await node.KillAsync();
-    }
-
-    // Found by a loaded CI run of the test above: the outage began while Hangfire's recurring scheduler held its lock,
+    // Found by a loaded CI run of NodeDatabaseOutageTests: the outage began while Hangfire's recurring scheduler held its lock,
     // the lock row outlived its holder's connection, and Hangfire.PostgreSql breaks such a row only after
     // DistributedLockTimeout (10 minutes by default), so no scan ran for ten minutes after the database was back. The
     // stale row is made here directly; the node breaks it after JobRecoveryTimeout (10 s in this test) and attests.
@@ -368,54 +231,5 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         await market.RevealGoldAsync();
         await WaitUntilAsync(node, () => AttestedAsync(nodeData, address, d), TimeSpan.FromSeconds(150));
         await node.KillAsync();
-    }
-
-    private static async Task<string?> SignedAsync(Npgsql.NpgsqlDataSource nodeData, string address)
-    {
-        await using var connection = await nodeData.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL")
-            ? await connection.ExecuteScalarAsync<string?>("SELECT digest FROM oracle_reports WHERE signer = @s", new { s = address.ToLowerInvariant() })
-            : null;
-    }
-
-    private async Task<bool> AttestedAsync(Npgsql.NpgsqlDataSource nodeData, string address, ProtocolDeployment d)
-    {
-        var digest = await SignedAsync(nodeData, address);
-        return digest is not null && (await anvil.Web3.CallAsync<ReportSignersFunction, List<string>>(d.MarketAddress, new ReportSignersFunction { Digest = Bytes32.Parse(digest).ToArray() }))
-            .Any(s => string.Equals(s, address, StringComparison.OrdinalIgnoreCase));
-    }
-
-    private static CliProcess StartNode(string config) => CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", config]);
-
-    private static async Task RunUntilAsync(string config, Func<Task<bool>> done)
-    {
-        using var node = StartNode(config);
-        try
-        {
-            await WaitUntilAsync(node, done);
-        }
-        finally
-        {
-            await node.KillAsync(); // SIGKILL: no shutdown of any kind
-        }
-    }
-
-    private static async Task WaitUntilAsync(CliProcess node, Func<Task<bool>> done, TimeSpan? within = null)
-    {
-        var limit = within ?? TimeSpan.FromSeconds(120);
-        var deadline = DateTime.UtcNow + limit;
-        while (!await done())
-        {
-            Assert.False(node.Process.HasExited, $"the node exited: {node.Log}");
-            Assert.True(DateTime.UtcNow < deadline, $"no progress within {limit.TotalSeconds} s: {node.Log}");
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task<string> Fmp(params string[] arguments)
-    {
-        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, arguments, TimeSpan.FromMinutes(1));
-        Assert.True(exit == 0, output);
-        return output;
     }
 }

@@ -8,6 +8,7 @@ namespace Protocol.Node.Tests;
 /// <c>fmp node run</c> refuses to start, with a message naming the option, the URL or the address to fix, when its
 /// options are misspelt or wrong, or when the chain at RpcUrl holds no market at MarketAddress.
 /// </summary>
+[Trait("tier", "slow")]
 public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fmp-node-start-").FullName;

@@ -17,6 +17,7 @@ namespace Protocol.Node.Tests;
 /// <c>fmp oracle register / exit / withdraw / status</c> as real processes against a real anvil: a fresh key
 /// bonds, exits and withdraws; whatever would revert is refused before anything is sent.
 /// </summary>
+[Trait("tier", "slow")]
 public sealed class OracleCommandTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fmp-oracle-").FullName;

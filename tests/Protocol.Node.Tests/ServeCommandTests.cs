@@ -4,6 +4,7 @@ using Protocol.TestSupport;
 namespace Protocol.Node.Tests;
 
 /// <summary><c>fmp serve</c>: a local market's files published read-only, as a sponsor or curator runs it.</summary>
+[Trait("tier", "slow")]
 public sealed class ServeCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fmp-serve-").FullName;

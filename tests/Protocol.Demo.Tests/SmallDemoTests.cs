@@ -31,8 +31,10 @@ public sealed class SmallDemoTests : IDisposable
         {
         }
 
+        // The time limit only stops a hung demo (about two minutes on two idle cores; the suite runs it beside other
+        // tests, and a run with the machine loaded ~15-fold took over eight): its speed is measured by scripts/demo.sh.
         var (exit, output) = await CliProcess.RunAsync(Path.Combine(AppContext.BaseDirectory, "fmp-demo.dll"),
-            ["--small", "--out", _out, "--fmp", CliProcess.Fmp], TimeSpan.FromMinutes(8));
+            ["--small", "--out", _out, "--fmp", CliProcess.Fmp], TimeSpan.FromMinutes(15));
         Assert.True(exit == 0, output);
         Assert.Matches("port 5080 is in use: the analyst dashboard listens on port [0-9]+", output);
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
 using Protocol.Api;
 using Protocol.Core.Payouts;
-using Protocol.Indexer.Tests;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 

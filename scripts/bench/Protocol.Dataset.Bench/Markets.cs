@@ -1,7 +1,6 @@
 using System.Text;
 using Nethereum.Util;
 using Protocol.Evaluation;
-using Protocol.Evaluation.Tests;
 
 namespace Protocol.Dataset.Bench;
 

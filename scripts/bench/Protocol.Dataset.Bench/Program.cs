@@ -3,7 +3,6 @@ using System.Globalization;
 using Protocol.Cli.Dataset;
 using Protocol.Dataset.Bench;
 using Protocol.Evaluation;
-using Protocol.Evaluation.Tests;
 
 // dataset-bench [--seeds N] [--copies K] [--spec NAME] [--data DIR]
 // What the sponsor gets: held-out gold accuracy of the reward model (the spec's own trainer) trained on all revealed labels,

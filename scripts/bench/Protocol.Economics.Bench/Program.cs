@@ -3,7 +3,6 @@ using System.Globalization;
 using Protocol.Economics.Bench;
 using Protocol.Embeddings;
 using Protocol.Evaluation;
-using Protocol.Features.Bench;
 
 // economics-bench [--quick] [--markets N] [--pools 250,1000] [--labels N] [--v2-only] [--no-features] [--v1-permutations N] [--cartel N] [--specs v2,v3]
 //                 [--v1 FILE] [--v2 FILE] [--v2-open FILE] [--features FILE] [--features-open FILE]

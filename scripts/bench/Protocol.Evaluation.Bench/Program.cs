@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using Protocol.Evaluation;
-using Protocol.Evaluation.Tests;
 
 // evaluation-bench [--data DIR] [--spec NAME|FILE] [--backend cpu|cuda|auto|both] [--permutations N] [--threads N] [--repeat N] [--no-peak]
 // Runs the UKPConvArg1 market (docs/evaluation.md) and prints wall time, trainings/s, achieved throughput

@@ -5,7 +5,6 @@ using Nethereum.Util;
 using Protocol.Core.Hashing;
 using Protocol.Evaluation;
 using Protocol.Evaluation.InRun;
-using Protocol.Evaluation.Tests;
 
 /// <summary>
 /// evaluation-bench --scale 1000,10000,50000 [--spec NAME|FILE ...] [--labels 100] [--pool 100000] [--v1-budget 600] [--dense 384,4096]:

@@ -6,7 +6,7 @@ namespace Protocol.Features.Bench;
 internal sealed record CrowdFigures(string Label, string Spec, double SpearmanPerLabel, double SpearmanTotal, double Auroc, double GoldAccuracy, int Saturated, int Workers, double Seconds);
 
 /// <summary>
-/// The real crowd of UKPConvArg1 (tests/Protocol.Evaluation.Tests/UkpConvArg1.cs): the workers' own labels, which they
+/// The real crowd of UKPConvArg1 (src/Protocol.CrowdMarkets/UkpConvArg1.cs): the workers' own labels, which they
 /// chose themselves, so only the open specs apply; quality = agreement with the other workers' majority.
 /// </summary>
 internal sealed class Crowd(UkpConvArg1 market, CommittedFeatures features)

@@ -1,6 +1,5 @@
 using Nethereum.Signer;
 using Protocol.Core.Hashing;
-using Protocol.Evaluation.Tests;
 
 namespace Protocol.Demo;
 

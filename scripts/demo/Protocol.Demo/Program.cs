@@ -18,7 +18,6 @@ using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
 using Protocol.Demo;
 using Protocol.Evaluation;
-using Protocol.Evaluation.Tests;
 using Protocol.Indexer.Consistency;
 using Protocol.Node.Signing;
 using Protocol.TestSupport;

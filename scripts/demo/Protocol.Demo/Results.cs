@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using Protocol.Core.Payouts;
-using Protocol.Evaluation.Tests;
 using Spectre.Console;
 
 namespace Protocol.Demo;

@@ -1,12 +1,11 @@
 using System.Numerics;
 using Protocol.Core.Payouts;
-using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 
-namespace Protocol.Indexer.Tests;
+namespace Protocol.TestSupport;
 
 /// <summary>Markets driven through the life-cycle paths on the test chain.</summary>
-internal static class Scenarios
+public static class Scenarios
 {
     private static readonly MarketTerms Terms = new(RewardPool: 1_000 * Token, OracleFeeBps: 500, SlashBps: 5_000, StakeCap: 150 * Token);
 

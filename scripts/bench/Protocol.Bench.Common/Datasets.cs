@@ -1,9 +1,9 @@
 using System.Text.Json;
 
-namespace Protocol.Economics.Bench;
+namespace Protocol.Bench.Common;
 
 /// <summary>A comparison whose true preference is known: a candidate for the gold set or the task pool.</summary>
-internal sealed record Comparison(string Id, string Prompt, string A, string B, Preference Truth)
+public sealed record Comparison(string Id, string Prompt, string A, string B, Preference Truth)
 {
     public TaskItem Task => new(Id, Prompt, A, B);
 
@@ -11,13 +11,13 @@ internal sealed record Comparison(string Id, string Prompt, string A, string B, 
 }
 
 /// <summary>One dataset's comparisons with a truth; <paramref name="Dropped"/> pairs had none.</summary>
-internal sealed record Dataset(string Name, IReadOnlyList<Comparison> Comparisons, int Dropped);
+public sealed record Dataset(string Name, IReadOnlyList<Comparison> Comparisons, int Dropped);
 
 /// <summary>
 /// Readers of the three human preference sets under data/ (see each folder's NOTICE). Only pairs with a
 /// truth are kept: the harness scores strategies against it.
 /// </summary>
-internal static class Datasets
+public static class Datasets
 {
     /// <summary>UKPConvArg1: truth = the file's strict majority of the five workers ("equal" or null: dropped).</summary>
     public static Dataset UkpConvArg1(string directory)

@@ -7,15 +7,16 @@ using Nethereum.RPC.Eth.DTOs;
 using Npgsql;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Indexer;
 using Protocol.Indexer.Consistency;
 using Protocol.Indexer.Schema;
 using Protocol.Indexer.Sync;
-using Protocol.TestSupport;
+using Xunit;
 
-namespace Protocol.Indexer.Tests;
+namespace Protocol.TestSupport;
 
 /// <summary>Builds indexers for a deployment and checks a database against the chain.</summary>
-internal static class IndexerHarness
+public static class IndexerHarness
 {
     public static ChainIndexer Create(ProtocolDeployment d, NpgsqlDataSource db, string rpcUrl, int reorgDepth, TimeSpan? rpcTimeout = null, int initialRange = 2_000, int maxLogs = 20_000, ILogger<ChainIndexer>? logger = null)
     {

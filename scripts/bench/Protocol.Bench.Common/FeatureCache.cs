@@ -2,7 +2,7 @@ using System.Text;
 using Protocol.Core.Hashing;
 using Protocol.Embeddings;
 
-namespace Protocol.Features.Bench;
+namespace Protocol.Bench.Common;
 
 /// <summary>
 /// MiniLM features of a dataset, embedded once and kept under out/cache/features/: one file for every comparison of the
@@ -10,7 +10,7 @@ namespace Protocol.Features.Bench;
 /// market (named by the keccak of their ids). A row depends on its comparison alone (e(a) − e(b)), so a market's rows
 /// are copied from the dataset's file rather than embedded again.
 /// </summary>
-internal sealed class FeatureCache
+public sealed class FeatureCache
 {
     private const string Model = "all-MiniLM-L6-v2";
     private readonly string folder;

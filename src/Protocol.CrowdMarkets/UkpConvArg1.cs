@@ -5,7 +5,7 @@ using System.Text.Json;
 using Nethereum.Util;
 using Protocol.Evaluation;
 
-namespace Protocol.Evaluation.Tests;
+namespace Protocol.CrowdMarkets;
 
 /// <summary>
 /// The UKPConvArg1 market (docs/evaluation.md): gold = the pairs with a strict majority whose

@@ -1,10 +1,10 @@
-namespace Protocol.Economics.Bench;
+namespace Protocol.Bench.Common;
 
 /// <summary>
 /// Mean, sample standard deviation, range, 10th and 90th percentiles (linear interpolation between order
 /// statistics) and share below zero of a sample.
 /// </summary>
-internal sealed record Stats(int N, double Mean, double Sd, double Min, double Max, double ShareNegative)
+public sealed record Stats(int N, double Mean, double Sd, double Min, double Max, double ShareNegative)
 {
     public double P10 { get; init; } = double.NaN;
 

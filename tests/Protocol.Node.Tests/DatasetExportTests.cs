@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Parquet;
 using Parquet.Serialization;
-using Protocol.Cli.Dataset;
+using Protocol.Client.Datasets;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;

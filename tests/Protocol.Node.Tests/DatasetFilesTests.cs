@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Protocol.Cli.Dataset;
+using Protocol.Client.Datasets;
 
 namespace Protocol.Node.Tests;
 

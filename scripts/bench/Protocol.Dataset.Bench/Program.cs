@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Protocol.Cli.Dataset;
+using Protocol.Client.Datasets;
 using Protocol.Dataset.Bench;
 using Protocol.Evaluation;
 

@@ -1,4 +1,4 @@
-using Protocol.Cli.Dataset;
+using Protocol.Client.Datasets;
 using Protocol.Evaluation;
 
 namespace Protocol.Dataset.Bench;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using Nethereum.Web3;
 using Protocol.Cli.Commands;
+using Protocol.Client.Datasets;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;

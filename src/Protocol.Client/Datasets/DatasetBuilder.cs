@@ -1,6 +1,6 @@
 using Protocol.Core.Files;
 
-namespace Protocol.Cli.Dataset;
+namespace Protocol.Client.Datasets;
 
 /// <summary>One curator's revealed labels, as read from its verified label file.</summary>
 public sealed record CuratorLabelFile(string Curator, IReadOnlyList<Label> Labels);

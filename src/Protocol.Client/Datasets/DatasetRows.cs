@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Protocol.Cli.Dataset;
+namespace Protocol.Client.Datasets;
 
 /// <summary>
 /// One revealed label in the form DPO and reward-model trainers read (docs/formats.md, "The exported dataset"): the

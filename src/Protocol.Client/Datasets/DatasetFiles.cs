@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Parquet.Serialization;
 
-namespace Protocol.Cli.Dataset;
+namespace Protocol.Client.Datasets;
 
 /// <summary>
 /// Writes an export's tables as labels.jsonl and aggregate.jsonl (prompt/chosen/rejected, the form TRL's preference

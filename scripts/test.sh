@@ -6,7 +6,7 @@
 #
 # The parts overlap, because most of the suite waits on processes, chains and databases rather than on the two cores:
 #   forge build ─┬─ forge test, lint ─ TypeScript tests
-#   dotnet build ┴─ dotnet tests, in two lanes: Protocol.Node.Tests | every other test project
+#   dotnet build ┴─ dotnet tests, in two lanes of about the same length (see "lane_a_names" below)
 # (forge compiles with one core through solc-js while dotnet builds; the .NET and TypeScript tests deploy forge's
 # contracts/out, so they start once both builds are done.)
 #
@@ -105,7 +105,7 @@ run_lane() {
     name=$(basename "$project" .csproj)
     timed "$name" dotnet test "$project" --no-build --nologo --verbosity quiet "${filter[@]}" \
       --logger "trx;LogFilePrefix=$name" --logger "console;verbosity=normal" --results-directory "$results/dotnet" \
-      --blame-hang-timeout 10m >"$results/dotnet-$name.log" 2>&1
+      --blame-hang-timeout 20m >"$results/dotnet-$name.log" 2>&1
     echo "$? $name" >>"$results/dotnet-exits"
     awk -v n="$name" '/^ +Passed: [0-9]+$/ { p = $2 } /^ +Failed: [0-9]+$/ { f = $2 } /^ +Skipped: [0-9]+$/ { s = $2 }
       END { printf "dotnet: %-28s %d passed, %d failed, %d skipped\n", n, p, f, s }' "$results/dotnet-$name.log"
@@ -114,23 +114,20 @@ run_lane() {
 dotnet_pids=()
 if [ "$build_ok" -eq 1 ]; then
   mapfile -t test_projects < <(grep -o '"[^"]*\.Tests\.csproj"' Protocol.sln | tr -d '"' | tr '\\' '/')
-  slow_lane=() other_lane=()
-  for p in "${test_projects[@]}"; do
-    case "$p" in */Protocol.Node.Tests.csproj) slow_lane+=("$p") ;; *) other_lane+=("$p") ;; esac
-  done
-  # The longest first in the other lane, so that its tail is made of short projects (in the fast tier the demo and
-  # the browser tests are all slow, and the evaluation's are the long ones).
-  longest=(Demo Indexer Dashboard Evaluation)
-  [ "$fast" -eq 1 ] && longest=(Evaluation Indexer)
-  ordered=()
-  for first in "${longest[@]}"; do
-    for p in "${other_lane[@]}"; do [[ "$p" == */Protocol.$first.Tests.csproj ]] && ordered+=("$p"); done
-  done
-  for p in "${other_lane[@]}"; do [[ " ${ordered[*]} " == *" $p "* ]] || ordered+=("$p"); done
+  # Two lanes of about the same length (from a sequential run on two cores: node 440 s, demo 130, indexer 105,
+  # dashboard and curator app 140, evaluation 75), the longest first in each so that the tails are short projects.
+  # A project not named here joins the second lane.
+  lane_a_names=(Node Evaluation Core)
+  lane_b_names=(Demo Dashboard Indexer Embeddings TestSupport)
+  [ "$fast" -eq 1 ] && lane_a_names=(Evaluation Core) lane_b_names=(Node Indexer Embeddings TestSupport)
+  pick() { local n p; for n in "$@"; do for p in "${test_projects[@]}"; do [[ "$p" == */Protocol.$n.Tests.csproj ]] && echo "$p"; done; done; }
+  mapfile -t lane_a < <(pick "${lane_a_names[@]}")
+  mapfile -t lane_b < <(pick "${lane_b_names[@]}")
+  for p in "${test_projects[@]}"; do [[ " ${lane_a[*]} ${lane_b[*]} " == *" $p "* ]] || lane_b+=("$p"); done
   t_tests=$SECONDS
-  run_lane "${slow_lane[@]}" &
+  run_lane "${lane_a[@]}" &
   dotnet_pids+=($!)
-  run_lane "${ordered[@]}" &
+  run_lane "${lane_b[@]}" &
   dotnet_pids+=($!)
   background+=("${dotnet_pids[@]}")
 fi

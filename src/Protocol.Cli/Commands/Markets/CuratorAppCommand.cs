@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -70,12 +69,6 @@ public sealed class CuratorAppCommand : AsyncCommand<CuratorAppCommand.Settings>
         var options = Options(settings);
         var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
         await m.RequireKeyAsync(cancellationToken).ConfigureAwait(false);
-        var labels = options.LabelsFile.Length > 0 ? options.LabelsFile : Path.GetFullPath($"labels-{m.Id.ToString(CultureInfo.InvariantCulture)}.jsonl");
-        options = options with
-        {
-            LabelsFile = labels,
-            SecretsPath = options.SecretsPath.Length > 0 ? options.SecretsPath : Path.ChangeExtension(labels, null) + ".commit.json",
-        };
         // The desk logs for as long as the app runs: the running app owns (and disposes) its logger factory.
         var factory = LoggerFactory.Create(logging);
         CuratorDesk? desk = null;
@@ -139,6 +132,11 @@ public sealed class CuratorAppCommand : AsyncCommand<CuratorAppCommand.Settings>
             problems.Add($"--publish-to {folder}: no such folder{GivenPath.Tried(folder)}");
         }
 
+        if (string.IsNullOrWhiteSpace(s.Labels))
+        {
+            problems.Add("--labels is required: the label file the app writes after every choice (new, or one to continue)");
+        }
+
         if (problems.Count > 0)
         {
             throw new OracleCommandException(string.Join("; ", problems), 2);
@@ -146,8 +144,8 @@ public sealed class CuratorAppCommand : AsyncCommand<CuratorAppCommand.Settings>
 
         return new CuratorAppOptions
         {
-            LabelsFile = s.Labels is { Length: > 0 } ? s.LabelsFile : "",
-            SecretsPath = s.Secrets is { Length: > 0 } ? s.SecretsPath : "",
+            LabelsFile = s.LabelsFile,
+            SecretsPath = s.SecretsPath,
             StartBlock = s.StartBlock,
             Port = s.Port,
             Reports = reports,

@@ -149,7 +149,7 @@ public sealed class CuratorAppTests(AnvilFixture anvil, PostgresDatabaseFixture 
         var expected = CanonicalWriter.ToBytes(mine.Select(t => ProtocolFiles.ToLine(new Label(t.Id, majority[t.Id]))));
         Assert.Equal(expected, await File.ReadAllBytesAsync(labels));
         Assert.Equal(AssignedCount, await page.Locator("table[data-table='review'] tbody tr").CountAsync());
-        Assert.Equal(majority[mine[5].Id] == Preference.A ? "A" : "B", await page.InnerTextAsync($"tr[data-key='{mine[5].Id}'] td[data-col='label']"));
+        Assert.Equal(majority[mine[5].Id] == Preference.A ? "A" : "B", await page.InnerTextAsync($"tr[data-key='{mine[5].Id}'] td[data-col='label'] strong"));
         await ShootAsync(page, "review");
         await AssertAccessibleAsync(page, "review");
 

@@ -172,7 +172,10 @@ const pages = {
         el('td', { class: 'num' }, String(i + 1)),
         el('td', {}, el('code', {}, item.id)),
         el('td', { class: 'excerpt' }, excerpt(item.prompt)),
-        el('td', { 'data-col': 'label' }, choice === 'a' ? 'A' : choice === 'b' ? 'B' : choice === 'skip' ? 'skipped' : '—'),
+        // The chosen response's opening words: a prompt is often the same for many items, the responses are not.
+        el('td', { 'data-col': 'label' }, choice === 'a' || choice === 'b'
+          ? [el('strong', {}, choice.toUpperCase()), el('span', { class: 'muted' }, ` ${excerpt(choice === 'a' ? item.a : item.b, 60)}`)]
+          : choice === 'skip' ? 'skipped' : '—'),
         el('td', {}, el('button', {
           type: 'button', id: `change-${i}`, class: 'btn quiet', 'aria-label': `Change the label of item ${i + 1}`,
           onclick: () => { setCursor(i); location.hash = '#/label'; },
@@ -268,9 +271,9 @@ function progress() {
       min > 0 ? ` (at least ${min} needed)` : ''));
 }
 
-function excerpt(text) {
+function excerpt(text, length = 90) {
   const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 90 ? `${line.slice(0, 89)}…` : line;
+  return line.length > length ? `${line.slice(0, length - 1)}…` : line;
 }
 
 // ---- actions -----------------------------------------------------------------------------------------------------

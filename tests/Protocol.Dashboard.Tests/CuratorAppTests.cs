@@ -35,6 +35,7 @@ namespace Protocol.Dashboard.Tests;
 /// oracle nodes (in process) evaluate and attest, and it claims, all from the page. Each screen is saved at 1280 and
 /// 800 px (out/test-artifacts/curator-app) and checked by axe-core.
 /// </summary>
+[Trait("tier", "slow")]
 public sealed class CuratorAppTests(AnvilFixture anvil, PostgresDatabaseFixture db) : IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>, IDisposable
 {
     private const int Curator = 4;

@@ -215,6 +215,7 @@ else
   echo "Results: forge ${fp:-0}/${ff:-?}/${fs:-0}, dotnet $dp/$df/$ds, ts ${tp:-0}/${tf:-?}/${tsk:-0} (passed/failed/skipped); logs in $results"
 fi
 [ -d out/test-artifacts/dashboard ] && echo "Dashboard screenshots: out/test-artifacts/dashboard"
+[ -d out/test-artifacts/curator-app ] && echo "Curator app screenshots: out/test-artifacts/curator-app"
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 echo "$line"

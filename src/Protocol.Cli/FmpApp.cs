@@ -52,6 +52,7 @@ public static class FmpApp
         config.AddBranch("curator", curator =>
         {
             curator.SetDescription("A curator's moves (docs/curators.md).");
+            curator.AddCommand<CuratorAppCommand>("app").WithDescription("Label in the browser: a local web app for one key (terms and deadlines, your items side by side, a key press per label, saved at once), then stake and commit, reveal and claim as buttons.");
             curator.AddCommand<CuratorTasksCommand>("tasks").WithDescription("The items to label (yours, when the spec assigns items), from the published task pool checked against its hash.");
             curator.AddCommand<CuratorImportCommand>("import").WithDescription("A label file from another tool's preferences (Label Studio pairwise, Argilla ranking, TRL prompt/chosen/rejected), matched to the task pool by id or by prompt and responses; refuses, writing nothing, what does not match.");
             curator.AddCommand<CuratorCommitCommand>("commit").WithDescription("Check a label file against the task pool, keep a fresh salt (mode 600), approve the stake, commit.");

@@ -37,6 +37,21 @@ public sealed class DashboardSite : IAsyncLifetime
     /// <summary>The Chromium binary: <c>FMP_CHROMIUM</c>, else Debian's (installed by scripts/bootstrap.sh).</summary>
     public static string ChromiumPath => Environment.GetEnvironmentVariable("FMP_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
+    /// <summary>Debian's Chromium, headless and kept off the (closed) network.</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
+    {
+        ArgumentNullException.ThrowIfNull(playwright);
+        Assert.True(File.Exists(ChromiumPath), $"no Chromium at {ChromiumPath}: scripts/bootstrap.sh installs Debian's chromium package");
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // Root in CI needs --no-sandbox; the rest keeps Chromium off the (closed) network.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+    }
+
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"no Chromium at {ChromiumPath}: scripts/bootstrap.sh installs Debian's chromium package");
@@ -57,14 +72,7 @@ public sealed class DashboardSite : IAsyncLifetime
         await _app.StartAsync();
 
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            // Root in CI needs --no-sandbox; the rest keeps Chromium off the (closed) network.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-        });
+        Browser = await LaunchChromiumAsync(_playwright);
     }
 
     public async Task DisposeAsync()

@@ -27,39 +27,26 @@ internal static class OracleGuard
         {
             return await body().ConfigureAwait(false);
         }
-        catch (OracleCommandException e)
+        catch (Exception e) when (Explain(e) is { } failure)
         {
-            return await FailAsync(e.Message, e.ExitCode).ConfigureAwait(false);
-        }
-        catch (SmartContractCustomErrorRevertException e)
-        {
-            return await FailAsync("the contract would revert, so this transaction was not sent: " + RevertExplanation.Describe(e.ExceptionEncodedData), 1).ConfigureAwait(false);
-        }
-        catch (SmartContractRevertException e)
-        {
-            return await FailAsync("the contract would revert, so this transaction was not sent: " + e.RevertMessage, 1).ConfigureAwait(false);
-        }
-        catch (TransactionFailedException e)
-        {
-            return await FailAsync($"{e.Message}: the chain changed between the check and the transaction; run `fmp oracle status` and try again", 1).ConfigureAwait(false);
-        }
-        catch (FormatException e)
-        {
-            return await FailAsync(e.Message, 2).ConfigureAwait(false);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return await FailAsync(e.Message, 2).ConfigureAwait(false);
-        }
-        catch (InvalidDataException e)
-        {
-            return await FailAsync(e.Message, 2).ConfigureAwait(false);
-        }
-        catch (RpcClientUnknownException e)
-        {
-            return await FailAsync($"RPC request failed: {e.Message} ({e.InnerException?.Message})", 1).ConfigureAwait(false);
+            return await FailAsync(failure.Message, failure.ExitCode).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The one-line message and exit code of an expected failure (a refusal, a revert named with its arguments, a bad
+    /// value), or null for a bug. The curator app answers its page with the same message a command prints.
+    /// </summary>
+    public static (string Message, int ExitCode)? Explain(Exception e) => e switch
+    {
+        OracleCommandException o => (o.Message, o.ExitCode),
+        SmartContractCustomErrorRevertException r => ("the contract would revert, so this transaction was not sent: " + RevertExplanation.Describe(r.ExceptionEncodedData), 1),
+        SmartContractRevertException r => ("the contract would revert, so this transaction was not sent: " + r.RevertMessage, 1),
+        TransactionFailedException t => ($"{t.Message}: the chain changed between the check and the transaction; run `fmp oracle status` and try again", 1),
+        FormatException or UnauthorizedAccessException or InvalidDataException => (e.Message, 2),
+        RpcClientUnknownException r => ($"RPC request failed: {r.Message} ({r.InnerException?.Message})", 1),
+        _ => null,
+    };
 
     private static async Task<int> FailAsync(string message, int exitCode)
     {

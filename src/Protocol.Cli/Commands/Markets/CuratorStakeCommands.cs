@@ -1,11 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
-using Protocol.Core.Contracts;
-using Protocol.Core.Contracts.FeedbackMarketBindings;
-using Protocol.Core.Files;
-using Protocol.Core.Hashing;
-using Protocol.Node.Inputs;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands;
@@ -66,95 +61,11 @@ public sealed class CuratorCommitCommand : AsyncCommand<CuratorCommitCommand.Set
         {
             var labelsFile = settings.LabelsFile;
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
-            var stake = m.Token.Parse(settings.Stake ?? "", "--stake");
-            m.RequirePhase("commit", MarketPhase.Open);
-            var mine = await m.SubmissionAsync().ConfigureAwait(false);
-            if (!mine.Stake.IsZero)
-            {
-                throw new OracleCommandException($"{m.Address} already committed to market {m.Id} (stake {m.Token.Format(mine.Stake)}): one commitment per address; reveal it with fmp curator reveal");
-            }
-
-            if (stake < m.Config.MinStake || stake > m.Config.StakeCap)
-            {
-                throw new OracleCommandException($"--stake {m.Token.Format(stake)} is outside the market's bounds: {m.Token.Format(m.Config.MinStake)} to {m.Token.Format(m.Config.StakeCap)}", 2);
-            }
-
-            var bytes = await ReadLabelsAsync(labelsFile, m, settings.StartBlock, cancellationToken).ConfigureAwait(false);
-            var labelsHash = Keccak.Hash(bytes);
-            var secretsPath = settings.SecretsPath;
-            var id = m.Id.ToString(CultureInfo.InvariantCulture);
-            var chain = m.ChainId.ToString(CultureInfo.InvariantCulture);
-
-            // A secrets file of an earlier, unfinished commit of this very file keeps its salt (the chain says it never landed).
-            var earlier = await SecretsFile.ReadAsync<CuratorSecrets>(secretsPath, "curator secrets file", cancellationToken).ConfigureAwait(false);
-            var reuse = earlier is not null && earlier.MarketId == id && earlier.ChainId == chain && string.Equals(earlier.Market, m.Market, StringComparison.OrdinalIgnoreCase)
-                && string.Equals(earlier.Curator, m.Address, StringComparison.OrdinalIgnoreCase) && earlier.LabelsHash == labelsHash.ToString();
-            if (earlier is not null && !reuse)
-            {
-                throw new OracleCommandException($"{secretsPath} holds the salt of another commitment (market {earlier.MarketId}, {earlier.Curator}); keep it, and give another --secrets", 2);
-            }
-
-            await m.RequireKeyAsync(cancellationToken).ConfigureAwait(false);
-            var copy = CuratorSecrets.CopyPath(secretsPath, labelsFile);
-            var secrets = (reuse ? earlier! : new CuratorSecrets(chain, m.Market, id, m.Address, labelsHash.ToString(), Commitments.NewSalt().ToString(), labelsFile)) with { CommittedCopy = copy };
-            await SecretsFile.WriteAsync(secretsPath, secrets, cancellationToken).ConfigureAwait(false);
-            await CuratorSecrets.WriteCopyAsync(copy, bytes, cancellationToken).ConfigureAwait(false);
-            var commitment = Commitments.Labels(m.Id, m.Address, labelsHash, Bytes32.Parse(secrets.Salt));
-
-            await m.RequireGasMoneyAsync().ConfigureAwait(false);
-            await m.ApproveAsync(m.Token, stake, "the stake", cancellationToken).ConfigureAwait(false);
-            await m.SendAsync("commit", m.Market, new CommitFunction { MarketId = m.Id, Commitment = commitment.ToArray(), Stake = stake }, cancellationToken).ConfigureAwait(false);
-            await Console.Out.WriteLineAsync($"committed {labelsFile} (keccak256 {labelsHash}) to market {m.Id} with stake {m.Token.Format(stake)}; the salt is in {secretsPath} (mode 600), a read-only copy of the committed bytes in {copy}").ConfigureAwait(false);
+            var done = await CuratorWorkflows.CommitAsync(m, new CommitRequest(labelsFile, settings.SecretsPath, settings.Stake ?? "", "--stake", settings.StartBlock), cancellationToken).ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"committed {done.LabelsFile} (keccak256 {done.LabelsHash}) to market {m.Id} with stake {m.Token.Format(done.Stake)}; the salt is in {done.SecretsPath} (mode 600), a read-only copy of the committed bytes in {done.CommittedCopy}").ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"next: keep the file unchanged and private until {m.At(m.Config.CommitDeadline)}, then publish it and run fmp curator reveal --labels {labelsFile} --uri <its URI> before {m.At(m.Config.RevealDeadline)}").ConfigureAwait(false);
             return 0;
         });
-
-    // The label file as the oracles will read it: well formed, non-empty, only the pool's (and the key's) items.
-    private static async Task<byte[]> ReadLabelsAsync(string path, MarketSession m, long startBlock, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(path))
-        {
-            throw new OracleCommandException($"--labels {path}: no such file", 2);
-        }
-
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        List<Label> labels;
-        try
-        {
-            labels = await ProtocolFiles.ReadLabelsAsync(new MemoryStream(bytes), path, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (FileFormatException e)
-        {
-            throw new OracleCommandException($"--labels: {e.Message}", 2);
-        }
-
-        if (labels.Count == 0)
-        {
-            throw new OracleCommandException($"--labels {path} has no labels", 2);
-        }
-
-        var pool = await CuratorTaskPool.LoadAsync(m, startBlock, cancellationToken).ConfigureAwait(false);
-        var allowed = pool.For(m.Address, m.Id).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
-        var known = pool.Items.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
-        for (var i = 0; i < labels.Count; i++)
-        {
-            if (!allowed.Contains(labels[i].Id))
-            {
-                throw new OracleCommandException(known.Contains(labels[i].Id)
-                    ? $"--labels {path}, line {i + 1}: item '{labels[i].Id}' is not assigned to {m.Address} (fmp curator tasks lists yours); the whole file would be invalid"
-                    : $"--labels {path}, line {i + 1}: '{labels[i].Id}' is not an item of market {m.Id}'s task pool; the whole file would be invalid", 2);
-            }
-        }
-
-        // bt-inrun-v3 asks each address for a minimum share of its items, so that a copied file is invalid elsewhere.
-        var minimum = pool.MinimumLabels;
-        if (labels.Count < minimum)
-        {
-            throw new OracleCommandException($"--labels {path} labels {labels.Count} items; spec {pool.Spec!.Name} asks each address for at least {minimum} of its assigned items (fmp curator tasks lists yours); the whole file would be invalid", 2);
-        }
-
-        return bytes;
-    }
 }
 
 /// <summary>
@@ -181,74 +92,19 @@ public sealed class CuratorRevealCommand : AsyncCommand<CuratorRevealCommand.Set
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         OracleGuard.RunAsync(async () =>
         {
-            var labelsFile = settings.LabelsFile;
-            if (settings.OnChain && (settings.Uri is not null || settings.PublishTo is not null))
-            {
-                throw new OracleCommandException("--on-chain puts the file in the reveal itself: give it without --uri and --publish-to", 2);
-            }
-
-            var uri = settings.OnChain
-                ? DataUri.Encode(await File.ReadAllBytesAsync(labelsFile, cancellationToken).ConfigureAwait(false))
-                : settings.Uri ?? throw new OracleCommandException("--uri is required: where the label file is published (or --on-chain to put the file in the reveal)", 2);
-            var secrets = await SecretsFile.ReadAsync<CuratorSecrets>(settings.SecretsPath, "curator secrets file", cancellationToken).ConfigureAwait(false)
-                ?? throw new OracleCommandException($"{settings.SecretsPath}: no such file; it is written by fmp curator commit (give --secrets if it is elsewhere)", 2);
+            var request = new RevealRequest(settings.LabelsFile, settings.SecretsPath, settings.Uri, settings.OnChain, settings.PublishTo);
+            var uri = await CuratorWorkflows.RevealUriAsync(request, cancellationToken).ConfigureAwait(false);
+            var secrets = await CuratorWorkflows.ReadSecretsAsync(request.SecretsPath, cancellationToken).ConfigureAwait(false);
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken, BigInteger.Parse(secrets.MarketId, CultureInfo.InvariantCulture)).ConfigureAwait(false);
-            if (!string.Equals(secrets.Curator, m.Address, StringComparison.OrdinalIgnoreCase) || !string.Equals(secrets.Market, m.Market, StringComparison.OrdinalIgnoreCase))
+            var done = await CuratorWorkflows.RevealAsync(m, secrets, request, uri, cancellationToken).ConfigureAwait(false);
+            if (done.CopiedTo is { } copy)
             {
-                throw new OracleCommandException($"{settings.SecretsPath} is the commitment of {secrets.Curator} at {secrets.Market}, not of {m.Address} at {m.Market}", 2);
+                await Console.Out.WriteLineAsync($"copied {done.LabelsFile} to {copy}").ConfigureAwait(false);
             }
 
-            m.RequirePhase("reveal", MarketPhase.Reveal);
-            var mine = await m.SubmissionAsync().ConfigureAwait(false);
-            if (mine.Stake.IsZero)
-            {
-                throw new OracleCommandException($"{m.Address} has no commitment in market {m.Id}: the commit never landed (fmp market status)");
-            }
-
-            if (mine.Revealed)
-            {
-                throw new OracleCommandException($"{m.Address} already revealed its labels in market {m.Id}");
-            }
-
-            var hash = Keccak.Hash(await File.ReadAllBytesAsync(labelsFile, cancellationToken).ConfigureAwait(false));
-            if (hash.ToString() != secrets.LabelsHash)
-            {
-                var kept = secrets.CommittedCopy is { } c && File.Exists(c) && Keccak.Hash(await File.ReadAllBytesAsync(c, cancellationToken).ConfigureAwait(false)).ToString() == secrets.LabelsHash
-                    ? $"the committed bytes are kept in {c}: reveal that file (--labels {c} --secrets {settings.SecretsPath})"
-                    : $"reveal the committed bytes (no unchanged copy of {secrets.LabelsFile} was found)";
-                throw new OracleCommandException($"{Path.GetFullPath(labelsFile)} changed since the commit (keccak256 {hash}, committed {secrets.LabelsHash}): {kept}", 2);
-            }
-
-            var commitment = Commitments.Labels(m.Id, m.Address, hash, Bytes32.Parse(secrets.Salt));
-            if (commitment != new Bytes32(mine.Commitment))
-            {
-                throw new OracleCommandException($"{settings.SecretsPath} does not open the commitment on chain ({new Bytes32(mine.Commitment)}): it is not the salt of this commit");
-            }
-
-            if (settings.PublishTo is { } folder)
-            {
-                // The copy must be what the URI names, or the check below reports a 404 that does not say why.
-                if (Uri.TryCreate(uri, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
-                    && Uri.UnescapeDataString(u.Segments[^1]) != Path.GetFileName(labelsFile))
-                {
-                    throw new OracleCommandException($"--uri {uri} names the file \"{Uri.UnescapeDataString(u.Segments[^1])}\" but --publish-to copies it as \"{Path.GetFileName(labelsFile)}\" into {Path.GetFullPath(folder)}; give a --uri ending in /{Path.GetFileName(labelsFile)}; nothing was copied or sent", 2);
-                }
-
-                var target = Path.Combine(folder, Path.GetFileName(labelsFile));
-                File.Copy(labelsFile, target, overwrite: true);
-                await Console.Out.WriteLineAsync($"copied {labelsFile} to {target}").ConfigureAwait(false);
-            }
-
-            if (await Published.ProblemAsync(uri, hash, "committed label file", cancellationToken).ConfigureAwait(false) is { } problem)
-            {
-                throw new OracleCommandException($"{problem}: publish {labelsFile} there first (the oracles fetch it from that URI); nothing was sent");
-            }
-
-            await m.RequireGasMoneyAsync().ConfigureAwait(false);
-            await m.SendAsync("reveal", m.Market, new RevealFunction { MarketId = m.Id, LabelsHash = hash.ToArray(), Salt = Bytes32.Parse(secrets.Salt).ToArray(), Uri = uri }, cancellationToken).ConfigureAwait(false);
-            await Console.Out.WriteLineAsync(settings.OnChain
-                ? $"revealed {labelsFile} on chain ({uri.Length} characters in the reveal) in market {m.Id}. Then: fmp curator claim"
-                : $"revealed {labelsFile} at {uri} in market {m.Id}; keep it published until the market settles. Then: fmp curator claim").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync(done.OnChain
+                ? $"revealed {done.LabelsFile} on chain ({done.Uri.Length} characters in the reveal) in market {m.Id}. Then: fmp curator claim"
+                : $"revealed {done.LabelsFile} at {done.Uri} in market {m.Id}; keep it published until the market settles. Then: fmp curator claim").ConfigureAwait(false);
             return 0;
         });
 }

@@ -31,6 +31,14 @@ internal sealed record TokenInfo(string Address, int? Decimals, string? Symbol)
     public BigInteger Parse(string text, string option) => TokenAmount.Parse(text, Decimals, option);
 }
 
+/// <summary>One transaction a command sent: its name (the contract function), hash, gas used and what the gas cost in wei.</summary>
+internal sealed record SentTransaction(string Name, string Hash, BigInteger GasUsed, BigInteger CostWei)
+{
+    /// <summary><c>commit: tx 0x…, gas used 81234 (0.000162 ETH)</c>, the line the commands print.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Name}: tx {Hash}, gas used {GasUsed} ({TokenAmount.Format(CostWei, 18)} ETH)");
+}
+
 /// <summary>
 /// What the sponsor's and curators' commands read once: the chain, the market contract, one market's config, state and
 /// phase, its token, and (with a key) the acting address. Refusals need only the address; the key is unlocked (scrypt,
@@ -217,7 +225,18 @@ internal sealed class MarketSession
         }
     }
 
-    /// <summary>Sends one transaction (gas estimated first: a revert is reported by name before anything is sent) and prints its hash and gas.</summary>
+    /// <summary>Every transaction this session sent, in order: a workflow returns the ones it sent in its result.</summary>
+    public IReadOnlyList<SentTransaction> Sent => _sent;
+
+    /// <summary>
+    /// Called as each transaction lands. The commands print it at once (a slow chain shows progress, and a run that
+    /// stops later has already said what it sent); the curator app logs it instead, as its console is not the user's.
+    /// </summary>
+    public Func<SentTransaction, Task> OnSent { get; set; } = sent => Console.Out.WriteLineAsync(sent.ToString());
+
+    private readonly List<SentTransaction> _sent = [];
+
+    /// <summary>Sends one transaction (gas estimated first: a revert is reported by name before anything is sent) and reports its hash and gas to <see cref="OnSent"/>.</summary>
     public async Task<TransactionReceipt> SendAsync<T>(string name, string contract, T message, CancellationToken cancellationToken)
         where T : FunctionMessage, new()
     {
@@ -225,9 +244,9 @@ internal sealed class MarketSession
         var sender = new TransactionSender(new Web3(new Account(key, ChainId), _rpc), Address);
         var receipt = await sender.SendAsync(contract, message, cancellationToken).ConfigureAwait(false);
         var gas = receipt.GasUsed.Value;
-        var cost = gas * (receipt.EffectiveGasPrice?.Value ?? 0);
-        await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: tx {receipt.TransactionHash}, gas used {gas} ({TokenAmount.Format(cost, 18)} ETH)")).ConfigureAwait(false);
+        var sent = new SentTransaction(name, receipt.TransactionHash, gas, gas * (receipt.EffectiveGasPrice?.Value ?? 0));
+        _sent.Add(sent);
+        await OnSent(sent).ConfigureAwait(false);
         return receipt;
     }
 

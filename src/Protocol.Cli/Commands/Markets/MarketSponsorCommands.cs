@@ -130,17 +130,21 @@ public sealed class MarketSettleCommand : AsyncCommand<MarketKeySettings>
             {
                 await Console.Out.WriteLineAsync($"market {m.Id} is already recorded as {m.PhaseName}").ConfigureAwait(false);
             }
-            else if (finalize)
-            {
-                await m.SendAsync("finalize", m.Market, new FinalizeFunction { MarketId = m.Id }, cancellationToken).ConfigureAwait(false);
-            }
-            else if (m.Phase == MarketPhase.Forfeited)
-            {
-                await m.SendAsync("forfeit", m.Market, new ForfeitFunction { MarketId = m.Id }, cancellationToken).ConfigureAwait(false);
-            }
             else
             {
-                await m.SendAsync("cancel", m.Market, new CancelFunction { MarketId = m.Id }, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await (finalize ? m.SendAsync("finalize", m.Market, new FinalizeFunction { MarketId = m.Id }, cancellationToken)
+                        : m.Phase == MarketPhase.Forfeited ? m.SendAsync("forfeit", m.Market, new ForfeitFunction { MarketId = m.Id }, cancellationToken)
+                        : m.SendAsync("cancel", m.Market, new CancelFunction { MarketId = m.Id }, cancellationToken)).ConfigureAwait(false);
+                }
+                catch (Nethereum.Contracts.SmartContractCustomErrorRevertException e) when (e.IsCustomErrorFor<AlreadySettledError>())
+                {
+                    // Anyone may record a settlement, and an oracle node records the ones its bond is locked behind as
+                    // soon as they are due: it came between our read and our send (found by the demo on a loaded
+                    // machine). The settlement this command exists for is done either way.
+                    await Console.Out.WriteLineAsync($"market {m.Id} was recorded as {m.PhaseName} by someone else just now").ConfigureAwait(false);
+                }
             }
 
             await m.WithdrawCreditAsync(cancellationToken).ConfigureAwait(false);

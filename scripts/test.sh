@@ -34,7 +34,6 @@ anvils_before=$(pgrep -x anvil | sort || true)
 browsers_before=$(pgrep -x chromium | sort || true)
 
 passed=0 failed=0 skipped=0
-declare -a timings=()
 started=$SECONDS
 # A part's duration, measured by the part itself (the parts overlap): "name seconds" lines in $results/timings.
 timed() { local name=$1 t0=$SECONDS; shift; "$@"; local rc=$?; echo "$name $((SECONDS - t0))" >>"$results/timings"; return $rc; }
@@ -51,8 +50,8 @@ if ! timed bootstrap scripts/bootstrap.sh; then
   exit 1
 fi
 
-# 2. Foundry, in the background: compile (its exit status in forge-build.rc tells the .NET tests they may start),
-#    unit, fuzz and invariant tests, then the lint, which is part of the contract: forge fmt and solhint must stay
+# 2. Foundry, in the background while the solution builds: compile (its exit status in forge-build.rc), unit, fuzz
+#    and invariant tests, then the lint, which is part of the contract: forge fmt and solhint must stay
 #    clean, and EIP-170's 24,576 bytes of runtime code must hold (forge test does not enforce it; anvil does).
 #    Lint problems count as failures, not as tests.
 forge_part() {

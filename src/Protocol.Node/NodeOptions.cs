@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Protocol.Node.Inputs;
+using Protocol.Client.Fetching;
 
 namespace Protocol.Node;
 

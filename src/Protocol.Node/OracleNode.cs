@@ -14,6 +14,7 @@ using Protocol.Core.Reports;
 using Protocol.Evaluation;
 using Protocol.Node.Chain;
 using Protocol.Node.Evaluation;
+using Protocol.Client.Signing;
 using Protocol.Node.Signing;
 using Prometheus;
 

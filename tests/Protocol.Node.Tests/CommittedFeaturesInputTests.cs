@@ -6,6 +6,7 @@ using Protocol.Core.Hashing;
 using Protocol.Evaluation;
 using Protocol.Node.Chain;
 using Protocol.Node.Evaluation;
+using Protocol.Client.Fetching;
 using Protocol.Node.Inputs;
 
 namespace Protocol.Node.Tests;

@@ -6,7 +6,9 @@ using Protocol.Core.Hashing;
 using Protocol.Evaluation;
 using Protocol.Node.Chain;
 using Protocol.Node.Evaluation;
+using Protocol.Client.Fetching;
 using Protocol.Node.Inputs;
+using Protocol.Client.Signing;
 using Protocol.Node.Signing;
 using Protocol.TestSupport;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
-using Protocol.Node.Inputs;
+using Protocol.Client.Fetching;
 
 namespace Protocol.Node.Tests;
 

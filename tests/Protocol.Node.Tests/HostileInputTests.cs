@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
+using Protocol.Client.Fetching;
 using Protocol.Node.Inputs;
 using Protocol.TestSupport;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Nethereum.KeyStore;
 using Nethereum.Signer;
-using Protocol.Node.Signing;
+using Protocol.Client.Signing;
 using Protocol.TestSupport;
 
 namespace Protocol.Node.Tests;

@@ -9,7 +9,7 @@ using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Evaluation;
 using Protocol.Evaluation.InRun;
-using Protocol.Node.Signing;
+using Protocol.Client.Signing;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 

@@ -14,8 +14,8 @@ using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
 using Protocol.Evaluation;
 using Protocol.Node.Evaluation;
-using Protocol.Node.Inputs;
-using Protocol.Node.Signing;
+using Protocol.Client.Fetching;
+using Protocol.Client.Signing;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 

@@ -8,7 +8,7 @@ using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
-using Protocol.Node.Signing;
+using Protocol.Client.Signing;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 

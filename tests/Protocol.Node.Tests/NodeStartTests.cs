@@ -1,4 +1,4 @@
-using Protocol.Node.Signing;
+using Protocol.Client.Signing;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 

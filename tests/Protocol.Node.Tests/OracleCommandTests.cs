@@ -7,7 +7,7 @@ using Protocol.Cli.Commands;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
-using Protocol.Node.Signing;
+using Protocol.Client.Signing;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 

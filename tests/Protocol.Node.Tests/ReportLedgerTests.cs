@@ -3,6 +3,7 @@ using Nethereum.Signer;
 using Protocol.Core.Contracts;
 using Protocol.Core.Hashing;
 using Protocol.Core.Reports;
+using Protocol.Client.Signing;
 using Protocol.Node.Signing;
 using Protocol.TestSupport;
 

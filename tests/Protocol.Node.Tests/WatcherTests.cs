@@ -16,7 +16,7 @@ using Protocol.Core.Payouts;
 using Protocol.Core.Reports;
 using Protocol.Indexer.Jobs;
 using Protocol.Node.Evaluation;
-using Protocol.Node.Inputs;
+using Protocol.Client.Fetching;
 using Protocol.Node.Jobs;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;

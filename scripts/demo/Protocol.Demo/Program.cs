@@ -19,7 +19,7 @@ using Protocol.Core.Payouts;
 using Protocol.Demo;
 using Protocol.Evaluation;
 using Protocol.Indexer.Consistency;
-using Protocol.Node.Signing;
+using Protocol.Client.Signing;
 using Protocol.TestSupport;
 using Spectre.Console;
 

@@ -8,6 +8,7 @@ using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
 using Protocol.Evaluation;
 using Protocol.Node.Evaluation;
+using Protocol.Client.Fetching;
 using Protocol.Node.Inputs;
 using Spectre.Console;
 using Spectre.Console.Cli;

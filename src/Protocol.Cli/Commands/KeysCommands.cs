@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Protocol.Node.Signing;
+using Protocol.Client.Signing;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

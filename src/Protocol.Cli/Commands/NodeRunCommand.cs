@@ -16,9 +16,11 @@ using Protocol.Evaluation;
 using Protocol.Indexer.Jobs;
 using Protocol.Node;
 using Protocol.Node.Evaluation;
+using Protocol.Client.Fetching;
 using Protocol.Node.Inputs;
 using Protocol.Node.Chain;
 using Protocol.Node.Jobs;
+using Protocol.Client.Signing;
 using Protocol.Node.Signing;
 using Spectre.Console.Cli;
 

@@ -9,7 +9,7 @@ using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Node;
-using Protocol.Node.Signing;
+using Protocol.Client.Signing;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

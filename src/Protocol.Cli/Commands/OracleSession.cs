@@ -12,7 +12,7 @@ using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
 using Protocol.Node;
-using Protocol.Node.Signing;
+using Protocol.Client.Signing;
 using MarketRegistryFunction = Protocol.Core.Contracts.FeedbackMarketBindings.RegistryFunction;
 
 namespace Protocol.Cli.Commands;

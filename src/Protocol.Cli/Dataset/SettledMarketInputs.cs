@@ -9,7 +9,7 @@ using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Evaluation;
 using Protocol.Node.Chain;
-using Protocol.Node.Inputs;
+using Protocol.Client.Fetching;
 
 namespace Protocol.Cli.Dataset;
 

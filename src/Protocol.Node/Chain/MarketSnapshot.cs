@@ -5,6 +5,7 @@ using Nethereum.Web3;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Hashing;
+using Protocol.Client.Fetching;
 using Protocol.Node.Inputs;
 
 namespace Protocol.Node.Chain;

@@ -8,6 +8,7 @@ using Protocol.Core.Payouts;
 using Protocol.Core.Reports;
 using Protocol.Evaluation;
 using Protocol.Node.Chain;
+using Protocol.Client.Fetching;
 using Protocol.Node.Inputs;
 
 namespace Protocol.Node.Evaluation;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Microsoft.Extensions.Logging;
+using Protocol.Client.Fetching;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 

@@ -32,7 +32,7 @@ public sealed class CuratorTasksCommand : AsyncCommand<CuratorTasksCommand.Setti
         {
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             var keystore = settings.Keystore ?? Environment.GetEnvironmentVariable("FMP_KEYSTORE");
-            var address = settings.Address ?? (keystore is { Length: > 0 } ? await Protocol.Node.Signing.Keystore.AddressAsync(keystore, cancellationToken).ConfigureAwait(false) : null);
+            var address = settings.Address ?? (keystore is { Length: > 0 } ? await Protocol.Client.Signing.Keystore.AddressAsync(keystore, cancellationToken).ConfigureAwait(false) : null);
             var pool = await CuratorTaskPool.LoadAsync(m, settings.StartBlock, cancellationToken).ConfigureAwait(false);
             var mine = pool.For(address, m.Id);
             var output = Path.GetFullPath(settings.Out ?? $"tasks-{m.Id.ToString(CultureInfo.InvariantCulture)}.jsonl");

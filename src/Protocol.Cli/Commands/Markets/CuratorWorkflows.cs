@@ -7,7 +7,7 @@ using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Merkle;
 using Protocol.Core.Payouts;
-using Protocol.Node.Inputs;
+using Protocol.Client.Fetching;
 
 namespace Protocol.Cli.Commands;
 

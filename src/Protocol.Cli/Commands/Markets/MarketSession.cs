@@ -11,7 +11,7 @@ using Nethereum.Web3.Accounts;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Node.Chain;
-using Protocol.Node.Signing;
+using Protocol.Client.Signing;
 using TokenBindings = Protocol.Core.Contracts.TestTokenBindings;
 
 namespace Protocol.Cli.Commands;

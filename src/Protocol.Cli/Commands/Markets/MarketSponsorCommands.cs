@@ -5,7 +5,7 @@ using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
-using Protocol.Node.Inputs;
+using Protocol.Client.Fetching;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands;

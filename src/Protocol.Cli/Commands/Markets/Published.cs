@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
-using Protocol.Node.Inputs;
+using Protocol.Client.Fetching;
 
 namespace Protocol.Cli.Commands;
 

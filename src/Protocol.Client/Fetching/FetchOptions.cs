@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Protocol.Node.Inputs;
+namespace Protocol.Client.Fetching;
 
 /// <summary>Limits for fetching inputs named by untrusted URIs (label files, gold sets, task pools).</summary>
 public sealed class FetchOptions

@@ -3,7 +3,7 @@ using Nethereum.KeyStore.Crypto;
 using Nethereum.KeyStore.Model;
 using Nethereum.Signer;
 
-namespace Protocol.Node.Signing;
+namespace Protocol.Client.Signing;
 
 /// <summary>
 /// The oracle's key in a Web3 Secret Storage file (scrypt + AES-128-CTR, the format geth, Foundry and every

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Protocol.Node.Inputs;
+namespace Protocol.Client.Fetching;
 
 /// <summary>
 /// <c>data:</c> URIs (RFC 2397): <c>data:[&lt;media type&gt;][;base64],&lt;data&gt;</c>. A curator that reveals its label file

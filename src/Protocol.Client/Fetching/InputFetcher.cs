@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
-namespace Protocol.Node.Inputs;
+namespace Protocol.Client.Fetching;
 
 /// <summary>What a fetch produced: the bytes, or why there are none (a reason fit for the metrics file).</summary>
 /// <param name="Bytes">The content, or null.</param>
@@ -163,7 +163,7 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
                 break;
             }
 
-            NodeLog.FetchRetry(logger, uri.ToString(), attempt, options.Attempts, failure);
+            FetchRetry(logger, uri.ToString(), attempt, options.Attempts, failure);
         }
 
         return failure;
@@ -296,4 +296,7 @@ public sealed partial class InputFetcher(HttpClient http, FetchOptions options, 
     // CIDv0 (Qm + 44 base58) or CIDv1 in base32 (b + lower-case base32).
     [GeneratedRegex("^(Qm[1-9A-HJ-NP-Za-km-z]{44}|b[a-z2-7]{20,})$")]
     private static partial Regex CidPattern();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fetching {Uri} failed (attempt {Attempt}/{Attempts}): {Reason}")]
+    private static partial void FetchRetry(ILogger logger, string uri, int attempt, int attempts, string reason);
 }

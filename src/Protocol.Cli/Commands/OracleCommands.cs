@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
+using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
@@ -41,7 +42,7 @@ public sealed class OracleRegisterCommand : AsyncCommand<OracleRegisterSettings>
 {
     /// <inheritdoc/>
     public override Task<int> ExecuteAsync(CommandContext context, OracleRegisterSettings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             if (string.IsNullOrWhiteSpace(settings.Bond))
             {
@@ -54,24 +55,24 @@ public sealed class OracleRegisterCommand : AsyncCommand<OracleRegisterSettings>
             s.PrintHeader();
             if (amount <= 0)
             {
-                throw new OracleCommandException("--bond must be more than 0");
+                throw new RefusalException("--bond must be more than 0");
             }
 
             switch ((OracleStatus)v.Entry.Status)
             {
                 case OracleStatus.None when amount < s.MinBond:
-                    throw new OracleCommandException($"a bond of {s.Tokens(amount)} is below the registry's minimum bond of {s.Tokens(s.MinBond)}: give at least --bond {s.AsOption(s.MinBond)}");
+                    throw new RefusalException($"a bond of {s.Tokens(amount)} is below the registry's minimum bond of {s.Tokens(s.MinBond)}: give at least --bond {s.AsOption(s.MinBond)}");
                 case OracleStatus.Active when !settings.TopUp:
-                    throw new OracleCommandException($"{s.Address} is already a registered oracle, active with a bond of {s.Tokens(v.Entry.Bond)}; nothing was sent. To add to the bond, run again with --top-up");
+                    throw new RefusalException($"{s.Address} is already a registered oracle, active with a bond of {s.Tokens(v.Entry.Bond)}; nothing was sent. To add to the bond, run again with --top-up");
                 case OracleStatus.Exiting:
-                    throw new OracleCommandException($"{s.Address} has requested exit (withdrawable at {ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)}): an exiting key cannot register; run `fmp oracle withdraw` after that, then register again");
+                    throw new RefusalException($"{s.Address} has requested exit (withdrawable at {ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)}): an exiting key cannot register; run `fmp oracle withdraw` after that, then register again");
                 case OracleStatus.Slashed:
-                    throw new OracleCommandException($"{s.Address} was slashed and can never register again: create a new key (fmp keys new)");
+                    throw new RefusalException($"{s.Address} was slashed and can never register again: create a new key (fmp keys new)");
             }
 
             if (v.TokenBalance < amount)
             {
-                throw new OracleCommandException($"{s.Address} holds {s.Tokens(v.TokenBalance)} of the bond token {s.Token}, less than the bond of {s.Tokens(amount)}: send it at least {s.Tokens(amount - v.TokenBalance)} more");
+                throw new RefusalException($"{s.Address} holds {s.Tokens(v.TokenBalance)} of the bond token {s.Token}, less than the bond of {s.Tokens(amount)}: send it at least {s.Tokens(amount - v.TokenBalance)} more");
             }
 
             s.RequireGasMoney(v);
@@ -93,7 +94,7 @@ public sealed class OracleExitCommand : AsyncCommand<OracleSettings>
 {
     /// <inheritdoc/>
     public override Task<int> ExecuteAsync(CommandContext context, OracleSettings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             var s = await OracleSession.OpenAsync(settings.ConfigFile, cancellationToken).ConfigureAwait(false);
             var v = await s.ReadAsync().ConfigureAwait(false);
@@ -101,11 +102,11 @@ public sealed class OracleExitCommand : AsyncCommand<OracleSettings>
             switch ((OracleStatus)v.Entry.Status)
             {
                 case OracleStatus.None:
-                    throw new OracleCommandException($"{s.Address} is not a registered oracle: nothing to exit");
+                    throw new RefusalException($"{s.Address} is not a registered oracle: nothing to exit");
                 case OracleStatus.Exiting:
-                    throw new OracleCommandException($"{s.Address} has already requested exit; the bond can be withdrawn at {ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)}");
+                    throw new RefusalException($"{s.Address} has already requested exit; the bond can be withdrawn at {ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)}");
                 case OracleStatus.Slashed:
-                    throw new OracleCommandException($"{s.Address} was slashed: it has no bond to unbond");
+                    throw new RefusalException($"{s.Address} was slashed: it has no bond to unbond");
             }
 
             s.RequireGasMoney(v);
@@ -121,7 +122,7 @@ public sealed class OracleWithdrawCommand : AsyncCommand<OracleSettings>
 {
     /// <inheritdoc/>
     public override Task<int> ExecuteAsync(CommandContext context, OracleSettings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             var s = await OracleSession.OpenAsync(settings.ConfigFile, cancellationToken).ConfigureAwait(false);
             var v = await s.ReadAsync().ConfigureAwait(false);
@@ -129,21 +130,21 @@ public sealed class OracleWithdrawCommand : AsyncCommand<OracleSettings>
             switch ((OracleStatus)v.Entry.Status)
             {
                 case OracleStatus.None:
-                    throw new OracleCommandException($"{s.Address} holds no bond in the registry (never registered, or already withdrawn)");
+                    throw new RefusalException($"{s.Address} holds no bond in the registry (never registered, or already withdrawn)");
                 case OracleStatus.Active:
-                    throw new OracleCommandException($"{s.Address} is still an active oracle: run `fmp oracle exit` first, then wait the unbonding delay ({ChainTime.Span(s.UnbondingDelay)})");
+                    throw new RefusalException($"{s.Address} is still an active oracle: run `fmp oracle exit` first, then wait the unbonding delay ({ChainTime.Span(s.UnbondingDelay)})");
                 case OracleStatus.Slashed when v.Entry.Bond == 0:
-                    throw new OracleCommandException($"{s.Address} was slashed and holds no bond any more");
+                    throw new RefusalException($"{s.Address} was slashed and holds no bond any more");
             }
 
             if (v.ChainNow < v.Entry.WithdrawableAt)
             {
-                throw new OracleCommandException($"the unbonding delay of {s.Address} is not over: withdraw becomes possible at {ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)}; run `fmp oracle withdraw` again then");
+                throw new RefusalException($"the unbonding delay of {s.Address} is not over: withdraw becomes possible at {ChainTime.Describe(v.Entry.WithdrawableAt, v.ChainNow)}; run `fmp oracle withdraw` again then");
             }
 
             if (v.Entry.Locks != 0)
             {
-                throw new OracleCommandException($"{s.Tokens(v.Entry.Locked)} of the bond of {s.Address} is locked behind {v.Entry.Locks} accepted report(s) whose markets have not settled: it can be withdrawn once they are finalized, overturned or cancelled");
+                throw new RefusalException($"{s.Tokens(v.Entry.Locked)} of the bond of {s.Address} is locked behind {v.Entry.Locks} accepted report(s) whose markets have not settled: it can be withdrawn once they are finalized, overturned or cancelled");
             }
 
             s.RequireGasMoney(v);
@@ -159,7 +160,7 @@ public sealed class OracleStatusCommand : AsyncCommand<OracleSettings>
 {
     /// <inheritdoc/>
     public override Task<int> ExecuteAsync(CommandContext context, OracleSettings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             var s = await OracleSession.OpenAsync(settings.ConfigFile, cancellationToken).ConfigureAwait(false);
             var v = await s.ReadAsync().ConfigureAwait(false);

@@ -8,6 +8,7 @@ using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
+using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
@@ -56,14 +57,14 @@ internal sealed class OracleSession
         var path = Path.GetFullPath(configFile);
         if (!File.Exists(path))
         {
-            throw new OracleCommandException($"--config {configFile}: no such file (the node's options file, see docs/operators.md){GivenPath.Tried(configFile)}", 2);
+            throw new RefusalException($"--config {configFile}: no such file (the node's options file, see docs/operators.md){GivenPath.Tried(configFile)}", RefusalCode.InvalidInput);
         }
 
         // Paths written in the file are read from the file's folder; paths from FMP_Node__* variables from the current one.
         var fromFile = new ConfigurationBuilder().AddJsonFile(path).Build().GetSection("Node");
         var merged = new ConfigurationBuilder().AddJsonFile(path).AddEnvironmentVariables("FMP_").Build().GetSection("Node");
         var options = merged.Get<NodeOptions>() ?? new NodeOptions();
-        string Require(string key) => merged[key] is { Length: > 0 } value ? value : throw new OracleCommandException($"{configFile}: Node:{key} is missing", 2);
+        string Require(string key) => merged[key] is { Length: > 0 } value ? value : throw new RefusalException($"{configFile}: Node:{key} is missing", RefusalCode.InvalidInput);
         string PathOf(string key)
         {
             var value = Require(key);
@@ -76,14 +77,14 @@ internal sealed class OracleSession
         var passwordFile = PathOf(nameof(NodeOptions.PasswordFile));
         if (!Uri.TryCreate(options.RpcUrl, UriKind.Absolute, out var rpc) || rpc.Scheme is not ("http" or "https"))
         {
-            throw new OracleCommandException($"{configFile}: Node:RpcUrl \"{options.RpcUrl}\" is not an http(s) URL such as http://127.0.0.1:8545", 2);
+            throw new RefusalException($"{configFile}: Node:RpcUrl \"{options.RpcUrl}\" is not an http(s) URL such as http://127.0.0.1:8545", RefusalCode.InvalidInput);
         }
 
         foreach (var (key, file) in new[] { ("Keystore", keystore), ("PasswordFile", passwordFile) })
         {
             if (!File.Exists(file))
             {
-                throw new OracleCommandException($"{configFile}: Node:{key} {file} does not exist{(key == "Keystore" ? " (create a key with fmp keys new)" : "")}", 2);
+                throw new RefusalException($"{configFile}: Node:{key} {file} does not exist{(key == "Keystore" ? " (create a key with fmp keys new)" : "")}", RefusalCode.InvalidInput);
             }
         }
 
@@ -100,13 +101,13 @@ internal sealed class OracleSession
         }
         catch (RpcClientUnknownException e)
         {
-            throw new OracleCommandException($"cannot reach Node:RpcUrl {_options.RpcUrl}: {e.InnerException?.Message ?? e.Message}");
+            throw new RefusalException($"cannot reach Node:RpcUrl {_options.RpcUrl}: {e.InnerException?.Message ?? e.Message}");
         }
 
         var market = _options.MarketAddress;
         if (await _reader.Eth.GetCode.SendRequestAsync(market).ConfigureAwait(false) is null or "0x" or "")
         {
-            throw new OracleCommandException($"{configFile}: no contract at Node:MarketAddress {market} on chain {ChainId} ({_options.RpcUrl}): check the address (deployments/<chainId>.json)", 2);
+            throw new RefusalException($"{configFile}: no contract at Node:MarketAddress {market} on chain {ChainId} ({_options.RpcUrl}): check the address (deployments/<chainId>.json)", RefusalCode.InvalidInput);
         }
 
         Registry = await _reader.CallAsync<MarketRegistryFunction, string>(market, new MarketRegistryFunction()).ConfigureAwait(false);
@@ -161,7 +162,7 @@ internal sealed class OracleSession
     {
         if (view.EthBalance.IsZero)
         {
-            throw new OracleCommandException($"{Address} has no ETH to pay for gas on chain {ChainId}: send it some first");
+            throw new RefusalException($"{Address} has no ETH to pay for gas on chain {ChainId}: send it some first");
         }
     }
 
@@ -185,7 +186,7 @@ internal sealed class OracleSession
             var key = await Keystore.UnlockAsync(_keystore, _passwordFile, cancellationToken).ConfigureAwait(false);
             if (Address.Length > 0 && !string.Equals(key.GetPublicAddress(), Address, StringComparison.OrdinalIgnoreCase))
             {
-                throw new OracleCommandException($"{_keystore} claims address {Address} but holds the key of {key.GetPublicAddress()}: the file was edited; nothing was sent", 2);
+                throw new RefusalException($"{_keystore} claims address {Address} but holds the key of {key.GetPublicAddress()}: the file was edited; nothing was sent", RefusalCode.InvalidInput);
             }
 
             _key = key;

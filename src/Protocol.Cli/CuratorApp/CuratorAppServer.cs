@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Protocol.Cli.Commands;
+using Protocol.Client;
 
 namespace Protocol.Cli.CuratorApp;
 
@@ -65,8 +66,8 @@ internal static class CuratorAppServer
         api.MapPost("/labels", (HttpContext http, CancellationToken ct) => Answer(http, logger, async ct =>
         {
             var choice = await BodyAsync<ChoiceRequest>(http, ct).ConfigureAwait(false);
-            var id = choice.Id ?? throw new OracleCommandException("id is required: the item to label", 2);
-            var pref = choice.Pref ?? throw new OracleCommandException("pref is required: \"a\", \"b\" or \"skip\"", 2);
+            var id = choice.Id ?? throw new RefusalException("id is required: the item to label", RefusalCode.InvalidInput);
+            var pref = choice.Pref ?? throw new RefusalException("pref is required: \"a\", \"b\" or \"skip\"", RefusalCode.InvalidInput);
             return Results.Json(await desk.Book.ChooseAsync(id, pref, ct).ConfigureAwait(false));
         }));
         api.MapPost("/undo", (HttpContext http, CancellationToken ct) => Answer(http, logger, async ct => Results.Json(await desk.Book.UndoAsync(ct).ConfigureAwait(false))));
@@ -85,17 +86,19 @@ internal static class CuratorAppServer
         return new RunningApp(app, url, guard.Token, owned);
     }
 
-    // Runs one API call: a refusal becomes {"error": message} with 400 (a bad value) or 409 (refused by the market's
-    // state), anything else a 500 whose details stay in the log.
+    // Runs one API call: a refusal becomes {"error": message, "code": "WrongPhase"} with 400 (a bad value) or 409
+    // (refused by the market's state), anything else a 500 whose details stay in the log.
     private static async Task<IResult> Answer(HttpContext http, ILogger logger, Func<CancellationToken, Task<IResult>> body)
     {
         try
         {
             return await body(http.RequestAborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (OracleGuard.Explain(e) is { } failure)
+        catch (Exception e) when (RefusalException.From(e) is { } refusal)
         {
-            return Results.Json(new { error = failure.Message }, statusCode: failure.ExitCode == 2 ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict);
+            return Results.Json(
+                new { error = refusal.Message, code = refusal.Code.ToString() },
+                statusCode: CommandGuard.ExitCode(refusal.Code) == 2 ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -110,17 +113,17 @@ internal static class CuratorAppServer
         // A JSON content type also makes any cross-origin sender ask first (a CORS preflight this app never answers).
         if (!http.Request.HasJsonContentType())
         {
-            throw new OracleCommandException("the body must be JSON (Content-Type: application/json)", 2);
+            throw new RefusalException("the body must be JSON (Content-Type: application/json)", RefusalCode.InvalidInput);
         }
 
         try
         {
             return await http.Request.ReadFromJsonAsync<T>(cancellationToken).ConfigureAwait(false)
-                ?? throw new OracleCommandException("the body is empty: a JSON object is expected", 2);
+                ?? throw new RefusalException("the body is empty: a JSON object is expected", RefusalCode.InvalidInput);
         }
         catch (JsonException e)
         {
-            throw new OracleCommandException($"the body is not the JSON object expected: {Core.Files.JsonErrors.Describe(e)}", 2);
+            throw new RefusalException($"the body is not the JSON object expected: {Core.Files.JsonErrors.Describe(e)}", RefusalCode.InvalidInput);
         }
     }
 }

@@ -132,7 +132,7 @@ internal sealed class CuratorDesk : IDisposable
             await _m.RefreshAsync().ConfigureAwait(false);
             return new ActionView(messages, [.. sent.Select(t => new TransactionView(t.Name, t.Hash, t.GasUsed.ToString(CultureInfo.InvariantCulture)))], await ViewAsync(cancellationToken).ConfigureAwait(false));
         }
-        catch (Exception e) when (OracleGuard.Explain(e) is { } failure)
+        catch (Exception e) when (CommandGuard.Explain(e) is { } failure)
         {
             CuratorAppLog.Refused(_logger, action, failure.Message);
             throw;
@@ -253,7 +253,7 @@ internal sealed class CuratorDesk : IDisposable
                 Amount(stake), Amount(amount), Amount(amount - stake), verified.Claimed,
                 line is null ? "The oracle's scores file has no line for this key, so its value is not shown." : null);
         }
-        catch (Exception e) when (OracleGuard.Explain(e) is { } failure)
+        catch (Exception e) when (CommandGuard.Explain(e) is { } failure)
         {
             return new SettlementView(null, null, Amount(stake), null, null, false, failure.Message);
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Protocol.Cli.Commands;
+using Protocol.Client;
 using Protocol.Core.Files;
 
 namespace Protocol.Cli.CuratorApp;
@@ -65,14 +66,14 @@ internal sealed class LabelBook : IDisposable
             }
             catch (FileFormatException e)
             {
-                throw new OracleCommandException($"--labels: {e.Message}; fix or move the file, the app continues a label file it can read", 2);
+                throw new RefusalException($"--labels: {e.Message}; fix or move the file, the app continues a label file it can read", RefusalCode.InvalidInput);
             }
 
             for (var i = 0; i < labels.Count; i++)
             {
                 if (!book._ids.Contains(labels[i].Id))
                 {
-                    throw new OracleCommandException($"--labels {book.LabelsFile}, line {i + 1}: '{labels[i].Id}' is not one of the {items.Count} items this key may label; give another --labels", 2);
+                    throw new RefusalException($"--labels {book.LabelsFile}, line {i + 1}: '{labels[i].Id}' is not one of the {items.Count} items this key may label; give another --labels", RefusalCode.InvalidInput);
                 }
 
                 book._labels[labels[i].Id] = labels[i].Pref;
@@ -121,12 +122,12 @@ internal sealed class LabelBook : IDisposable
     {
         if (!_ids.Contains(id))
         {
-            throw new OracleCommandException($"id \"{id}\" is not one of the items this key may label", 2);
+            throw new RefusalException($"id \"{id}\" is not one of the items this key may label", RefusalCode.InvalidInput);
         }
 
         if (choice is not ("a" or "b" or "skip"))
         {
-            throw new OracleCommandException($"pref must be \"a\", \"b\" or \"skip\" (got \"{choice}\")", 2);
+            throw new RefusalException($"pref must be \"a\", \"b\" or \"skip\" (got \"{choice}\")", RefusalCode.InvalidInput);
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -207,7 +208,7 @@ internal sealed class LabelBook : IDisposable
     {
         if (_locked is { } reason)
         {
-            throw new OracleCommandException(reason);
+            throw new RefusalException(reason);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Numerics;
 using Nethereum.Web3;
 using Protocol.Cli.Commands;
 using Protocol.Client.Datasets;
+using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
@@ -35,13 +36,13 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
         ArgumentNullException.ThrowIfNull(state);
         var logs = await MarketLogs.ReadAsync(web3, market, marketId, new LogWindow(startBlock, 10_000), cancellationToken).ConfigureAwait(false);
         var created = MarketSnapshot.Decode<MarketCreatedEvent>(logs).SingleOrDefault()
-            ?? throw new OracleCommandException($"no MarketCreated event of market {marketId} at {market} from block {startBlock}: pass the block the market contract was deployed in as --start-block");
+            ?? throw new RefusalException($"no MarketCreated event of market {marketId} at {market} from block {startBlock}: pass the block the market contract was deployed in as --start-block");
         var accepted = MarketSnapshot.Decode<ReportAcceptedEvent>(logs)
             .LastOrDefault(e => e.Round == state.Round && e.Digest.AsSpan().SequenceEqual(state.AcceptedDigest))
-            ?? throw new OracleCommandException($"no ReportAccepted event for the accepted report {new Bytes32(state.AcceptedDigest)} of market {marketId} from block {startBlock}: check --start-block");
+            ?? throw new RefusalException($"no ReportAccepted event for the accepted report {new Bytes32(state.AcceptedDigest)} of market {marketId} from block {startBlock}: check --start-block");
         if (new Bytes32(accepted.ResultsRoot) == default)
         {
-            throw new OracleCommandException($"market {marketId} settled on a verdict (the sponsor's inputs were unusable): there are no scores, so no valued dataset");
+            throw new RefusalException($"market {marketId} settled on a verdict (the sponsor's inputs were unusable): there are no scores, so no valued dataset");
         }
 
         var tasks = await ReadTaskPoolAsync(created.Params.TaskPoolURI, new Bytes32(config.TaskPoolHash), new Bytes32(config.EvalSpecHash), cancellationToken).ConfigureAwait(false);
@@ -54,7 +55,7 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
             var curator = reveal.Curator.ToLowerInvariant();
             if (!scores.TryGetValue(curator, out var score))
             {
-                throw new OracleCommandException($"curator {curator} revealed, but the accepted report's scores.jsonl has no line for it: the scores file is not this market's; use another oracle's --reports");
+                throw new RefusalException($"curator {curator} revealed, but the accepted report's scores.jsonl has no line for it: the scores file is not this market's; use another oracle's --reports");
             }
 
             var bytes = await FetchCheckedAsync(reveal.Uri, new Bytes32(reveal.LabelsHash), $"the label file of curator {curator}", cancellationToken).ConfigureAwait(false);
@@ -85,7 +86,7 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
         }
         catch (FileFormatException e)
         {
-            throw new OracleCommandException($"the task pool {uriField} does not parse: {e.Message}");
+            throw new RefusalException($"the task pool {uriField} does not parse: {e.Message}");
         }
     }
 
@@ -95,7 +96,7 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
         var (bytes, scoresUrl) = await Published.ReportFileAsync(reports, marketId, state.Round, "scores.jsonl", cancellationToken).ConfigureAwait(false);
         if (Keccak.Hash(bytes) != scoresHash)
         {
-            throw new OracleCommandException($"{scoresUrl} has keccak256 {Keccak.Hash(bytes)}, but the accepted report commits to scoresHash {scoresHash}: the file is not the accepted report's; use another oracle's --reports");
+            throw new RefusalException($"{scoresUrl} has keccak256 {Keccak.Hash(bytes)}, but the accepted report commits to scoresHash {scoresHash}: the file is not the accepted report's; use another oracle's --reports");
         }
 
         return await ScoresFile.ReadAsync(new MemoryStream(bytes), "scores.jsonl", cancellationToken: cancellationToken)
@@ -122,7 +123,7 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
         }
         catch (FileFormatException e)
         {
-            throw new OracleCommandException($"{url} does not parse: {e.Message}; use another oracle's --reports");
+            throw new RefusalException($"{url} does not parse: {e.Message}; use another oracle's --reports");
         }
 
         // One pass over the lines (a market may hold millions), then one check per curator.
@@ -132,13 +133,13 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
             var (count, sum) = totals.GetValueOrDefault(account);
             if (score.Valid ? count != score.Labels || sum != score.Value : count != 0)
             {
-                throw new OracleCommandException($"{url} gives curator {account} {count} label values summing to {sum}, but the accepted scores.jsonl gives it {(score.Valid ? $"{score.Labels} labels and v = {score.Value}" : "no valid labels")}: the file is not the accepted report's; use another oracle's --reports");
+                throw new RefusalException($"{url} gives curator {account} {count} label values summing to {sum}, but the accepted scores.jsonl gives it {(score.Valid ? $"{score.Labels} labels and v = {score.Value}" : "no valid labels")}: the file is not the accepted report's; use another oracle's --reports");
             }
         }
 
         return lines.Count == scores.Values.Where(s => s.Valid).Sum(s => s.Labels)
             ? lines.ToDictionary(l => (l.Account, l.Id), l => l.Value)
-            : throw new OracleCommandException($"{url} has label values of curators the accepted scores.jsonl does not list; use another oracle's --reports");
+            : throw new RefusalException($"{url} has label values of curators the accepted scores.jsonl does not list; use another oracle's --reports");
     }
 
     private static async Task<byte[]> FetchCheckedAsync(string uri, Bytes32 committed, string what, CancellationToken cancellationToken)
@@ -147,6 +148,6 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
         var actual = Keccak.Hash(bytes);
         return actual == committed
             ? bytes
-            : throw new OracleCommandException($"{what} at {uri} has keccak256 {actual}, but the chain records {committed}: the file was changed after it was committed to; nothing was exported");
+            : throw new RefusalException($"{what} at {uri} has keccak256 {actual}, but the chain records {committed}: the file was changed after it was committed to; nothing was exported");
     }
 }

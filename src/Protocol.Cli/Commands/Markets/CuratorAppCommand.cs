@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Protocol.Cli.CuratorApp;
+using Protocol.Client;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands;
@@ -39,7 +40,7 @@ public sealed class CuratorAppCommand : AsyncCommand<CuratorAppCommand.Settings>
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             RunningApp app;
             try
@@ -48,7 +49,7 @@ public sealed class CuratorAppCommand : AsyncCommand<CuratorAppCommand.Settings>
             }
             catch (IOException e)
             {
-                throw new OracleCommandException($"--port {settings.Port} on 127.0.0.1 is already in use ({e.Message}): give a free one, or 0 to let the system pick", 1);
+                throw new RefusalException($"--port {settings.Port} on 127.0.0.1 is already in use ({e.Message}): give a free one, or 0 to let the system pick", RefusalCode.Unreachable);
             }
 
             await using (app)
@@ -139,7 +140,7 @@ public sealed class CuratorAppCommand : AsyncCommand<CuratorAppCommand.Settings>
 
         if (problems.Count > 0)
         {
-            throw new OracleCommandException(string.Join("; ", problems), 2);
+            throw new RefusalException(string.Join("; ", problems), RefusalCode.InvalidInput);
         }
 
         return new CuratorAppOptions

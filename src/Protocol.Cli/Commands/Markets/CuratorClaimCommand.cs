@@ -18,7 +18,7 @@ public sealed class CuratorClaimCommand : AsyncCommand<CuratorClaimCommand.Setti
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"{m.Address}, market {m.Id} at {m.Market}: phase {m.PhaseName}").ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Protocol.Client;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
@@ -28,7 +29,7 @@ public sealed class CuratorTasksCommand : AsyncCommand<CuratorTasksCommand.Setti
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             var keystore = settings.Keystore ?? Environment.GetEnvironmentVariable("FMP_KEYSTORE");
@@ -76,7 +77,7 @@ internal sealed record CuratorTaskPool(IReadOnlyList<TaskItem> Items, Evaluation
         }
         catch (FileFormatException e)
         {
-            throw new OracleCommandException($"the market's task pool is malformed ({e.Message}): the oracles will sign a verdict; do not stake on it");
+            throw new RefusalException($"the market's task pool is malformed ({e.Message}): the oracles will sign a verdict; do not stake on it");
         }
     }
 
@@ -122,7 +123,7 @@ internal sealed record CuratorTaskPool(IReadOnlyList<TaskItem> Items, Evaluation
 
         if (address is null)
         {
-            throw new OracleCommandException($"market {marketId} assigns items per address (spec {Spec!.Name}): give --keystore or --address to get yours", 2);
+            throw new RefusalException($"market {marketId} assigns items per address (spec {Spec!.Name}): give --keystore or --address to get yours", RefusalCode.InvalidInput);
         }
 
         var assignment = new ItemAssignment(marketId, Spec!.InRun!.ShareFor(Items.Count));

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Protocol.Client;
 using Protocol.Core.Files;
 using Protocol.Core.Files.Import;
 using Spectre.Console.Cli;
@@ -57,19 +58,19 @@ public sealed class CuratorImportCommand : AsyncCommand<CuratorImportCommand.Set
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             var options = Options(settings);
-            var from = settings.From is { Length: > 0 } f ? Path.GetFullPath(f) : throw new OracleCommandException("--from is required: the export to read", 2);
-            var output = settings.Out is { Length: > 0 } o ? Path.GetFullPath(o) : throw new OracleCommandException("--out is required: the label file to write", 2);
+            var from = settings.From is { Length: > 0 } f ? Path.GetFullPath(f) : throw new RefusalException("--from is required: the export to read", RefusalCode.InvalidInput);
+            var output = settings.Out is { Length: > 0 } o ? Path.GetFullPath(o) : throw new RefusalException("--out is required: the label file to write", RefusalCode.InvalidInput);
             if (!File.Exists(from))
             {
-                throw new OracleCommandException($"--from {from}: no such file", 2);
+                throw new RefusalException($"--from {from}: no such file", RefusalCode.InvalidInput);
             }
 
             if (File.Exists(output) && !settings.Force)
             {
-                throw new OracleCommandException($"--out {output} exists; it is kept (a label file you committed to must not change): give another --out, or --force to replace it", 2);
+                throw new RefusalException($"--out {output} exists; it is kept (a label file you committed to must not change): give another --out, or --force to replace it", RefusalCode.InvalidInput);
             }
 
             var (pool, poolName) = await PoolAsync(settings, cancellationToken).ConfigureAwait(false);
@@ -81,16 +82,16 @@ public sealed class CuratorImportCommand : AsyncCommand<CuratorImportCommand.Set
             }
             catch (FileFormatException e)
             {
-                throw new OracleCommandException($"{e.Message}; no label file was written");
+                throw new RefusalException($"{e.Message}; no label file was written");
             }
             catch (LabelImportException e)
             {
-                throw new OracleCommandException(e.Message);
+                throw new RefusalException(e.Message);
             }
 
             if (result.Labels.Count == 0)
             {
-                throw new OracleCommandException($"{settings.From}: none of its {result.Records} records holds a label ({result.Unlabelled} unlabelled), so no label file was written");
+                throw new RefusalException($"{settings.From}: none of its {result.Records} records holds a label ({result.Unlabelled} unlabelled), so no label file was written");
             }
 
             var temp = $"{output}.{Environment.ProcessId}.tmp";
@@ -113,24 +114,24 @@ public sealed class CuratorImportCommand : AsyncCommand<CuratorImportCommand.Set
             "label-studio" or "labelstudio" => ExportFormat.LabelStudio,
             "argilla" => ExportFormat.Argilla,
             "trl" => ExportFormat.Trl,
-            null or "" => throw new OracleCommandException("--format is required: label-studio, argilla or trl", 2),
-            var other => throw new OracleCommandException($"--format \"{other}\" is not one of label-studio, argilla, trl", 2),
+            null or "" => throw new RefusalException("--format is required: label-studio, argilla or trl", RefusalCode.InvalidInput),
+            var other => throw new RefusalException($"--format \"{other}\" is not one of label-studio, argilla, trl", RefusalCode.InvalidInput),
         };
         var matching = s.Match?.Trim().ToLowerInvariant() switch
         {
             null or "" or "auto" => ItemMatching.Auto,
             "id" => ItemMatching.Id,
             "text" => ItemMatching.Text,
-            var other => throw new OracleCommandException($"--match \"{other}\" is not one of auto, id, text", 2),
+            var other => throw new RefusalException($"--match \"{other}\" is not one of auto, id, text", RefusalCode.InvalidInput),
         };
         if (format == ExportFormat.Trl && s.Fields is not null)
         {
-            throw new OracleCommandException("--fields is for label-studio and argilla: TRL lines always hold prompt, chosen and rejected", 2);
+            throw new RefusalException("--fields is for label-studio and argilla: TRL lines always hold prompt, chosen and rejected", RefusalCode.InvalidInput);
         }
 
         if (format != ExportFormat.Argilla && s.Options is not null)
         {
-            throw new OracleCommandException("--options is for argilla: the ranking values that stand for the two responses", 2);
+            throw new RefusalException("--options is for argilla: the ranking values that stand for the two responses", RefusalCode.InvalidInput);
         }
 
         return new LabelImportOptions
@@ -154,7 +155,7 @@ public sealed class CuratorImportCommand : AsyncCommand<CuratorImportCommand.Set
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         return parts.Length == count && parts.All(p => p.Length > 0) && parts.Distinct(StringComparer.Ordinal).Count() == count
             ? parts
-            : throw new OracleCommandException($"{option} \"{text}\" is not {count} different names: {shape}", 2);
+            : throw new RefusalException($"{option} \"{text}\" is not {count} different names: {shape}", RefusalCode.InvalidInput);
     }
 
     // The local pool as the oracles read one, or the market's published pool (fetched, or remembered, and checked against its hash).
@@ -165,7 +166,7 @@ public sealed class CuratorImportCommand : AsyncCommand<CuratorImportCommand.Set
             var path = Path.GetFullPath(tasks);
             if (!File.Exists(path))
             {
-                throw new OracleCommandException($"--tasks {path}: no such file", 2);
+                throw new RefusalException($"--tasks {path}: no such file", RefusalCode.InvalidInput);
             }
 
             try
@@ -176,13 +177,13 @@ public sealed class CuratorImportCommand : AsyncCommand<CuratorImportCommand.Set
             }
             catch (FileFormatException e)
             {
-                throw new OracleCommandException($"--tasks: {e.Message}", 2);
+                throw new RefusalException($"--tasks: {e.Message}", RefusalCode.InvalidInput);
             }
         }
 
         if (string.IsNullOrWhiteSpace(s.Rpc) && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("FMP_RPC")))
         {
-            throw new OracleCommandException("--tasks is required (the task pool file), or the market (--rpc, --market, --market-id, or FMP_RPC …) whose published task pool to read", 2);
+            throw new RefusalException("--tasks is required (the task pool file), or the market (--rpc, --market, --market-id, or FMP_RPC …) whose published task pool to read", RefusalCode.InvalidInput);
         }
 
         var m = await MarketSession.OpenAsync(s, market: true, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
+using Protocol.Client;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands;
@@ -16,7 +17,7 @@ public class CuratorLabelSettings : MarketKeySettings
     [Description("Where the salt is kept between commit and reveal (mode 600; default: the label file's name with .commit.json).")]
     public string? Secrets { get; init; }
 
-    internal string LabelsFile => Labels is { Length: > 0 } l ? Path.GetFullPath(l) : throw new OracleCommandException("--labels is required: the label file", 2);
+    internal string LabelsFile => Labels is { Length: > 0 } l ? Path.GetFullPath(l) : throw new RefusalException("--labels is required: the label file", RefusalCode.InvalidInput);
 
     internal string SecretsPath => Path.GetFullPath(Secrets ?? Path.ChangeExtension(LabelsFile, null) + ".commit.json");
 }
@@ -57,7 +58,7 @@ public sealed class CuratorCommitCommand : AsyncCommand<CuratorCommitCommand.Set
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             var labelsFile = settings.LabelsFile;
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
@@ -90,7 +91,7 @@ public sealed class CuratorRevealCommand : AsyncCommand<CuratorRevealCommand.Set
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             var request = new RevealRequest(settings.LabelsFile, settings.SecretsPath, settings.Uri, settings.OnChain, settings.PublishTo);
             var uri = await CuratorWorkflows.RevealUriAsync(request, cancellationToken).ConfigureAwait(false);

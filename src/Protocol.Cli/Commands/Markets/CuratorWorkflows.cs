@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
@@ -66,12 +67,12 @@ internal static class CuratorWorkflows
         var mine = await m.SubmissionAsync().ConfigureAwait(false);
         if (!mine.Stake.IsZero)
         {
-            throw new OracleCommandException($"{m.Address} already committed to market {m.Id} (stake {m.Token.Format(mine.Stake)}): one commitment per address; reveal it with fmp curator reveal");
+            throw new RefusalException($"{m.Address} already committed to market {m.Id} (stake {m.Token.Format(mine.Stake)}): one commitment per address; reveal it with fmp curator reveal");
         }
 
         if (stake < m.Config.MinStake || stake > m.Config.StakeCap)
         {
-            throw new OracleCommandException($"{request.StakeField} {m.Token.Format(stake)} is outside the market's bounds: {m.Token.Format(m.Config.MinStake)} to {m.Token.Format(m.Config.StakeCap)}", 2);
+            throw new RefusalException($"{request.StakeField} {m.Token.Format(stake)} is outside the market's bounds: {m.Token.Format(m.Config.MinStake)} to {m.Token.Format(m.Config.StakeCap)}", RefusalCode.InvalidInput);
         }
 
         var (bytes, count) = await ReadLabelsAsync(labelsFile, m, request.StartBlock, cancellationToken).ConfigureAwait(false);
@@ -86,7 +87,7 @@ internal static class CuratorWorkflows
             && string.Equals(earlier.Curator, m.Address, StringComparison.OrdinalIgnoreCase) && earlier.LabelsHash == labelsHash.ToString();
         if (earlier is not null && !reuse)
         {
-            throw new OracleCommandException($"{secretsPath} holds the salt of another commitment (market {earlier.MarketId}, {earlier.Curator}); keep it, and give another --secrets", 2);
+            throw new RefusalException($"{secretsPath} holds the salt of another commitment (market {earlier.MarketId}, {earlier.Curator}); keep it, and give another --secrets", RefusalCode.InvalidInput);
         }
 
         // A wrong password stops here, before a salt or a copy is written for a commit that will never be sent.
@@ -107,19 +108,19 @@ internal static class CuratorWorkflows
     /// <summary>The salt kept by the commit; refused with where to look when it is not there.</summary>
     public static async Task<CuratorSecrets> ReadSecretsAsync(string secretsPath, CancellationToken cancellationToken) =>
         await SecretsFile.ReadAsync<CuratorSecrets>(secretsPath, "curator secrets file", cancellationToken).ConfigureAwait(false)
-            ?? throw new OracleCommandException($"{secretsPath}: no such file; it is written by fmp curator commit (give --secrets if it is elsewhere)", 2);
+            ?? throw new RefusalException($"{secretsPath}: no such file; it is written by fmp curator commit (give --secrets if it is elsewhere)", RefusalCode.InvalidInput);
 
     /// <summary>The URI a reveal names: the file itself as a data: URI with <see cref="RevealRequest.OnChain"/>, else the given one.</summary>
     public static async Task<string> RevealUriAsync(RevealRequest request, CancellationToken cancellationToken)
     {
         if (request.OnChain && (request.Uri is not null || request.PublishTo is not null))
         {
-            throw new OracleCommandException("--on-chain puts the file in the reveal itself: give it without --uri and --publish-to", 2);
+            throw new RefusalException("--on-chain puts the file in the reveal itself: give it without --uri and --publish-to", RefusalCode.InvalidInput);
         }
 
         return request.OnChain
             ? DataUri.Encode(await File.ReadAllBytesAsync(request.LabelsFile, cancellationToken).ConfigureAwait(false))
-            : request.Uri ?? throw new OracleCommandException("--uri is required: where the label file is published (or --on-chain to put the file in the reveal)", 2);
+            : request.Uri ?? throw new RefusalException("--uri is required: where the label file is published (or --on-chain to put the file in the reveal)", RefusalCode.InvalidInput);
     }
 
     /// <summary>
@@ -133,19 +134,19 @@ internal static class CuratorWorkflows
         if (!string.Equals(secrets.Curator, m.Address, StringComparison.OrdinalIgnoreCase) || !string.Equals(secrets.Market, m.Market, StringComparison.OrdinalIgnoreCase)
             || secrets.MarketId != m.Id.ToString(CultureInfo.InvariantCulture))
         {
-            throw new OracleCommandException($"{secretsPath} is the commitment of {secrets.Curator} in market {secrets.MarketId} at {secrets.Market}, not of {m.Address} in market {m.Id} at {m.Market}", 2);
+            throw new RefusalException($"{secretsPath} is the commitment of {secrets.Curator} in market {secrets.MarketId} at {secrets.Market}, not of {m.Address} in market {m.Id} at {m.Market}", RefusalCode.InvalidInput);
         }
 
         m.RequirePhase("reveal", MarketPhase.Reveal);
         var mine = await m.SubmissionAsync().ConfigureAwait(false);
         if (mine.Stake.IsZero)
         {
-            throw new OracleCommandException($"{m.Address} has no commitment in market {m.Id}: the commit never landed (fmp market status)");
+            throw new RefusalException($"{m.Address} has no commitment in market {m.Id}: the commit never landed (fmp market status)");
         }
 
         if (mine.Revealed)
         {
-            throw new OracleCommandException($"{m.Address} already revealed its labels in market {m.Id}");
+            throw new RefusalException($"{m.Address} already revealed its labels in market {m.Id}");
         }
 
         var hash = Keccak.Hash(await File.ReadAllBytesAsync(labelsFile, cancellationToken).ConfigureAwait(false));
@@ -154,13 +155,13 @@ internal static class CuratorWorkflows
             var kept = secrets.CommittedCopy is { } c && File.Exists(c) && Keccak.Hash(await File.ReadAllBytesAsync(c, cancellationToken).ConfigureAwait(false)).ToString() == secrets.LabelsHash
                 ? $"the committed bytes are kept in {c}: reveal that file (--labels {c} --secrets {secretsPath})"
                 : $"reveal the committed bytes (no unchanged copy of {secrets.LabelsFile} was found)";
-            throw new OracleCommandException($"{Path.GetFullPath(labelsFile)} changed since the commit (keccak256 {hash}, committed {secrets.LabelsHash}): {kept}", 2);
+            throw new RefusalException($"{Path.GetFullPath(labelsFile)} changed since the commit (keccak256 {hash}, committed {secrets.LabelsHash}): {kept}", RefusalCode.InvalidInput);
         }
 
         var commitment = Commitments.Labels(m.Id, m.Address, hash, Bytes32.Parse(secrets.Salt));
         if (commitment != new Bytes32(mine.Commitment))
         {
-            throw new OracleCommandException($"{secretsPath} does not open the commitment on chain ({new Bytes32(mine.Commitment)}): it is not the salt of this commit");
+            throw new RefusalException($"{secretsPath} does not open the commitment on chain ({new Bytes32(mine.Commitment)}): it is not the salt of this commit");
         }
 
         string? copied = null;
@@ -170,7 +171,7 @@ internal static class CuratorWorkflows
             if (Uri.TryCreate(uri, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
                 && Uri.UnescapeDataString(u.Segments[^1]) != Path.GetFileName(labelsFile))
             {
-                throw new OracleCommandException($"--uri {uri} names the file \"{Uri.UnescapeDataString(u.Segments[^1])}\" but --publish-to copies it as \"{Path.GetFileName(labelsFile)}\" into {Path.GetFullPath(folder)}; give a --uri ending in /{Path.GetFileName(labelsFile)}; nothing was copied or sent", 2);
+                throw new RefusalException($"--uri {uri} names the file \"{Uri.UnescapeDataString(u.Segments[^1])}\" but --publish-to copies it as \"{Path.GetFileName(labelsFile)}\" into {Path.GetFullPath(folder)}; give a --uri ending in /{Path.GetFileName(labelsFile)}; nothing was copied or sent", RefusalCode.InvalidInput);
             }
 
             copied = Path.Combine(folder, Path.GetFileName(labelsFile));
@@ -179,7 +180,7 @@ internal static class CuratorWorkflows
 
         if (await Published.ProblemAsync(uri, hash, "committed label file", cancellationToken).ConfigureAwait(false) is { } problem)
         {
-            throw new OracleCommandException($"{problem}: publish {labelsFile} there first (the oracles fetch it from that URI); nothing was sent");
+            throw new RefusalException($"{problem}: publish {labelsFile} there first (the oracles fetch it from that URI); nothing was sent");
         }
 
         var sentBefore = m.Sent.Count;
@@ -203,12 +204,12 @@ internal static class CuratorWorkflows
             var mine = await m.SubmissionAsync().ConfigureAwait(false);
             if (mine.Stake.IsZero)
             {
-                throw new OracleCommandException($"{address} did not commit to market {id}: it has nothing to refund");
+                throw new RefusalException($"{address} did not commit to market {id}: it has nothing to refund");
             }
 
             if (mine.Refunded)
             {
-                throw new OracleCommandException($"the stake of {address} in market {id} was already refunded");
+                throw new RefusalException($"the stake of {address} in market {id} was already refunded");
             }
 
             send = () => m.SendAsync("refund", m.Market, new RefundFunction { MarketId = id, Curator = address }, cancellationToken);
@@ -226,7 +227,7 @@ internal static class CuratorWorkflows
             var leaf = verified.Leaf;
             if (verified.Claimed)
             {
-                throw new OracleCommandException($"the leaf of {address} in market {id} ({leaf.Amount} base units) was already claimed");
+                throw new RefusalException($"the leaf of {address} in market {id} ({leaf.Amount} base units) was already claimed");
             }
 
             var claim = new ClaimFunction { MarketId = id, Account = leaf.Account, Amount = leaf.Amount, ScoreBps = leaf.ScoreBps, Proof = [.. verified.Proof.Select(p => p.ToArray())] };
@@ -234,7 +235,7 @@ internal static class CuratorWorkflows
         }
         else
         {
-            throw new OracleCommandException($"market {id} is in phase {m.PhaseName}{m.PhaseEnds()}: claims open once it is finalized (after the challenge window), refunds once it is cancelled or forfeited");
+            throw new RefusalException($"market {id} is in phase {m.PhaseName}{m.PhaseEnds()}: claims open once it is finalized (after the challenge window), refunds once it is cancelled or forfeited");
         }
 
         var sentBefore = m.Sent.Count;
@@ -253,7 +254,7 @@ internal static class CuratorWorkflows
     {
         if (string.IsNullOrWhiteSpace(reports) || !Uri.TryCreate(reports, UriKind.Absolute, out var baseUri))
         {
-            throw new OracleCommandException("--reports is required for a settled market: the URL where an oracle publishes its reports, e.g. http://127.0.0.1:9466", 2);
+            throw new RefusalException("--reports is required for a settled market: the URL where an oracle publishes its reports, e.g. http://127.0.0.1:9466", RefusalCode.InvalidInput);
         }
 
         var (id, address) = (m.Id, m.Address);
@@ -264,14 +265,14 @@ internal static class CuratorWorkflows
             .FirstOrDefault(l => string.Equals(l.GetProperty("account").GetString(), address, StringComparison.OrdinalIgnoreCase));
         if (entry.ValueKind != JsonValueKind.Object)
         {
-            throw new OracleCommandException($"the accepted report has no leaf for {address}: it was not a curator of market {id} (or committed with another key)");
+            throw new RefusalException($"the accepted report has no leaf for {address}: it was not a curator of market {id} (or committed with another key)");
         }
 
         var leaf = new PayoutLeaf(id, entry.GetProperty("account").GetString()!, BigInteger.Parse(entry.GetProperty("amount").GetString()!, CultureInfo.InvariantCulture), entry.GetProperty("scoreBps").GetInt32());
         var proof = entry.GetProperty("proof").EnumerateArray().Select(p => Bytes32.Parse(p.GetString()!)).ToList();
         if (!MerkleTree.Verify(accepted, leaf.Hash, proof))
         {
-            throw new OracleCommandException($"the proof for {address} in {url} does not lead to the accepted root {accepted}: the file is corrupt; use another oracle's --reports");
+            throw new RefusalException($"the proof for {address} in {url} does not lead to the accepted root {accepted}: the file is corrupt; use another oracle's --reports");
         }
 
         var claimed = await m.Reader.CallAsync<IsClaimedFunction, bool>(m.Market, new IsClaimedFunction { Leaf = leaf.Hash.ToArray() }).ConfigureAwait(false);
@@ -283,7 +284,7 @@ internal static class CuratorWorkflows
     {
         if (!File.Exists(path))
         {
-            throw new OracleCommandException($"--labels {path}: no such file", 2);
+            throw new RefusalException($"--labels {path}: no such file", RefusalCode.InvalidInput);
         }
 
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
@@ -294,12 +295,12 @@ internal static class CuratorWorkflows
         }
         catch (FileFormatException e)
         {
-            throw new OracleCommandException($"--labels: {e.Message}", 2);
+            throw new RefusalException($"--labels: {e.Message}", RefusalCode.InvalidInput);
         }
 
         if (labels.Count == 0)
         {
-            throw new OracleCommandException($"--labels {path} has no labels", 2);
+            throw new RefusalException($"--labels {path} has no labels", RefusalCode.InvalidInput);
         }
 
         var pool = await CuratorTaskPool.LoadAsync(m, startBlock, cancellationToken).ConfigureAwait(false);
@@ -309,9 +310,9 @@ internal static class CuratorWorkflows
         {
             if (!allowed.Contains(labels[i].Id))
             {
-                throw new OracleCommandException(known.Contains(labels[i].Id)
+                throw new RefusalException(known.Contains(labels[i].Id)
                     ? $"--labels {path}, line {i + 1}: item '{labels[i].Id}' is not assigned to {m.Address} (fmp curator tasks lists yours); the whole file would be invalid"
-                    : $"--labels {path}, line {i + 1}: '{labels[i].Id}' is not an item of market {m.Id}'s task pool; the whole file would be invalid", 2);
+                    : $"--labels {path}, line {i + 1}: '{labels[i].Id}' is not an item of market {m.Id}'s task pool; the whole file would be invalid", RefusalCode.InvalidInput);
             }
         }
 
@@ -319,7 +320,7 @@ internal static class CuratorWorkflows
         var minimum = pool.MinimumLabels;
         if (labels.Count < minimum)
         {
-            throw new OracleCommandException($"--labels {path} labels {labels.Count} items; spec {pool.Spec!.Name} asks each address for at least {minimum} of its assigned items (fmp curator tasks lists yours); the whole file would be invalid", 2);
+            throw new RefusalException($"--labels {path} labels {labels.Count} items; spec {pool.Spec!.Name} asks each address for at least {minimum} of its assigned items (fmp curator tasks lists yours); the whole file would be invalid", RefusalCode.InvalidInput);
         }
 
         return (bytes, labels.Count);

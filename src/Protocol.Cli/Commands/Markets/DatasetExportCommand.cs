@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using Protocol.Cli.Dataset;
 using Protocol.Client.Datasets;
+using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Spectre.Console.Cli;
@@ -33,14 +34,14 @@ public sealed class DatasetExportCommand : AsyncCommand<DatasetExportCommand.Set
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             var reports = Reports(settings);
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             var (id, config, state) = (m.Id, m.Config, m.State);
             if (m.Phase != MarketPhase.Finalized)
             {
-                throw new OracleCommandException($"market {id} is in phase {m.PhaseName}: {WhenPossible(m.Phase, config, state, m.Now)}");
+                throw new RefusalException($"market {id} is in phase {m.PhaseName}: {WhenPossible(m.Phase, config, state, m.Now)}");
             }
 
             var inputs = await new SettledMarketInputs(m.Reader, m.Market, id)
@@ -55,15 +56,15 @@ public sealed class DatasetExportCommand : AsyncCommand<DatasetExportCommand.Set
     {
         if (string.IsNullOrWhiteSpace(s.Out))
         {
-            throw new OracleCommandException("--out is required: the folder the dataset is written to", 2);
+            throw new RefusalException("--out is required: the folder the dataset is written to", RefusalCode.InvalidInput);
         }
 
         var text = s.Reports ?? Environment.GetEnvironmentVariable("FMP_REPORTS");
         return Uri.TryCreate(text, UriKind.Absolute, out var reports) && reports.Scheme is "http" or "https"
             ? reports
-            : throw new OracleCommandException(text is null
+            : throw new RefusalException(text is null
                 ? "--reports is required (or FMP_REPORTS): where an oracle publishes its reports, e.g. http://127.0.0.1:9466"
-                : $"--reports \"{text}\" is not an http(s) URL such as http://127.0.0.1:9466 (where an oracle publishes its reports)", 2);
+                : $"--reports \"{text}\" is not an http(s) URL such as http://127.0.0.1:9466 (where an oracle publishes its reports)", RefusalCode.InvalidInput);
     }
 
     private static string WhenPossible(MarketPhase phase, MarketConfig c, MarketState s, ulong now) => phase switch

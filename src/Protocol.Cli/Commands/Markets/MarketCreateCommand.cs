@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using Nethereum.Contracts;
 using Nethereum.RPC.Eth.DTOs;
+using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Hashing;
@@ -31,14 +32,14 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
-            var plan = await MarketPlan.ReadAsync(settings.Config ?? throw new OracleCommandException("--config is required: the market file (docs/sponsors.md shows one)", 2), cancellationToken).ConfigureAwait(false);
+            var plan = await MarketPlan.ReadAsync(settings.Config ?? throw new RefusalException("--config is required: the market file (docs/sponsors.md shows one)", RefusalCode.InvalidInput), cancellationToken).ConfigureAwait(false);
             var secretsPath = Path.GetFullPath(settings.Secrets ?? Path.ChangeExtension(plan.ConfigFile, null) + ".secrets.json");
             var m = await MarketSession.OpenAsync(settings, market: false, cancellationToken).ConfigureAwait(false);
             if (await m.Reader.Eth.GetCode.SendRequestAsync(plan.Token).ConfigureAwait(false) is null or "0x" or "")
             {
-                throw new OracleCommandException($"{plan.ConfigFile}: \"token\" {plan.Token} is not a contract on chain {m.ChainId}", 2);
+                throw new RefusalException($"{plan.ConfigFile}: \"token\" {plan.Token} is not a contract on chain {m.ChainId}", RefusalCode.InvalidInput);
             }
 
             // Before reading the token: a market contract's or another token's address is named here, not left to revert.
@@ -46,7 +47,7 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
             var bondToken = await m.Reader.Eth.GetContractQueryHandler<Protocol.Core.Contracts.OracleRegistryBindings.BondTokenFunction>().QueryAsync<string>(registry, new Protocol.Core.Contracts.OracleRegistryBindings.BondTokenFunction()).ConfigureAwait(false);
             if (MarketRules.TokenProblem(plan.Token, bondToken) is { } unit)
             {
-                throw new OracleCommandException($"{plan.ConfigFile}: \"token\": {unit}; nothing was sent", 2);
+                throw new RefusalException($"{plan.ConfigFile}: \"token\": {unit}; nothing was sent", RefusalCode.InvalidInput);
             }
 
             var token = await TokenInfo.ReadAsync(m.Reader, plan.Token).ConfigureAwait(false);
@@ -65,12 +66,12 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
             };
             if (MarketRules.Problems(parameters, now) is { Count: > 0 } problems)
             {
-                throw new OracleCommandException($"{plan.ConfigFile}: the contract would refuse this market, so nothing was sent:\n  - {string.Join("\n  - ", problems)}", 2);
+                throw new RefusalException($"{plan.ConfigFile}: the contract would refuse this market, so nothing was sent:\n  - {string.Join("\n  - ", problems)}", RefusalCode.InvalidInput);
             }
 
             if (await GoldExposure.ProblemAsync(plan, cancellationToken).ConfigureAwait(false) is { } exposed)
             {
-                throw new OracleCommandException($"{plan.ConfigFile}: \"gold\": {exposed}", 2);
+                throw new RefusalException($"{plan.ConfigFile}: \"gold\": {exposed}", RefusalCode.InvalidInput);
             }
 
             await m.RequireKeyAsync(cancellationToken).ConfigureAwait(false);
@@ -106,7 +107,7 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
         {
             if (Keccak.Hash(await File.ReadAllBytesAsync(plan.SpecFile, cancellationToken).ConfigureAwait(false)) != Bytes32.Parse(shipped.Hash!))
             {
-                throw new OracleCommandException($"{plan.SpecFile} exists but is not the {shipped.Name} document; remove it (fmp writes it) or name it in \"spec\"", 2);
+                throw new RefusalException($"{plan.SpecFile} exists but is not the {shipped.Name} document; remove it (fmp writes it) or name it in \"spec\"", RefusalCode.InvalidInput);
             }
 
             return;
@@ -181,9 +182,9 @@ internal sealed record SponsorSecrets(string ChainId, string Market, string Spon
 
             if (!same)
             {
-                throw new OracleCommandException(existing.MarketId is { } id
+                throw new RefusalException(existing.MarketId is { } id
                     ? $"{path} already holds the gold salt of market {id} (chain {existing.ChainId}, {existing.Market}); give another --secrets for a new market (never delete it before that market is settled)"
-                    : $"{path} holds the salt of an unfinished create for another chain, contract or gold set; give another --secrets", 2);
+                    : $"{path} holds the salt of an unfinished create for another chain, contract or gold set; give another --secrets", RefusalCode.InvalidInput);
             }
 
             var commitment = Commitments.Gold(plan.GoldHash, Bytes32.Parse(existing.Salt));

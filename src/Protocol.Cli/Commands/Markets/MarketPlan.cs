@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using Protocol.Client;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Evaluation;
@@ -57,7 +58,7 @@ internal sealed record MarketPlan(
         var path = Path.GetFullPath(configFile);
         if (!File.Exists(path))
         {
-            throw new OracleCommandException($"--config {configFile}: no such file (the market file; docs/sponsors.md shows one){GivenPath.Tried(configFile)}", 2);
+            throw new RefusalException($"--config {configFile}: no such file (the market file; docs/sponsors.md shows one){GivenPath.Tried(configFile)}", RefusalCode.InvalidInput);
         }
 
         var folder = Path.GetDirectoryName(path)!;
@@ -69,12 +70,12 @@ internal sealed record MarketPlan(
         }
         catch (JsonException e)
         {
-            throw new OracleCommandException($"{configFile}: not JSON: {JsonErrors.Describe(e)}", 2);
+            throw new RefusalException($"{configFile}: not JSON: {JsonErrors.Describe(e)}", RefusalCode.InvalidInput);
         }
 
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new OracleCommandException($"{configFile}: must be one JSON object", 2);
+            throw new RefusalException($"{configFile}: must be one JSON object", RefusalCode.InvalidInput);
         }
 
         // Each check adds what is wrong and goes on with a stand-in value; nothing is used before the list is empty.
@@ -251,9 +252,9 @@ internal sealed record MarketPlan(
         var disputeBond = Text(root, "disputeBond");
         if (problems.Count > 0 || spec is null || tasks is null || gold is null)
         {
-            throw new OracleCommandException(problems.Count == 1
+            throw new RefusalException(problems.Count == 1
                 ? $"{configFile}: {problems[0]}; nothing was sent"
-                : $"{configFile}: {problems.Count} problems, so nothing was sent:\n  - {string.Join("\n  - ", problems)}", 2);
+                : $"{configFile}: {problems.Count} problems, so nothing was sent:\n  - {string.Join("\n  - ", problems)}", RefusalCode.InvalidInput);
         }
 
         // A shipped spec is published next to the task pool, so that one served folder holds every public file.

@@ -8,6 +8,7 @@ using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
+using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Node.Chain;
@@ -92,12 +93,12 @@ internal sealed class MarketSession
             var id = marketId ?? settings.Id ?? count;
             if (count.IsZero)
             {
-                throw new OracleCommandException($"no market has been created at {session.Market} yet (fmp market create)");
+                throw new RefusalException($"no market has been created at {session.Market} yet (fmp market create)");
             }
 
             if (id > count)
             {
-                throw new OracleCommandException($"no market {id} at {session.Market}: ids run from 1 to {count}");
+                throw new RefusalException($"no market {id} at {session.Market}: ids run from 1 to {count}");
             }
 
             session.Id = id;
@@ -124,12 +125,12 @@ internal sealed class MarketSession
         }
         catch (RpcClientUnknownException e)
         {
-            throw new OracleCommandException($"cannot reach --rpc {_rpc}: {e.InnerException?.Message ?? e.Message}; is the chain running (scripts/dev.sh up)?");
+            throw new RefusalException($"cannot reach --rpc {_rpc}: {e.InnerException?.Message ?? e.Message}; is the chain running (scripts/dev.sh up)?");
         }
 
         if (await Reader.Eth.GetCode.SendRequestAsync(Market).ConfigureAwait(false) is null or "0x" or "")
         {
-            throw new OracleCommandException($"no contract at --market {Market} on chain {ChainId} ({_rpc}): check the address (deployments/<chainId>.json \"market\")", 2);
+            throw new RefusalException($"no contract at --market {Market} on chain {ChainId} ({_rpc}): check the address (deployments/<chainId>.json \"market\")", RefusalCode.InvalidInput);
         }
 
         try
@@ -138,7 +139,7 @@ internal sealed class MarketSession
         }
         catch (Exception e) when (e is SmartContractRevertException or SmartContractCustomErrorRevertException or RpcResponseException)
         {
-            throw new OracleCommandException($"--market {Market} is not a FeedbackMarket (it has no marketCount()); is it the registry or the token? Use deployments/<chainId>.json \"market\"", 2);
+            throw new RefusalException($"--market {Market} is not a FeedbackMarket (it has no marketCount()); is it the registry or the token? Use deployments/<chainId>.json \"market\"", RefusalCode.InvalidInput);
         }
     }
 
@@ -167,7 +168,7 @@ internal sealed class MarketSession
     /// <summary>The market's MarketCreated event: the sponsor's files and their URIs, as created.</summary>
     public async Task<MarketParams> CreatedParamsAsync(long startBlock, CancellationToken cancellationToken) =>
         (await EventsAsync<MarketCreatedEvent>(startBlock, cancellationToken).ConfigureAwait(false)).SingleOrDefault()?.Params
-            ?? throw new OracleCommandException($"no MarketCreated event of market {Id} from block {startBlock}: is --start-block after the market's creation?");
+            ?? throw new RefusalException($"no MarketCreated event of market {Id} from block {startBlock}: is --start-block after the market's creation?");
 
     /// <summary>A chain time as "2026-12-03 14:05:00 +01:00 (in 3 h)".</summary>
     public string At(ulong unixSeconds) => ChainTime.Describe(unixSeconds, Now);
@@ -176,7 +177,7 @@ internal sealed class MarketSession
     {
         if (!phases.Contains(Phase))
         {
-            throw new OracleCommandException($"market {Id} is in phase {PhaseName}{PhaseEnds()}; {command} needs phase {string.Join(" or ", phases.Select(p => p.Name()))}. `fmp market status --market-id {Id}` says what happens next");
+            throw new RefusalException($"market {Id} is in phase {PhaseName}{PhaseEnds()}; {command} needs phase {string.Join(" or ", phases.Select(p => p.Name()))}. `fmp market status --market-id {Id}` says what happens next");
         }
     }
 
@@ -199,7 +200,7 @@ internal sealed class MarketSession
     {
         if ((await Reader.Eth.GetBalance.SendRequestAsync(Address).ConfigureAwait(false)).Value.IsZero)
         {
-            throw new OracleCommandException($"{Address} has no ETH to pay for gas on chain {ChainId}: send it some first (on the dev chain: scripts/dev.sh fund {Address})");
+            throw new RefusalException($"{Address} has no ETH to pay for gas on chain {ChainId}: send it some first (on the dev chain: scripts/dev.sh fund {Address})");
         }
     }
 
@@ -215,7 +216,7 @@ internal sealed class MarketSession
         var balance = await BalanceAsync(token.Address, Address).ConfigureAwait(false);
         if (balance < amount)
         {
-            throw new OracleCommandException($"{Address} holds {token.Format(balance)} but {what} needs {token.Format(amount)}: get more tokens first (on the dev chain: scripts/dev.sh fund {Address})");
+            throw new RefusalException($"{Address} holds {token.Format(balance)} but {what} needs {token.Format(amount)}: get more tokens first (on the dev chain: scripts/dev.sh fund {Address})");
         }
 
         var allowance = await Reader.CallAsync<TokenBindings.AllowanceFunction, BigInteger>(token.Address, new TokenBindings.AllowanceFunction { Owner = Address, Spender = Market }).ConfigureAwait(false);
@@ -276,7 +277,7 @@ internal sealed class MarketSession
             var key = await Keystore.UnlockAsync(_keystore ?? throw new InvalidOperationException("no key"), _passwordFile!, cancellationToken).ConfigureAwait(false);
             if (Address.Length > 0 && !string.Equals(key.GetPublicAddress(), Address, StringComparison.OrdinalIgnoreCase))
             {
-                throw new OracleCommandException($"{_keystore} claims address {Address} but holds the key of {key.GetPublicAddress()}: the file was edited; nothing was sent", 2);
+                throw new RefusalException($"{_keystore} claims address {Address} but holds the key of {key.GetPublicAddress()}: the file was edited; nothing was sent", RefusalCode.InvalidInput);
             }
 
             _key = key;

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
+using Protocol.Client;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands;
@@ -29,16 +30,16 @@ public class MarketSettings : CommandSettings
 
     internal string RpcUrl => Pick(Rpc, "FMP_RPC") switch
     {
-        null => throw new OracleCommandException("--rpc is required: the chain's JSON-RPC URL, e.g. http://127.0.0.1:8545 (or set FMP_RPC)", 2),
+        null => throw new RefusalException("--rpc is required: the chain's JSON-RPC URL, e.g. http://127.0.0.1:8545 (or set FMP_RPC)", RefusalCode.InvalidInput),
         var url when Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" => url,
-        var url => throw new OracleCommandException($"--rpc \"{url}\" is not an http(s) URL such as http://127.0.0.1:8545", 2),
+        var url => throw new RefusalException($"--rpc \"{url}\" is not an http(s) URL such as http://127.0.0.1:8545", RefusalCode.InvalidInput),
     };
 
     internal string MarketAddress => Pick(Market, "FMP_MARKET") switch
     {
-        null => throw new OracleCommandException("--market is required: the FeedbackMarket's address (deployments/<chainId>.json \"market\"; or set FMP_MARKET)", 2),
+        null => throw new RefusalException("--market is required: the FeedbackMarket's address (deployments/<chainId>.json \"market\"; or set FMP_MARKET)", RefusalCode.InvalidInput),
         var a when Nethereum.Util.AddressUtil.Current.IsValidEthereumAddressHexFormat(a) => a,
-        var a => throw new OracleCommandException($"--market \"{a}\" is not an address (0x and 40 hex digits)", 2),
+        var a => throw new RefusalException($"--market \"{a}\" is not an address (0x and 40 hex digits)", RefusalCode.InvalidInput),
     };
 
     /// <summary>The id asked for, or null for "the latest".</summary>
@@ -46,7 +47,7 @@ public class MarketSettings : CommandSettings
         ? null
         : BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && !id.IsZero
             ? id
-            : throw new OracleCommandException($"--market-id \"{text}\" is not a market id (1, 2, …)", 2);
+            : throw new RefusalException($"--market-id \"{text}\" is not a market id (1, 2, …)", RefusalCode.InvalidInput);
 
     private protected static string? Pick(string? option, string variable) =>
         !string.IsNullOrWhiteSpace(option) ? option.Trim() : Environment.GetEnvironmentVariable(variable) is { Length: > 0 } v ? v.Trim() : null;
@@ -65,13 +66,13 @@ public class MarketKeySettings : MarketSettings
 
     internal (string Keystore, string PasswordFile) KeyFiles()
     {
-        var keystore = Pick(Keystore, "FMP_KEYSTORE") ?? throw new OracleCommandException("--keystore is required: the key's Web3 Secret Storage file (fmp keys new creates one; or set FMP_KEYSTORE)", 2);
-        var password = Pick(PasswordFile, "FMP_PASSWORD_FILE") ?? throw new OracleCommandException("--password-file is required: the file holding the keystore's password (or set FMP_PASSWORD_FILE)", 2);
+        var keystore = Pick(Keystore, "FMP_KEYSTORE") ?? throw new RefusalException("--keystore is required: the key's Web3 Secret Storage file (fmp keys new creates one; or set FMP_KEYSTORE)", RefusalCode.InvalidInput);
+        var password = Pick(PasswordFile, "FMP_PASSWORD_FILE") ?? throw new RefusalException("--password-file is required: the file holding the keystore's password (or set FMP_PASSWORD_FILE)", RefusalCode.InvalidInput);
         foreach (var (file, option) in new[] { (keystore, "--keystore"), (password, "--password-file") })
         {
             if (!File.Exists(file))
             {
-                throw new OracleCommandException($"{option} {file}: no such file{GivenPath.Tried(file)}", 2);
+                throw new RefusalException($"{option} {file}: no such file{GivenPath.Tried(file)}", RefusalCode.InvalidInput);
             }
         }
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
+using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
@@ -33,37 +34,37 @@ public sealed class MarketRevealGoldCommand : AsyncCommand<MarketRevealGoldComma
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             if (settings.OnChain && settings.PublishTo is not null)
             {
-                throw new OracleCommandException("--on-chain puts the gold set in the reveal itself: give it without --publish-to", 2);
+                throw new RefusalException("--on-chain puts the gold set in the reveal itself: give it without --publish-to", RefusalCode.InvalidInput);
             }
 
-            var path = settings.Secrets ?? throw new OracleCommandException("--secrets is required: the file fmp market create wrote (market.secrets.json)", 2);
+            var path = settings.Secrets ?? throw new RefusalException("--secrets is required: the file fmp market create wrote (market.secrets.json)", RefusalCode.InvalidInput);
             var secrets = await SecretsFile.ReadAsync<SponsorSecrets>(path, "sponsor secrets file", cancellationToken).ConfigureAwait(false)
-                ?? throw new OracleCommandException($"--secrets {path}: no such file{GivenPath.Tried(path)}", 2);
+                ?? throw new RefusalException($"--secrets {path}: no such file{GivenPath.Tried(path)}", RefusalCode.InvalidInput);
             var id = secrets.MarketId is { } text ? BigInteger.Parse(text, CultureInfo.InvariantCulture)
-                : throw new OracleCommandException($"{path} has no market id: its create never completed (run fmp market create again with it)", 2);
+                : throw new RefusalException($"{path} has no market id: its create never completed (run fmp market create again with it)", RefusalCode.InvalidInput);
             if (settings.Id is { } asked && asked != id)
             {
-                throw new OracleCommandException($"{path} holds the salt of market {id}, not of --market-id {asked}", 2);
+                throw new RefusalException($"{path} holds the salt of market {id}, not of --market-id {asked}", RefusalCode.InvalidInput);
             }
 
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken, id).ConfigureAwait(false);
             if (!string.Equals(secrets.Market, m.Market, StringComparison.OrdinalIgnoreCase) || secrets.ChainId != m.ChainId.ToString(CultureInfo.InvariantCulture))
             {
-                throw new OracleCommandException($"{path} belongs to {secrets.Market} on chain {secrets.ChainId}, not {m.Market} on chain {m.ChainId}", 2);
+                throw new RefusalException($"{path} belongs to {secrets.Market} on chain {secrets.ChainId}, not {m.Market} on chain {m.ChainId}", RefusalCode.InvalidInput);
             }
 
             if (m.State.GoldRevealed)
             {
-                throw new OracleCommandException($"the gold set of market {id} is already revealed ({new Bytes32(m.State.GoldHash)})");
+                throw new RefusalException($"the gold set of market {id} is already revealed ({new Bytes32(m.State.GoldHash)})");
             }
 
             if (!string.Equals(m.Config.Sponsor, m.Address, StringComparison.OrdinalIgnoreCase))
             {
-                throw new OracleCommandException($"only the sponsor {m.Config.Sponsor} may reveal the gold set; --keystore holds {m.Address}");
+                throw new RefusalException($"only the sponsor {m.Config.Sponsor} may reveal the gold set; --keystore holds {m.Address}");
             }
 
             m.RequirePhase("reveal-gold", MarketPhase.Evaluation);
@@ -114,13 +115,13 @@ public sealed class MarketRevealGoldCommand : AsyncCommand<MarketRevealGoldComma
 public sealed class MarketSettleCommand : AsyncCommand<MarketKeySettings>
 {
     public override Task<int> ExecuteAsync(CommandContext context, MarketKeySettings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             var finalize = context.Name == "finalize";
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             if (finalize ? m.Phase != MarketPhase.Finalized : !m.Phase.IsFailed())
             {
-                throw new OracleCommandException(finalize
+                throw new RefusalException(finalize
                     ? $"market {m.Id} is in phase {m.PhaseName}: it can be finalized once an accepted report's challenge window has passed{(m.State.AcceptedAt > 0 ? $" ({m.At(MarketPhases.ChallengeEnds(m.Config, m.State))})" : "")}"
                     : $"market {m.Id} is in phase {m.PhaseName}: it can be cancelled only when it failed (no gold by {m.At(m.Config.GoldDeadline)}, no report by {m.At(m.State.EvaluationDeadline)}, a verdict, or an expired dispute)");
             }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
+using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Hashing;
@@ -28,7 +29,7 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        OracleGuard.RunAsync(async () =>
+        CommandGuard.RunAsync(async () =>
         {
             var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             if (settings.Wait is { } wait)
@@ -72,7 +73,7 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
     {
         if (!MarketPhases.TryParse(wait, out var wanted) || wanted == MarketPhase.None)
         {
-            throw new OracleCommandException($"--wait {wait}: not a phase; use one of {string.Join(", ", MarketPhases.Reachable.Select(p => p.Name()))}", 2);
+            throw new RefusalException($"--wait {wait}: not a phase; use one of {string.Join(", ", MarketPhases.Reachable.Select(p => p.Name()))}", RefusalCode.InvalidInput);
         }
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(timeout);
@@ -81,12 +82,12 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
         {
             if (m.Phase.IsSettled())
             {
-                throw new OracleCommandException($"market {m.Id} settled as {m.PhaseName}; it will never be {wait}");
+                throw new RefusalException($"market {m.Id} settled as {m.PhaseName}; it will never be {wait}");
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new OracleCommandException($"market {m.Id} is still in phase {m.PhaseName} after {ChainTime.Span(timeout)}; are the oracles running (fmp node status)?");
+                throw new RefusalException($"market {m.Id} is still in phase {m.PhaseName} after {ChainTime.Span(timeout)}; are the oracles running (fmp node status)?");
             }
 
             await Task.Delay(1_000, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Protocol.Client;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Client.Fetching;
@@ -17,7 +18,7 @@ internal static class Published
     public static async Task<byte[]> FetchAsync(string uri, string what, CancellationToken cancellationToken)
     {
         var result = await Fetcher(Http, new FetchOptions { Attempts = 2, Timeout = TimeSpan.FromSeconds(20) }).FetchAsync(uri, cancellationToken).ConfigureAwait(false);
-        return result.Bytes ?? throw new OracleCommandException($"cannot fetch {what} from {uri}: {result.Failure}");
+        return result.Bytes ?? throw new RefusalException($"cannot fetch {what} from {uri}: {result.Failure}");
     }
 
     /// <summary>
@@ -43,9 +44,9 @@ internal static class Published
         {
             return await CommittedItemsAsync(uriField, committed, bundle, what, cancellationToken).ConfigureAwait(false);
         }
-        catch (OracleCommandException e)
+        catch (RefusalException e)
         {
-            throw new OracleCommandException($"{e.Message}: {advice}");
+            throw new RefusalException($"{e.Message}: {advice}");
         }
     }
 
@@ -56,19 +57,19 @@ internal static class Published
             var plain = await FetchAsync(uriField, what, cancellationToken).ConfigureAwait(false);
             var actual = Keccak.Hash(plain);
             return actual == committed ? plain
-                : throw new OracleCommandException($"{uriField} is not the {what} the market committed to ({committed}, got {actual})");
+                : throw new RefusalException($"{uriField} is not the {what} the market committed to ({committed}, got {actual})");
         }
 
         if (FeatureBinding.SplitUri(uriField) is not var (itemsUri, featuresUri))
         {
-            throw new OracleCommandException($"the {what} URI field \"{uriField}\" should name the file and its features file, one space apart (a committed-features market)");
+            throw new RefusalException($"the {what} URI field \"{uriField}\" should name the file and its features file, one space apart (a committed-features market)");
         }
 
         var items = await FetchAsync(itemsUri, what, cancellationToken).ConfigureAwait(false);
         var featuresHash = await HashAtAsync(featuresUri, what + " features", cancellationToken).ConfigureAwait(false);
         var hash = FeatureBinding.BundleHash(Keccak.Hash(items), featuresHash);
         return hash == committed ? items
-            : throw new OracleCommandException($"{itemsUri} with its features {featuresUri} gives the bundle hash keccak256(abi.encode({Keccak.Hash(items)}, {featuresHash})) = {hash}, not the {what} the market committed to ({committed})");
+            : throw new RefusalException($"{itemsUri} with its features {featuresUri} gives the bundle hash keccak256(abi.encode({Keccak.Hash(items)}, {featuresHash})) = {hash}, not the {what} the market committed to ({committed})");
     }
 
     /// <summary>The keccak256 of what <paramref name="uri"/> serves, streamed to a scratch file (features files may be gigabytes).</summary>
@@ -79,7 +80,7 @@ internal static class Published
         try
         {
             return await fetcher.FetchToFileAsync(uri, path, cancellationToken).ConfigureAwait(false) is { } failure
-                ? throw new OracleCommandException($"cannot fetch {what} from {uri}: {failure}")
+                ? throw new RefusalException($"cannot fetch {what} from {uri}: {failure}")
                 : await Keccak.HashFileAsync(path, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -95,7 +96,7 @@ internal static class Published
     public static async Task<(byte[] Bytes, Uri Url)> ReportFileAsync(Uri reports, System.Numerics.BigInteger marketId, uint round, string file, CancellationToken cancellationToken)
     {
         var (bytes, url) = await OptionalReportFileAsync(reports, marketId, round, file, cancellationToken).ConfigureAwait(false);
-        return (bytes ?? throw new OracleCommandException($"cannot fetch {url}: 404 (Not Found); check --reports (the oracle's Node:ReportsPort and ReportsAddress)"), url);
+        return (bytes ?? throw new RefusalException($"cannot fetch {url}: 404 (Not Found); check --reports (the oracle's Node:ReportsPort and ReportsAddress)"), url);
     }
 
     /// <summary>A published report file that may be absent (HTTP 404): null then, an error for anything else.</summary>
@@ -112,7 +113,7 @@ internal static class Published
         }
         catch (HttpRequestException e)
         {
-            throw new OracleCommandException($"cannot fetch {url}: {e.Message}; check --reports (the oracle's Node:ReportsPort and ReportsAddress)");
+            throw new RefusalException($"cannot fetch {url}: {e.Message}; check --reports (the oracle's Node:ReportsPort and ReportsAddress)");
         }
     }
 
@@ -129,13 +130,13 @@ internal static class Published
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
-            throw new OracleCommandException($"{url} is not a report's leaves file ({e.Message}); check --reports");
+            throw new RefusalException($"{url} is not a report's leaves file ({e.Message}); check --reports");
         }
 
         if (root != accepted)
         {
             document.Dispose();
-            throw new OracleCommandException($"{url} is a report with root {root}, but the market accepted {accepted}: that oracle's report was not the one accepted; use another oracle's --reports");
+            throw new RefusalException($"{url} is a report with root {root}, but the market accepted {accepted}: that oracle's report was not the one accepted; use another oracle's --reports");
         }
 
         return (document, url);
@@ -150,7 +151,7 @@ internal static class Published
             var actual = Keccak.Hash(bytes);
             return actual == hash ? null : $"{uri} serves {bytes.Length} bytes with keccak256 {actual}, not the {what} ({hash})";
         }
-        catch (OracleCommandException e)
+        catch (RefusalException e)
         {
             return e.Message;
         }

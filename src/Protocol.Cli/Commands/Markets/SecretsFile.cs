@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Protocol.Client;
 
 namespace Protocol.Cli.Commands;
 
@@ -42,11 +43,11 @@ internal static class SecretsFile
         {
             await using var stream = File.OpenRead(path);
             return await JsonSerializer.DeserializeAsync<T>(stream, Json, cancellationToken).ConfigureAwait(false)
-                ?? throw new OracleCommandException($"{path} is empty: it is not a {what}", 2);
+                ?? throw new RefusalException($"{path} is empty: it is not a {what}", RefusalCode.InvalidInput);
         }
         catch (JsonException e)
         {
-            throw new OracleCommandException($"{path} is not a {what}: {Protocol.Core.Files.JsonErrors.Describe(e)}", 2);
+            throw new RefusalException($"{path} is not a {what}: {Protocol.Core.Files.JsonErrors.Describe(e)}", RefusalCode.InvalidInput);
         }
     }
 }

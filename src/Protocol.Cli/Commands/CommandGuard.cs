@@ -1,0 +1,38 @@
+using Protocol.Client;
+
+namespace Protocol.Cli.Commands;
+
+/// <summary>How an error names a path the user gave: a relative one also says where it was looked for.</summary>
+internal static class GivenPath
+{
+    /// <summary>"; looked for /full/path" where <paramref name="given"/> is relative (read from the current folder), else "".</summary>
+    public static string Tried(string given) => Path.IsPathFullyQualified(given) ? "" : $"; looked for {Path.GetFullPath(given)}";
+}
+
+/// <summary>Turns every expected failure into one line on stderr and an exit code (1 refused or reverted, 2 bad options).</summary>
+internal static class CommandGuard
+{
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (Exception e) when (Explain(e) is { } failure)
+        {
+            await Console.Error.WriteLineAsync("Error: " + failure.Message).ConfigureAwait(false);
+            return failure.ExitCode;
+        }
+    }
+
+    /// <summary>
+    /// The one-line message and exit code of an expected failure (the library's refusal, or a revert, RPC failure or
+    /// bad value it stands for), or null for a bug. The curator app answers its page with the same message a command
+    /// prints.
+    /// </summary>
+    public static (string Message, int ExitCode)? Explain(Exception e) =>
+        RefusalException.From(e) is { } refusal ? (refusal.Message, ExitCode(refusal.Code)) : null;
+
+    /// <summary>2 for what the user must fix in the command line or its files, 1 for everything else.</summary>
+    public static int ExitCode(RefusalCode code) => code is RefusalCode.InvalidInput or RefusalCode.WrongContract ? 2 : 1;
+}

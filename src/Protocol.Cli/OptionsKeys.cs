@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using Protocol.Client.Chain;
 
 namespace Protocol.Cli;
 

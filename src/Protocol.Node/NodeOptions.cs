@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Protocol.Client.Chain;
 using Protocol.Client.Fetching;
 
 namespace Protocol.Node;
@@ -24,7 +25,7 @@ public sealed class NodeOptions
     public long MaxLogRange { get; set; } = 10_000;
 
     /// <summary>Where and how the node reads market logs (<see cref="StartBlock"/>, <see cref="MaxLogRange"/>).</summary>
-    public Chain.LogWindow LogWindow => new(StartBlock, MaxLogRange);
+    public LogWindow LogWindow => new(StartBlock, MaxLogRange);
 
     /// <summary>PostgreSQL database of this node: Hangfire's jobs, the equivocation ledger.</summary>
     [Required]

@@ -11,6 +11,7 @@ using Nethereum.KeyStore.Model;
 using Nethereum.Signer;
 using Protocol.Cli.Commands;
 using Protocol.Cli.Publishing;
+using Protocol.Client.Chain;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;

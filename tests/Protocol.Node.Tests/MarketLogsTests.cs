@@ -2,6 +2,7 @@ using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.JsonRpc.Client;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
+using Protocol.Client.Chain;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Payouts;
 using Protocol.Node.Chain;
@@ -42,8 +43,8 @@ public sealed class MarketLogsTests(AnvilFixture anvil) : IClassFixture<AnvilFix
         var expected = everything.Where(l => l.Topics.Length > 1 && string.Equals(l.Topics[1].ToString(), topic, StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.Equal(6, expected.Count); // created, three commits, two reveals
         Assert.Equal(expected.Select(l => (l.BlockNumber.Value, l.LogIndex.Value)), logs.Select(l => (l.BlockNumber.Value, l.LogIndex.Value)));
-        Assert.Equal(3, MarketSnapshot.Decode<CommittedEvent>(logs).Count);
-        Assert.Equal(2, MarketSnapshot.Decode<RevealedEvent>(logs).Count);
+        Assert.Equal(3, MarketLogs.Decode<CommittedEvent>(logs).Count);
+        Assert.Equal(2, MarketLogs.Decode<RevealedEvent>(logs).Count);
         Assert.True(proxy.RangeRefusals > 0, "the proxy never refused a range: nothing was split");
     }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Protocol.Cli.Commands;
+using Protocol.Client.Chain;
 
 namespace Protocol.Node.Tests;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.Extensions.Configuration;
 using Nethereum.Web3;
 using Npgsql;
+using Protocol.Client.Chain;
 using Protocol.Indexer;
 using Protocol.Indexer.Consistency;
 using Spectre.Console;

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
 using Npgsql;
+using Protocol.Client.Chain;
 using Protocol.Core.Files;
 using Protocol.Core.Retry;
 using Protocol.Evaluation;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Nethereum.Web3;
+using Protocol.Client.Chain;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Node;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Protocol.Cli.Commands;
+using Protocol.Client.Chain;
 using Protocol.Core.Contracts;
 using Protocol.Core.Files;
 

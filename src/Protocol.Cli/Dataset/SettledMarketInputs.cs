@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using Nethereum.Web3;
 using Protocol.Cli.Commands;
+using Protocol.Client.Chain;
 using Protocol.Client.Datasets;
 using Protocol.Client;
 using Protocol.Core.Contracts;
@@ -35,9 +36,9 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(state);
         var logs = await MarketLogs.ReadAsync(web3, market, marketId, new LogWindow(startBlock, 10_000), cancellationToken).ConfigureAwait(false);
-        var created = MarketSnapshot.Decode<MarketCreatedEvent>(logs).SingleOrDefault()
+        var created = MarketLogs.Decode<MarketCreatedEvent>(logs).SingleOrDefault()
             ?? throw new RefusalException($"no MarketCreated event of market {marketId} at {market} from block {startBlock}: pass the block the market contract was deployed in as --start-block");
-        var accepted = MarketSnapshot.Decode<ReportAcceptedEvent>(logs)
+        var accepted = MarketLogs.Decode<ReportAcceptedEvent>(logs)
             .LastOrDefault(e => e.Round == state.Round && e.Digest.AsSpan().SequenceEqual(state.AcceptedDigest))
             ?? throw new RefusalException($"no ReportAccepted event for the accepted report {new Bytes32(state.AcceptedDigest)} of market {marketId} from block {startBlock}: check --start-block");
         if (new Bytes32(accepted.ResultsRoot) == default)
@@ -50,7 +51,7 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
 
         var files = new List<CuratorLabelFile>();
         var skipped = new List<string>();
-        foreach (var reveal in MarketSnapshot.Decode<RevealedEvent>(logs).OrderBy(r => r.Curator.ToLowerInvariant(), StringComparer.Ordinal))
+        foreach (var reveal in MarketLogs.Decode<RevealedEvent>(logs).OrderBy(r => r.Curator.ToLowerInvariant(), StringComparer.Ordinal))
         {
             var curator = reveal.Curator.ToLowerInvariant();
             if (!scores.TryGetValue(curator, out var score))

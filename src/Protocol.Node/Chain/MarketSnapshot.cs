@@ -2,6 +2,7 @@ using System.Numerics;
 using Nethereum.Contracts;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
+using Protocol.Client.Chain;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Hashing;
@@ -37,10 +38,10 @@ public sealed record MarketSnapshot(
         var phase = await web3.PhaseAsync(market, marketId).ConfigureAwait(false);
 
         var logs = await MarketLogs.ReadAsync(web3, market, marketId, window, cancellationToken).ConfigureAwait(false);
-        var created = Decode<MarketCreatedEvent>(logs);
-        var gold = Decode<GoldRevealedEvent>(logs);
-        var commits = Decode<CommittedEvent>(logs);
-        var reveals = Decode<RevealedEvent>(logs).ToDictionary(r => r.Curator.ToLowerInvariant());
+        var created = MarketLogs.Decode<MarketCreatedEvent>(logs);
+        var gold = MarketLogs.Decode<GoldRevealedEvent>(logs);
+        var commits = MarketLogs.Decode<CommittedEvent>(logs);
+        var reveals = MarketLogs.Decode<RevealedEvent>(logs).ToDictionary(r => r.Curator.ToLowerInvariant());
         var parameters = created.SingleOrDefault()?.Params
             ?? throw new InvalidOperationException($"market {marketId} has no MarketCreated event at {market} from block {window.StartBlock}");
 
@@ -52,9 +53,4 @@ public sealed record MarketSnapshot(
             .ToList();
         return new MarketSnapshot(marketId, config, state, phase, parameters.TaskPoolURI, parameters.EvalSpecURI, gold.LastOrDefault()?.Uri, submissions);
     }
-
-    /// <summary>The logs of one event type, decoded, in chain order.</summary>
-    public static List<T> Decode<T>(IEnumerable<FilterLog> logs)
-        where T : class, Nethereum.ABI.FunctionEncoding.Attributes.IEventDTO, new() =>
-        [.. logs.Where(l => l.IsLogForEvent<T>()).Select(l => l.DecodeEvent<T>().Event)];
 }

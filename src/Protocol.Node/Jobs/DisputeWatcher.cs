@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Nethereum.Contracts;
 using Nethereum.Web3;
 using Npgsql;
+using Protocol.Client.Chain;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Hashing;

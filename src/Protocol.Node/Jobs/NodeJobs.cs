@@ -5,6 +5,7 @@ using Hangfire;
 using Microsoft.Extensions.Logging;
 using Nethereum.Web3;
 using Npgsql;
+using Protocol.Client.Chain;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Retry;
@@ -194,7 +195,7 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
             // Only this market's and round's Attested logs (topics: event, market, round).
             var logs = await MarketLogs.ReadAsync(web3, options.MarketAddress, id, options.LogWindow, cancellationToken,
                 AttestedTopic, round).ConfigureAwait(false);
-            var attested = MarketSnapshot.Decode<AttestedEvent>(logs);
+            var attested = MarketLogs.Decode<AttestedEvent>(logs);
             foreach (var other in attested.Where(e => !string.Equals("0x" + Convert.ToHexStringLower(e.Digest), digest, StringComparison.Ordinal)))
             {
                 var otherDigest = "0x" + Convert.ToHexStringLower(other.Digest);

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
 using Protocol.Cli.Dataset;
+using Protocol.Client.Chain;
 using Protocol.Client.Datasets;
 using Protocol.Client;
 using Protocol.Core.Contracts;

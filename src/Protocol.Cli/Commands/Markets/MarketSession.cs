@@ -8,6 +8,7 @@ using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
+using Protocol.Client.Chain;
 using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
@@ -162,7 +163,7 @@ internal sealed class MarketSession
     {
         var topic = "0x" + ABITypedRegistry.GetEvent<TEvent>().Sha3Signature.ToLowerInvariant();
         var logs = await MarketLogs.ReadAsync(Reader, Market, Id, new LogWindow(startBlock, 10_000), cancellationToken, topic).ConfigureAwait(false);
-        return MarketSnapshot.Decode<TEvent>(logs);
+        return MarketLogs.Decode<TEvent>(logs);
     }
 
     /// <summary>The market's MarketCreated event: the sponsor's files and their URIs, as created.</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
+using Protocol.Client.Chain;
 using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
@@ -39,9 +40,9 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
 
             var (id, c, s, phase) = (m.Id, m.Config, m.State, m.Phase);
             var logs = await MarketLogs.ReadAsync(m.Reader, m.Market, id, new LogWindow(settings.StartBlock, 10_000), cancellationToken).ConfigureAwait(false);
-            var commits = MarketSnapshot.Decode<CommittedEvent>(logs).Count;
-            var reveals = MarketSnapshot.Decode<RevealedEvent>(logs).Count;
-            var attestations = MarketSnapshot.Decode<AttestedEvent>(logs).Count(a => a.Round == s.Round);
+            var commits = MarketLogs.Decode<CommittedEvent>(logs).Count;
+            var reveals = MarketLogs.Decode<RevealedEvent>(logs).Count;
+            var attestations = MarketLogs.Decode<AttestedEvent>(logs).Count(a => a.Round == s.Round);
             string Amount(BigInteger wei) => m.Token.Format(wei);
 
             var ci = CultureInfo.InvariantCulture;

@@ -2,10 +2,10 @@ using Nethereum.Web3;
 using Market = Protocol.Core.Contracts.FeedbackMarketBindings;
 using Registry = Protocol.Core.Contracts.OracleRegistryBindings;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Client.Chain;
 
 /// <summary>What an address answers as: the protocol's two contracts are told apart by a view only each has.</summary>
-internal enum ContractRole
+public enum ContractRole
 {
     NoCode,
     FeedbackMarket,
@@ -13,7 +13,7 @@ internal enum ContractRole
     Other,
 }
 
-internal static class ContractRoles
+public static class ContractRoles
 {
     /// <summary>Asks the chain what <paramref name="address"/> is: no code, a FeedbackMarket (<c>registry()</c>, <c>marketCount()</c>), an OracleRegistry (<c>quorum()</c>, <c>market()</c>), or another contract.</summary>
     public static async Task<ContractRole> IdentifyAsync(IWeb3 web3, string address, CancellationToken cancellationToken)

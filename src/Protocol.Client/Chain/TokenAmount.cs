@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Client.Chain;
 
 /// <summary>
 /// Token amounts on the command line: whole tokens by default (<c>1000</c>, <c>12.5</c>; the token's

@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Numerics;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
 using Nethereum.Hex.HexTypes;
 using Nethereum.JsonRpc.Client;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
 
-namespace Protocol.Node.Chain;
+namespace Protocol.Client.Chain;
 
 /// <summary>
-/// Where the node reads the market's logs: from <paramref name="StartBlock"/> (the contract's deployment
+/// Where a client or the node reads the market's logs: from <paramref name="StartBlock"/> (the contract's deployment
 /// block) to the head, in <c>eth_getLogs</c> requests of at most <paramref name="MaxRange"/> blocks,
 /// since public providers refuse long ranges (commonly 1,000 to 10,000 blocks).
 /// </summary>
@@ -59,6 +61,11 @@ public static class MarketLogs
 
         return logs;
     }
+
+    /// <summary>The logs of one event among <paramref name="logs"/>, decoded, in order.</summary>
+    public static List<T> Decode<T>(IEnumerable<FilterLog> logs)
+        where T : class, IEventDTO, new() =>
+        [.. logs.Where(l => l.IsLogForEvent<T>()).Select(l => l.DecodeEvent<T>().Event)];
 
     // An indexed uint as its topic: 32 bytes, hex.
     private static string Word(BigInteger value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture).TrimStart('0').PadLeft(64, '0');

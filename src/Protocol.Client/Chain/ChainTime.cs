@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Client.Chain;
 
 /// <summary>Times on the chain's clock, shown in local time and relative to the latest block.</summary>
 public static class ChainTime

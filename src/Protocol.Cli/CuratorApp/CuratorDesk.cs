@@ -3,6 +3,7 @@ using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Protocol.Cli.Commands;
 using Protocol.Client.Chain;
+using Protocol.Client.Markets;
 using Protocol.Core.Contracts;
 using Protocol.Core.Files;
 
@@ -45,7 +46,7 @@ internal sealed class CuratorDesk : IDisposable
         var pool = await CuratorTaskPool.LoadAsync(m, options.StartBlock, cancellationToken).ConfigureAwait(false);
         var items = pool.For(m.Address, m.Id);
         var book = await LabelBook.OpenAsync(options.LabelsFile, items, cancellationToken).ConfigureAwait(false);
-        m.OnSent = sent =>
+        m.Signer.OnSent = sent =>
         {
             CuratorAppLog.Sent(logger, sent.Name, sent.Hash, (long)sent.GasUsed);
             return Task.CompletedTask;

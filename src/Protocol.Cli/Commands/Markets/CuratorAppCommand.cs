@@ -68,7 +68,7 @@ public sealed class CuratorAppCommand : AsyncCommand<CuratorAppCommand.Settings>
     internal static async Task<RunningApp> StartAsync(Settings settings, Action<ILoggingBuilder> logging, CancellationToken cancellationToken)
     {
         var options = Options(settings);
-        var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
+        var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
         await m.RequireKeyAsync(cancellationToken).ConfigureAwait(false);
         // The desk logs for as long as the app runs: the running app owns (and disposes) its logger factory.
         var factory = LoggerFactory.Create(logging);

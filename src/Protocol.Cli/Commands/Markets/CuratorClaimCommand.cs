@@ -20,7 +20,7 @@ public sealed class CuratorClaimCommand : AsyncCommand<CuratorClaimCommand.Setti
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         CommandGuard.RunAsync(async () =>
         {
-            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
+            var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"{m.Address}, market {m.Id} at {m.Market}: phase {m.PhaseName}").ConfigureAwait(false);
             var done = await CuratorWorkflows.ClaimAsync(m, settings.Reports ?? Environment.GetEnvironmentVariable("FMP_REPORTS"), cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync(done switch

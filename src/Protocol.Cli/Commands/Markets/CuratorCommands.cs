@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
+using Protocol.Client.Chain;
+using Protocol.Client.Markets;
 using Protocol.Client;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
@@ -31,7 +33,7 @@ public sealed class CuratorTasksCommand : AsyncCommand<CuratorTasksCommand.Setti
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         CommandGuard.RunAsync(async () =>
         {
-            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
+            var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             var keystore = settings.Keystore ?? Environment.GetEnvironmentVariable("FMP_KEYSTORE");
             var address = settings.Address ?? (keystore is { Length: > 0 } ? await Protocol.Client.Signing.Keystore.AddressAsync(keystore, cancellationToken).ConfigureAwait(false) : null);
             var pool = await CuratorTaskPool.LoadAsync(m, settings.StartBlock, cancellationToken).ConfigureAwait(false);

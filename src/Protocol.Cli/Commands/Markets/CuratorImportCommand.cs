@@ -186,7 +186,7 @@ public sealed class CuratorImportCommand : AsyncCommand<CuratorImportCommand.Set
             throw new RefusalException("--tasks is required (the task pool file), or the market (--rpc, --market, --market-id, or FMP_RPC …) whose published task pool to read", RefusalCode.InvalidInput);
         }
 
-        var m = await MarketSession.OpenAsync(s, market: true, cancellationToken).ConfigureAwait(false);
+        var m = await MarketCommandSession.OpenAsync(s, market: true, cancellationToken).ConfigureAwait(false);
         var pool = await CuratorTaskPool.LoadAsync(m, s.StartBlock, cancellationToken).ConfigureAwait(false);
         return (pool.Items, $"market {m.Id}'s task pool ({pool.Items.Count} items)");
     }

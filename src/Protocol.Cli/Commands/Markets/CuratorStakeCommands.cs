@@ -61,7 +61,7 @@ public sealed class CuratorCommitCommand : AsyncCommand<CuratorCommitCommand.Set
         CommandGuard.RunAsync(async () =>
         {
             var labelsFile = settings.LabelsFile;
-            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
+            var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             var done = await CuratorWorkflows.CommitAsync(m, new CommitRequest(labelsFile, settings.SecretsPath, settings.Stake ?? "", "--stake", settings.StartBlock), cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"committed {done.LabelsFile} (keccak256 {done.LabelsHash}) to market {m.Id} with stake {m.Token.Format(done.Stake)}; the salt is in {done.SecretsPath} (mode 600), a read-only copy of the committed bytes in {done.CommittedCopy}").ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"next: keep the file unchanged and private until {m.At(m.Config.CommitDeadline)}, then publish it and run fmp curator reveal --labels {labelsFile} --uri <its URI> before {m.At(m.Config.RevealDeadline)}").ConfigureAwait(false);
@@ -96,7 +96,7 @@ public sealed class CuratorRevealCommand : AsyncCommand<CuratorRevealCommand.Set
             var request = new RevealRequest(settings.LabelsFile, settings.SecretsPath, settings.Uri, settings.OnChain, settings.PublishTo);
             var uri = await CuratorWorkflows.RevealUriAsync(request, cancellationToken).ConfigureAwait(false);
             var secrets = await CuratorWorkflows.ReadSecretsAsync(request.SecretsPath, cancellationToken).ConfigureAwait(false);
-            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken, BigInteger.Parse(secrets.MarketId, CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken, BigInteger.Parse(secrets.MarketId, CultureInfo.InvariantCulture)).ConfigureAwait(false);
             var done = await CuratorWorkflows.RevealAsync(m, secrets, request, uri, cancellationToken).ConfigureAwait(false);
             if (done.CopiedTo is { } copy)
             {

@@ -38,7 +38,7 @@ public sealed class DatasetExportCommand : AsyncCommand<DatasetExportCommand.Set
         CommandGuard.RunAsync(async () =>
         {
             var reports = Reports(settings);
-            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
+            var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             var (id, config, state) = (m.Id, m.Config, m.State);
             if (m.Phase != MarketPhase.Finalized)
             {

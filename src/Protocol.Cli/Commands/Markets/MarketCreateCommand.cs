@@ -4,6 +4,7 @@ using System.Numerics;
 using Nethereum.Contracts;
 using Nethereum.RPC.Eth.DTOs;
 using Protocol.Client.Chain;
+using Protocol.Client.Markets;
 using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
@@ -37,7 +38,7 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
         {
             var plan = await MarketPlan.ReadAsync(settings.Config ?? throw new RefusalException("--config is required: the market file (docs/sponsors.md shows one)", RefusalCode.InvalidInput), cancellationToken).ConfigureAwait(false);
             var secretsPath = Path.GetFullPath(settings.Secrets ?? Path.ChangeExtension(plan.ConfigFile, null) + ".secrets.json");
-            var m = await MarketSession.OpenAsync(settings, market: false, cancellationToken).ConfigureAwait(false);
+            var m = await MarketCommandSession.OpenAsync(settings, market: false, cancellationToken).ConfigureAwait(false);
             if (await m.Reader.Eth.GetCode.SendRequestAsync(plan.Token).ConfigureAwait(false) is null or "0x" or "")
             {
                 throw new RefusalException($"{plan.ConfigFile}: \"token\" {plan.Token} is not a contract on chain {m.ChainId}", RefusalCode.InvalidInput);

@@ -51,7 +51,7 @@ public sealed class MarketRevealGoldCommand : AsyncCommand<MarketRevealGoldComma
                 throw new RefusalException($"{path} holds the salt of market {id}, not of --market-id {asked}", RefusalCode.InvalidInput);
             }
 
-            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken, id).ConfigureAwait(false);
+            var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken, id).ConfigureAwait(false);
             if (!string.Equals(secrets.Market, m.Market, StringComparison.OrdinalIgnoreCase) || secrets.ChainId != m.ChainId.ToString(CultureInfo.InvariantCulture))
             {
                 throw new RefusalException($"{path} belongs to {secrets.Market} on chain {secrets.ChainId}, not {m.Market} on chain {m.ChainId}", RefusalCode.InvalidInput);
@@ -118,7 +118,7 @@ public sealed class MarketSettleCommand : AsyncCommand<MarketKeySettings>
         CommandGuard.RunAsync(async () =>
         {
             var finalize = context.Name == "finalize";
-            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
+            var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             if (finalize ? m.Phase != MarketPhase.Finalized : !m.Phase.IsFailed())
             {
                 throw new RefusalException(finalize
@@ -148,7 +148,11 @@ public sealed class MarketSettleCommand : AsyncCommand<MarketKeySettings>
                 }
             }
 
-            await m.WithdrawCreditAsync(cancellationToken).ConfigureAwait(false);
+            if (await m.WithdrawCreditAsync(cancellationToken).ConfigureAwait(false) is { IsZero: false } credit)
+            {
+                await Console.Out.WriteLineAsync($"paid {m.Token.Format(credit)} of credit to {m.Address}").ConfigureAwait(false);
+            }
+
             await Console.Out.WriteLineAsync(finalize
                 ? $"market {m.Id} finalized: curators claim with fmp curator claim --reports <an oracle's URL> (the pool's remainder is burned: the sponsor has no leaf)"
                 : $"market {m.Id} {m.PhaseName}: curators take their stakes back with fmp curator claim").ConfigureAwait(false);

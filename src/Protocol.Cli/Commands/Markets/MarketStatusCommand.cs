@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
 using Protocol.Client.Chain;
+using Protocol.Client.Markets;
 using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
@@ -32,7 +33,7 @@ public sealed class MarketStatusCommand : AsyncCommand<MarketStatusCommand.Setti
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         CommandGuard.RunAsync(async () =>
         {
-            var m = await MarketSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
+            var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             if (settings.Wait is { } wait)
             {
                 await WaitAsync(m, wait, Durations.Parse(settings.Timeout, "--timeout"), cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Protocol.Cli.Commands;
 using Protocol.Client.Chain;
+using Protocol.Client.Fetching;
 using Protocol.Client.Markets;
 using Protocol.Core.Contracts;
 using Protocol.Core.Files;
@@ -11,7 +12,7 @@ namespace Protocol.Cli.CuratorApp;
 
 /// <summary>
 /// The app's side of the chain for one key in one market: the market's terms and the key's place in it, the key's
-/// items and label book, and the commit, reveal and claim, each run by the same <see cref="CuratorWorkflows"/> as the
+/// items and label book, and the commit, reveal and claim, each run by the same <see cref="CuratorActions"/> as the
 /// <c>fmp curator</c> commands. One chain call at a time (a <see cref="MarketSession"/> is not shared between threads),
 /// and the market is read again before every answer, since its phase moves with the chain's clock.
 /// </summary>
@@ -77,14 +78,14 @@ internal sealed class CuratorDesk : IDisposable
         }
     }
 
-    /// <summary>Stakes <paramref name="stake"/> and commits to the label file as it is (<see cref="CuratorWorkflows.CommitAsync"/>).</summary>
+    /// <summary>Stakes <paramref name="stake"/> and commits to the label file as it is (<see cref="CuratorActions.CommitAsync"/>).</summary>
     public Task<ActionView> CommitAsync(string? stake, CancellationToken cancellationToken) => ActAsync("commit", async () =>
     {
         // No label may change between the workflow reading the file and its kept copy: the commit binds those bytes.
         Book.Lock("a commit is being sent: the labels stay as they are");
         try
         {
-            var done = await CuratorWorkflows.CommitAsync(_m, new CommitRequest(_options.LabelsFile, _options.SecretsPath, stake ?? "", "stake", _options.StartBlock), cancellationToken).ConfigureAwait(false);
+            var done = await CuratorActions.CommitAsync(_m, new CommitRequest(_options.LabelsFile, _options.SecretsPath, stake ?? "", "stake", _options.StartBlock), cancellationToken).ConfigureAwait(false);
             return ([
                 $"Committed {done.Labels} labels (keccak256 {done.LabelsHash}) with a stake of {Amount(done.Stake).Text}.",
                 $"The salt is kept in {done.SecretsPath} and a read-only copy of the committed labels in {done.CommittedCopy}: keep both until the market settles.",
@@ -97,13 +98,13 @@ internal sealed class CuratorDesk : IDisposable
         }
     }, cancellationToken);
 
-    /// <summary>Publishes the committed file as the app's options say (on chain, or copied to a served folder) and reveals it (<see cref="CuratorWorkflows.RevealAsync"/>).</summary>
+    /// <summary>Publishes the committed file as the app's options say (on chain, or copied to a served folder) and reveals it (<see cref="CuratorActions.RevealAsync"/>).</summary>
     public Task<ActionView> RevealAsync(CancellationToken cancellationToken) => ActAsync("reveal", async () =>
     {
         var request = RevealRequest();
-        var uri = await CuratorWorkflows.RevealUriAsync(request, cancellationToken).ConfigureAwait(false);
-        var secrets = await CuratorWorkflows.ReadSecretsAsync(request.SecretsPath, cancellationToken).ConfigureAwait(false);
-        var done = await CuratorWorkflows.RevealAsync(_m, secrets, request, uri, cancellationToken).ConfigureAwait(false);
+        var uri = await CuratorActions.RevealUriAsync(request, cancellationToken).ConfigureAwait(false);
+        var secrets = await CuratorActions.ReadSecretsAsync(request.SecretsPath, cancellationToken).ConfigureAwait(false);
+        var done = await CuratorActions.RevealAsync(_m, secrets, request, uri, cancellationToken).ConfigureAwait(false);
         return ([
             done.OnChain
                 ? $"Revealed {done.LabelsFile} in the reveal itself ({done.Uri.Length} characters on chain): no oracle can fail to fetch it."
@@ -111,10 +112,10 @@ internal sealed class CuratorDesk : IDisposable
         ], done.Transactions);
     }, cancellationToken);
 
-    /// <summary>Claims the key's leaf, or its stake back from a failed market (<see cref="CuratorWorkflows.ClaimAsync"/>).</summary>
+    /// <summary>Claims the key's leaf, or its stake back from a failed market (<see cref="CuratorActions.ClaimAsync"/>).</summary>
     public Task<ActionView> ClaimAsync(CancellationToken cancellationToken) => ActAsync("claim", async () =>
     {
-        var done = await CuratorWorkflows.ClaimAsync(_m, _options.Reports, cancellationToken).ConfigureAwait(false);
+        var done = await CuratorActions.ClaimAsync(_m, _options.Reports, cancellationToken).ConfigureAwait(false);
         return (done.Kind switch
         {
             ClaimKind.Nothing => [done.Note!],
@@ -239,8 +240,8 @@ internal sealed class CuratorDesk : IDisposable
 
         try
         {
-            var verified = await CuratorWorkflows.LeafAsync(_m, reports, cancellationToken).ConfigureAwait(false);
-            var (bytes, _) = await Published.OptionalReportFileAsync(new Uri(reports), _m.Id, _m.State.Round, "scores.jsonl", cancellationToken).ConfigureAwait(false);
+            var verified = await CuratorActions.LeafAsync(_m, reports, cancellationToken).ConfigureAwait(false);
+            var (bytes, _) = await CommittedFiles.OptionalReportFileAsync(new Uri(reports), _m.Id, _m.State.Round, "scores.jsonl", cancellationToken).ConfigureAwait(false);
             ScoreLine? line = null;
             if (bytes is not null)
             {

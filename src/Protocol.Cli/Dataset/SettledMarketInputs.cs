@@ -80,7 +80,7 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
     {
         // A committed-features market names "<tasks.jsonl URI> <features URI>" and commits to their bundle hash (FeatureBinding).
         var bundle = EvaluationSpecs.ByHash(specHash.ToString())?.Features == FeatureKind.Committed || FeatureBinding.SplitUri(uriField) is not null;
-        var bytes = await Published.CommittedItemsAsync(uriField, committed, bundle, "task pool", "the files at those URIs were changed; nothing was exported", cancellationToken).ConfigureAwait(false);
+        var bytes = await CommittedFiles.ItemsAsync(uriField, committed, bundle, "task pool", "the files at those URIs were changed; nothing was exported", cancellationToken).ConfigureAwait(false);
         try
         {
             return await ProtocolFiles.ReadTaskPoolAsync(new MemoryStream(bytes), "task pool", cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -93,8 +93,8 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
 
     private async Task<Dictionary<string, ScoreLine>> ReadScoresAsync(Uri reports, MarketState state, Bytes32 scoresHash, CancellationToken cancellationToken)
     {
-        (await Published.AcceptedLeavesAsync(reports, marketId, state.Round, new Bytes32(state.ResultsRoot), cancellationToken).ConfigureAwait(false)).Leaves.Dispose();
-        var (bytes, scoresUrl) = await Published.ReportFileAsync(reports, marketId, state.Round, "scores.jsonl", cancellationToken).ConfigureAwait(false);
+        (await CommittedFiles.AcceptedLeavesAsync(reports, marketId, state.Round, new Bytes32(state.ResultsRoot), cancellationToken).ConfigureAwait(false)).Leaves.Dispose();
+        var (bytes, scoresUrl) = await CommittedFiles.ReportFileAsync(reports, marketId, state.Round, "scores.jsonl", cancellationToken).ConfigureAwait(false);
         if (Keccak.Hash(bytes) != scoresHash)
         {
             throw new RefusalException($"{scoresUrl} has keccak256 {Keccak.Hash(bytes)}, but the accepted report commits to scoresHash {scoresHash}: the file is not the accepted report's; use another oracle's --reports");
@@ -111,7 +111,7 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
     /// </summary>
     private async Task<Dictionary<(string, string), long>?> ReadLabelValuesAsync(Uri reports, MarketState state, IReadOnlyDictionary<string, ScoreLine> scores, CancellationToken cancellationToken)
     {
-        var (bytes, url) = await Published.OptionalReportFileAsync(reports, marketId, state.Round, "labels.jsonl", cancellationToken).ConfigureAwait(false);
+        var (bytes, url) = await CommittedFiles.OptionalReportFileAsync(reports, marketId, state.Round, "labels.jsonl", cancellationToken).ConfigureAwait(false);
         if (bytes is null)
         {
             return null;
@@ -145,7 +145,7 @@ internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger 
 
     private static async Task<byte[]> FetchCheckedAsync(string uri, Bytes32 committed, string what, CancellationToken cancellationToken)
     {
-        var bytes = await Published.FetchAsync(uri, what, cancellationToken).ConfigureAwait(false);
+        var bytes = await CommittedFiles.FetchAsync(uri, what, cancellationToken).ConfigureAwait(false);
         var actual = Keccak.Hash(bytes);
         return actual == committed
             ? bytes

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Protocol.Client.Markets;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands;
@@ -22,7 +23,7 @@ public sealed class CuratorClaimCommand : AsyncCommand<CuratorClaimCommand.Setti
         {
             var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"{m.Address}, market {m.Id} at {m.Market}: phase {m.PhaseName}").ConfigureAwait(false);
-            var done = await CuratorWorkflows.ClaimAsync(m, settings.Reports ?? Environment.GetEnvironmentVariable("FMP_REPORTS"), cancellationToken).ConfigureAwait(false);
+            var done = await CuratorActions.ClaimAsync(m, settings.Reports ?? Environment.GetEnvironmentVariable("FMP_REPORTS"), cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync(done switch
             {
                 { Kind: ClaimKind.Nothing } => done.Note,

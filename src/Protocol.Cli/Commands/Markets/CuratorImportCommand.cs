@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Protocol.Client.Markets;
 using Protocol.Client;
 using Protocol.Core.Files;
 using Protocol.Core.Files.Import;

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
+using Protocol.Client.Markets;
 using Protocol.Client;
 using Spectre.Console.Cli;
 
@@ -22,28 +23,6 @@ public class CuratorLabelSettings : MarketKeySettings
     internal string SecretsPath => Path.GetFullPath(Secrets ?? Path.ChangeExtension(LabelsFile, null) + ".commit.json");
 }
 
-/// <summary>What a curator must keep between commit and reveal: the salt, and what it committed to.
-/// <c>CommittedCopy</c> is a read-only copy of the committed bytes, so that a label file edited after the commit can
-/// still be revealed (absent in files written before it was kept).</summary>
-internal sealed record CuratorSecrets(string ChainId, string Market, string MarketId, string Curator, string LabelsHash, string Salt, string LabelsFile, string? CommittedCopy = null)
-{
-    /// <summary>Where the committed bytes are kept: beside the salt, named after the label file.</summary>
-    public static string CopyPath(string secretsPath, string labelsFile) =>
-        Path.Combine(Path.GetDirectoryName(secretsPath)!, Path.GetFileNameWithoutExtension(labelsFile) + ".committed" + Path.GetExtension(labelsFile));
-
-    /// <summary>Writes the copy and leaves it read-only (replacing an earlier copy of an unfinished commit).</summary>
-    public static async Task WriteCopyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
-    {
-        if (File.Exists(path))
-        {
-            File.SetAttributes(path, FileAttributes.Normal);
-        }
-
-        await File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
-        File.SetAttributes(path, FileAttributes.ReadOnly);
-    }
-}
-
 /// <summary>
 /// <c>fmp curator commit --labels FILE --stake N</c>: checks the label file against the published task pool (and the
 /// key's assigned items), keeps a fresh salt in a secrets file, approves the stake and commits.
@@ -62,7 +41,7 @@ public sealed class CuratorCommitCommand : AsyncCommand<CuratorCommitCommand.Set
         {
             var labelsFile = settings.LabelsFile;
             var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
-            var done = await CuratorWorkflows.CommitAsync(m, new CommitRequest(labelsFile, settings.SecretsPath, settings.Stake ?? "", "--stake", settings.StartBlock), cancellationToken).ConfigureAwait(false);
+            var done = await CuratorActions.CommitAsync(m, new CommitRequest(labelsFile, settings.SecretsPath, settings.Stake ?? "", "--stake", settings.StartBlock), cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"committed {done.LabelsFile} (keccak256 {done.LabelsHash}) to market {m.Id} with stake {m.Token.Format(done.Stake)}; the salt is in {done.SecretsPath} (mode 600), a read-only copy of the committed bytes in {done.CommittedCopy}").ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"next: keep the file unchanged and private until {m.At(m.Config.CommitDeadline)}, then publish it and run fmp curator reveal --labels {labelsFile} --uri <its URI> before {m.At(m.Config.RevealDeadline)}").ConfigureAwait(false);
             return 0;
@@ -94,10 +73,10 @@ public sealed class CuratorRevealCommand : AsyncCommand<CuratorRevealCommand.Set
         CommandGuard.RunAsync(async () =>
         {
             var request = new RevealRequest(settings.LabelsFile, settings.SecretsPath, settings.Uri, settings.OnChain, settings.PublishTo);
-            var uri = await CuratorWorkflows.RevealUriAsync(request, cancellationToken).ConfigureAwait(false);
-            var secrets = await CuratorWorkflows.ReadSecretsAsync(request.SecretsPath, cancellationToken).ConfigureAwait(false);
+            var uri = await CuratorActions.RevealUriAsync(request, cancellationToken).ConfigureAwait(false);
+            var secrets = await CuratorActions.ReadSecretsAsync(request.SecretsPath, cancellationToken).ConfigureAwait(false);
             var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken, BigInteger.Parse(secrets.MarketId, CultureInfo.InvariantCulture)).ConfigureAwait(false);
-            var done = await CuratorWorkflows.RevealAsync(m, secrets, request, uri, cancellationToken).ConfigureAwait(false);
+            var done = await CuratorActions.RevealAsync(m, secrets, request, uri, cancellationToken).ConfigureAwait(false);
             if (done.CopiedTo is { } copy)
             {
                 await Console.Out.WriteLineAsync($"copied {done.LabelsFile} to {copy}").ConfigureAwait(false);

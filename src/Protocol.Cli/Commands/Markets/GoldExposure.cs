@@ -1,3 +1,4 @@
+using Protocol.Client.Fetching;
 using Protocol.Core.Hashing;
 
 namespace Protocol.Cli.Commands;
@@ -46,7 +47,7 @@ internal static class GoldExposure
     // One quick try: an unserved URI is the normal case and must not hold the sponsor up.
     private static async Task<Bytes32?> ServedHashAsync(string uri, CancellationToken cancellationToken)
     {
-        var result = await Published.Fetcher(Published.Http, new Protocol.Client.Fetching.FetchOptions { Attempts = 1, Timeout = TimeSpan.FromSeconds(5) })
+        var result = await CommittedFiles.Fetcher(CommittedFiles.Http, new Protocol.Client.Fetching.FetchOptions { Attempts = 1, Timeout = TimeSpan.FromSeconds(5) })
             .FetchAsync(uri, cancellationToken).ConfigureAwait(false);
         return result.Bytes is { } bytes ? Keccak.Hash(bytes) : null;
     }

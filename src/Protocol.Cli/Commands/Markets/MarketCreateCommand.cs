@@ -4,6 +4,7 @@ using System.Numerics;
 using Nethereum.Contracts;
 using Nethereum.RPC.Eth.DTOs;
 using Protocol.Client.Chain;
+using Protocol.Client.Fetching;
 using Protocol.Client.Markets;
 using Protocol.Client;
 using Protocol.Core.Contracts;
@@ -138,7 +139,7 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
 
         foreach (var f in now1)
         {
-            var problem = await Published.ProblemAsync(f.Uri, f.Hash, f.Kind + " file", cancellationToken).ConfigureAwait(false);
+            var problem = await CommittedFiles.ProblemAsync(f.Uri, f.Hash, f.Kind + " file", cancellationToken).ConfigureAwait(false);
             lines.Add($"  {f.Path} -> {f.Uri}{(problem is null ? " (served: ok)" : " (not served yet)")}");
         }
 

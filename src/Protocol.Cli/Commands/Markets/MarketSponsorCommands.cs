@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
+using Protocol.Client.Markets;
 using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
@@ -103,7 +104,7 @@ public sealed class MarketRevealGoldCommand : AsyncCommand<MarketRevealGoldComma
     private static Task<byte[]> CheckPublishedAsync(SponsorSecrets secrets, string uri, CancellationToken cancellationToken)
     {
         var files = string.Join(" and ", new[] { secrets.GoldFile, secrets.GoldFeaturesFile }.OfType<string>());
-        return Published.CommittedItemsAsync(uri, Bytes32.Parse(secrets.GoldHash), secrets.GoldFeaturesFile is not null, "gold set",
+        return CommittedFiles.ItemsAsync(uri, Bytes32.Parse(secrets.GoldHash), secrets.GoldFeaturesFile is not null, "gold set",
             $"publish {files} there unchanged first (or use --publish-to the served folder, or --on-chain); nothing was sent", cancellationToken);
     }
 }

@@ -1,24 +1,23 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Protocol.Client;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
-using Protocol.Client.Fetching;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Client.Fetching;
 
 /// <summary>
 /// Fetches what a market names by URI the way an oracle node does (file, http(s), ipfs with FMP_IPFS_GATEWAY), so a
 /// command can check that a file is published, byte for byte, before a transaction makes it count.
 /// </summary>
-internal static class Published
+public static class CommittedFiles
 {
-    internal static readonly HttpClient Http = new();
+    /// <summary>The one client every fetch of this process shares (sockets are pooled).</summary>
+    public static readonly HttpClient Http = new();
 
     /// <summary>The bytes at <paramref name="uri"/>; throws with the URI and the reason when there are none.</summary>
     public static async Task<byte[]> FetchAsync(string uri, string what, CancellationToken cancellationToken)
     {
         var result = await Fetcher(Http, new FetchOptions { Attempts = 2, Timeout = TimeSpan.FromSeconds(20) }).FetchAsync(uri, cancellationToken).ConfigureAwait(false);
-        return result.Bytes ?? throw new RefusalException($"cannot fetch {what} from {uri}: {result.Failure}");
+        return result.Bytes ?? throw new RefusalException($"cannot fetch {what} from {uri}: {result.Failure}", RefusalCode.Unreachable);
     }
 
     /// <summary>
@@ -38,38 +37,38 @@ internal static class Published
     /// committed-features spec (<paramref name="uriField"/> names both; the features are streamed and hashed on disk, as
     /// they may be gigabytes). Throws naming the URIs and hashes, followed by <paramref name="advice"/>, on any mismatch.
     /// </summary>
-    public static async Task<byte[]> CommittedItemsAsync(string uriField, Bytes32 committed, bool bundle, string what, string advice, CancellationToken cancellationToken)
+    public static async Task<byte[]> ItemsAsync(string uriField, Bytes32 committed, bool bundle, string what, string advice, CancellationToken cancellationToken)
     {
         try
         {
-            return await CommittedItemsAsync(uriField, committed, bundle, what, cancellationToken).ConfigureAwait(false);
+            return await ItemsAsync(uriField, committed, bundle, what, cancellationToken).ConfigureAwait(false);
         }
         catch (RefusalException e)
         {
-            throw new RefusalException($"{e.Message}: {advice}");
+            throw new RefusalException($"{e.Message}: {advice}", e.Code, e);
         }
     }
 
-    private static async Task<byte[]> CommittedItemsAsync(string uriField, Bytes32 committed, bool bundle, string what, CancellationToken cancellationToken)
+    private static async Task<byte[]> ItemsAsync(string uriField, Bytes32 committed, bool bundle, string what, CancellationToken cancellationToken)
     {
         if (!bundle)
         {
             var plain = await FetchAsync(uriField, what, cancellationToken).ConfigureAwait(false);
             var actual = Keccak.Hash(plain);
             return actual == committed ? plain
-                : throw new RefusalException($"{uriField} is not the {what} the market committed to ({committed}, got {actual})");
+                : throw new RefusalException($"{uriField} is not the {what} the market committed to ({committed}, got {actual})", RefusalCode.Mismatch);
         }
 
         if (FeatureBinding.SplitUri(uriField) is not var (itemsUri, featuresUri))
         {
-            throw new RefusalException($"the {what} URI field \"{uriField}\" should name the file and its features file, one space apart (a committed-features market)");
+            throw new RefusalException($"the {what} URI field \"{uriField}\" should name the file and its features file, one space apart (a committed-features market)", RefusalCode.Mismatch);
         }
 
         var items = await FetchAsync(itemsUri, what, cancellationToken).ConfigureAwait(false);
         var featuresHash = await HashAtAsync(featuresUri, what + " features", cancellationToken).ConfigureAwait(false);
         var hash = FeatureBinding.BundleHash(Keccak.Hash(items), featuresHash);
         return hash == committed ? items
-            : throw new RefusalException($"{itemsUri} with its features {featuresUri} gives the bundle hash keccak256(abi.encode({Keccak.Hash(items)}, {featuresHash})) = {hash}, not the {what} the market committed to ({committed})");
+            : throw new RefusalException($"{itemsUri} with its features {featuresUri} gives the bundle hash keccak256(abi.encode({Keccak.Hash(items)}, {featuresHash})) = {hash}, not the {what} the market committed to ({committed})", RefusalCode.Mismatch);
     }
 
     /// <summary>The keccak256 of what <paramref name="uri"/> serves, streamed to a scratch file (features files may be gigabytes).</summary>
@@ -80,7 +79,7 @@ internal static class Published
         try
         {
             return await fetcher.FetchToFileAsync(uri, path, cancellationToken).ConfigureAwait(false) is { } failure
-                ? throw new RefusalException($"cannot fetch {what} from {uri}: {failure}")
+                ? throw new RefusalException($"cannot fetch {what} from {uri}: {failure}", RefusalCode.Unreachable)
                 : await Keccak.HashFileAsync(path, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -96,7 +95,7 @@ internal static class Published
     public static async Task<(byte[] Bytes, Uri Url)> ReportFileAsync(Uri reports, System.Numerics.BigInteger marketId, uint round, string file, CancellationToken cancellationToken)
     {
         var (bytes, url) = await OptionalReportFileAsync(reports, marketId, round, file, cancellationToken).ConfigureAwait(false);
-        return (bytes ?? throw new RefusalException($"cannot fetch {url}: 404 (Not Found); check --reports (the oracle's Node:ReportsPort and ReportsAddress)"), url);
+        return (bytes ?? throw new RefusalException($"cannot fetch {url}: 404 (Not Found); check --reports (the oracle's Node:ReportsPort and ReportsAddress)", RefusalCode.NotFound), url);
     }
 
     /// <summary>A published report file that may be absent (HTTP 404): null then, an error for anything else.</summary>
@@ -113,7 +112,7 @@ internal static class Published
         }
         catch (HttpRequestException e)
         {
-            throw new RefusalException($"cannot fetch {url}: {e.Message}; check --reports (the oracle's Node:ReportsPort and ReportsAddress)");
+            throw new RefusalException($"cannot fetch {url}: {e.Message}; check --reports (the oracle's Node:ReportsPort and ReportsAddress)", RefusalCode.Unreachable);
         }
     }
 
@@ -130,13 +129,13 @@ internal static class Published
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
-            throw new RefusalException($"{url} is not a report's leaves file ({e.Message}); check --reports");
+            throw new RefusalException($"{url} is not a report's leaves file ({e.Message}); check --reports", RefusalCode.Mismatch);
         }
 
         if (root != accepted)
         {
             document.Dispose();
-            throw new RefusalException($"{url} is a report with root {root}, but the market accepted {accepted}: that oracle's report was not the one accepted; use another oracle's --reports");
+            throw new RefusalException($"{url} is a report with root {root}, but the market accepted {accepted}: that oracle's report was not the one accepted; use another oracle's --reports", RefusalCode.Mismatch);
         }
 
         return (document, url);

@@ -2,35 +2,33 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using Protocol.Client.Chain;
-using Protocol.Client.Markets;
-using Protocol.Client;
+using Protocol.Client.Fetching;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Merkle;
 using Protocol.Core.Payouts;
-using Protocol.Client.Fetching;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Client.Markets;
 
 /// <summary>
-/// What <see cref="CuratorWorkflows.CommitAsync"/> needs: the label file, where the salt goes, and the stake as typed;
+/// What <see cref="CuratorActions.CommitAsync"/> needs: the label file, where the salt goes, and the stake as typed;
 /// <c>StakeField</c> is how a refusal names the stake (<c>--stake</c> for the command, <c>stake</c> for the app's field).
 /// </summary>
-internal sealed record CommitRequest(string LabelsFile, string SecretsPath, string Stake, string StakeField, long StartBlock);
+public sealed record CommitRequest(string LabelsFile, string SecretsPath, string Stake, string StakeField, long StartBlock);
 
 /// <summary>A landed commit: what was committed, where its salt and the copy of its bytes are kept, what was sent.</summary>
-internal sealed record CommitResult(string LabelsFile, Bytes32 LabelsHash, int Labels, BigInteger Stake, string SecretsPath, string CommittedCopy, IReadOnlyList<SentTransaction> Transactions);
+public sealed record CommitResult(string LabelsFile, Bytes32 LabelsHash, int Labels, BigInteger Stake, string SecretsPath, string CommittedCopy, IReadOnlyList<SentTransaction> Transactions);
 
-/// <summary>What <see cref="CuratorWorkflows.RevealAsync"/> needs: the committed file, its salt, and where the file is published (or <paramref name="OnChain"/>).</summary>
-internal sealed record RevealRequest(string LabelsFile, string SecretsPath, string? Uri, bool OnChain, string? PublishTo);
+/// <summary>What <see cref="CuratorActions.RevealAsync"/> needs: the committed file, its salt, and where the file is published (or <paramref name="OnChain"/>).</summary>
+public sealed record RevealRequest(string LabelsFile, string SecretsPath, string? Uri, bool OnChain, string? PublishTo);
 
 /// <summary>A landed reveal: the URI the oracles fetch (a data: URI when on chain) and where the file was copied for publishing.</summary>
-internal sealed record RevealResult(string LabelsFile, string Uri, bool OnChain, string? CopiedTo, IReadOnlyList<SentTransaction> Transactions);
+public sealed record RevealResult(string LabelsFile, string Uri, bool OnChain, string? CopiedTo, IReadOnlyList<SentTransaction> Transactions);
 
 /// <summary>What a claim does for a market's phase and the key's place in it.</summary>
-internal enum ClaimKind
+public enum ClaimKind
 {
     /// <summary>A settled market paid the key's leaf.</summary>
     Leaf,
@@ -43,18 +41,18 @@ internal enum ClaimKind
 }
 
 /// <summary>A claim: what the key's token balance gained, the verified leaf when it was one, what was sent.</summary>
-internal sealed record ClaimResult(ClaimKind Kind, BigInteger Paid, PayoutLeaf? Leaf, int ProofLength, string? Note, IReadOnlyList<SentTransaction> Transactions);
+public sealed record ClaimResult(ClaimKind Kind, BigInteger Paid, PayoutLeaf? Leaf, int ProofLength, string? Note, IReadOnlyList<SentTransaction> Transactions);
 
 /// <summary>The key's leaf in the accepted report, its proof checked against the accepted root, and whether it was claimed.</summary>
-internal sealed record VerifiedLeaf(PayoutLeaf Leaf, IReadOnlyList<Bytes32> Proof, bool Claimed, Uri Url);
+public sealed record VerifiedLeaf(PayoutLeaf Leaf, IReadOnlyList<Bytes32> Proof, bool Claimed, Uri Url);
 
 /// <summary>
 /// A curator's commit, reveal and claim: every check before sending, then the transactions. The <c>fmp curator</c>
-/// commands and the curator app (<c>fmp curator app</c>) both call these, so a refusal reads the same in a terminal
-/// and on the page, and neither can send what the other would refuse. Each takes an open <see cref="MarketSession"/>
+/// commands, the curator app (<c>fmp curator app</c>) and a C# integrator all call these, so a refusal reads the same
+/// everywhere, and none can send what another would refuse. Each takes an open <see cref="MarketSession"/>
 /// of the market and the key, and returns a record; printing is the caller's.
 /// </summary>
-internal static class CuratorWorkflows
+public static class CuratorActions
 {
     /// <summary>
     /// Checks the label file as the oracles will read it (and against the key's items), the phase, the stake bounds and
@@ -143,7 +141,7 @@ internal static class CuratorWorkflows
         var mine = await m.SubmissionAsync().ConfigureAwait(false);
         if (mine.Stake.IsZero)
         {
-            throw new RefusalException($"{m.Address} has no commitment in market {m.Id}: the commit never landed (fmp market status)");
+            throw new RefusalException($"{m.Address} has no commitment in market {m.Id}: the commit never landed (fmp market status)", RefusalCode.NotFound);
         }
 
         if (mine.Revealed)
@@ -163,7 +161,7 @@ internal static class CuratorWorkflows
         var commitment = Commitments.Labels(m.Id, m.Address, hash, Bytes32.Parse(secrets.Salt));
         if (commitment != new Bytes32(mine.Commitment))
         {
-            throw new RefusalException($"{secretsPath} does not open the commitment on chain ({new Bytes32(mine.Commitment)}): it is not the salt of this commit");
+            throw new RefusalException($"{secretsPath} does not open the commitment on chain ({new Bytes32(mine.Commitment)}): it is not the salt of this commit", RefusalCode.Mismatch);
         }
 
         string? copied = null;
@@ -180,9 +178,9 @@ internal static class CuratorWorkflows
             File.Copy(labelsFile, copied, overwrite: true);
         }
 
-        if (await Published.ProblemAsync(uri, hash, "committed label file", cancellationToken).ConfigureAwait(false) is { } problem)
+        if (await CommittedFiles.ProblemAsync(uri, hash, "committed label file", cancellationToken).ConfigureAwait(false) is { } problem)
         {
-            throw new RefusalException($"{problem}: publish {labelsFile} there first (the oracles fetch it from that URI); nothing was sent");
+            throw new RefusalException($"{problem}: publish {labelsFile} there first (the oracles fetch it from that URI); nothing was sent", RefusalCode.Mismatch);
         }
 
         var sentBefore = m.Sent.Count;
@@ -206,7 +204,7 @@ internal static class CuratorWorkflows
             var mine = await m.SubmissionAsync().ConfigureAwait(false);
             if (mine.Stake.IsZero)
             {
-                throw new RefusalException($"{address} did not commit to market {id}: it has nothing to refund");
+                throw new RefusalException($"{address} did not commit to market {id}: it has nothing to refund", RefusalCode.NotFound);
             }
 
             if (mine.Refunded)
@@ -237,7 +235,7 @@ internal static class CuratorWorkflows
         }
         else
         {
-            throw new RefusalException($"market {id} is in phase {m.PhaseName}{m.PhaseEnds()}: claims open once it is finalized (after the challenge window), refunds once it is cancelled or forfeited");
+            throw new RefusalException($"market {id} is in phase {m.PhaseName}{m.PhaseEnds()}: claims open once it is finalized (after the challenge window), refunds once it is cancelled or forfeited", RefusalCode.WrongPhase);
         }
 
         var sentBefore = m.Sent.Count;
@@ -261,20 +259,20 @@ internal static class CuratorWorkflows
 
         var (id, address) = (m.Id, m.Address);
         var accepted = new Bytes32(m.State.ResultsRoot);
-        var (document, url) = await Published.AcceptedLeavesAsync(baseUri, id, m.State.Round, accepted, cancellationToken).ConfigureAwait(false);
+        var (document, url) = await CommittedFiles.AcceptedLeavesAsync(baseUri, id, m.State.Round, accepted, cancellationToken).ConfigureAwait(false);
         using var _ = document;
         var entry = document.RootElement.GetProperty("leaves").EnumerateArray()
             .FirstOrDefault(l => string.Equals(l.GetProperty("account").GetString(), address, StringComparison.OrdinalIgnoreCase));
         if (entry.ValueKind != JsonValueKind.Object)
         {
-            throw new RefusalException($"the accepted report has no leaf for {address}: it was not a curator of market {id} (or committed with another key)");
+            throw new RefusalException($"the accepted report has no leaf for {address}: it was not a curator of market {id} (or committed with another key)", RefusalCode.NotFound);
         }
 
         var leaf = new PayoutLeaf(id, entry.GetProperty("account").GetString()!, BigInteger.Parse(entry.GetProperty("amount").GetString()!, CultureInfo.InvariantCulture), entry.GetProperty("scoreBps").GetInt32());
         var proof = entry.GetProperty("proof").EnumerateArray().Select(p => Bytes32.Parse(p.GetString()!)).ToList();
         if (!MerkleTree.Verify(accepted, leaf.Hash, proof))
         {
-            throw new RefusalException($"the proof for {address} in {url} does not lead to the accepted root {accepted}: the file is corrupt; use another oracle's --reports");
+            throw new RefusalException($"the proof for {address} in {url} does not lead to the accepted root {accepted}: the file is corrupt; use another oracle's --reports", RefusalCode.Mismatch);
         }
 
         var claimed = await m.Reader.CallAsync<IsClaimedFunction, bool>(m.Market, new IsClaimedFunction { Leaf = leaf.Hash.ToArray() }).ConfigureAwait(false);

@@ -1,14 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Protocol.Client;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Client.Markets;
 
 /// <summary>
 /// A small JSON file only its owner may read (mode 600): the sponsor's gold salt, a curator's label salt. Written
 /// before the transaction that needs it, so a crash after sending loses nothing; replaced atomically.
 /// </summary>
-internal static class SecretsFile
+public static class SecretsFile
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Protocol.Client.Chain;
+using Protocol.Client;
 
 namespace Protocol.Cli;
 
@@ -26,7 +27,7 @@ internal static class OptionsKeys
             var property = properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
             if (property is null)
             {
-                var nearest = Nearest(child.Key, properties.Select(p => p.Name));
+                var nearest = DidYouMean.Nearest(child.Key, properties.Select(p => p.Name));
                 problems.Add($"unknown option {path}:{child.Key}" + (nearest is null ? "" : $" (did you mean {path}:{nearest}?)"));
             }
             else if (IsNested(property.PropertyType))
@@ -39,26 +40,4 @@ internal static class OptionsKeys
     // Option groups (Fetch, LogWindow …) are checked inside; values, lists and dictionaries are not.
     private static bool IsNested(Type t) =>
         t.IsClass && t != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(t) && t.Namespace?.StartsWith("Protocol.", StringComparison.Ordinal) == true;
-
-    /// <summary>The candidate nearest to <paramref name="name"/> by edit distance, ignoring case (for "did you mean").</summary>
-    public static string? Nearest(string name, IEnumerable<string> candidates) =>
-        candidates.MinBy(c => Distance(c.ToLowerInvariant(), name.ToLowerInvariant()));
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
 }

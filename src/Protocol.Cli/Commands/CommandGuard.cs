@@ -2,13 +2,6 @@ using Protocol.Client;
 
 namespace Protocol.Cli.Commands;
 
-/// <summary>How an error names a path the user gave: a relative one also says where it was looked for.</summary>
-internal static class GivenPath
-{
-    /// <summary>"; looked for /full/path" where <paramref name="given"/> is relative (read from the current folder), else "".</summary>
-    public static string Tried(string given) => Path.IsPathFullyQualified(given) ? "" : $"; looked for {Path.GetFullPath(given)}";
-}
-
 /// <summary>Turns every expected failure into one line on stderr and an exit code (1 refused or reverted, 2 bad options).</summary>
 internal static class CommandGuard
 {

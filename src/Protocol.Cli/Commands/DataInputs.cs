@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Nethereum.Util;
+using Protocol.Client;
 using Protocol.Core.Files;
 
 namespace Protocol.Cli.Commands;

@@ -6,14 +6,14 @@ using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Evaluation;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Client.Markets;
 
 /// <summary>
 /// A sponsor's market file (<c>fmp market create --config market.json</c>), read and checked: every file parsed and
 /// hashed, features bound to their files, amounts and durations understood. Paths are read from the file's folder.
 /// docs/sponsors.md shows a complete one.
 /// </summary>
-internal sealed record MarketPlan(
+public sealed record MarketPlan(
     string ConfigFile,
     string Token,
     string Pool,
@@ -82,7 +82,7 @@ internal sealed record MarketPlan(
         var problems = new List<string>();
         foreach (var p in root.EnumerateObject().Where(p => !Known.Contains(p.Name, StringComparer.Ordinal)))
         {
-            problems.Add($"unknown field \"{p.Name}\" (did you mean \"{OptionsKeys.Nearest(p.Name, Known)}\"? fields: {string.Join(", ", Known)})");
+            problems.Add($"unknown field \"{p.Name}\" (did you mean \"{DidYouMean.Nearest(p.Name, Known)}\"? fields: {string.Join(", ", Known)})");
         }
 
         string? Text(JsonElement e, string name)
@@ -347,10 +347,10 @@ internal sealed record MarketPlan(
 }
 
 /// <summary>One of the sponsor's files: what it is, where it is, its keccak256 and the URI it must be published at.</summary>
-internal sealed record PlannedFile(string Kind, string Path, Bytes32 Hash, string Uri, byte[] Bytes);
+public sealed record PlannedFile(string Kind, string Path, Bytes32 Hash, string Uri, byte[] Bytes);
 
 /// <summary>Durations as typed in files and options: <c>90s</c>, <c>30m</c>, <c>2h</c>, <c>7d</c>, or a number of seconds.</summary>
-internal static class Durations
+public static class Durations
 {
     public static ulong Parse(string text, string what)
     {

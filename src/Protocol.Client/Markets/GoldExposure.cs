@@ -1,7 +1,7 @@
 using Protocol.Client.Fetching;
 using Protocol.Core.Hashing;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Client.Markets;
 
 /// <summary>
 /// Whether the gold set is already public before the market exists. A new sponsor kept the gold file in the folder
@@ -9,7 +9,7 @@ namespace Protocol.Cli.Commands;
 /// secret". Looked at: the gold URI itself, and the URL the gold file has when it sits under the task pool's served
 /// folder (`fmp serve` publishes the whole folder). Local file URIs are nobody else's to read and are not checked.
 /// </summary>
-internal static class GoldExposure
+public static class GoldExposure
 {
     public static async Task<string?> ProblemAsync(MarketPlan plan, CancellationToken cancellationToken)
     {

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
-using Protocol.Cli.Dataset;
 using Protocol.Client.Chain;
 using Protocol.Client.Datasets;
 using Protocol.Client;
@@ -39,17 +38,8 @@ public sealed class DatasetExportCommand : AsyncCommand<DatasetExportCommand.Set
         {
             var reports = Reports(settings);
             var m = await MarketCommandSession.OpenAsync(settings, market: true, cancellationToken).ConfigureAwait(false);
-            var (id, config, state) = (m.Id, m.Config, m.State);
-            if (m.Phase != MarketPhase.Finalized)
-            {
-                throw new RefusalException($"market {id} is in phase {m.PhaseName}: {WhenPossible(m.Phase, config, state, m.Now)}");
-            }
-
-            var inputs = await new SettledMarketInputs(m.Reader, m.Market, id)
-                .ReadAsync(config, state, reports, settings.StartBlock, cancellationToken).ConfigureAwait(false);
-            var tables = DatasetBuilder.Build(inputs.Tasks, inputs.Files, inputs.Scores, inputs.LabelValues);
-            var written = await DatasetFiles.WriteAsync(tables, settings.Out!, settings.Parquet, cancellationToken).ConfigureAwait(false);
-            await Console.Out.WriteLineAsync(Summary(id, state.Round, tables.Counts, inputs, written)).ConfigureAwait(false);
+            var export = await DatasetExport.ExportAsync(m, reports, settings.Out!, settings.Parquet, settings.StartBlock, cancellationToken).ConfigureAwait(false);
+            await Console.Out.WriteLineAsync(Summary(m.Id, m.State.Round, export.Tables.Counts, export.Inputs, export.Written)).ConfigureAwait(false);
             return 0;
         });
 
@@ -67,16 +57,6 @@ public sealed class DatasetExportCommand : AsyncCommand<DatasetExportCommand.Set
                 ? "--reports is required (or FMP_REPORTS): where an oracle publishes its reports, e.g. http://127.0.0.1:9466"
                 : $"--reports \"{text}\" is not an http(s) URL such as http://127.0.0.1:9466 (where an oracle publishes its reports)", RefusalCode.InvalidInput);
     }
-
-    private static string WhenPossible(MarketPhase phase, MarketConfig c, MarketState s, ulong now) => phase switch
-    {
-        MarketPhase.Open or MarketPhase.Reveal => $"the dataset can be exported once the market is finalized: after the reveals (until {ChainTime.Describe(c.RevealDeadline, now)}), the evaluation and the challenge window",
-        MarketPhase.Evaluation => $"the dataset can be exported once a report is accepted (oracles evaluate until {ChainTime.Describe(s.EvaluationDeadline, now)}) and its challenge window has passed",
-        MarketPhase.Challenge => $"the dataset can be exported once the challenge window ends, {ChainTime.Describe(MarketPhases.ChallengeEnds(c, s), now)}",
-        MarketPhase.Disputed => "the accepted report is disputed; the dataset can be exported once the arbiter lets it stand and the market is finalized",
-        MarketPhase.Cancelled or MarketPhase.Forfeited => "it settled without an accepted report's scores, so there is no valued dataset to export (the label files are still at the URIs in its Revealed events)",
-        _ => "no such market",
-    };
 
     private static string Summary(BigInteger id, uint round, DatasetCounts n, SettledMarket inputs, IReadOnlyList<string> written)
     {

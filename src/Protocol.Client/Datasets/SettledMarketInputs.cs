@@ -1,19 +1,15 @@
 using System.Globalization;
 using System.Numerics;
 using Nethereum.Web3;
-using Protocol.Cli.Commands;
 using Protocol.Client.Chain;
-using Protocol.Client.Datasets;
-using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Evaluation;
-using Protocol.Node.Chain;
 using Protocol.Client.Fetching;
 
-namespace Protocol.Cli.Dataset;
+namespace Protocol.Client.Datasets;
 
 /// <summary>Everything an export is built from, each file checked against what the chain commits to.</summary>
 public sealed record SettledMarket(IReadOnlyList<TaskItem> Tasks, IReadOnlyList<CuratorLabelFile> Files, IReadOnlyDictionary<string, ScoreLine> Scores, IReadOnlyList<string> Skipped)
@@ -29,7 +25,7 @@ public sealed record SettledMarket(IReadOnlyList<TaskItem> Tasks, IReadOnlyList<
 /// against the scoresHash the ReportAccepted event records, and its leaves.json against the accepted results root).
 /// Any mismatch or unreachable file is an error that names the file and its URI.
 /// </summary>
-internal sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger marketId)
+public sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger marketId)
 {
     public async Task<SettledMarket> ReadAsync(MarketConfig config, MarketState state, Uri reports, long startBlock, CancellationToken cancellationToken)
     {

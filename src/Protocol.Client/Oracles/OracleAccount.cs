@@ -32,7 +32,7 @@ public sealed record OracleView(Oracle Entry, BigInteger TokenBalance, BigIntege
 }
 
 /// <summary>What an oracle action did: the entry before and after, and the transactions it sent.</summary>
-public sealed record OracleActionResult(OracleView Before, OracleView After, IReadOnlyList<SentTransaction> Sent);
+public sealed record OracleActionResult(OracleView Before, OracleView After, IReadOnlyList<SentTransaction> Transactions);
 
 /// <summary>
 /// One oracle key in the registry: its bond, exit and withdrawal. Each action refuses, before sending anything, what the

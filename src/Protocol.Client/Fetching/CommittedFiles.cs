@@ -51,24 +51,29 @@ public static class CommittedFiles
 
     private static async Task<byte[]> ItemsAsync(string uriField, Bytes32 committed, bool bundle, string what, CancellationToken cancellationToken)
     {
-        if (!bundle)
+        // A features file may be gigabytes: it gets the fetcher's default time, a plain file 20 s.
+        var fetcher = Fetcher(Http, bundle ? new FetchOptions { Attempts = 2 } : new FetchOptions { Attempts = 2, Timeout = TimeSpan.FromSeconds(20) });
+        var featuresPath = Path.Combine(fetcher.ScratchRoot, $"fmp-{Guid.NewGuid():N}.download");
+        try
         {
-            var plain = await FetchAsync(uriField, what, cancellationToken).ConfigureAwait(false);
-            var actual = Keccak.Hash(plain);
-            return actual == committed ? plain
-                : throw new RefusalException($"{uriField} is not the {what} the market committed to ({committed}, got {actual})", RefusalCode.Mismatch);
+            var found = bundle
+                ? await CommittedFetch.BundleAsync(fetcher, uriField, committed, featuresPath, cancellationToken).ConfigureAwait(false)
+                : await CommittedFetch.PlainAsync(fetcher, uriField, committed, cancellationToken).ConfigureAwait(false);
+            var (itemsUri, featuresUri) = FeatureBinding.SplitUri(uriField) ?? (uriField, "");
+            return found.Failure switch
+            {
+                CommittedFailure.None => found.Bytes!,
+                CommittedFailure.NotABundle => throw new RefusalException($"the {what} {found.Detail}", RefusalCode.Mismatch),
+                CommittedFailure.Unavailable => throw new RefusalException($"cannot fetch {what} from {(bundle ? itemsUri : uriField)}: {found.Fetch!.Failure}", RefusalCode.Unreachable),
+                CommittedFailure.FeaturesUnavailable => throw new RefusalException($"cannot fetch {what} features from {featuresUri}: {found.Detail}", RefusalCode.Unreachable),
+                _ when bundle => throw new RefusalException($"{itemsUri} with its features {featuresUri} gives the bundle hash keccak256(abi.encode({found.ItemsHash}, {found.FeaturesHash})) = {found.Actual}, not the {what} the market committed to ({committed})", RefusalCode.Mismatch),
+                _ => throw new RefusalException($"{uriField} is not the {what} the market committed to ({committed}, got {found.Actual})", RefusalCode.Mismatch),
+            };
         }
-
-        if (FeatureBinding.SplitUri(uriField) is not var (itemsUri, featuresUri))
+        finally
         {
-            throw new RefusalException($"the {what} URI field \"{uriField}\" should name the file and its features file, one space apart (a committed-features market)", RefusalCode.Mismatch);
+            File.Delete(featuresPath);
         }
-
-        var items = await FetchAsync(itemsUri, what, cancellationToken).ConfigureAwait(false);
-        var featuresHash = await HashAtAsync(featuresUri, what + " features", cancellationToken).ConfigureAwait(false);
-        var hash = FeatureBinding.BundleHash(Keccak.Hash(items), featuresHash);
-        return hash == committed ? items
-            : throw new RefusalException($"{itemsUri} with its features {featuresUri} gives the bundle hash keccak256(abi.encode({Keccak.Hash(items)}, {featuresHash})) = {hash}, not the {what} the market committed to ({committed})", RefusalCode.Mismatch);
     }
 
     /// <summary>The keccak256 of what <paramref name="uri"/> serves, streamed to a scratch file (features files may be gigabytes).</summary>

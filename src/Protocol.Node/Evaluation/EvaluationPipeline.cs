@@ -195,31 +195,22 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
     /// </summary>
     private async Task<(byte[] Items, FeaturesReader Features)> FetchBundleAsync(string? uriField, Bytes32 expected, string what, string kind, ScratchFolder scratch, CancellationToken cancellationToken)
     {
-        if (FeatureBinding.SplitUri(uriField) is not var (itemsUri, featuresUri))
-        {
-            throw Unusable(what, VerdictReason.Missing, $"the spec reads committed features, so the URI must name the {kind} file and its features file, one space apart (got \"{uriField}\")");
-        }
-
-        var fetched = await fetcher.FetchAsync(itemsUri, cancellationToken).ConfigureAwait(false);
-        if (!fetched.Succeeded)
-        {
-            throw FetchFailed(what, fetched);
-        }
-
         var path = scratch.NewFile(kind + ".features");
-        var failure = await fetcher.FetchToFileAsync(featuresUri, path, cancellationToken).ConfigureAwait(false);
-        if (failure is not null)
+        var found = await CommittedFetch.BundleAsync(fetcher, uriField, expected, path, cancellationToken).ConfigureAwait(false);
+        switch (found.Failure)
         {
-            throw new MarketInputException($"{what} features: {failure}");
+            case CommittedFailure.NotABundle:
+                throw Unusable(what, VerdictReason.Missing, $"the spec reads committed features, so the URI must name the {kind} file and its features file, one space apart (got \"{uriField}\")");
+            case CommittedFailure.Unavailable:
+                throw FetchFailed(what, found.Fetch!);
+            case CommittedFailure.FeaturesUnavailable:
+                throw new MarketInputException($"{what} features: {found.Detail}");
+            case CommittedFailure.Mismatch:
+                throw Unusable(what, VerdictReason.HashMismatch, $"committed {expected}, the files give keccak256(abi.encode({found.ItemsHash}, {found.FeaturesHash})) = {found.Actual}");
         }
 
-        var itemsHash = Keccak.Hash(fetched.Bytes);
-        var featuresHash = await Keccak.HashFileAsync(path, cancellationToken).ConfigureAwait(false);
-        var actual = FeatureBinding.BundleHash(itemsHash, featuresHash);
-        if (actual != expected)
-        {
-            throw Unusable(what, VerdictReason.HashMismatch, $"committed {expected}, the files give keccak256(abi.encode({itemsHash}, {featuresHash})) = {actual}");
-        }
+        var featuresUri = FeatureBinding.SplitUri(uriField)!.Value.FeaturesUri;
+        var itemsHash = found.ItemsHash;
 
         FeaturesReader reader;
         try
@@ -237,7 +228,7 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
             throw Unusable(VerdictReason.Features, VerdictReason.Malformed, $"{what}: {FeatureBinding.Mismatch(reader.Header, kind, reader.Header.Rows, itemsHash)}");
         }
 
-        return (fetched.Bytes!, reader);
+        return (found.Bytes!, reader);
     }
 
     private static async Task<List<T>> ReadSponsorFileAsync<T>(IAsyncEnumerable<T> items, string what, CancellationToken cancellationToken)
@@ -260,14 +251,13 @@ public sealed class EvaluationPipeline(InputFetcher fetcher, SubmissionLoader lo
 
     private async Task<byte[]> FetchCheckedAsync(string uri, Bytes32 expected, string what, CancellationToken cancellationToken)
     {
-        var fetched = await fetcher.FetchAsync(uri, cancellationToken).ConfigureAwait(false);
-        if (!fetched.Succeeded)
+        var found = await CommittedFetch.PlainAsync(fetcher, uri, expected, cancellationToken).ConfigureAwait(false);
+        return found.Failure switch
         {
-            throw FetchFailed(what, fetched);
-        }
-
-        var actual = Keccak.Hash(fetched.Bytes);
-        return actual == expected ? fetched.Bytes! : throw Unusable(what, VerdictReason.HashMismatch, $"committed {expected}, file has {actual}");
+            CommittedFailure.None => found.Bytes!,
+            CommittedFailure.Unavailable => throw FetchFailed(what, found.Fetch!),
+            _ => throw Unusable(what, VerdictReason.HashMismatch, $"committed {expected}, file has {found.Actual}"),
+        };
     }
 }
 

@@ -90,23 +90,22 @@ public sealed class SubmissionLoader(InputFetcher fetcher, FileReadOptions readO
             return CuratorInput.Invalid(submission, "not revealed");
         }
 
-        var fetched = await fetcher.FetchAsync(submission.Uri, cancellationToken).ConfigureAwait(false);
-        if (!fetched.Succeeded)
+        var found = await CommittedFetch.PlainAsync(fetcher, submission.Uri, expected, cancellationToken).ConfigureAwait(false);
+        if (found.Failure == CommittedFailure.Unavailable)
         {
-            return CuratorInput.Invalid(submission, "fetch failed: " + fetched.Failure);
+            return CuratorInput.Invalid(submission, "fetch failed: " + found.Fetch!.Failure);
         }
 
-        var actual = Keccak.Hash(fetched.Bytes);
-        if (actual != expected)
+        if (!found.Matches)
         {
-            return CuratorInput.Invalid(submission, $"hash mismatch: revealed {expected}, file has {actual}");
+            return CuratorInput.Invalid(submission, $"hash mismatch: revealed {expected}, file has {found.Actual}");
         }
 
         var labels = new List<Label>();
         try
         {
             var line = 0;
-            await foreach (var label in ProtocolFiles.ReadLabelsAsync(new MemoryStream(fetched.Bytes!), "labels", readOptions, cancellationToken).ConfigureAwait(false))
+            await foreach (var label in ProtocolFiles.ReadLabelsAsync(new MemoryStream(found.Bytes!), "labels", readOptions, cancellationToken).ConfigureAwait(false))
             {
                 line++;
                 if (!taskIds.Contains(label.Id))

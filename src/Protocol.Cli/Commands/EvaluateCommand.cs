@@ -7,6 +7,7 @@ using Protocol.Client.Chain;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
+using Protocol.CrowdMarkets;
 using Protocol.Evaluation;
 using Protocol.Node.Evaluation;
 using Protocol.Client.Fetching;
@@ -132,18 +133,18 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
 
         if (settings.FromData is { } data)
         {
-            DataInputs.Built built;
+            DataFolderInputs.Built built;
             try
             {
-                built = await DataInputs.BuildAsync(data, Path.Combine(settings.Out, "inputs"), new DataInputs.Options(settings.MinLabels, settings.Injected, settings.MaxCurators), cancellationToken).ConfigureAwait(false);
+                built = await DataFolderInputs.BuildAsync(data, Path.Combine(settings.Out, "inputs"), new DataFolderInputs.Options(settings.MinLabels, settings.Injected, settings.MaxCurators), cancellationToken).ConfigureAwait(false);
             }
-            catch (DataInputs.DataException e)
+            catch (DataFolderInputs.DataException e)
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
                 return 2;
             }
 
-            AnsiConsole.WriteLine(DataInputs.Summary(built));
+            AnsiConsole.WriteLine(DataFolderInputs.Summary(built));
             if (settings.InputsOnly)
             {
                 return 0;

@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Nethereum.Util;
-using Protocol.Client;
-using Protocol.Core.Files;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.CrowdMarkets;
 
 /// <summary>
 /// Turns a folder of the repository's data/ (pairwise-preference JSON Lines: <c>{"id","prompt","a","b"}</c> plus
@@ -15,7 +13,7 @@ namespace Protocol.Cli.Commands;
 /// <see cref="Options.MinLabels"/> a/b labels on the pool (their own labels, "equal" dropped), plus injected random,
 /// flipped-majority and constant-"a" curators. Addresses are keccak256 of "worker:NAME" (or "random:0" …), last 20 bytes.
 /// </summary>
-internal static class DataInputs
+public static class DataFolderInputs
 {
     public sealed record Options(int MinLabels = 30, int Injected = 1, int MaxCurators = int.MaxValue, string Stake = "50000000000000000000");
 
@@ -28,7 +26,7 @@ internal static class DataInputs
     {
         var files = Directory.Exists(dataFolder)
             ? Directory.GetFiles(dataFolder, "*.jsonl").Order(StringComparer.Ordinal).ToList()
-            : throw new DataException($"--from-data {dataFolder}: no such folder (the repository's data/ has ukpconvarg1, pandalm and hh-rlhf){GivenPath.Tried(dataFolder)}");
+            : throw new DataException($"--from-data {dataFolder}: no such folder (the repository's data/ has ukpconvarg1, pandalm and hh-rlhf){(Path.IsPathFullyQualified(dataFolder) ? "" : $"; looked for {Path.GetFullPath(dataFolder)}")}");
         if (files.Count == 0)
         {
             throw new DataException($"--from-data {dataFolder}: no *.jsonl files in it");

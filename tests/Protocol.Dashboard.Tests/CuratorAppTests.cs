@@ -9,6 +9,7 @@ using Microsoft.Playwright;
 using Nethereum.KeyStore;
 using Nethereum.KeyStore.Model;
 using Nethereum.Signer;
+using Protocol.Cli.Commands.Curators;
 using Protocol.Cli.Commands;
 using Protocol.Cli.Publishing;
 using Protocol.Client.Chain;

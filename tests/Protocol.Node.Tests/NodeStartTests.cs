@@ -123,7 +123,7 @@ public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixt
     public void Every_node_option_but_the_fetch_group_is_a_flag_naming_its_option()
     {
         // The guide says every top-level value can be a flag: each settable NodeOptions property has one whose help names it.
-        var described = typeof(Protocol.Cli.Commands.NodeRunCommand.Settings).GetProperties()
+        var described = typeof(Protocol.Cli.Commands.Services.NodeRunCommand.Settings).GetProperties()
             .Select(p => p.GetCustomAttributes(typeof(System.ComponentModel.DescriptionAttribute), false).Cast<System.ComponentModel.DescriptionAttribute>().SingleOrDefault()?.Description ?? "")
             .ToList();
         // The Fetch and Policy groups come from the file or FMP_Node__Group__Key variables.

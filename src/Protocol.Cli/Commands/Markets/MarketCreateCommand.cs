@@ -13,7 +13,7 @@ using Protocol.Core.Hashing;
 using Protocol.Evaluation;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Markets;
 
 /// <summary>
 /// <c>fmp market create --config market.json</c>: the sponsor's market from one file. Every file is parsed and hashed,

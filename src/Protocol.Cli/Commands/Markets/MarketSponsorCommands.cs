@@ -10,7 +10,7 @@ using Protocol.Core.Hashing;
 using Protocol.Client.Fetching;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Markets;
 
 /// <summary>
 /// <c>fmp market reveal-gold --secrets FILE</c>: opens the gold commitment once the reveal deadline has passed. It

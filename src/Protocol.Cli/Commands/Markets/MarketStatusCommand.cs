@@ -10,7 +10,7 @@ using Protocol.Core.Hashing;
 using Protocol.Node.Chain;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Markets;
 
 /// <summary>
 /// <c>fmp market status</c>: one market as its sponsor and curators need to see it: the phase, every deadline in local

@@ -7,7 +7,7 @@ using Protocol.Embeddings;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Evaluation;
 
 /// <summary>The JSON Lines file a features file belongs to: exactly one of --tasks and --gold.</summary>
 public class FeaturesItemsSettings : CommandSettings

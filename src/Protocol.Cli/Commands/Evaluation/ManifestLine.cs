@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Evaluation;
 
 /// <summary>One line of <c>fmp evaluate</c>'s curator manifest, or what is wrong with it (file, line and field named).</summary>
 internal readonly record struct ManifestLine(string? Address, BigInteger Stake, string? Labels, string? Problem)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Protocol.Cli.Publishing;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Services;
 
 /// <summary>
 /// <c>fmp serve</c>: publishes a folder read-only over HTTP, for the files of a local market (a sponsor's task pool,

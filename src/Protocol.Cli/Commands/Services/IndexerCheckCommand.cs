@@ -8,7 +8,7 @@ using Protocol.Indexer.Consistency;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Services;
 
 /// <summary>
 /// <c>fmp indexer check</c>: the consistency check, on demand. Settings come from the indexer's options file (section

@@ -8,7 +8,7 @@ using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Datasets;
 
 /// <summary>
 /// <c>fmp dataset export</c>: the sponsor's product. Once a market is finalized, every revealed label (checked against the

@@ -6,7 +6,7 @@ using Protocol.Cli.CuratorApp;
 using Protocol.Client;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Curators;
 
 /// <summary>
 /// <c>fmp curator app</c>: a local web app for one curator key in one market: the terms and deadlines, the key's

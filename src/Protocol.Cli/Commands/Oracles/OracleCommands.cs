@@ -5,7 +5,7 @@ using Protocol.Core.Contracts;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Oracles;
 
 /// <summary>Options of every <c>fmp oracle</c> command: the node's options file, as <c>fmp node status</c> reads it.</summary>
 public class OracleSettings : CommandSettings

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using Protocol.Client.Markets;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Curators;
 
 /// <summary>
 /// <c>fmp curator claim</c>: take what a market owes the key. A settled market pays its leaf: the leaf and proof come

@@ -5,7 +5,7 @@ using Protocol.Core.Files;
 using Protocol.Core.Files.Import;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Curators;
 
 /// <summary>
 /// <c>fmp curator import</c>: a label file from the preferences another tool collected (a Label Studio pairwise export,

@@ -15,7 +15,7 @@ using Protocol.Node.Inputs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Evaluation;
 
 /// <summary>
 /// <c>fmp evaluate</c>: the evaluation of one market from local files, without a chain. Writes the canonical

@@ -5,7 +5,7 @@ using Protocol.Client.Markets;
 using Protocol.Client;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Curators;
 
 /// <summary>Options of commit and reveal: the label file and where its salt is kept.</summary>
 public class CuratorLabelSettings : MarketKeySettings

@@ -3,7 +3,7 @@ using Protocol.Client;
 using Protocol.Client.Chain;
 using Protocol.Node;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Services;
 
 /// <summary>
 /// What <c>fmp node run</c> checks before it starts watching: the RPC answers, and the market address holds the

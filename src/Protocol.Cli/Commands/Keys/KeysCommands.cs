@@ -3,7 +3,7 @@ using Protocol.Client.Signing;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Keys;
 
 public sealed class KeysSettings : CommandSettings
 {

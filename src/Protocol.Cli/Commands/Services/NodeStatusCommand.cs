@@ -14,7 +14,7 @@ using Protocol.Client.Signing;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Services;
 
 /// <summary><c>fmp node status</c>: what the node's key, the chain and the node's database say right now.</summary>
 public sealed class NodeStatusCommand : AsyncCommand<NodeStatusCommand.Settings>

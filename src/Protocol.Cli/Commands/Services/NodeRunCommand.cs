@@ -25,7 +25,7 @@ using Protocol.Client.Signing;
 using Protocol.Node.Signing;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Services;
 
 /// <summary>
 /// <c>fmp node run</c>: the oracle node. Settings come from the options file (section <c>Node</c>), then

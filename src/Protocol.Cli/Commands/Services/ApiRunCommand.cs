@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Protocol.Api;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Services;
 
 /// <summary><c>fmp api run</c>: the analysts' HTTP API and dashboard (loopback by default).</summary>
 public sealed class ApiRunCommand : AsyncCommand<ApiRunCommand.Settings>

@@ -10,7 +10,7 @@ using Protocol.Evaluation;
 using Protocol.Evaluation.InRun;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Curators;
 
 /// <summary><c>fmp curator tasks</c>: the items to label, from the published task pool (checked against its hash), filtered to the key's items when the spec assigns them.</summary>
 public sealed class CuratorTasksCommand : AsyncCommand<CuratorTasksCommand.Settings>

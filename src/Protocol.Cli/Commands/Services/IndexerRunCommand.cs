@@ -12,7 +12,7 @@ using Protocol.Indexer.Jobs;
 using Protocol.Indexer.Sync;
 using Spectre.Console.Cli;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Services;
 
 /// <summary><c>fmp indexer run</c>: the indexer as a hosted service. Settings come from the options file, then <c>FMP_Indexer__*</c> environment variables, then flags.</summary>
 public sealed class IndexerRunCommand : AsyncCommand<IndexerRunCommand.Settings>

@@ -6,7 +6,7 @@ using Protocol.Client.Oracles;
 using Protocol.Client.Signing;
 using Protocol.Node;
 
-namespace Protocol.Cli.Commands;
+namespace Protocol.Cli.Commands.Oracles;
 
 /// <summary>
 /// The <c>fmp oracle</c> commands' account: the chain, market and key named in the node's options file, opened through

@@ -1,3 +1,4 @@
+using Protocol.Cli.Commands;
 using Protocol.Cli.Commands.Curators;
 using Protocol.Cli.Commands.Datasets;
 using Protocol.Cli.Commands.Evaluation;
@@ -5,7 +6,6 @@ using Protocol.Cli.Commands.Keys;
 using Protocol.Cli.Commands.Markets;
 using Protocol.Cli.Commands.Oracles;
 using Protocol.Cli.Commands.Services;
-using Protocol.Cli.Commands;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli;

@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
-using Protocol.Client.Chain;
 using Protocol.Client;
+using Protocol.Client.Chain;
 
 namespace Protocol.Cli;
 

@@ -1,7 +1,7 @@
 using Dapper;
 using Npgsql;
-using Protocol.Node.Jobs;
 using Protocol.Client.Signing;
+using Protocol.Node.Jobs;
 using Protocol.Node.Signing;
 
 namespace Protocol.Node;

@@ -6,7 +6,9 @@ using Nethereum.Contracts;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
 using Nethereum.Web3;
+using Prometheus;
 using Protocol.Client.Chain;
+using Protocol.Client.Signing;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
@@ -15,9 +17,7 @@ using Protocol.Core.Reports;
 using Protocol.Evaluation;
 using Protocol.Node.Chain;
 using Protocol.Node.Evaluation;
-using Protocol.Client.Signing;
 using Protocol.Node.Signing;
-using Prometheus;
 
 namespace Protocol.Node;
 

@@ -9,10 +9,12 @@ using Microsoft.Playwright;
 using Nethereum.KeyStore;
 using Nethereum.KeyStore.Model;
 using Nethereum.Signer;
-using Protocol.Cli.Commands.Curators;
 using Protocol.Cli.Commands;
+using Protocol.Cli.Commands.Curators;
 using Protocol.Cli.Publishing;
 using Protocol.Client.Chain;
+using Protocol.Client.Fetching;
+using Protocol.Client.Signing;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
@@ -23,13 +25,11 @@ using Protocol.Evaluation.InRun;
 using Protocol.Node;
 using Protocol.Node.Chain;
 using Protocol.Node.Evaluation;
-using Protocol.Client.Fetching;
 using Protocol.Node.Inputs;
-using Protocol.Client.Signing;
 using Protocol.Node.Signing;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
 using MintFunction = Protocol.Core.Contracts.TestTokenBindings.MintFunction;
+using static Protocol.TestSupport.ProtocolDeployment;
 
 namespace Protocol.Dashboard.Tests;
 

@@ -1,12 +1,12 @@
 using System.Numerics;
 using Microsoft.Extensions.Logging.Abstractions;
+using Protocol.Client.Fetching;
 using Protocol.Core.Contracts;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Evaluation;
 using Protocol.Node.Chain;
 using Protocol.Node.Evaluation;
-using Protocol.Client.Fetching;
 using Protocol.Node.Inputs;
 
 namespace Protocol.Node.Tests;

@@ -2,14 +2,14 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nethereum.Signer;
 using Protocol.Client.Chain;
+using Protocol.Client.Fetching;
+using Protocol.Client.Signing;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Evaluation;
 using Protocol.Node.Chain;
 using Protocol.Node.Evaluation;
-using Protocol.Client.Fetching;
 using Protocol.Node.Inputs;
-using Protocol.Client.Signing;
 using Protocol.Node.Signing;
 using Protocol.TestSupport;
 

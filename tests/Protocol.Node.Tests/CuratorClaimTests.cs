@@ -1,7 +1,7 @@
 using System.Globalization;
 using Nethereum.Signer;
-using Protocol.Core.Payouts;
 using Protocol.Client.Signing;
+using Protocol.Core.Payouts;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 

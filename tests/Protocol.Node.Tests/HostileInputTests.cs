@@ -1,9 +1,9 @@
 using System.Numerics;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Protocol.Client.Fetching;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
-using Protocol.Client.Fetching;
 using Protocol.Node.Inputs;
 using Protocol.TestSupport;
 

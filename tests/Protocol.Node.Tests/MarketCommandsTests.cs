@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using Nethereum.Signer;
+using Protocol.Client.Signing;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
@@ -9,7 +10,6 @@ using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Evaluation;
 using Protocol.Evaluation.InRun;
-using Protocol.Client.Signing;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 

@@ -1,21 +1,21 @@
 using System.Numerics;
+using System.Text.Json;
 using Dapper;
 using Hangfire;
 using Hangfire.PostgreSql;
-using Protocol.Indexer.Jobs;
-using Protocol.Node.Jobs;
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nethereum.Signer;
+using Protocol.Client.Fetching;
+using Protocol.Client.Signing;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
 using Protocol.Evaluation;
+using Protocol.Indexer.Jobs;
 using Protocol.Node.Evaluation;
-using Protocol.Client.Fetching;
-using Protocol.Client.Signing;
+using Protocol.Node.Jobs;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 

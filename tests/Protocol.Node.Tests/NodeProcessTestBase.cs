@@ -2,13 +2,13 @@ using System.Numerics;
 using Dapper;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
+using Protocol.Client.Signing;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
-using Protocol.Client.Signing;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 

@@ -1,9 +1,9 @@
 using Dapper;
 using Nethereum.Signer;
+using Protocol.Client.Signing;
 using Protocol.Core.Contracts;
 using Protocol.Core.Hashing;
 using Protocol.Core.Reports;
-using Protocol.Client.Signing;
 using Protocol.Node.Signing;
 using Protocol.TestSupport;
 

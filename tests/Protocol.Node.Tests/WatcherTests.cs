@@ -7,6 +7,7 @@ using Hangfire.PostgreSql;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nethereum.Signer;
 using Nethereum.Web3;
+using Protocol.Client.Fetching;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Contracts.OracleRegistryBindings;
@@ -16,11 +17,10 @@ using Protocol.Core.Payouts;
 using Protocol.Core.Reports;
 using Protocol.Indexer.Jobs;
 using Protocol.Node.Evaluation;
-using Protocol.Client.Fetching;
 using Protocol.Node.Jobs;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
 using MintFunction = Protocol.Core.Contracts.TestTokenBindings.MintFunction;
+using static Protocol.TestSupport.ProtocolDeployment;
 
 namespace Protocol.Node.Tests;
 

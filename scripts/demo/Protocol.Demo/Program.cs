@@ -11,6 +11,7 @@ using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
 using Npgsql;
+using Protocol.Client.Signing;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
@@ -19,7 +20,6 @@ using Protocol.Core.Payouts;
 using Protocol.Demo;
 using Protocol.Evaluation;
 using Protocol.Indexer.Consistency;
-using Protocol.Client.Signing;
 using Protocol.TestSupport;
 using Spectre.Console;
 

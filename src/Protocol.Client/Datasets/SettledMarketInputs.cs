@@ -2,12 +2,12 @@ using System.Globalization;
 using System.Numerics;
 using Nethereum.Web3;
 using Protocol.Client.Chain;
+using Protocol.Client.Fetching;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Evaluation;
-using Protocol.Client.Fetching;
 
 namespace Protocol.Client.Datasets;
 

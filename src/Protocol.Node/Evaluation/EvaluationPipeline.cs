@@ -1,5 +1,6 @@
 using System.Numerics;
 using Microsoft.Extensions.Logging;
+using Protocol.Client.Fetching;
 using Protocol.Core.Contracts;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
@@ -8,7 +9,6 @@ using Protocol.Core.Payouts;
 using Protocol.Core.Reports;
 using Protocol.Evaluation;
 using Protocol.Node.Chain;
-using Protocol.Client.Fetching;
 using Protocol.Node.Inputs;
 
 namespace Protocol.Node.Evaluation;

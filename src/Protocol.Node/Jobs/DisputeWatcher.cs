@@ -11,11 +11,11 @@ using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Hashing;
 using Protocol.Core.Reports;
 using Protocol.Node.Chain;
-using TokenApprove = Protocol.Core.Contracts.TestTokenBindings.ApproveFunction;
-using TokenAllowance = Protocol.Core.Contracts.TestTokenBindings.AllowanceFunction;
-using TokenBalanceOf = Protocol.Core.Contracts.TestTokenBindings.BalanceOfFunction;
 using RegistryOracle = Protocol.Core.Contracts.OracleRegistryBindings.OracleFunction;
 using RegistryOracleOutput = Protocol.Core.Contracts.OracleRegistryBindings.OracleOutput;
+using TokenAllowance = Protocol.Core.Contracts.TestTokenBindings.AllowanceFunction;
+using TokenApprove = Protocol.Core.Contracts.TestTokenBindings.ApproveFunction;
+using TokenBalanceOf = Protocol.Core.Contracts.TestTokenBindings.BalanceOfFunction;
 
 namespace Protocol.Node.Jobs;
 

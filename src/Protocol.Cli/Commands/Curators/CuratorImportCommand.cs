@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using Protocol.Client.Markets;
 using Protocol.Client;
+using Protocol.Client.Markets;
 using Protocol.Core.Files;
 using Protocol.Core.Files.Import;
 using Spectre.Console.Cli;

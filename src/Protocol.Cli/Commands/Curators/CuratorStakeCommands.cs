@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
-using Protocol.Client.Markets;
 using Protocol.Client;
+using Protocol.Client.Markets;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands.Curators;

@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
+using Protocol.Client;
 using Protocol.Client.Chain;
 using Protocol.Client.Markets;
-using Protocol.Client;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;

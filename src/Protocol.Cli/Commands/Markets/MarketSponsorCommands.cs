@@ -1,13 +1,13 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
-using Protocol.Client.Markets;
 using Protocol.Client;
+using Protocol.Client.Fetching;
+using Protocol.Client.Markets;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
-using Protocol.Client.Fetching;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands.Markets;

@@ -6,11 +6,11 @@ using Microsoft.Extensions.Configuration;
 using Nethereum.Web3;
 using Npgsql;
 using Protocol.Client.Chain;
+using Protocol.Client.Signing;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Node;
-using Protocol.Client.Signing;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -19,8 +19,8 @@ using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
-using Protocol.Indexer.Jobs;
 using Protocol.Node.Jobs;
+using Protocol.ServiceDefaults;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 using ApproveFunction = Protocol.Core.Contracts.TestTokenBindings.ApproveFunction;
@@ -383,13 +383,9 @@ public sealed class LivenessTests(AnvilFixture anvil, PostgresDatabaseFixture db
 
     private async Task<Jobs> JobsAsync(NodeOptions options, OracleNode node, TimeProvider clock, string schema)
     {
-        await ScanJob.EnsureSchemaAsync(db.DataSource, CancellationToken.None);
-        // node_jobs is keyed by (market, round) without the contract address (issue 27 rekeys the node's store), and
-        // each test deploys its own contracts, whose market ids start at 1: an earlier test's claims would hide these.
-        await using (var connection = await db.DataSource.OpenConnectionAsync())
-        {
-            await connection.ExecuteAsync("TRUNCATE node_jobs");
-        }
+        // node_jobs is keyed by contract: each test's own contracts start their market ids at 1 without meeting the
+        // claims of an earlier test's.
+        await NodeSchema.MigrateAsync(db.DataSource, options.MarketAddress, CancellationToken.None);
 
         var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db.DataSource),
             new PostgreSqlStorageOptions { SchemaName = schema, PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromMilliseconds(100) });

@@ -13,9 +13,9 @@ using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
 using Protocol.Evaluation;
-using Protocol.Indexer.Jobs;
 using Protocol.Node.Evaluation;
 using Protocol.Node.Jobs;
+using Protocol.ServiceDefaults;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 
@@ -105,7 +105,7 @@ public sealed class MultiNodeTests(AnvilFixture anvil, PostgresDatabaseFixture d
         Assert.Equal("already accepted", (await honest1.EvaluateAndAttestAsync(market.Id, null, CancellationToken.None)).Status); // the challenge window runs: evaluated again, same digest
 
         // The honest node's scan notices the misled node's digest, once.
-        await ScanJob.EnsureSchemaAsync(db.DataSource, CancellationToken.None);
+        await NodeSchema.MigrateAsync(db.DataSource, d.MarketAddress, CancellationToken.None);
         var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db.DataSource), new PostgreSqlStorageOptions { SchemaName = "hangfire_scan", PrepareSchemaIfNecessary = true });
         var scan = new ScanJob(anvil.Web3For(1), new NodeOptions { RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress }, db.DataSource, new BackgroundJobClient(storage), NullLogger<ScanJob>.Instance);
         var disagreementsBefore = NodeMetrics.Disagreements.Value;
@@ -113,8 +113,8 @@ public sealed class MultiNodeTests(AnvilFixture anvil, PostgresDatabaseFixture d
         await scan.RunAsync(CancellationToken.None);
         await using (var connection = await db.DataSource.OpenConnectionAsync())
         {
-            var seen = (await connection.QueryAsync<(string Signer, string Digest)>("SELECT signer, digest FROM node_disagreements WHERE market_id = @m::numeric",
-                new { m = market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })).ToList();
+            var seen = (await connection.QueryAsync<(string Signer, string Digest)>("SELECT signer, digest FROM node_disagreements WHERE market_contract = @c AND market_id = @m::numeric",
+                new { c = d.MarketAddress.ToLowerInvariant(), m = market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })).ToList();
             Assert.Equal((AnvilFixture.DevAddress(3).ToLowerInvariant(), other.Digest.ToString()), Assert.Single(seen));
         }
 

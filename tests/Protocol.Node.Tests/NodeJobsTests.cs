@@ -10,8 +10,8 @@ using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
-using Protocol.Indexer.Jobs;
 using Protocol.Node.Jobs;
+using Protocol.ServiceDefaults;
 using Protocol.TestSupport;
 using static Protocol.TestSupport.ProtocolDeployment;
 
@@ -52,7 +52,7 @@ public sealed class NodeJobsTests(AnvilFixture anvil, PostgresDatabaseFixture db
 
         var node = await crowd.NodeAsync(anvil, db, d, 1, "http://127.0.0.1:9");
         var options = new NodeOptions { RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, ConnectionString = db.ConnectionString };
-        await ScanJob.EnsureSchemaAsync(db.DataSource, CancellationToken.None);
+        await NodeSchema.MigrateAsync(db.DataSource, d.MarketAddress, CancellationToken.None);
         var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db.DataSource),
             new PostgreSqlStorageOptions { SchemaName = "hangfire_node", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromMilliseconds(100) });
         var client = new BackgroundJobClient(storage);

@@ -15,9 +15,9 @@ using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
 using Protocol.Core.Reports;
-using Protocol.Indexer.Jobs;
 using Protocol.Node.Evaluation;
 using Protocol.Node.Jobs;
+using Protocol.ServiceDefaults;
 using Protocol.TestSupport;
 using MintFunction = Protocol.Core.Contracts.TestTokenBindings.MintFunction;
 using static Protocol.TestSupport.ProtocolDeployment;
@@ -151,7 +151,7 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
         Assert.StartsWith("evaluated in the challenge window", outcome.Status, StringComparison.Ordinal);
         Assert.NotEqual(d.Signing.Digest(theft.Report), outcome.Digest);
 
-        await ScanJob.EnsureSchemaAsync(db.DataSource, CancellationToken.None);
+        await NodeSchema.MigrateAsync(db.DataSource, d.MarketAddress, CancellationToken.None);
         var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db.DataSource), new PostgreSqlStorageOptions { SchemaName = "hangfire_watch", PrepareSchemaIfNecessary = true });
         ScanJob Scan(string budget) => new(anvil.Web3For(1), new NodeOptions { RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, DisputeBudget = budget },
             db.DataSource, new BackgroundJobClient(storage), NullLogger<ScanJob>.Instance);
@@ -206,7 +206,7 @@ public sealed class WatcherTests(AnvilFixture anvil, PostgresDatabaseFixture db)
         var honest = await crowd.NodeAsync(anvil, db, d, 1, "http://127.0.0.1:9");
         var bond = DisputeBondFor(first.Terms.RewardPool);
         await d.Send(Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(1), Amount = 2 * bond });
-        await ScanJob.EnsureSchemaAsync(db.DataSource, CancellationToken.None);
+        await NodeSchema.MigrateAsync(db.DataSource, d.MarketAddress, CancellationToken.None);
         var storage = new PostgreSqlStorage(new DataSourceConnectionFactory(db.DataSource), new PostgreSqlStorageOptions { SchemaName = "hangfire_budget", PrepareSchemaIfNecessary = true });
         ScanJob Scan(NodeOptions options) => new(anvil.Web3For(1), options, db.DataSource, new BackgroundJobClient(storage), NullLogger<ScanJob>.Instance);
 

@@ -33,18 +33,6 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
 {
     private static readonly string AttestedTopic = "0x" + ABITypedRegistry.GetEvent<AttestedEvent>().Sha3Signature.ToLowerInvariant();
 
-    public static async Task EnsureSchemaAsync(NpgsqlConnection connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        await connection.ExecuteAsync(
-            "CREATE TABLE IF NOT EXISTS node_disputes (market_contract text NOT NULL, market_id numeric(78,0) NOT NULL, round bigint NOT NULL, accepted_digest text NOT NULL, our_digest text NOT NULL, bond numeric(78,0) NOT NULL, tx_hash text NOT NULL, disputed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_contract, market_id, round))").ConfigureAwait(false);
-        // outcome: null while the dispute is open, "refunded" (overturned, or expired) or "lost" (the report stood, or
-        // the arbiter reran it: the bond then goes to the report's signers).
-        await connection.ExecuteAsync("ALTER TABLE node_disputes ADD COLUMN IF NOT EXISTS outcome text").ConfigureAwait(false);
-        await connection.ExecuteAsync(
-            "CREATE TABLE IF NOT EXISTS node_equivocations (market_contract text NOT NULL, market_id numeric(78,0) NOT NULL, round bigint NOT NULL, signer text NOT NULL, tx_hash text, proven_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_contract, market_id, round, signer))").ConfigureAwait(false);
-    }
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);

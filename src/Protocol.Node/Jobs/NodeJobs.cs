@@ -33,21 +33,8 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    public static async Task EnsureSchemaAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(
-            "CREATE TABLE IF NOT EXISTS node_jobs (market_id numeric(78,0) NOT NULL, round bigint NOT NULL, job_id text, enqueued_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_id, round))").ConfigureAwait(false);
-        // A failed evaluation records when to try again (next_try_at), or the free bond its attestation waits for.
-        await connection.ExecuteAsync(
-            "ALTER TABLE node_jobs ADD COLUMN IF NOT EXISTS tries integer NOT NULL DEFAULT 0, ADD COLUMN IF NOT EXISTS failed_at timestamptz, " +
-            "ADD COLUMN IF NOT EXISTS next_try_at timestamptz, ADD COLUMN IF NOT EXISTS bond_needed numeric(78,0), ADD COLUMN IF NOT EXISTS last_error text, " +
-            "ADD COLUMN IF NOT EXISTS done_at timestamptz").ConfigureAwait(false);
-        await connection.ExecuteAsync(
-            "CREATE TABLE IF NOT EXISTS node_disagreements (market_id numeric(78,0) NOT NULL, round bigint NOT NULL, digest text NOT NULL, signer text NOT NULL, seen_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (market_id, round, digest, signer))").ConfigureAwait(false);
-        await DisputeWatcher.EnsureSchemaAsync(connection).ConfigureAwait(false);
-    }
+    // The key of this node's rows: one database may hold the jobs of nodes of several contracts.
+    private string Contract => options.MarketAddress.ToLowerInvariant();
 
     // No DisableConcurrentExecution: a lock held by a killed process would stall every scan after a
     // restart, and overlapping scans are harmless (the node_jobs insert and update are the claims).
@@ -102,7 +89,7 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         var marketId = id.ToString(CultureInfo.InvariantCulture);
         var jobId = jobs.Enqueue<EvaluateJob>(EvaluateJob.Queue, job => job.RunAsync(marketId, round, CancellationToken.None));
         await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync("UPDATE node_jobs SET job_id = @jobId WHERE market_id = @m::numeric AND round = @round", new { jobId, m = marketId, round = (long)round }).ConfigureAwait(false);
+        await connection.ExecuteAsync("UPDATE node_jobs SET job_id = @jobId WHERE market_contract = @contract AND market_id = @m::numeric AND round = @round", new { jobId, contract = Contract, m = marketId, round = (long)round }).ConfigureAwait(false);
         return jobId;
     }
 
@@ -115,8 +102,8 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         await using (var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
             failed = [.. await connection.QueryAsync<(string, long, int, string?)>(
-                "SELECT market_id::text, round, tries, bond_needed::text FROM node_jobs WHERE done_at IS NULL AND failed_at IS NOT NULL AND (bond_needed IS NOT NULL OR next_try_at <= @now) ORDER BY market_id",
-                new { now }).ConfigureAwait(false)];
+                "SELECT market_id::text, round, tries, bond_needed::text FROM node_jobs WHERE market_contract = @contract AND done_at IS NULL AND failed_at IS NOT NULL AND (bond_needed IS NOT NULL OR next_try_at <= @now) ORDER BY market_id",
+                new { contract = Contract, now }).ConfigureAwait(false)];
         }
 
         var enqueued = 0;
@@ -128,10 +115,10 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
             var phase = await web3.PhaseAsync(options.MarketAddress, id).ConfigureAwait(false);
             var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
             await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var key = new { m = market, round };
+            var key = new { contract = Contract, m = market, round };
             if (phase is not (MarketPhase.Evaluation or MarketPhase.Challenge) || state.Round != round)
             {
-                await connection.ExecuteAsync("UPDATE node_jobs SET done_at = @now WHERE market_id = @m::numeric AND round = @round", new { now, key.m, key.round }).ConfigureAwait(false);
+                await connection.ExecuteAsync("UPDATE node_jobs SET done_at = @now WHERE market_contract = @contract AND market_id = @m::numeric AND round = @round", new { now, key.contract, key.m, key.round }).ConfigureAwait(false);
                 continue;
             }
 
@@ -146,7 +133,7 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
 
             // The claim: of concurrent scans, one clears failed_at and enqueues.
             var claimed = await connection.ExecuteAsync(
-                "UPDATE node_jobs SET failed_at = NULL, next_try_at = NULL, bond_needed = NULL WHERE market_id = @m::numeric AND round = @round AND failed_at IS NOT NULL AND done_at IS NULL",
+                "UPDATE node_jobs SET failed_at = NULL, next_try_at = NULL, bond_needed = NULL WHERE market_contract = @contract AND market_id = @m::numeric AND round = @round AND failed_at IS NOT NULL AND done_at IS NULL",
                 key).ConfigureAwait(false) == 1;
             if (claimed)
             {
@@ -200,8 +187,8 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
             {
                 var otherDigest = "0x" + Convert.ToHexStringLower(other.Digest);
                 var first = await connection.ExecuteAsync(
-                    "INSERT INTO node_disagreements (market_id, round, digest, signer) VALUES (@market::numeric, @round, @otherDigest, @signer) ON CONFLICT DO NOTHING",
-                    new { market, round, otherDigest, signer = other.Signer.ToLowerInvariant() }).ConfigureAwait(false) == 1;
+                    "INSERT INTO node_disagreements (market_contract, market_id, round, digest, signer) VALUES (@contract, @market::numeric, @round, @otherDigest, @signer) ON CONFLICT DO NOTHING",
+                    new { contract = Contract, market, round, otherDigest, signer = other.Signer.ToLowerInvariant() }).ConfigureAwait(false) == 1;
                 if (first)
                 {
                     NodeMetrics.Disagreements.Inc();
@@ -215,8 +202,8 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(
-            "INSERT INTO node_jobs (market_id, round) VALUES (@m::numeric, @round) ON CONFLICT DO NOTHING",
-            new { m = marketId.ToString(CultureInfo.InvariantCulture), round = (long)round }).ConfigureAwait(false) == 1;
+            "INSERT INTO node_jobs (market_contract, market_id, round) VALUES (@contract, @m::numeric, @round) ON CONFLICT DO NOTHING",
+            new { contract = Contract, m = marketId.ToString(CultureInfo.InvariantCulture), round = (long)round }).ConfigureAwait(false) == 1;
     }
 }
 
@@ -232,6 +219,9 @@ public sealed class EvaluateJob(OracleNode node, NpgsqlDataSource db, NodeOption
     public const string Queue = "evaluate";
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    // The key of this node's rows: one database may hold the jobs of nodes of several contracts.
+    private string Contract => options.MarketAddress.ToLowerInvariant();
 
     /// <summary>The wait after the <paramref name="tries"/>-th failure in a row: first, 2 × first, 4 × first …, at most cap.</summary>
     public static TimeSpan Backoff(int tries, TimeSpan first, TimeSpan cap) => new Backoff(first, cap).After(tries);
@@ -265,8 +255,8 @@ public sealed class EvaluateJob(OracleNode node, NpgsqlDataSource db, NodeOption
         await using (var connection = await db.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false))
         {
             await connection.ExecuteAsync(
-                "UPDATE node_jobs SET done_at = @now, failed_at = NULL, last_error = NULL WHERE market_id = @m::numeric AND round = @round",
-                new { now = _clock.GetUtcNow(), m = marketId, round = (long)round }).ConfigureAwait(false);
+                "UPDATE node_jobs SET done_at = @now, failed_at = NULL, last_error = NULL WHERE market_contract = @contract AND market_id = @m::numeric AND round = @round",
+                new { now = _clock.GetUtcNow(), contract = Contract, m = marketId, round = (long)round }).ConfigureAwait(false);
         }
 
         NodeMetrics.Jobs.WithLabels(outcome.Status == "attested" ? "attested" : "skipped").Inc();
@@ -279,15 +269,16 @@ public sealed class EvaluateJob(OracleNode node, NpgsqlDataSource db, NodeOption
         var now = _clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
         var tries = await connection.ExecuteScalarAsync<int>(
-            "INSERT INTO node_jobs (market_id, round, tries, failed_at, last_error) VALUES (@m::numeric, @round, 1, @now, @error) " +
-            "ON CONFLICT (market_id, round) DO UPDATE SET tries = node_jobs.tries + 1, failed_at = @now, last_error = @error RETURNING tries",
-            new { m = marketId, round = (long)round, now, error }).ConfigureAwait(false);
+            "INSERT INTO node_jobs (market_contract, market_id, round, tries, failed_at, last_error) VALUES (@contract, @m::numeric, @round, 1, @now, @error) " +
+            "ON CONFLICT (market_contract, market_id, round) DO UPDATE SET tries = node_jobs.tries + 1, failed_at = @now, last_error = @error RETURNING tries",
+            new { contract = Contract, m = marketId, round = (long)round, now, error }).ConfigureAwait(false);
         await connection.ExecuteAsync(
-            "UPDATE node_jobs SET next_try_at = @next, bond_needed = @bond::numeric WHERE market_id = @m::numeric AND round = @round",
+            "UPDATE node_jobs SET next_try_at = @next, bond_needed = @bond::numeric WHERE market_contract = @contract AND market_id = @m::numeric AND round = @round",
             new
             {
                 next = bondNeeded is null ? now + Backoff(tries, options.RetryBackoff, options.RetryBackoffCap) : (DateTimeOffset?)null,
                 bond = bondNeeded?.ToString(CultureInfo.InvariantCulture),
+                contract = Contract,
                 m = marketId,
                 round = (long)round,
             }).ConfigureAwait(false);

@@ -32,23 +32,8 @@ public sealed class ReportLedger(NpgsqlDataSource dataSource, BigInteger chainId
     private readonly string _contract = marketContract.ToLowerInvariant();
     private readonly string _signer = signer.ToLowerInvariant();
 
-    public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync("""
-            CREATE TABLE IF NOT EXISTS oracle_reports (
-                signer text NOT NULL,
-                chain_id numeric NOT NULL,
-                market_contract text NOT NULL,
-                market_id numeric(78,0) NOT NULL,
-                round bigint NOT NULL,
-                digest text NOT NULL,
-                signature text NOT NULL,
-                signed_at timestamptz NOT NULL DEFAULT now(),
-                PRIMARY KEY (signer, chain_id, market_contract, market_id, round)
-            )
-            """).ConfigureAwait(false);
-    }
+    /// <summary>Creates the ledger's table, and every other table of the node (<see cref="NodeSchema"/>), if this database lacks them.</summary>
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => NodeSchema.MigrateAsync(dataSource, _contract, cancellationToken);
 
     /// <summary>
     /// Returns this node's signature over <paramref name="report"/>: the persisted one when the same digest

@@ -218,7 +218,7 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         PostgreSqlStorage storage;
         try
         {
-            storage = await NodeSchema.CreateAsync(db, ledger, () => new PostgreSqlStorage(new DataSourceConnectionFactory(db), new PostgreSqlStorageOptions
+            storage = await NodeSchema.CreateAsync(db, options.MarketAddress, () => new PostgreSqlStorage(new DataSourceConnectionFactory(db), new PostgreSqlStorageOptions
             {
                 SchemaName = "hangfire",
                 PrepareSchemaIfNecessary = true,

@@ -67,8 +67,8 @@ public sealed class NodeStatusCommand : AsyncCommand<NodeStatusCommand.Settings>
         {
             var signed = new Table().Title("signed reports").AddColumns("market", "round", "digest", "signed at");
             foreach (var r in await connection.QueryAsync<(string Market, long Round, string Digest, DateTime At)>(
-                "SELECT market_id::text, round, digest, signed_at FROM oracle_reports WHERE signer = @s ORDER BY signed_at DESC LIMIT 20",
-                new { s = address.ToLowerInvariant() }).ConfigureAwait(false))
+                "SELECT market_id::text, round, digest, signed_at FROM oracle_reports WHERE signer = @s AND market_contract = @c ORDER BY signed_at DESC LIMIT 20",
+                new { s = address.ToLowerInvariant(), c = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false))
             {
                 signed.AddRow(r.Market, r.Round.ToString(ci), r.Digest, r.At.ToString("u", ci));
             }
@@ -78,7 +78,7 @@ public sealed class NodeStatusCommand : AsyncCommand<NodeStatusCommand.Settings>
 
         if (await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('node_disagreements') IS NOT NULL").ConfigureAwait(false))
         {
-            var disagreements = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM node_disagreements").ConfigureAwait(false);
+            var disagreements = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM node_disagreements WHERE market_contract = @c", new { c = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false);
             AnsiConsole.MarkupLine(disagreements == 0 ? "no disagreeing attestations seen" : $"[yellow]{disagreements} disagreeing attestation(s) seen (see the logs)[/]");
         }
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
 
-namespace Protocol.Cli.Publishing;
+namespace Protocol.ServiceDefaults;
 
 /// <summary>
 /// Serves one folder read-only over HTTP under a path prefix: GET and HEAD only, no directory listing, no path

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
-namespace Protocol.Cli;
+namespace Protocol.ServiceDefaults;
 
 /// <summary>
-/// The generic host of the long-running commands, configured the same way for all of them: the options
+/// The generic host of the long-running services, configured the same way for all of them: the options
 /// file, then <c>FMP_</c> environment variables (<c>FMP_Node__RpcUrl</c>), then the flags that were given.
 /// </summary>
-internal static class HostBuilder
+public static class ServiceBuilder
 {
     public static HostApplicationBuilder Create(string? configFile, string section, IReadOnlyDictionary<string, string?> flags, string logFormat)
     {
@@ -20,7 +20,7 @@ internal static class HostBuilder
 
         builder.Configuration.AddEnvironmentVariables("FMP_");
         builder.Configuration.AddInMemoryCollection(flags.Where(kv => kv.Value is not null).Select(kv => KeyValuePair.Create($"{section}:{kv.Key}", kv.Value)));
-        Logging.Configure(builder.Logging, logFormat);
+        ServiceLogging.Configure(builder.Logging, logFormat);
         return builder;
     }
 }

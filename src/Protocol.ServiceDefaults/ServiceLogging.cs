@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace Protocol.Cli;
+namespace Protocol.ServiceDefaults;
 
 /// <summary>Console logging for the long-running commands: readable text, or one JSON object per line for log shippers.</summary>
-internal static class Logging
+public static class ServiceLogging
 {
     public static void Configure(ILoggingBuilder logging, string format)
     {

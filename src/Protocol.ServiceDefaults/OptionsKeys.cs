@@ -2,15 +2,14 @@ using System.Collections;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Protocol.Client;
-using Protocol.Client.Chain;
 
-namespace Protocol.Cli;
+namespace Protocol.ServiceDefaults;
 
 /// <summary>
 /// Unknown keys in an options section (the file or FMP_ variables): the configuration binder ignores them silently,
 /// so a misspelt "MetricPort" would leave the default in force. Each is named with the nearest valid name.
 /// </summary>
-internal static class OptionsKeys
+public static class OptionsKeys
 {
     public static List<string> Unknown(IConfiguration configuration, string section, Type options)
     {

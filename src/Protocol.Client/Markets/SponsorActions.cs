@@ -205,10 +205,28 @@ public static class SponsorActions
                 // machine). The settlement this action exists for is done either way.
                 byOther = true;
             }
+            catch (TransactionFailedException)
+            {
+                // The same race one step later: the node's settlement was mined after our gas estimate and before our
+                // transaction, which then reverted (found by the demo in CI). Any other revert is the caller's to see.
+                if (!await RecordedAsync(m).ConfigureAwait(false))
+                {
+                    throw;
+                }
+
+                byOther = true;
+            }
         }
 
         var credit = await m.WithdrawCreditAsync(cancellationToken).ConfigureAwait(false);
         return new SettleResult(already, byOther, credit, [.. m.Sent.Skip(sentBefore)]);
+    }
+
+    // Whether the market's settlement is now recorded on chain (re-read).
+    private static async Task<bool> RecordedAsync(MarketSession m)
+    {
+        await m.RefreshAsync().ConfigureAwait(false);
+        return m.Phase.IsRecorded((MarketStatus)m.State.Status);
     }
 
     // A shipped spec's document is written where it will be published (next to the task pool), unless it is there.

@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Configuration;
 using Protocol.Node;
 
-namespace Protocol.Cli;
+namespace Protocol.NodeHost;
 
 /// <summary>
 /// Relative paths written in an options file are read from that file's folder (so <c>--config /srv/node/node.json</c>
 /// finds <c>/srv/node/oracle.json</c> from anywhere); paths from flags or FMP_ variables stay relative to the current folder.
 /// </summary>
-internal static class ConfigPaths
+public static class NodePaths
 {
-    public static void ResolveNodePaths(NodeOptions options, string? configFile)
+    public static void Resolve(NodeOptions options, string? configFile)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (configFile is null)

@@ -3,13 +3,13 @@ using Protocol.Client;
 using Protocol.Client.Chain;
 using Protocol.Node;
 
-namespace Protocol.Cli.Commands.Services;
+namespace Protocol.NodeHost;
 
 /// <summary>
 /// What <c>fmp node run</c> checks before it starts watching: the RPC answers, and the market address holds the
 /// market contract (with a registry behind it). Otherwise a node would run for ever watching nothing, its jobs green.
 /// </summary>
-internal static class NodeStartChecks
+public static class NodeStartChecks
 {
     private static readonly ConnectionSources Sources = new("Node:RpcUrl (--rpc)", "Node:MarketAddress (--market)");
 

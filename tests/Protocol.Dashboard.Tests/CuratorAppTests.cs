@@ -11,7 +11,7 @@ using Nethereum.KeyStore.Model;
 using Nethereum.Signer;
 using Protocol.Cli.Commands;
 using Protocol.Cli.Commands.Curators;
-using Protocol.Cli.Publishing;
+using Protocol.ServiceDefaults;
 using Protocol.Client.Chain;
 using Protocol.Client.Fetching;
 using Protocol.Client.Signing;

@@ -3,6 +3,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Logging.Abstractions;
 using Protocol.Indexer.Jobs;
+using Protocol.ServiceDefaults;
 using Protocol.TestSupport;
 
 namespace Protocol.Indexer.Tests;

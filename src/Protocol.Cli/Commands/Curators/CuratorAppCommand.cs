@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Protocol.Cli.CuratorApp;
 using Protocol.Client;
+using Protocol.ServiceDefaults;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands.Curators;
@@ -45,7 +46,7 @@ public sealed class CuratorAppCommand : AsyncCommand<CuratorAppCommand.Settings>
             RunningApp app;
             try
             {
-                app = await StartAsync(settings, logging => Logging.Configure(logging, "text"), cancellationToken).ConfigureAwait(false);
+                app = await StartAsync(settings, logging => ServiceLogging.Configure(logging, "text"), cancellationToken).ConfigureAwait(false);
             }
             catch (IOException e)
             {

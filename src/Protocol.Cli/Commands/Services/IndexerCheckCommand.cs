@@ -5,6 +5,7 @@ using Npgsql;
 using Protocol.Client.Chain;
 using Protocol.Indexer;
 using Protocol.Indexer.Consistency;
+using Protocol.ServiceDefaults;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -41,7 +42,7 @@ public sealed class IndexerCheckCommand : AsyncCommand<IndexerCheckCommand.Setti
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var configuration = HostBuilder.Create(settings.ConfigFile, "Indexer", new Dictionary<string, string?>
+        var configuration = ServiceBuilder.Create(settings.ConfigFile, "Indexer", new Dictionary<string, string?>
         {
             ["RpcUrl"] = settings.RpcUrl,
             ["ConnectionString"] = settings.ConnectionString,

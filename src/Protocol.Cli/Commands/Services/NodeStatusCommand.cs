@@ -11,6 +11,7 @@ using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Node;
+using Protocol.NodeHost;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -33,7 +34,7 @@ public sealed class NodeStatusCommand : AsyncCommand<NodeStatusCommand.Settings>
     {
         var configuration = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(settings.ConfigFile)).AddEnvironmentVariables("FMP_").Build();
         var options = configuration.GetSection("Node").Get<NodeOptions>() ?? new NodeOptions();
-        ConfigPaths.ResolveNodePaths(options, settings.ConfigFile);
+        NodePaths.Resolve(options, settings.ConfigFile);
         var address = await Keystore.AddressAsync(options.Keystore, options.PasswordFile, cancellationToken).ConfigureAwait(false); // cast's files name no address
         var web3 = new Web3(options.RpcUrl);
         var ci = CultureInfo.InvariantCulture;

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Net;
 using Microsoft.Extensions.Hosting;
-using Protocol.Cli.Publishing;
+using Protocol.ServiceDefaults;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands.Services;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
 using Protocol.Core.Contracts;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Core.Tests;

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text.Json;
 using Protocol.Core.Merkle;
 using Protocol.Core.Payouts;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Core.Tests;

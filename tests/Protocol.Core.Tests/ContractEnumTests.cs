@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Contracts.OracleRegistryBindings;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Core.Tests;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
 using Protocol.Core.Contracts;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Core.Tests;

@@ -6,8 +6,9 @@ using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
+using Protocol.DevChain;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Core.Tests;
 

@@ -2,6 +2,7 @@ using System.Numerics;
 using Nethereum.Hex.HexTypes;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.TestTokenBindings;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Core.Tests;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Text.Json;
 using Protocol.Core.Hashing;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Core.Tests;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Protocol.Cli.CuratorApp;
 using Protocol.Core.Files;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Dashboard.Tests;

@@ -11,6 +11,7 @@ using Nethereum.KeyStore.Model;
 using Nethereum.Signer;
 using Protocol.Cli.Commands;
 using Protocol.Cli.Commands.Curators;
+using Protocol.DevChain;
 using Protocol.ServiceDefaults;
 using Protocol.Client.Chain;
 using Protocol.Client.Fetching;
@@ -23,13 +24,12 @@ using Protocol.Core.Payouts;
 using Protocol.Evaluation;
 using Protocol.Evaluation.InRun;
 using Protocol.Node;
-using Protocol.Node.Chain;
 using Protocol.Node.Evaluation;
 using Protocol.Node.Inputs;
 using Protocol.Node.Signing;
 using Protocol.TestSupport;
 using MintFunction = Protocol.Core.Contracts.TestTokenBindings.MintFunction;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Dashboard.Tests;
 

@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
 using Protocol.Api;
 using Protocol.Core.Payouts;
+using Protocol.DevChain;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Dashboard.Tests;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Protocol.Api;
+using Protocol.DevChain;
 using Protocol.Indexer.Schema;
 using Protocol.TestSupport;
 

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Playwright;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Dashboard.Tests;

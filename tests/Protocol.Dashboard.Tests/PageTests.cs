@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Playwright;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Dashboard.Tests;

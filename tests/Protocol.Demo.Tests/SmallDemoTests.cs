@@ -1,3 +1,4 @@
+using Protocol.DevChain;
 using Protocol.TestSupport;
 using System.Numerics;
 using System.Text.Json;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Dapper;
 using Protocol.Api;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Indexer.Tests;

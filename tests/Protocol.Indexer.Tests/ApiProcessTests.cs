@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Protocol.DevChain;
 using Protocol.Indexer.Schema;
 using Protocol.TestSupport;
 

@@ -2,6 +2,7 @@ using Dapper;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Logging.Abstractions;
+using Protocol.DevChain;
 using Protocol.Indexer.Jobs;
 using Protocol.ServiceDefaults;
 using Protocol.TestSupport;

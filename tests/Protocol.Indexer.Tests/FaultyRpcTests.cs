@@ -1,8 +1,9 @@
 using Dapper;
 using Npgsql;
 using Protocol.Core.Payouts;
+using Protocol.DevChain;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Indexer.Tests;
 

@@ -1,7 +1,8 @@
 using Npgsql;
 using Protocol.Core.Payouts;
+using Protocol.DevChain;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Indexer.Tests;
 

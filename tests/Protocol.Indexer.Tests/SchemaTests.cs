@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Protocol.Core.Contracts;
+using Protocol.DevChain;
 using Protocol.Indexer.Schema;
 using Protocol.TestSupport;
 

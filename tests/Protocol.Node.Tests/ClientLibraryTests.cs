@@ -11,8 +11,9 @@ using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Merkle;
 using Protocol.Core.Payouts;
+using Protocol.DevChain;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Node.Tests;
 

@@ -2,8 +2,9 @@ using System.Globalization;
 using Nethereum.Signer;
 using Protocol.Client.Signing;
 using Protocol.Core.Payouts;
+using Protocol.DevChain;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Node.Tests;
 

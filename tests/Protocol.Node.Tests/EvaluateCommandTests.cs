@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Node.Tests;

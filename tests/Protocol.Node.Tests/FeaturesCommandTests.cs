@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Node.Tests;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Protocol.Client.Fetching;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
+using Protocol.DevChain;
 using Protocol.Node.Inputs;
 using Protocol.TestSupport;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Node.Tests;

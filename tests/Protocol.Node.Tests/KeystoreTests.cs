@@ -3,6 +3,7 @@ using System.Text.Json;
 using Nethereum.KeyStore;
 using Nethereum.Signer;
 using Protocol.Client.Signing;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Node.Tests;

@@ -19,10 +19,11 @@ using Protocol.Core.Contracts.OracleRegistryBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
+using Protocol.DevChain;
 using Protocol.Node.Jobs;
 using Protocol.ServiceDefaults;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 using ApproveFunction = Protocol.Core.Contracts.TestTokenBindings.ApproveFunction;
 using MintFunction = Protocol.Core.Contracts.TestTokenBindings.MintFunction;
 

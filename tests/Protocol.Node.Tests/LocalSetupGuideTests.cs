@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Node.Tests;

@@ -8,10 +8,11 @@ using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
+using Protocol.DevChain;
 using Protocol.Evaluation;
 using Protocol.Evaluation.InRun;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Node.Tests;
 

@@ -1,4 +1,5 @@
 using Protocol.Core.Files;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Node.Tests;

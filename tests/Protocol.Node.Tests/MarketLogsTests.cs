@@ -5,9 +5,9 @@ using Nethereum.Web3;
 using Protocol.Client.Chain;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Payouts;
-using Protocol.Node.Chain;
+using Protocol.DevChain;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Node.Tests;
 

@@ -12,12 +12,13 @@ using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
+using Protocol.DevChain;
 using Protocol.Evaluation;
 using Protocol.Node.Evaluation;
 using Protocol.Node.Jobs;
 using Protocol.ServiceDefaults;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Node.Tests;
 

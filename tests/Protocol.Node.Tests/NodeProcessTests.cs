@@ -1,7 +1,8 @@
 using Dapper;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.DevChain;
 using Protocol.TestSupport;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Node.Tests;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Node.Tests;

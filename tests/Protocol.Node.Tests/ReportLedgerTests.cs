@@ -4,6 +4,7 @@ using Protocol.Client.Signing;
 using Protocol.Core.Contracts;
 using Protocol.Core.Hashing;
 using Protocol.Core.Reports;
+using Protocol.DevChain;
 using Protocol.Node.Signing;
 using Protocol.TestSupport;
 

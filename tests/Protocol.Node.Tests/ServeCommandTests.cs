@@ -1,4 +1,5 @@
 using System.Net;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.Node.Tests;

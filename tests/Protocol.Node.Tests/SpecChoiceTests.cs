@@ -1,4 +1,5 @@
 using Protocol.Core.Hashing;
+using Protocol.DevChain;
 using Protocol.Evaluation;
 using Protocol.Node.Evaluation;
 
@@ -16,7 +17,7 @@ public sealed class SpecChoiceTests
         }
 
         // v1 is kept byte for byte for the markets committed to it.
-        var v1 = File.ReadAllBytes(Path.Combine(Protocol.TestSupport.RepositoryLayout.Root, "specs", "bt-shapley-v1.json"));
+        var v1 = File.ReadAllBytes(Path.Combine(Protocol.DevChain.RepositoryLayout.Root, "specs", "bt-shapley-v1.json"));
         Assert.Equal("bt-shapley-v1", EvaluationPipeline.ChooseSpec(Keccak.Hash(v1)).Name);
     }
 

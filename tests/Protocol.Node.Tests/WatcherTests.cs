@@ -15,12 +15,13 @@ using Protocol.Core.Files;
 using Protocol.Core.Hashing;
 using Protocol.Core.Payouts;
 using Protocol.Core.Reports;
+using Protocol.DevChain;
 using Protocol.Node.Evaluation;
 using Protocol.Node.Jobs;
 using Protocol.ServiceDefaults;
 using Protocol.TestSupport;
 using MintFunction = Protocol.Core.Contracts.TestTokenBindings.MintFunction;
-using static Protocol.TestSupport.ProtocolDeployment;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Node.Tests;
 

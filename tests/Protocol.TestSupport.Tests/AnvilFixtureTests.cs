@@ -2,6 +2,7 @@ using System.Numerics;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Protocol.Core.Contracts;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 namespace Protocol.TestSupport.Tests;

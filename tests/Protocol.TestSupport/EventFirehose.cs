@@ -1,6 +1,7 @@
 using System.Numerics;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
+using Protocol.DevChain;
 
 namespace Protocol.TestSupport;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Protocol.DevChain;
 
 namespace Protocol.TestSupport;
 

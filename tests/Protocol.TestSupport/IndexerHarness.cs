@@ -7,6 +7,7 @@ using Nethereum.RPC.Eth.DTOs;
 using Npgsql;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.DevChain;
 using Protocol.Indexer;
 using Protocol.Indexer.Consistency;
 using Protocol.Indexer.Schema;

@@ -1,4 +1,5 @@
 using Npgsql;
+using Protocol.DevChain;
 using Xunit;
 
 namespace Protocol.TestSupport;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Protocol.Core.Payouts;
-using static Protocol.TestSupport.ProtocolDeployment;
+using Protocol.DevChain;
+using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.TestSupport;
 

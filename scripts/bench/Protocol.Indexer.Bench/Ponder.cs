@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using Protocol.DevChain;
 using Protocol.TestSupport;
 
 /// <summary>Ponder 0.16.10 (scripts/bench/ponder, Node 22 from npm) indexing the same Committed events into the same PostgreSQL.</summary>

@@ -11,6 +11,7 @@ using Nethereum.Hex.HexTypes;
 using Npgsql;
 using NpgsqlTypes;
 using Protocol.Core.Contracts;
+using Protocol.DevChain;
 using Protocol.Indexer;
 using Protocol.Indexer.Rpc;
 using Protocol.Indexer.Storage;

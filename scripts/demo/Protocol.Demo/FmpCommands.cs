@@ -2,7 +2,7 @@ using System.Globalization;
 using Nethereum.KeyStore;
 using Nethereum.KeyStore.Model;
 using Nethereum.Signer;
-using Protocol.TestSupport;
+using Protocol.DevChain;
 
 namespace Protocol.Demo;
 

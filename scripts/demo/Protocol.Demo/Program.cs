@@ -20,7 +20,7 @@ using Protocol.Core.Payouts;
 using Protocol.Demo;
 using Protocol.Evaluation;
 using Protocol.Indexer.Consistency;
-using Protocol.TestSupport;
+using Protocol.DevChain;
 using Spectre.Console;
 
 // Options: --small (30 crowd workers: the quick version the test suite runs), --out DIR, --fmp PATH/fmp.dll,
@@ -50,7 +50,7 @@ var terms = new MarketTerms(RewardPool: 10_000 * token, OracleFeeBps: 500, Slash
 var processes = new List<CliProcess>();
 
 AnsiConsole.Write(new Rule("[bold]Feedback Market Protocol — demo[/]").LeftJustified());
-var anvil = new AnvilFixture();
+var anvil = new AnvilChain();
 PostgresCluster? postgres = null;
 try
 {
@@ -99,8 +99,8 @@ try
     var password = Path.Combine(output, "demo.password");
     await File.WriteAllTextAsync(password, Passphrase + "\n");
     var keysDir = Directory.CreateDirectory(Path.Combine(output, "keys")).FullName;
-    var sponsorKeystore = await FmpCommands.KeystoreAsync(Path.Combine(keysDir, "sponsor.json"), Passphrase, new EthECKey(AnvilFixture.DevPrivateKeys[ProtocolDeployment.Sponsor]));
-    await d.Send(ProtocolDeployment.Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(ProtocolDeployment.Sponsor), Amount = terms.RewardPool });
+    var sponsorKeystore = await FmpCommands.KeystoreAsync(Path.Combine(keysDir, "sponsor.json"), Passphrase, new EthECKey(AnvilChain.DevPrivateKeys[ProtocolDeployment.Sponsor]));
+    await d.Send(ProtocolDeployment.Sponsor, d.TokenAddress, new MintFunction { To = AnvilChain.DevAddress(ProtocolDeployment.Sponsor), Amount = terms.RewardPool });
     foreach (var c in curators)
     {
         c.Keystore = await FmpCommands.KeystoreAsync(Path.Combine(keysDir, c.Address + ".json"), Passphrase, c.Key);
@@ -171,7 +171,7 @@ try
     foreach (var o in ProtocolDeployment.Oracles)
     {
         var keystore = Path.Combine(keysDir, $"oracle-{o}.json");
-        await Keystore.SaveAsync(keystore, password, new EthECKey(AnvilFixture.DevPrivateKeys[o]), CancellationToken.None);
+        await Keystore.SaveAsync(keystore, password, new EthECKey(AnvilChain.DevPrivateKeys[o]), CancellationToken.None);
         var nodeOut = Path.Combine(output, $"node-{o}");
         nodeOutputs.Add(nodeOut);
         var config = Path.Combine(output, $"node-{o}.json");
@@ -270,10 +270,10 @@ try
     var fees = BigInteger.Zero;
     foreach (var o in ProtocolDeployment.Oracles)
     {
-        var credit = await anvil.Web3.CallAsync<CreditFunction, BigInteger>(d.MarketAddress, new CreditFunction { Token = d.TokenAddress, Account = AnvilFixture.DevAddress(o) });
+        var credit = await anvil.Web3.CallAsync<CreditFunction, BigInteger>(d.MarketAddress, new CreditFunction { Token = d.TokenAddress, Account = AnvilChain.DevAddress(o) });
         if (credit > 0)
         {
-            await d.Send(o, d.MarketAddress, new WithdrawCreditFunction { Token = d.TokenAddress, Account = AnvilFixture.DevAddress(o) });
+            await d.Send(o, d.MarketAddress, new WithdrawCreditFunction { Token = d.TokenAddress, Account = AnvilChain.DevAddress(o) });
             fees += credit;
         }
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using Protocol.Indexer.Storage;
-using Protocol.TestSupport;
+using Protocol.DevChain;
 using Spectre.Console;
 
 namespace Protocol.Demo;

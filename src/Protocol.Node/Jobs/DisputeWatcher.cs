@@ -10,7 +10,6 @@ using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Hashing;
 using Protocol.Core.Reports;
-using Protocol.Node.Chain;
 using RegistryOracle = Protocol.Core.Contracts.OracleRegistryBindings.OracleFunction;
 using RegistryOracleOutput = Protocol.Core.Contracts.OracleRegistryBindings.OracleOutput;
 using TokenAllowance = Protocol.Core.Contracts.TestTokenBindings.AllowanceFunction;

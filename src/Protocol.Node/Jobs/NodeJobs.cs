@@ -9,7 +9,6 @@ using Protocol.Client.Chain;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Retry;
-using Protocol.Node.Chain;
 
 namespace Protocol.Node.Jobs;
 

@@ -7,7 +7,6 @@ using Protocol.Client.Markets;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Hashing;
-using Protocol.Node.Chain;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli.Commands.Markets;

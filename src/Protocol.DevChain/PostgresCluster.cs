@@ -3,14 +3,14 @@ using System.Globalization;
 using System.Text;
 using Npgsql;
 
-namespace Protocol.TestSupport;
+namespace Protocol.DevChain;
 
 /// <summary>
 /// A throw-away PostgreSQL cluster: initdb into a scratch folder, a free loopback port and a socket
 /// folder of its own, run as the <c>postgres</c> user when the tests run as root (the server refuses
 /// root). One cluster serves the whole test run (<see cref="SharedAsync"/>); each test class gets a
-/// fresh database from <see cref="PostgresDatabaseFixture"/>. The cluster stops when the test process
-/// exits; scripts/test.sh checks that it did.
+/// fresh database from the tests' PostgresDatabaseFixture. The cluster stops when the process
+/// exits (the demo's too); scripts/test.sh checks that it did.
 /// </summary>
 public sealed class PostgresCluster : IAsyncDisposable
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Protocol.TestSupport;
+namespace Protocol.DevChain;
 
 /// <summary>
 /// A .NET program of the repository (the <c>fmp</c> CLI, the demo) run as a real child process, its

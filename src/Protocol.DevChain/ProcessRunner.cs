@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Protocol.TestSupport;
+namespace Protocol.DevChain;
 
 /// <summary>Runs short commands (initdb, chown) and starts long-running services with their output kept for diagnostics.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     /// <summary>Runs a command to completion; throws with its output when it fails or outlives <paramref name="timeout"/>.</summary>
     public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)

@@ -10,7 +10,7 @@ using Protocol.Core.Merkle;
 using Protocol.Core.Payouts;
 using Protocol.Core.Reports;
 
-namespace Protocol.TestSupport;
+namespace Protocol.DevChain;
 
 /// <summary>
 /// The protocol deployed on a test anvil chain (token, registry with three bonded oracles at quorum two,
@@ -31,15 +31,15 @@ public sealed class ProtocolDeployment
     public const ulong ActivationDelay = 3_600;
     public static readonly int[] Oracles = [1, 2, 3];
 
-    private readonly AnvilFixture _anvil;
+    private readonly AnvilChain _anvil;
 
-    private ProtocolDeployment(AnvilFixture anvil, string token, string registry, string market)
+    private ProtocolDeployment(AnvilChain anvil, string token, string registry, string market)
     {
         _anvil = anvil;
         TokenAddress = token;
         RegistryAddress = registry;
         MarketAddress = market;
-        Signing = new ReportSigning(AnvilFixture.ChainId, market);
+        Signing = new ReportSigning(AnvilChain.ChainId, market);
     }
 
     public string TokenAddress { get; }
@@ -53,14 +53,14 @@ public sealed class ProtocolDeployment
     /// <summary>Block the deployment started in (for indexers).</summary>
     public long StartBlock { get; private init; }
 
-    public static async Task<ProtocolDeployment> DeployAsync(AnvilFixture anvil)
+    public static async Task<ProtocolDeployment> DeployAsync(AnvilChain anvil)
     {
         ArgumentNullException.ThrowIfNull(anvil);
         var start = (long)(await anvil.LatestBlockAsync().ConfigureAwait(false)).Number.Value + 1;
         var token = await anvil.DeployAsync("TestToken", Sponsor, "Feedback Token", "FBT", (byte)18).ConfigureAwait(false);
         var registry = await anvil.DeployAsync("OracleRegistry", Sponsor,
-            AnvilFixture.DevAddress(Sponsor), token, MinBond, (ulong)(45 * 24 * 3600), ActivationDelay, new BigInteger(2), new BigInteger(10_000), AnvilFixture.DevAddress(Treasury)).ConfigureAwait(false);
-        var market = await anvil.DeployAsync("FeedbackMarket", Sponsor, registry, AnvilFixture.DevAddress(Arbiter)).ConfigureAwait(false);
+            AnvilChain.DevAddress(Sponsor), token, MinBond, (ulong)(45 * 24 * 3600), ActivationDelay, new BigInteger(2), new BigInteger(10_000), AnvilChain.DevAddress(Treasury)).ConfigureAwait(false);
+        var market = await anvil.DeployAsync("FeedbackMarket", Sponsor, registry, AnvilChain.DevAddress(Arbiter)).ConfigureAwait(false);
         var d = new ProtocolDeployment(anvil, token, registry, market) { StartBlock = start };
         await d.Send(Sponsor, registry, new SetMarketFunction { NewMarket = market }).ConfigureAwait(false);
         foreach (var o in Oracles)
@@ -82,7 +82,7 @@ public sealed class ProtocolDeployment
 
     public async Task MintAndApproveAsync(int account, string spender, BigInteger amount)
     {
-        await Send(Sponsor, TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(account), Amount = amount }).ConfigureAwait(false);
+        await Send(Sponsor, TokenAddress, new MintFunction { To = AnvilChain.DevAddress(account), Amount = amount }).ConfigureAwait(false);
         await Send(account, TokenAddress, new ApproveFunction { Spender = spender, Value = amount }).ConfigureAwait(false);
     }
 
@@ -125,10 +125,10 @@ public sealed record MarketFiles(Bytes32 TaskPoolHash, string TaskPoolUri, Bytes
 public sealed class TestMarket
 {
     private readonly ProtocolDeployment _d;
-    private readonly AnvilFixture _anvil;
+    private readonly AnvilChain _anvil;
     private readonly Dictionary<int, BigInteger> _stakes = [];
 
-    internal TestMarket(ProtocolDeployment d, AnvilFixture anvil, BigInteger id, MarketTerms terms, Bytes32 goldHash, Bytes32 goldSalt, ulong challengePeriod)
+    internal TestMarket(ProtocolDeployment d, AnvilChain anvil, BigInteger id, MarketTerms terms, Bytes32 goldHash, Bytes32 goldSalt, ulong challengePeriod)
     {
         _d = d;
         _anvil = anvil;
@@ -167,7 +167,7 @@ public sealed class TestMarket
     public async Task CommitAsync(int curator, BigInteger stake)
     {
         await _d.MintAndApproveAsync(curator, _d.MarketAddress, stake).ConfigureAwait(false);
-        var commitment = Commitments.Labels(Id, AnvilFixture.DevAddress(curator), LabelsHash(curator), Salt(curator));
+        var commitment = Commitments.Labels(Id, AnvilChain.DevAddress(curator), LabelsHash(curator), Salt(curator));
         await _d.Send(curator, _d.MarketAddress, new CommitFunction { MarketId = Id, Commitment = commitment.ToArray(), Stake = stake }).ConfigureAwait(false);
         _stakes[curator] = stake;
     }
@@ -201,7 +201,7 @@ public sealed class TestMarket
     public Task AttestAsync(SettledReport settled, params int[] oracles)
     {
         ArgumentNullException.ThrowIfNull(settled);
-        var signatures = oracles.Select(o => _d.Signing.Sign(settled.Report, new EthECKey(AnvilFixture.DevPrivateKeys[o]))).ToList();
+        var signatures = oracles.Select(o => _d.Signing.Sign(settled.Report, new EthECKey(AnvilChain.DevPrivateKeys[o]))).ToList();
         return _d.Send(ProtocolDeployment.Sponsor, _d.MarketAddress, new AttestFunction { Report = settled.Report, Signatures = signatures });
     }
 
@@ -212,7 +212,7 @@ public sealed class TestMarket
         {
             MarketId = Id, Round = 0, ResultsRoot = new byte[32], TotalPayout = BigInteger.Zero, ScoresHash = new byte[32], MetricsHash = reason.ToArray(),
         };
-        var signatures = oracles.Select(o => _d.Signing.Sign(verdict, new EthECKey(AnvilFixture.DevPrivateKeys[o]))).ToList();
+        var signatures = oracles.Select(o => _d.Signing.Sign(verdict, new EthECKey(AnvilChain.DevPrivateKeys[o]))).ToList();
         return _d.Send(ProtocolDeployment.Sponsor, _d.MarketAddress, new AttestFunction { Report = verdict, Signatures = signatures });
     }
 
@@ -222,7 +222,7 @@ public sealed class TestMarket
 
     public Task ForfeitAsync() => _d.Send(ProtocolDeployment.Sponsor, _d.MarketAddress, new ForfeitFunction { MarketId = Id });
 
-    public Task RefundAsync(int curator) => _d.Send(curator, _d.MarketAddress, new RefundFunction { MarketId = Id, Curator = AnvilFixture.DevAddress(curator) });
+    public Task RefundAsync(int curator) => _d.Send(curator, _d.MarketAddress, new RefundFunction { MarketId = Id, Curator = AnvilChain.DevAddress(curator) });
 
     public Task DisputeAsync(int challenger) => _d.Send(challenger, _d.MarketAddress, new DisputeFunction { MarketId = Id });
 
@@ -236,7 +236,7 @@ public sealed class TestMarket
         foreach (var leaf in settled.Leaves)
         {
             // Claims are permissionless: the burn address's remainder leaf (no key) is relayed by the sponsor.
-            var account = leaf.Account == ProtocolConstants.BurnAddress ? ProtocolDeployment.Sponsor : Enumerable.Range(0, 10).First(i => AnvilFixture.DevAddress(i) == leaf.Account);
+            var account = leaf.Account == ProtocolConstants.BurnAddress ? ProtocolDeployment.Sponsor : Enumerable.Range(0, 10).First(i => AnvilChain.DevAddress(i) == leaf.Account);
             await _d.Send(account, _d.MarketAddress, new ClaimFunction
             {
                 MarketId = Id, Account = leaf.Account, Amount = leaf.Amount, ScoreBps = leaf.ScoreBps,

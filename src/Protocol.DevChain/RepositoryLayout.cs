@@ -1,4 +1,4 @@
-namespace Protocol.TestSupport;
+namespace Protocol.DevChain;
 
 /// <summary>Where the repository's tools and build outputs are, found from the test binary's folder.</summary>
 public static class RepositoryLayout

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Protocol.TestSupport;
+namespace Protocol.DevChain;
 
 /// <summary>Free TCP ports on the loopback interface (never assume 8545 or 5432 is free).</summary>
 public static class FreePort

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Protocol.TestSupport;
+namespace Protocol.DevChain;
 
 /// <summary>The few POSIX calls .NET has no API for: sending a chosen signal, and the effective uid.</summary>
-internal static partial class Posix
+public static partial class Posix
 {
     public const int SigInt = 2;
     public const int SigTerm = 15;

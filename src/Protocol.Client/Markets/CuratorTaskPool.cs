@@ -9,8 +9,14 @@ namespace Protocol.Client.Markets;
 /// <summary>A market's task pool as published: fetched, checked against the market's hash, parsed.</summary>
 public sealed record CuratorTaskPool(IReadOnlyList<TaskItem> Items, EvaluationSpec? Spec)
 {
+    /// <summary>Whether the market's spec gives each address its own items (<see cref="For"/>).</summary>
     public bool Assigns => Spec?.InRun?.Assigns == true;
 
+    /// <summary>
+    /// The task pool market <see cref="MarketSession.Id"/> committed to (its MarketCreated event read from
+    /// <paramref name="startBlock"/>), fetched and checked against the committed hash, or taken from the local cache of
+    /// verified pools; refused when it is not the committed file or is malformed.
+    /// </summary>
     public static async Task<CuratorTaskPool> LoadAsync(MarketSession m, long startBlock, CancellationToken cancellationToken)
     {
         var created = await m.CreatedParamsAsync(startBlock, cancellationToken).ConfigureAwait(false);

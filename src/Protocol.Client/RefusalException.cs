@@ -48,6 +48,9 @@ public sealed class RefusalException : Exception
 
     public RefusalCode Code { get; }
 
+    /// <summary>Whether the caller must fix what it gave (an input, an address) rather than wait or act otherwise.</summary>
+    public bool IsCallersInput => Code is RefusalCode.InvalidInput or RefusalCode.WrongContract;
+
     /// <summary>
     /// The refusal an exception from below stands for (a contract revert named with its arguments, an RPC failure, a
     /// bad value), or null for a bug. A refusal is returned as it is.

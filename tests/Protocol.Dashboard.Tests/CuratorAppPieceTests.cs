@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Protocol.Cli.CuratorApp;
+using Protocol.CuratorApp;
 using Protocol.Core.Files;
 using Protocol.DevChain;
 using Protocol.TestSupport;

@@ -2,7 +2,7 @@ using Protocol.Client;
 
 namespace Protocol.Cli.Commands;
 
-/// <summary>Turns every expected failure into one line on stderr and an exit code (1 refused or reverted, 2 bad options).</summary>
+/// <summary>Turns every expected failure into one line on stderr and an exit code: 2 for what the user must fix in the command line or its files, 1 for everything else.</summary>
 internal static class CommandGuard
 {
     public static async Task<int> RunAsync(Func<Task<int>> body)
@@ -24,8 +24,5 @@ internal static class CommandGuard
     /// prints.
     /// </summary>
     public static (string Message, int ExitCode)? Explain(Exception e) =>
-        RefusalException.From(e) is { } refusal ? (refusal.Message, ExitCode(refusal.Code)) : null;
-
-    /// <summary>2 for what the user must fix in the command line or its files, 1 for everything else.</summary>
-    public static int ExitCode(RefusalCode code) => code is RefusalCode.InvalidInput or RefusalCode.WrongContract ? 2 : 1;
+        RefusalException.From(e) is { } refusal ? (refusal.Message, refusal.IsCallersInput ? 2 : 1) : null;
 }

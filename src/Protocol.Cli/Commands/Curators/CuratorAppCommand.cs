@@ -2,7 +2,7 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Protocol.Cli.CuratorApp;
+using Protocol.CuratorApp;
 using Protocol.Client;
 using Protocol.ServiceDefaults;
 using Spectre.Console.Cli;
@@ -76,7 +76,7 @@ public sealed class CuratorAppCommand : AsyncCommand<CuratorAppCommand.Settings>
         CuratorDesk? desk = null;
         try
         {
-            desk = await CuratorDesk.OpenAsync(m, options, factory.CreateLogger("Protocol.Cli.CuratorApp"), cancellationToken).ConfigureAwait(false);
+            desk = await CuratorDesk.OpenAsync(m, options, factory.CreateLogger("Protocol.CuratorApp"), cancellationToken).ConfigureAwait(false);
             var app = await CuratorAppServer.StartAsync(desk, new SessionGuard(SessionGuard.NewToken()), options.Port, logging, [desk, factory], cancellationToken).ConfigureAwait(false);
             CuratorAppLog.Listening(app.App.Logger, desk.Address, desk.MarketId, desk.Items.Count, options.LabelsFile, app.Url);
             return app;

@@ -1,4 +1,4 @@
-namespace Protocol.Cli.CuratorApp;
+namespace Protocol.CuratorApp;
 
 /// <summary>What <c>fmp curator app</c> was given, checked (paths full, URLs absolute, without a trailing slash).</summary>
 internal sealed record CuratorAppOptions

@@ -1,7 +1,7 @@
 using System.Numerics;
 using Microsoft.Extensions.Logging;
 
-namespace Protocol.Cli.CuratorApp;
+namespace Protocol.CuratorApp;
 
 internal static partial class CuratorAppLog
 {

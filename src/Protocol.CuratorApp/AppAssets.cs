@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Protocol.Api;
 
-namespace Protocol.Cli.CuratorApp;
+namespace Protocol.CuratorApp;
 
 /// <summary>
 /// The page's files (<c>CuratorApp/Assets</c>: plain HTML, CSS and JavaScript modules, no build step), embedded in

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Protocol.Cli.CuratorApp;
+namespace Protocol.CuratorApp;
 
 /// <summary>
 /// Keeps the app to the one page its URL was given to. The app's API can spend the key's tokens, and any web page the

@@ -1,4 +1,4 @@
-namespace Protocol.Cli.CuratorApp;
+namespace Protocol.CuratorApp;
 
 // What the page reads, as JSON (camelCase). Amounts come twice: for people ("12.5 FBT") and exact in base units
 // (decimal strings: a uint256 does not fit a JavaScript number).

@@ -4,10 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Protocol.Cli.Commands;
 using Protocol.Client;
 
-namespace Protocol.Cli.CuratorApp;
+namespace Protocol.CuratorApp;
 
 /// <summary>The running app: its base URL, and the URL to open (the page with the session token in its fragment).</summary>
 internal sealed class RunningApp(WebApplication app, string url, string token, IReadOnlyList<IDisposable> owned) : IAsyncDisposable
@@ -54,7 +53,7 @@ internal static class CuratorAppServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
         var app = builder.Build();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Protocol.Cli.CuratorApp");
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Protocol.CuratorApp");
         guard.Install(app);
 
         app.MapGet("/", (HttpResponse response) => AppAssets.Serve(null, response));
@@ -98,7 +97,7 @@ internal static class CuratorAppServer
         {
             return Results.Json(
                 new { error = refusal.Message, code = refusal.Code.ToString() },
-                statusCode: CommandGuard.ExitCode(refusal.Code) == 2 ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict);
+                statusCode: refusal.IsCallersInput ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

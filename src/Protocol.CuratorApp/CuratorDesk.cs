@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Numerics;
 using Microsoft.Extensions.Logging;
-using Protocol.Cli.Commands;
 using Protocol.Client.Chain;
 using Protocol.Client.Fetching;
 using Protocol.Client.Markets;
+using Protocol.Client;
 using Protocol.Core.Contracts;
 using Protocol.Core.Files;
 
-namespace Protocol.Cli.CuratorApp;
+namespace Protocol.CuratorApp;
 
 /// <summary>
 /// The app's side of the chain for one key in one market: the market's terms and the key's place in it, the key's
@@ -135,7 +135,7 @@ internal sealed class CuratorDesk : IDisposable
             await _m.RefreshAsync().ConfigureAwait(false);
             return new ActionView(messages, [.. sent.Select(t => new TransactionView(t.Name, t.Hash, t.GasUsed.ToString(CultureInfo.InvariantCulture)))], await ViewAsync(cancellationToken).ConfigureAwait(false));
         }
-        catch (Exception e) when (CommandGuard.Explain(e) is { } failure)
+        catch (Exception e) when (RefusalException.From(e) is { } failure)
         {
             CuratorAppLog.Refused(_logger, action, failure.Message);
             throw;
@@ -256,7 +256,7 @@ internal sealed class CuratorDesk : IDisposable
                 Amount(stake), Amount(amount), Amount(amount - stake), verified.Claimed,
                 line is null ? "The oracle's scores file has no line for this key, so its value is not shown." : null);
         }
-        catch (Exception e) when (CommandGuard.Explain(e) is { } failure)
+        catch (Exception e) when (RefusalException.From(e) is { } failure)
         {
             return new SettlementView(null, null, Amount(stake), null, null, false, failure.Message);
         }

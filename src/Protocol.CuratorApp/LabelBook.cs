@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Protocol.Cli.Commands;
 using Protocol.Client;
 using Protocol.Core.Files;
 
-namespace Protocol.Cli.CuratorApp;
+namespace Protocol.CuratorApp;
 
 /// <summary>One choice in the app, as undo replays it backwards: the item and its label before and after ("a", "b", "skip" or null for none).</summary>
 internal sealed record LabelStep(string Id, string? Before, string? After);

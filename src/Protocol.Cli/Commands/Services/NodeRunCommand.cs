@@ -124,6 +124,16 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
             ["RetryBackoffCap"] = settings.RetryBackoffCap,
         }, settings.LogFormat);
 
-        return await OracleNodeHost.RunAsync(builder, settings.ConfigFile, Console.Error, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await OracleNodeHost.RunAsync(builder, settings.ConfigFile, Console.Error, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // a bug, not a refusal (those are answered above with their exit codes): the whole exception, so the log says where
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            await Console.Error.WriteLineAsync("fmp node run stopped on an unexpected error: " + e).ConfigureAwait(false);
+            return 1;
+        }
     }
 }

@@ -66,18 +66,20 @@ public sealed class ChainConnection
             throw new RefusalException($"the RPC at {rpcUrl} does not answer eth_chainId ({e.GetBaseException().Message}); check {sources.Rpc}: is the chain running (scripts/dev.sh up)?", RefusalCode.Unreachable, e);
         }
 
-        var role = await ContractRoles.IdentifyAsync(web3, market, cancellationToken).ConfigureAwait(false);
-        if (role != ContractRole.FeedbackMarket)
+        // One call on the happy path (every command pays for it at start): the market names its registry. Only an
+        // address that cannot answer (or answers nothing, as an account without code does) is identified, for the message.
+        if (await RegistryOfAsync(web3, market, cancellationToken).ConfigureAwait(false) is not { } registry)
         {
+            var role = await ContractRoles.IdentifyAsync(web3, market, cancellationToken).ConfigureAwait(false);
             throw new RefusalException(role switch
             {
                 ContractRole.NoCode => $"no contract at {market} on chain {chainId} ({rpcUrl}); set {sources.Market} to the FeedbackMarket address (\"market\" in deployments/{chainId}.json)",
                 ContractRole.OracleRegistry => $"the contract at {market} on chain {chainId} does not answer as a FeedbackMarket: it answers as the OracleRegistry; set {sources.Market} to the market address (\"market\" in deployments/{chainId}.json), not the registry's",
+                ContractRole.FeedbackMarket => $"the FeedbackMarket at {market} on chain {chainId} did not name its registry just now ({rpcUrl}); try again",
                 _ => $"the contract at {market} on chain {chainId} does not answer as a FeedbackMarket (it has no registry() and marketCount()); is it the token? Set {sources.Market} to the market address (\"market\" in deployments/{chainId}.json)",
-            }, RefusalCode.WrongContract);
+            }, role == ContractRole.FeedbackMarket ? RefusalCode.Unreachable : RefusalCode.WrongContract);
         }
 
-        var registry = await web3.CallAsync<RegistryFunction, string>(market, new RegistryFunction()).ConfigureAwait(false);
         var registryCode = await web3.Eth.GetCode.SendRequestAsync(registry).ConfigureAwait(false);
         if (string.IsNullOrEmpty(registryCode) || registryCode == "0x")
         {
@@ -85,6 +87,22 @@ public sealed class ChainConnection
         }
 
         return new ChainConnection(rpcUrl, web3, chainId, market, registry);
+    }
+
+    // The market's registry() as an address, or null when the call reverts, fails or answers nothing.
+    private static async Task<string?> RegistryOfAsync(IWeb3 web3, string market, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var registry = await web3.CallAsync<RegistryFunction, string>(market, new RegistryFunction()).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return Nethereum.Util.AddressUtil.Current.IsValidEthereumAddressHexFormat(registry) ? registry : null;
+        }
+#pragma warning disable CA1031 // a revert, an undecodable answer or a failed call: identified by the caller
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
     }
 
     /// <summary>How many markets the contract holds (ids run from 1).</summary>

@@ -141,10 +141,12 @@ public sealed class SettledMarketInputs(IWeb3 web3, string market, BigInteger ma
 
     private static async Task<byte[]> FetchCheckedAsync(string uri, Bytes32 committed, string what, CancellationToken cancellationToken)
     {
-        var bytes = await CommittedFiles.FetchAsync(uri, what, cancellationToken).ConfigureAwait(false);
-        var actual = Keccak.Hash(bytes);
-        return actual == committed
-            ? bytes
-            : throw new RefusalException($"{what} at {uri} has keccak256 {actual}, but the chain records {committed}: the file was changed after it was committed to; nothing was exported");
+        var found = await CommittedFiles.PlainAsync(uri, committed, cancellationToken).ConfigureAwait(false);
+        return found.Failure switch
+        {
+            CommittedFailure.None => found.Bytes!,
+            CommittedFailure.Unavailable => throw new RefusalException($"cannot fetch {what} from {uri}: {found.Fetch!.Failure}", RefusalCode.Unreachable),
+            _ => throw new RefusalException($"{what} at {uri} has keccak256 {found.Actual}, but the chain records {committed}: the file was changed after it was committed to; nothing was exported", RefusalCode.Mismatch),
+        };
     }
 }

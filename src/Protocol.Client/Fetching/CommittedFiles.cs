@@ -13,12 +13,12 @@ public static class CommittedFiles
     /// <summary>The one client every fetch of this process shares (sockets are pooled).</summary>
     public static readonly HttpClient Http = new();
 
-    /// <summary>The bytes at <paramref name="uri"/>; throws with the URI and the reason when there are none.</summary>
-    public static async Task<byte[]> FetchAsync(string uri, string what, CancellationToken cancellationToken)
-    {
-        var result = await Fetcher(Http, new FetchOptions { Attempts = 2, Timeout = TimeSpan.FromSeconds(20) }).FetchAsync(uri, cancellationToken).ConfigureAwait(false);
-        return result.Bytes ?? throw new RefusalException($"cannot fetch {what} from {uri}: {result.Failure}", RefusalCode.Unreachable);
-    }
+    /// <summary>
+    /// The file at <paramref name="uri"/> checked against <paramref name="committed"/> (<see cref="CommittedFetch.PlainAsync"/>)
+    /// by a fetcher for the user's machine: two tries, 20 s each.
+    /// </summary>
+    public static Task<CommittedFile> PlainAsync(string uri, Bytes32 committed, CancellationToken cancellationToken) =>
+        CommittedFetch.PlainAsync(Fetcher(Http, new FetchOptions { Attempts = 2, Timeout = TimeSpan.FromSeconds(20) }), uri, committed, cancellationToken);
 
     /// <summary>
     /// A fetcher for the user's own machine: the caller reads for itself (and checks a hash), so file URIs may name any
@@ -52,13 +52,13 @@ public static class CommittedFiles
     private static async Task<byte[]> ItemsAsync(string uriField, Bytes32 committed, bool bundle, string what, CancellationToken cancellationToken)
     {
         // A features file may be gigabytes: it gets the fetcher's default time, a plain file 20 s.
-        var fetcher = Fetcher(Http, bundle ? new FetchOptions { Attempts = 2 } : new FetchOptions { Attempts = 2, Timeout = TimeSpan.FromSeconds(20) });
+        var fetcher = Fetcher(Http, new FetchOptions { Attempts = 2 });
         var featuresPath = Path.Combine(fetcher.ScratchRoot, $"fmp-{Guid.NewGuid():N}.download");
         try
         {
             var found = bundle
                 ? await CommittedFetch.BundleAsync(fetcher, uriField, committed, featuresPath, cancellationToken).ConfigureAwait(false)
-                : await CommittedFetch.PlainAsync(fetcher, uriField, committed, cancellationToken).ConfigureAwait(false);
+                : await PlainAsync(uriField, committed, cancellationToken).ConfigureAwait(false);
             var (itemsUri, featuresUri) = FeatureBinding.SplitUri(uriField) ?? (uriField, "");
             return found.Failure switch
             {
@@ -73,23 +73,6 @@ public static class CommittedFiles
         finally
         {
             File.Delete(featuresPath);
-        }
-    }
-
-    /// <summary>The keccak256 of what <paramref name="uri"/> serves, streamed to a scratch file (features files may be gigabytes).</summary>
-    public static async Task<Bytes32> HashAtAsync(string uri, string what, CancellationToken cancellationToken)
-    {
-        var fetcher = Fetcher(Http, new FetchOptions { Attempts = 2 });
-        var path = Path.Combine(fetcher.ScratchRoot, $"fmp-{Guid.NewGuid():N}.download");
-        try
-        {
-            return await fetcher.FetchToFileAsync(uri, path, cancellationToken).ConfigureAwait(false) is { } failure
-                ? throw new RefusalException($"cannot fetch {what} from {uri}: {failure}", RefusalCode.Unreachable)
-                : await Keccak.HashFileAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            File.Delete(path);
         }
     }
 
@@ -149,15 +132,12 @@ public static class CommittedFiles
     /// <summary>Null when <paramref name="uri"/> serves exactly the bytes hashed <paramref name="hash"/>; else what is wrong.</summary>
     public static async Task<string?> ProblemAsync(string uri, Bytes32 hash, string what, CancellationToken cancellationToken)
     {
-        try
+        var found = await PlainAsync(uri, hash, cancellationToken).ConfigureAwait(false);
+        return found.Failure switch
         {
-            var bytes = await FetchAsync(uri, what, cancellationToken).ConfigureAwait(false);
-            var actual = Keccak.Hash(bytes);
-            return actual == hash ? null : $"{uri} serves {bytes.Length} bytes with keccak256 {actual}, not the {what} ({hash})";
-        }
-        catch (RefusalException e)
-        {
-            return e.Message;
-        }
+            CommittedFailure.None => null,
+            CommittedFailure.Unavailable => $"cannot fetch {what} from {uri}: {found.Fetch!.Failure}",
+            _ => $"{uri} serves {found.Bytes!.Length} bytes with keccak256 {found.Actual}, not the {what} ({hash})",
+        };
     }
 }

@@ -114,7 +114,7 @@ public sealed class OracleAccount
             throw new RefusalException($"{Address} holds {Token.Format(v.TokenBalance)} of the bond token {Token.Address}, less than the bond of {Token.Format(amount)}: send it at least {Token.Format(amount - v.TokenBalance)} more", RefusalCode.InsufficientFunds);
         }
 
-        RequireGasMoney(v);
+        Signer.RequireGasMoney(v.EthBalance);
         var sentBefore = Signer.Sent.Count;
         if (v.Allowance < amount)
         {
@@ -139,7 +139,7 @@ public sealed class OracleAccount
                 throw new RefusalException($"{Address} was slashed: it has no bond to unbond");
         }
 
-        RequireGasMoney(v);
+        Signer.RequireGasMoney(v.EthBalance);
         var sentBefore = Signer.Sent.Count;
         await Signer.SendAsync("requestExit", Registry, new RequestExitFunction(), cancellationToken).ConfigureAwait(false);
         return new OracleActionResult(v, await ReadAsync().ConfigureAwait(false), [.. Signer.Sent.Skip(sentBefore)]);
@@ -169,17 +169,9 @@ public sealed class OracleAccount
             throw new RefusalException($"{Token.Format(v.Entry.Locked)} of the bond of {Address} is locked behind {v.Entry.Locks} accepted report(s) whose markets have not settled: it can be withdrawn once they are finalized, overturned or cancelled", RefusalCode.WrongPhase);
         }
 
-        RequireGasMoney(v);
+        Signer.RequireGasMoney(v.EthBalance);
         var sentBefore = Signer.Sent.Count;
         await Signer.SendAsync("withdraw", Registry, new WithdrawFunction(), cancellationToken).ConfigureAwait(false);
         return new OracleActionResult(v, await ReadAsync().ConfigureAwait(false), [.. Signer.Sent.Skip(sentBefore)]);
-    }
-
-    private void RequireGasMoney(OracleView view)
-    {
-        if (view.EthBalance.IsZero)
-        {
-            throw new RefusalException($"{Address} has no ETH to pay for gas on chain {Chain.ChainId}: send it some first", RefusalCode.InsufficientFunds);
-        }
     }
 }

@@ -46,9 +46,14 @@ public sealed class Signer
     public static async Task<Signer> FromKeystoreAsync(ChainConnection chain, string keystore, string passwordFile, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        var address = await Keystore.TryReadAddressAsync(keystore, cancellationToken).ConfigureAwait(false);
-        var signer = new Signer(chain, address ?? "", keystore, passwordFile, null);
-        return address is null ? await signer.UnlockedAsync(cancellationToken).ConfigureAwait(false) : signer;
+        // A file that does not name its address is unlocked now to learn it.
+        if (await Keystore.TryReadAddressAsync(keystore, cancellationToken).ConfigureAwait(false) is { } address)
+        {
+            return new Signer(chain, address, keystore, passwordFile, null);
+        }
+
+        var key = await Keystore.UnlockAsync(keystore, passwordFile, cancellationToken).ConfigureAwait(false);
+        return new Signer(chain, key.GetPublicAddress(), keystore, passwordFile, key);
     }
 
     /// <summary>A signer for a key already in memory (a test, or an integrator's own key store).</summary>
@@ -64,7 +69,13 @@ public sealed class Signer
     /// <summary>Refuses with <see cref="RefusalCode.InsufficientFunds"/> when the key holds no ETH for gas.</summary>
     public async Task RequireGasMoneyAsync()
     {
-        if ((await _chain.EthBalanceAsync(Address).ConfigureAwait(false)).IsZero)
+        RequireGasMoney(await _chain.EthBalanceAsync(Address).ConfigureAwait(false));
+    }
+
+    /// <summary>Refuses with <see cref="RefusalCode.InsufficientFunds"/> when <paramref name="ethBalance"/> (the key's, already read) is zero.</summary>
+    public void RequireGasMoney(System.Numerics.BigInteger ethBalance)
+    {
+        if (ethBalance.IsZero)
         {
             throw new RefusalException($"{Address} has no ETH to pay for gas on chain {_chain.ChainId}: send it some first (on the dev chain: scripts/dev.sh fund {Address})", RefusalCode.InsufficientFunds);
         }
@@ -85,12 +96,6 @@ public sealed class Signer
         _sent.Add(sent);
         await OnSent(sent).ConfigureAwait(false);
         return receipt;
-    }
-
-    private async Task<Signer> UnlockedAsync(CancellationToken cancellationToken)
-    {
-        var key = await KeyAsync(cancellationToken).ConfigureAwait(false);
-        return new Signer(_chain, key.GetPublicAddress(), _keystore, _passwordFile, key);
     }
 
     private async Task<EthECKey> KeyAsync(CancellationToken cancellationToken)

@@ -6,8 +6,6 @@ using Deque.AxeCore.Playwright;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
-using Nethereum.KeyStore;
-using Nethereum.KeyStore.Model;
 using Nethereum.Signer;
 using Protocol.Cli.Commands;
 using Protocol.Cli.Commands.Curators;
@@ -352,17 +350,12 @@ public sealed class CuratorAppTests(AnvilFixture anvil, PostgresDatabaseFixture 
     private async Task<Submission> SubmissionAsync(ProtocolDeployment d, string curator) =>
         (await anvil.Web3.QueryAsync<SubmissionFunction, SubmissionOutput>(d.MarketAddress, new SubmissionFunction { MarketId = 1, Curator = curator })).ReturnValue1;
 
-    // A real Web3 Secret Storage file, with a cheaper scrypt than fmp keys new writes (2^12 instead of 2^18): the file
-    // says its own cost, and the full one takes seconds per unlock on two cores.
     private async Task<(string Keystore, string Password)> KeyAsync(int account)
     {
         const string Passphrase = "a long passphrase";
         var password = Path.Combine(_dir, $"curator{account}.password");
         await File.WriteAllTextAsync(password, Passphrase + "\n");
-        var keystore = Path.Combine(_dir, $"curator{account}.json");
-        var key = new EthECKey(AnvilFixture.DevPrivateKeys[account]);
-        await File.WriteAllTextAsync(keystore, new KeyStoreScryptService().EncryptAndGenerateKeyStoreAsJson(
-            Passphrase, key.GetPrivateKeyAsBytes(), key.GetPublicAddress(), new ScryptParams { N = 1 << 12, R = 8, P = 1, Dklen = 32 }));
+        var keystore = await DevKeystore.WriteAsync(Path.Combine(_dir, $"curator{account}.json"), Passphrase, new EthECKey(AnvilFixture.DevPrivateKeys[account]));
         return (keystore, password);
     }
 }

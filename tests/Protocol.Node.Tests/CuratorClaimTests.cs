@@ -133,8 +133,7 @@ public sealed class CuratorClaimTests(AnvilFixture anvil) : IClassFixture<AnvilF
     {
         var password = Path.Combine(_dir, $"curator{account}.password");
         await File.WriteAllTextAsync(password, "a long passphrase\n");
-        var keystore = Path.Combine(_dir, $"curator{account}.json");
-        await Keystore.SaveAsync(keystore, password, new EthECKey(AnvilFixture.DevPrivateKeys[account]), CancellationToken.None);
+        var keystore = await DevKeystore.WriteAsync(Path.Combine(_dir, $"curator{account}.json"), "a long passphrase", new EthECKey(AnvilFixture.DevPrivateKeys[account]));
         return (keystore, password);
     }
 }

@@ -297,7 +297,7 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         if (!File.Exists(keystore))
         {
             await File.WriteAllTextAsync(password, "pw\n");
-            await Keystore.SaveAsync(keystore, password, new EthECKey(AnvilFixture.DevPrivateKeys[account]), CancellationToken.None);
+            await DevKeystore.WriteAsync(keystore, "pw", new EthECKey(AnvilFixture.DevPrivateKeys[account])); // light scrypt: a dozen commands unlock it
         }
 
         return ["--keystore", keystore, "--password-file", password];

@@ -11,6 +11,7 @@ using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
 using Npgsql;
+using Protocol.Client.Markets;
 using Protocol.Client.Signing;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
@@ -99,11 +100,11 @@ try
     var password = Path.Combine(output, "demo.password");
     await File.WriteAllTextAsync(password, Passphrase + "\n");
     var keysDir = Directory.CreateDirectory(Path.Combine(output, "keys")).FullName;
-    var sponsorKeystore = await FmpCommands.KeystoreAsync(Path.Combine(keysDir, "sponsor.json"), Passphrase, new EthECKey(AnvilChain.DevPrivateKeys[ProtocolDeployment.Sponsor]));
+    var sponsorKeystore = await DevKeystore.WriteAsync(Path.Combine(keysDir, "sponsor.json"), Passphrase, new EthECKey(AnvilChain.DevPrivateKeys[ProtocolDeployment.Sponsor]));
     await d.Send(ProtocolDeployment.Sponsor, d.TokenAddress, new MintFunction { To = AnvilChain.DevAddress(ProtocolDeployment.Sponsor), Amount = terms.RewardPool });
     foreach (var c in curators)
     {
-        c.Keystore = await FmpCommands.KeystoreAsync(Path.Combine(keysDir, c.Address + ".json"), Passphrase, c.Key);
+        c.Keystore = await DevKeystore.WriteAsync(Path.Combine(keysDir, c.Address + ".json"), Passphrase, c.Key);
         c.LabelsFile = Path.Combine(curatorsDir, c.Address + ".jsonl");
         await Curators.WriteAsync(c.LabelsFile, (c.Kind == "copier" ? c.Labels.Take(1) : c.Labels).Select(ProtocolFiles.ToLine)); // the copier's: a guess it never reveals
         await anvil.RpcAsync<object>("anvil_setBalance", c.Address, new HexBigInteger(BigInteger.Pow(10, 20)));
@@ -136,13 +137,39 @@ try
     var copier = curators.Single(c => c.Kind == "copier");
     var copierSecrets = Path.Combine(curatorsDir, "copier.commit.json");
     string[] KeyOf(DemoCurator c) => c == copier ? ["--keystore", c.Keystore, "--secrets", copierSecrets] : ["--keystore", c.Keystore];
-    await Step.EachAsync("curators stake and commit (fmp curator commit)", curators, c =>
-        cli.RunAsync(["curator", "commit", "--labels", c.LabelsFile, "--stake", (stake / token).ToString(ci), .. KeyOf(c)]));
+
+    // The injected curators type the fmp commands; the crowd workers (hundreds in the full demo) make the same calls
+    // in this process through Protocol.Client, the library those commands run, instead of a process each.
+    var library = new LibraryCurators(anvil.RpcUrl, d.MarketAddress, marketId);
+    async Task ActAsync(DemoCurator c, string[] command, Func<MarketSession, Task> call)
+    {
+        if (c.Kind == "crowd")
+        {
+            await library.ActAsync(c, call);
+        }
+        else
+        {
+            await cli.RunAsync([.. command, .. KeyOf(c)]);
+        }
+    }
+
+    var stakeTokens = (stake / token).ToString(ci);
+    await Step.EachAsync($"curators stake and commit (the {curators.Count(c => c.Kind != "crowd")} injected ones with fmp curator commit, the crowd with the library)", curators, c =>
+        ActAsync(c, ["curator", "commit", "--labels", c.LabelsFile, "--stake", stakeTokens], m =>
+            CuratorActions.CommitAsync(m, new CommitRequest(c.LabelsFile, LibraryCurators.SecretsFor(c.LabelsFile), stakeTokens, "--stake", d.StartBlock), CancellationToken.None)));
 
     await anvil.IncreaseTimeAsync(3_600);
     var revealing = curators.Where(c => c.Kind is not ("no reveal" or "copier")).ToList();
-    await Step.EachAsync("curators publish and reveal their label files (fmp curator reveal)", revealing, c =>
-        cli.RunAsync(["curator", "reveal", "--labels", c.LabelsFile, "--publish-to", publicDir, "--uri", files + Path.GetFileName(c.LabelsFile), .. KeyOf(c)]));
+    await Step.EachAsync("curators publish and reveal their label files (fmp curator reveal, or the library)", revealing, c =>
+    {
+        var uri = files + Path.GetFileName(c.LabelsFile);
+        return ActAsync(c, ["curator", "reveal", "--labels", c.LabelsFile, "--publish-to", publicDir, "--uri", uri], async m =>
+        {
+            var request = new RevealRequest(c.LabelsFile, LibraryCurators.SecretsFor(c.LabelsFile), uri, OnChain: false, PublishTo: publicDir);
+            var secrets = await CuratorActions.ReadSecretsAsync(request.SecretsPath, CancellationToken.None);
+            await CuratorActions.RevealAsync(m, secrets, request, await CuratorActions.RevealUriAsync(request, CancellationToken.None), CancellationToken.None);
+        });
+    });
 
     // The copier downloads a file revealed by another and reveals it as its own; its commitment predates that file.
     var copied = Path.Combine(curatorsDir, "copied.jsonl");
@@ -243,16 +270,17 @@ try
     // Every curator leaf claimed by its own key; the remainder leaf is the burn address's (the sponsor gets nothing
     // from the leaves), and as claims are permissionless the sponsor relays it. What each got is read from the chain.
     var reportsUrl = $"http://127.0.0.1:{reports.Ports[0]}";
-    var keystores = curators.ToDictionary(c => c.Address, c => c.Keystore, StringComparer.OrdinalIgnoreCase);
+    var byAddress = curators.ToDictionary(c => c.Address, StringComparer.OrdinalIgnoreCase);
     var leavesFile = nodeOutputs.SelectMany(o => Directory.Exists(o) ? Directory.GetFiles(o, "leaves.json", SearchOption.AllDirectories) : []).First();
     using var leaves = JsonDocument.Parse(await File.ReadAllTextAsync(leavesFile));
     var accounts = leaves.RootElement.GetProperty("leaves").EnumerateArray().Select(l => l.GetProperty("account").GetString()!)
         .Where(a => !string.Equals(a, ProtocolConstants.BurnAddress, StringComparison.OrdinalIgnoreCase)).ToList();
     var claimed = new System.Collections.Concurrent.ConcurrentDictionary<string, BigInteger>(StringComparer.OrdinalIgnoreCase);
-    await Step.EachAsync($"curators claim (fmp curator claim --reports {reportsUrl})", accounts, async account =>
+    await Step.EachAsync($"curators claim (fmp curator claim --reports {reportsUrl}, or the library)", accounts, async account =>
     {
         var before = await d.BalanceAsync(account);
-        await cli.RunAsync("curator", "claim", "--reports", reportsUrl, "--keystore", keystores.TryGetValue(account, out var k) ? k : throw new InvalidOperationException($"a leaf for {account}, whose key the demo does not hold"));
+        var c = byAddress.TryGetValue(account, out var known) ? known : throw new InvalidOperationException($"a leaf for {account}, whose key the demo does not hold");
+        await ActAsync(c, ["curator", "claim", "--reports", reportsUrl], m => CuratorActions.ClaimAsync(m, reportsUrl, CancellationToken.None));
         claimed[account] = await d.BalanceAsync(account) - before;
     });
 

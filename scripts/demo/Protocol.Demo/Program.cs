@@ -1,6 +1,7 @@
 // The demo: one feedback market on real crowd labels (UKPConvArg1), end to end on a local chain —
 // contracts, three oracle nodes (quorum two) and the indexer as real processes — and who won or lost. The sponsor
-// and the curators act with the fmp commands of docs/sponsors.md and docs/curators.md, as child processes.
+// and the injected curators act with the fmp commands of docs/sponsors.md and docs/curators.md, as child processes; the
+// crowd workers make the same calls through Protocol.Client in this process (LibraryCurators).
 // Run it with scripts/demo.sh; everything it writes is under out/demo.
 using System.Diagnostics;
 using System.Globalization;

@@ -25,6 +25,10 @@ public sealed class TransactionSender(IWeb3 web3, string from)
     /// <summary>Fee increase per replacement (nodes require at least 10%).</summary>
     public int FeeBumpPercent { get; init; } = 25;
 
+    // The first wait for a receipt, doubling up to a second (a tenth of the timeout when that is shorter): a dev chain
+    // or a rollup mines within milliseconds, where a flat second was most of a curator's commit (two transactions).
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(25);
+
     /// <summary>Every version sent by the last call, oldest first: its hash and its fee cap.</summary>
     public IReadOnlyList<(string Hash, BigInteger MaxFeePerGas)> LastSent { get; private set; } = [];
 
@@ -64,6 +68,7 @@ public sealed class TransactionSender(IWeb3 web3, string from)
             }
 
             var deadline = DateTime.UtcNow + ReceiptTimeout;
+            var poll = FirstPoll;
             while (DateTime.UtcNow < deadline)
             {
                 foreach (var (hash, _) in sent)
@@ -75,7 +80,8 @@ public sealed class TransactionSender(IWeb3 web3, string from)
                     }
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1_000, ReceiptTimeout.TotalMilliseconds / 10)), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(poll, cancellationToken).ConfigureAwait(false);
+                poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, Math.Min(TimeSpan.TicksPerSecond, ReceiptTimeout.Ticks / 10)));
             }
         }
 

@@ -12,13 +12,14 @@ namespace Protocol.DevChain;
 /// </summary>
 public static class DevKeystore
 {
-    private static readonly ScryptParams Light = new() { N = 1 << 12, R = 8, P = 1, Dklen = 32 };
-
     /// <summary>Writes <paramref name="key"/> to <paramref name="path"/> under <paramref name="passphrase"/>; returns the path.</summary>
     public static async Task<string> WriteAsync(string path, string passphrase, EthECKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var json = new KeyStoreScryptService().EncryptAndGenerateKeyStoreAsJson(passphrase, key.GetPrivateKeyAsBytes(), key.GetPublicAddress(), Light);
+        // A new parameters object each time: Nethereum writes the file's random salt into it, so a shared one would let
+        // two keystores written at once swap salts (a file whose MAC no password matches).
+        var light = new ScryptParams { N = 1 << 12, R = 8, P = 1, Dklen = 32 };
+        var json = new KeyStoreScryptService().EncryptAndGenerateKeyStoreAsJson(passphrase, key.GetPrivateKeyAsBytes(), key.GetPublicAddress(), light);
         await File.WriteAllTextAsync(path, json, cancellationToken).ConfigureAwait(false);
         return path;
     }

@@ -50,7 +50,7 @@ public sealed class ApiProcessTests(PostgresDatabaseFixture db) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_sixty_second_database_outage_is_ridden_out_and_requests_succeed_after_it()
+    public async Task A_database_outage_is_ridden_out_and_requests_succeed_after_it()
     {
         var ready = await db.Cluster.CreateDatabaseAsync("api_outage");
         await using (var source = NpgsqlDataSource.Create(ready))
@@ -90,7 +90,11 @@ public sealed class ApiProcessTests(PostgresDatabaseFixture db) : IClassFixture<
         proxy.Down = true;
         var during = await StatusAsync();
         Assert.True(during >= 500, $"HTTP {during} while the database is down");
-        await Task.Delay(TimeSpan.FromSeconds(60));
+        // The API keeps no timers of its own over an outage (each request opens a connection from the pool and fails
+        // with a 500 while the database is away), so ten seconds show what sixty did: requests keep failing cleanly, the
+        // process stays up, and the pool's connections broken by the outage are replaced once it is back.
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        Assert.True(await StatusAsync() >= 500, "a request succeeded while the database was down");
         Assert.False(api.Process.HasExited, $"fmp api run stopped during the outage: {api.Log}");
         proxy.Down = false;
         await WaitForAsync(200, TimeSpan.FromSeconds(30)); // new connections once it is back, no restart

@@ -54,8 +54,10 @@ public sealed class OutageTests(AnvilFixture anvil, PostgresDatabaseFixture db) 
         }
     }
 
+    // The process rides out a real outage (the waits' lengths, the warnings and the cap over a minute are
+    // OutageClockTests', on a manual clock): it keeps running, logs it, and indexes what happened meanwhile.
     [Fact]
-    public async Task A_sixty_second_rpc_outage_is_ridden_out_and_indexing_resumes()
+    public async Task An_rpc_outage_is_ridden_out_by_the_process_and_indexing_resumes()
     {
         var d = await DeployAsync(anvil);
         var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 100, 1_000, 100 * Token));
@@ -69,10 +71,9 @@ public sealed class OutageTests(AnvilFixture anvil, PostgresDatabaseFixture db) 
         proxy.Down = true;
         await market.CommitAsync(5, 10 * Token); // the chain moves on while the indexer cannot see it
         await anvil.MineAsync(3);
-        await Task.Delay(TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(8)); // waits of 1, 2 and 4 s
         Assert.False(indexer.Process.HasExited, $"the indexer gave up during the outage: {indexer.Log}");
-        var warnings = indexer.Log.Split('\n').Count(l => l.Contains("Chain or database unreachable", StringComparison.Ordinal));
-        Assert.InRange(warnings, 4, 20); // once per wait (1, 2, 4, 8, 8 … s), not once per request
+        Assert.Contains("Chain or database unreachable", indexer.Log, StringComparison.Ordinal);
 
         proxy.Down = false;
         await WaitForHeadAsync(indexer, database);

@@ -19,7 +19,7 @@ namespace Protocol.TestSupport;
 /// <summary>Builds indexers for a deployment and checks a database against the chain.</summary>
 public static class IndexerHarness
 {
-    public static ChainIndexer Create(ProtocolDeployment d, NpgsqlDataSource db, string rpcUrl, int reorgDepth, TimeSpan? rpcTimeout = null, int initialRange = 2_000, int maxLogs = 20_000, ILogger<ChainIndexer>? logger = null)
+    public static ChainIndexer Create(ProtocolDeployment d, NpgsqlDataSource db, string rpcUrl, int reorgDepth, TimeSpan? rpcTimeout = null, int initialRange = 2_000, int maxLogs = 20_000, ILogger<ChainIndexer>? logger = null, Action<IndexerOptions>? configure = null, TimeProvider? clock = null)
     {
         var options = new IndexerOptions
         {
@@ -27,7 +27,8 @@ public static class IndexerHarness
             StartBlock = d.StartBlock, ReorgDepth = reorgDepth, InitialBlockRange = initialRange,
             RpcTimeout = rpcTimeout ?? TimeSpan.FromSeconds(10), RpcAttempts = 8, MaxLogsPerRequest = maxLogs,
         };
-        return new ChainIndexer(options, db, new HttpClient(), logger ?? NullLogger<ChainIndexer>.Instance);
+        configure?.Invoke(options);
+        return new ChainIndexer(options, db, new HttpClient(), logger ?? NullLogger<ChainIndexer>.Instance, clock);
     }
 
     /// <summary>

@@ -34,6 +34,34 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
         }
     }
 
+    /// <summary>
+    /// How far ahead of now the earliest pending timer is due, once code under test has started one (a wait on this
+    /// clock): waits up to <paramref name="patience"/> of real time for it. Advancing by exactly that walks a
+    /// backoff one wait at a time.
+    /// </summary>
+    public async Task<TimeSpan> NextDueAsync(TimeSpan patience)
+    {
+        var give = DateTime.UtcNow + patience;
+        while (true)
+        {
+            lock (_gate)
+            {
+                var due = _timers.Select(t => t.DueAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+                if (due != DateTimeOffset.MaxValue)
+                {
+                    return due - _now;
+                }
+            }
+
+            if (DateTime.UtcNow > give)
+            {
+                throw new TimeoutException($"no timer was started on the manual clock within {patience}");
+            }
+
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new Timer(this, callback, state);

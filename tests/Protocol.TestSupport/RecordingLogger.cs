@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace Protocol.Indexer.Tests;
+namespace Protocol.TestSupport;
 
 /// <summary>Keeps every log entry's event name and structured values, for tests that check what was logged.</summary>
-internal sealed class RecordingLogger<T> : ILogger<T>
+public sealed class RecordingLogger<T> : ILogger<T>
 {
     private readonly List<(string Event, IReadOnlyDictionary<string, object?> Values)> _entries = [];
 

@@ -91,6 +91,7 @@ up() {
     "Keystore": "oracle.json",
     "PasswordFile": "oracle.password",
     "OutputFolder": "node-out",
+    "ScanCron": "*/5 * * * * *",
     "MetricsPort": $metrics_port,
     "DashboardPort": $dashboard_port,
     "ReportsPort": $reports_port

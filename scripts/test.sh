@@ -125,12 +125,11 @@ run_lane() {
 dotnet_pids=()
 if [ "$build_ok" -eq 1 ]; then
   mapfile -t test_projects < <(grep -o '"[^"]*\.Tests\.csproj"' Protocol.sln | tr -d '"' | tr '\\' '/')
-  # Two lanes of about the same length (from the full run of b500954, the lanes side by side: node 418 s, evaluation
-  # 197, dashboard and curator app 159, indexer 98, and the small demo 374 then, about 100 since its crowd workers call
-  # the client library in process), the longest first in each so that the tails are short projects. A project not
-  # named here joins the second lane.
-  lane_a_names=(Node Indexer Core)
-  lane_b_names=(Evaluation Dashboard Demo Embeddings TestSupport)
+  # Two lanes of about the same length (from the full run of 1d896f3, side by side: node 276 s, indexer 107, core 16,
+  # small demo 69 | evaluation 271, dashboard and curator app 158, embeddings 11, test support 5), the longest first
+  # in each so that the tails are short projects. A project not named here joins the second lane.
+  lane_a_names=(Node Indexer Demo Core)
+  lane_b_names=(Evaluation Dashboard Embeddings TestSupport)
   [ "$fast" -eq 1 ] && lane_a_names=(Evaluation Core) lane_b_names=(Node Indexer Embeddings TestSupport)
   pick() { local n p; for n in "$@"; do for p in "${test_projects[@]}"; do [[ "$p" == */Protocol.$n.Tests.csproj ]] && echo "$p"; done; done; }
   mapfile -t lane_a < <(pick "${lane_a_names[@]}")

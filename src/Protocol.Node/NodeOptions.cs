@@ -42,8 +42,17 @@ public sealed class NodeOptions
     /// <summary>Where the scores, metrics and leaves files are published (serve this folder).</summary>
     public string OutputFolder { get; set; } = "out/node";
 
-    /// <summary>Cron schedule of the scan for markets to evaluate.</summary>
+    /// <summary>
+    /// Cron schedule of the scan for markets to evaluate: five fields (once a minute by default), or six with seconds
+    /// first (<c>*/5 * * * * *</c>, what the dev chain's node uses), which the node then honours to the second.
+    /// </summary>
     public string ScanCron { get; set; } = "* * * * *";
+
+    /// <summary>
+    /// How often Hangfire looks for recurring jobs that are due: every second for a schedule with seconds, else every
+    /// 15 s (Hangfire's default, which would round a six-field schedule up to 15 s).
+    /// </summary>
+    public TimeSpan SchedulePolling => ScanCron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(15);
 
     /// <summary>Evaluation backend: auto, cpu or cuda.</summary>
     [RegularExpression("^(auto|cpu|cuda)$", ErrorMessage = "Node:Backend (--backend) must be auto, cpu or cuda")]

@@ -120,6 +120,9 @@ public static partial class OracleNodeHost
                 // one-minute outage stopped every scan for ten. The node's jobs take no locks of their own, and
                 // Hangfire's passes hold theirs for milliseconds, so the job recovery timeout is ample.
                 DistributedLockTimeout = options.JobRecoveryTimeout,
+                // A job the scan enqueues (an evaluation, a settlement) starts at once, woken by PostgreSQL's
+                // NOTIFY, instead of at the workers' next poll of the queue (every 15 s by default).
+                EnableLongPolling = true,
             }), cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException e)
@@ -131,8 +134,8 @@ public static partial class OracleNodeHost
         services.AddHangfire(hangfire => hangfire.UseStorage(storage));
         // Two servers, one worker each: evaluations use every core already, and scans (the dispute watcher and the
         // settler with them) must never wait behind an evaluation.
-        services.AddHangfireServer(server => { server.ServerName = "evaluate"; server.WorkerCount = 1; server.Queues = [EvaluateJob.Queue]; });
-        services.AddHangfireServer(server => { server.ServerName = "scan"; server.WorkerCount = 1; server.Queues = [ScanJob.Queue]; });
+        services.AddHangfireServer(server => { server.ServerName = "evaluate"; server.WorkerCount = 1; server.Queues = [EvaluateJob.Queue]; server.SchedulePollingInterval = options.SchedulePolling; });
+        services.AddHangfireServer(server => { server.ServerName = "scan"; server.WorkerCount = 1; server.Queues = [ScanJob.Queue]; server.SchedulePollingInterval = options.SchedulePolling; });
         services.AddHostedService(sp => new RecurringScan(sp.GetRequiredService<IRecurringJobManager>(), options.ScanCron));
 
         using var metrics = options.MetricsPort > 0 ? new Prometheus.MetricServer("127.0.0.1", options.MetricsPort) : null;

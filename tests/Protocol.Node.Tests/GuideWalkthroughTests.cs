@@ -12,6 +12,7 @@ namespace Protocol.Node.Tests;
 /// test reads that file, and the script takes free ports (FMP_DEV_*), so the group runs beside the other classes.
 /// </summary>
 [CollectionDefinition(Name)]
+[StartEarly]
 public sealed class DevScriptGroup
 {
     public const string Name = "scripts/dev.sh";

@@ -24,7 +24,7 @@ public sealed class NodeRpcOutageTests(AnvilFixture anvil, PostgresDatabaseFixtu
         proxy.Down = true;
         await market.RevealGoldAsync(); // the market reaches its evaluation while the node cannot see the chain
         static int Warnings(CliProcess node) => node.Log.Split('\n').Count(l => l.Contains("RPC unreachable", StringComparison.Ordinal));
-        await WaitUntilAsync(node, () => Task.FromResult(Warnings(node) > 0), TimeSpan.FromSeconds(100)); // the next scan (once a minute) meets the outage
+        await WaitUntilAsync(node, () => Task.FromResult(Warnings(node) > 0), TimeSpan.FromSeconds(100)); // the next scan (every 5 s) meets the outage
         await Task.Delay(TimeSpan.FromSeconds(8));
         Assert.False(node.Process.HasExited, $"the node gave up during the outage: {node.Log}");
         var warnings = Warnings(node);
@@ -45,6 +45,7 @@ public sealed class NodeRpcOutageTests(AnvilFixture anvil, PostgresDatabaseFixtu
 
 /// <summary>A database outage while a market waits for the node: ridden out, then attested.</summary>
 [Trait("tier", "slow")]
+[StartEarly]
 public sealed class NodeDatabaseOutageTests(AnvilFixture anvil, PostgresDatabaseFixture db)
     : NodeProcessTestBase(anvil, db), IClassFixture<AnvilFixture>, IClassFixture<PostgresDatabaseFixture>
 {

@@ -93,6 +93,8 @@ public abstract class NodeProcessTestBase(AnvilFixture anvil, PostgresDatabaseFi
         var dashboardPort = FreePort.Next();
         ReportsPort = FreePort.Next();
         var nodeDb = await Db.Cluster.CreateDatabaseAsync("node_" + Guid.NewGuid().ToString("N")[..12]); // this test's node alone
+        // The node scans every 5 s, as the dev chain's does (scripts/dev.sh), not once a minute: a test waits for a scan
+        // after each step of the market.
         var config = Path.Combine(Dir, "node.json");
         await File.WriteAllTextAsync(config, $$"""
             {
@@ -104,6 +106,7 @@ public abstract class NodeProcessTestBase(AnvilFixture anvil, PostgresDatabaseFi
                 "PasswordFile": "{{password}}",
                 "OutputFolder": "{{Path.Combine(Dir, "out")}}",
                 "Backend": "cpu",
+                "ScanCron": "*/5 * * * * *",
                 "MetricsPort": {{metricsPort}},
                 "DashboardPort": {{dashboardPort}},
                 "ReportsPort": {{ReportsPort}},

@@ -52,7 +52,7 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
         public string? OutputFolder { get; init; }
 
         [CommandOption("--scan-cron <CRON>")]
-        [Description("Node:ScanCron, schedule of the scan for markets to evaluate (default \"* * * * *\").")]
+        [Description("Node:ScanCron, schedule of the scan for markets to evaluate (default \"* * * * *\"; six fields for seconds, e.g. \"*/5 * * * * *\").")]
         public string? ScanCron { get; init; }
 
         [CommandOption("--backend <BACKEND>")]

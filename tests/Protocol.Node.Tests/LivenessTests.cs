@@ -247,7 +247,8 @@ public sealed class LivenessTests(AnvilFixture anvil, PostgresDatabaseFixture db
         await using (var connection = await db.DataSource.OpenConnectionAsync())
         {
             Assert.NotNull(await connection.ExecuteScalarAsync<string>(
-                "SELECT bond_needed::text FROM node_jobs WHERE market_id = @m::numeric", new { m = next.Id.ToString(CultureInfo.InvariantCulture) }));
+                "SELECT bond_needed::text FROM node_jobs WHERE market_contract = @c AND market_id = @m::numeric",
+                new { c = d.MarketAddress.ToLowerInvariant(), m = next.Id.ToString(CultureInfo.InvariantCulture) }));
         }
 
         clock.Advance(TimeSpan.FromHours(1));
@@ -412,14 +413,17 @@ public sealed class LivenessTests(AnvilFixture anvil, PostgresDatabaseFixture db
 
         public ScanJob Scan(IWeb3 web3) => new(web3, options, db.DataSource, new BackgroundJobClient(storage), NullLogger<ScanJob>.Instance, clock);
 
-        /// <summary>Waits until the evaluation of <paramref name="marketId"/> enqueued last has succeeded or failed.</summary>
+        /// <summary>
+        /// Waits until the evaluation of <paramref name="marketId"/> (of this node's contract: the class's tests share the
+        /// database and each deploys its own, with the same market ids) enqueued last has succeeded or failed.
+        /// </summary>
         public async Task RunUntilSettledAsync(BigInteger marketId)
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
             await using var connection = await db.DataSource.OpenConnectionAsync();
             while (!await connection.ExecuteScalarAsync<bool>(
-                "SELECT done_at IS NOT NULL OR failed_at IS NOT NULL FROM node_jobs WHERE market_id = @m::numeric ORDER BY round DESC LIMIT 1",
-                new { m = marketId.ToString(CultureInfo.InvariantCulture) }))
+                "SELECT done_at IS NOT NULL OR failed_at IS NOT NULL FROM node_jobs WHERE market_contract = @c AND market_id = @m::numeric ORDER BY round DESC LIMIT 1",
+                new { c = options.MarketAddress.ToLowerInvariant(), m = marketId.ToString(CultureInfo.InvariantCulture) }))
             {
                 Assert.True(DateTime.UtcNow < deadline, $"the evaluation of market {marketId} did not finish");
                 await Task.Delay(100);

@@ -20,9 +20,16 @@ internal sealed class DemoCurator(EthECKey key, string kind, IReadOnlyList<Label
     /// <summary>The copier's: the address whose revealed file it copies.</summary>
     public string? Copies { get; } = copies;
 
+    /// <summary>
+    /// Whether it acts with fmp commands, as the guides show (the injected kinds), or through the client library in the
+    /// demo's process (the crowd workers, some hundred of them).
+    /// </summary>
+    public bool TypesCommands => Kind != "crowd";
+
     /// <summary>The file it commits to (the copier's: one it never reveals).</summary>
     public string LabelsFile { get; set; } = "";
 
+    /// <summary>Its keystore file, for the fmp commands (only when <see cref="TypesCommands"/>).</summary>
     public string Keystore { get; set; } = "";
 }
 

@@ -13,7 +13,6 @@ using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
 using Npgsql;
 using Protocol.Client.Markets;
-using Protocol.Client.Signing;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 using Protocol.Core.Contracts.TestTokenBindings;
@@ -96,7 +95,8 @@ try
 
     Step.Say($"the sponsor publishes {Path.GetRelativePath(output, publicDir)}/ at {files} (fmp serve); the gold set stays in {Path.GetRelativePath(output, privateDir)}/");
 
-    // Keystores for the sponsor and every curator, and the faucet of a local chain: gas money, the pool, the stakes.
+    // Keystores for the sponsor and the curators that type fmp (the crowd signs with its keys in memory), and the faucet
+    // of a local chain: gas money, the pool, the stakes.
     const string Passphrase = "demo";
     var password = Path.Combine(output, "demo.password");
     await File.WriteAllTextAsync(password, Passphrase + "\n");
@@ -105,7 +105,11 @@ try
     await d.Send(ProtocolDeployment.Sponsor, d.TokenAddress, new MintFunction { To = AnvilChain.DevAddress(ProtocolDeployment.Sponsor), Amount = terms.RewardPool });
     foreach (var c in curators)
     {
-        c.Keystore = await DevKeystore.WriteAsync(Path.Combine(keysDir, c.Address + ".json"), Passphrase, c.Key);
+        if (c.TypesCommands)
+        {
+            c.Keystore = await DevKeystore.WriteAsync(Path.Combine(keysDir, c.Address + ".json"), Passphrase, c.Key);
+        }
+
         c.LabelsFile = Path.Combine(curatorsDir, c.Address + ".jsonl");
         await Curators.WriteAsync(c.LabelsFile, (c.Kind == "copier" ? c.Labels.Take(1) : c.Labels).Select(ProtocolFiles.ToLine)); // the copier's: a guess it never reveals
         await anvil.RpcAsync<object>("anvil_setBalance", c.Address, new HexBigInteger(BigInteger.Pow(10, 20)));
@@ -141,21 +145,21 @@ try
 
     // The injected curators type the fmp commands; the crowd workers (hundreds in the full demo) make the same calls
     // in this process through Protocol.Client, the library those commands run, instead of a process each.
-    var library = new LibraryCurators(anvil.RpcUrl, d.MarketAddress, marketId);
+    var library = await LibraryCurators.ConnectAsync(anvil.RpcUrl, d.MarketAddress, marketId);
     async Task ActAsync(DemoCurator c, string[] command, Func<MarketSession, Task> call)
     {
-        if (c.Kind == "crowd")
+        if (c.TypesCommands)
         {
-            await library.ActAsync(c, call);
+            await cli.RunAsync([.. command, .. KeyOf(c)]);
         }
         else
         {
-            await cli.RunAsync([.. command, .. KeyOf(c)]);
+            await library.ActAsync(c, call);
         }
     }
 
     var stakeTokens = (stake / token).ToString(ci);
-    await Step.EachAsync($"curators stake and commit (the {curators.Count(c => c.Kind != "crowd")} injected ones with fmp curator commit, the crowd with the library)", curators, c =>
+    await Step.EachAsync($"curators stake and commit (the {curators.Count(c => c.TypesCommands)} injected ones with fmp curator commit, the crowd with the library)", curators, c =>
         ActAsync(c, ["curator", "commit", "--labels", c.LabelsFile, "--stake", stakeTokens], m =>
             CuratorActions.CommitAsync(m, new CommitRequest(c.LabelsFile, LibraryCurators.SecretsFor(c.LabelsFile), stakeTokens, "--stake", d.StartBlock), CancellationToken.None)));
 
@@ -199,7 +203,7 @@ try
     foreach (var o in ProtocolDeployment.Oracles)
     {
         var keystore = Path.Combine(keysDir, $"oracle-{o}.json");
-        await Keystore.SaveAsync(keystore, password, new EthECKey(AnvilChain.DevPrivateKeys[o]), CancellationToken.None);
+        await DevKeystore.WriteAsync(keystore, Passphrase, new EthECKey(AnvilChain.DevPrivateKeys[o]));
         var nodeOut = Path.Combine(output, $"node-{o}");
         nodeOutputs.Add(nodeOut);
         var config = Path.Combine(output, $"node-{o}.json");
@@ -251,9 +255,15 @@ try
                 break;
             }
 
-            if (processes.Any(p => p.Process.HasExited) || clock.Elapsed > TimeSpan.FromMinutes(10))
+            // A service that exited says why here too: the test suite deletes the demo's folder, logs included.
+            if (processes.FirstOrDefault(p => p.Process.HasExited) is { } exited)
             {
-                throw new InvalidOperationException($"no report accepted; see the logs in {logsDir}");
+                throw new InvalidOperationException($"no report accepted: a service exited with {exited.Process.ExitCode} (logs in {logsDir}):\n{exited.Log}");
+            }
+
+            if (clock.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new InvalidOperationException($"no report accepted in 10 minutes; see the logs in {logsDir}");
             }
 
             await Task.Delay(1_000);

@@ -15,8 +15,8 @@ internal static class Step
         AnsiConsole.MarkupLine($"[grey]{Clock.Elapsed:mm\\:ss}[/] {Markup.Escape(what)}");
 
     /// <summary>
-    /// <paramref name="each"/> over the items under a progress bar, two at a time: each runs fmp processes, and the
-    /// machines the demo is sized for have two cores.
+    /// <paramref name="each"/> over the items under a progress bar, two at a time: an injected curator's step is an fmp
+    /// process, and the machines the demo is sized for have two cores.
     /// </summary>
     public static Task EachAsync<T>(string what, IReadOnlyList<T> items, Func<T, Task> each) =>
         AnsiConsole.Progress().StartAsync(async ctx =>

@@ -1,7 +1,6 @@
 using Npgsql;
 using Protocol.Core.Payouts;
 using Protocol.DevChain;
-using Protocol.Indexer.Storage;
 using Protocol.Indexer.Sync;
 using Protocol.TestSupport;
 using static Protocol.DevChain.ProtocolDeployment;
@@ -35,7 +34,8 @@ public sealed class OutageClockTests(AnvilFixture anvil, PostgresDatabaseFixture
         });
         using var stop = new CancellationTokenSource();
         var run = indexer.RunAsync(stop.Token);
-        await WaitForHeadAsync(database, run);
+        Task AtHeadAsync() => IndexerHarness.WaitForHeadAsync(anvil, database, () => run.IsCompleted, () => $"{run.Status} {run.Exception}");
+        await AtHeadAsync();
 
         proxy.Down = true;
         await market.CommitAsync(5, 10 * Token); // the chain moves on while the indexer cannot see it
@@ -57,7 +57,7 @@ public sealed class OutageClockTests(AnvilFixture anvil, PostgresDatabaseFixture
 
         proxy.Down = false;
         clock.Advance(waits[^1]);
-        await WaitForHeadAsync(database, run);
+        await AtHeadAsync();
         var recovered = Assert.Single(log.Entries, e => e.Event == "Recovered");
         Assert.Equal(TimeSpan.FromSeconds(71), (TimeSpan)recovered.Values["Duration"]!); // 1 + 2 + 4 + 8 × 8 on the clock
         Assert.Equal(11, recovered.Values["Failures"]);
@@ -65,17 +65,5 @@ public sealed class OutageClockTests(AnvilFixture anvil, PostgresDatabaseFixture
         await IndexerHarness.AssertRowsAreTheChainsLogsAsync(anvil, d, database);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-    }
-
-    private async Task WaitForHeadAsync(NpgsqlDataSource database, Task run)
-    {
-        var head = (long)(await anvil.LatestBlockAsync()).Number.Value;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (((await new EventStore(database).CheckpointIfAnyAsync(CancellationToken.None))?.Number ?? -1) < head)
-        {
-            Assert.False(run.IsCompleted, $"the indexer stopped: {run.Exception}");
-            Assert.True(DateTime.UtcNow < deadline, $"the indexer did not reach block {head} in 60 s");
-            await Task.Delay(50);
-        }
     }
 }

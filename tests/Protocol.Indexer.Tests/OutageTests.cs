@@ -1,7 +1,6 @@
 using Npgsql;
 using Protocol.Core.Payouts;
 using Protocol.DevChain;
-using Protocol.Indexer.Storage;
 using Protocol.TestSupport;
 using static Protocol.DevChain.ProtocolDeployment;
 
@@ -66,7 +65,8 @@ public sealed class OutageTests(AnvilFixture anvil, PostgresDatabaseFixture db) 
         await using var database = NpgsqlDataSource.Create(connectionString);
         await using var proxy = new FaultyRpcProxy(anvil.RpcUrl, faultRate: 0, stall: TimeSpan.Zero);
         using var indexer = CliProcess.Start(CliProcess.Fmp, Arguments(proxy.Url, connectionString, d), Fast);
-        await WaitForHeadAsync(indexer, database);
+        Task AtHeadAsync() => IndexerHarness.WaitForHeadAsync(anvil, database, () => indexer.Process.HasExited, () => indexer.Log);
+        await AtHeadAsync();
 
         proxy.Down = true;
         await market.CommitAsync(5, 10 * Token); // the chain moves on while the indexer cannot see it
@@ -76,22 +76,10 @@ public sealed class OutageTests(AnvilFixture anvil, PostgresDatabaseFixture db) 
         Assert.Contains("Chain or database unreachable", indexer.Log, StringComparison.Ordinal);
 
         proxy.Down = false;
-        await WaitForHeadAsync(indexer, database);
+        await AtHeadAsync();
         Assert.Contains("Reachable again after", indexer.Log, StringComparison.Ordinal);
         await IndexerHarness.AssertRowsAreTheChainsLogsAsync(anvil, d, database);
         await indexer.TerminateAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(0, indexer.Process.ExitCode);
-    }
-
-    private async Task WaitForHeadAsync(CliProcess indexer, NpgsqlDataSource database)
-    {
-        var head = (long)(await anvil.LatestBlockAsync()).Number.Value;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (((await new EventStore(database).CheckpointIfAnyAsync(CancellationToken.None))?.Number ?? -1) < head)
-        {
-            Assert.False(indexer.Process.HasExited, $"the indexer exited: {indexer.Log}");
-            Assert.True(DateTime.UtcNow < deadline, $"the indexer did not reach block {head} in 60 s: {indexer.Log}");
-            await Task.Delay(100);
-        }
     }
 }

@@ -32,6 +32,26 @@ public static class IndexerHarness
     }
 
     /// <summary>
+    /// Waits up to 60 s until the indexer's checkpoint in <paramref name="database"/> reaches the chain's head, failing as
+    /// soon as <paramref name="stopped"/> says the indexer stopped; <paramref name="state"/> (its log, say) goes into
+    /// either failure.
+    /// </summary>
+    public static async Task WaitForHeadAsync(AnvilFixture anvil, NpgsqlDataSource database, Func<bool> stopped, Func<string> state)
+    {
+        ArgumentNullException.ThrowIfNull(anvil);
+        ArgumentNullException.ThrowIfNull(stopped);
+        ArgumentNullException.ThrowIfNull(state);
+        var head = (long)(await anvil.LatestBlockAsync()).Number.Value;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (((await new Protocol.Indexer.Storage.EventStore(database).CheckpointIfAnyAsync(CancellationToken.None))?.Number ?? -1) < head)
+        {
+            Assert.False(stopped(), $"the indexer stopped: {state()}");
+            Assert.True(DateTime.UtcNow < deadline, $"the indexer did not reach block {head} in 60 s: {state()}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
     /// Every protocol log on the chain (fetched with Nethereum, independently of the indexer's client) is
     /// a row of its event table, with the same block, position, block hash and transaction; no row is
     /// anything else; and the checkpoint is the chain's block with the chain's hash.

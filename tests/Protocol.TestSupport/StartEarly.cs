@@ -22,11 +22,8 @@ public sealed class StartEarlyFirst : ITestCollectionOrderer
 {
     public const string Name = "Protocol.TestSupport.StartEarlyFirst", Assembly = "Protocol.TestSupport";
 
-    public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections)
-    {
-        var all = testCollections.ToList();
-        return [.. all.Where(Early), .. all.Where(c => !Early(c))];
-    }
+    public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
+        testCollections.OrderBy(c => Early(c) ? 0 : 1); // a stable sort: xunit's order within each group
 
     // A named collection carries the mark on its definition; a class's own collection ("Test collection for T") on T.
     private static bool Early(ITestCollection collection)

@@ -68,7 +68,8 @@ public sealed class TransactionSender(IWeb3 web3, string from)
             }
 
             var deadline = DateTime.UtcNow + ReceiptTimeout;
-            var poll = FirstPoll;
+            var longest = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, ReceiptTimeout.Ticks / 10));
+            var poll = FirstPoll < longest ? FirstPoll : longest;
             while (DateTime.UtcNow < deadline)
             {
                 foreach (var (hash, _) in sent)
@@ -81,7 +82,7 @@ public sealed class TransactionSender(IWeb3 web3, string from)
                 }
 
                 await Task.Delay(poll, cancellationToken).ConfigureAwait(false);
-                poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, Math.Min(TimeSpan.TicksPerSecond, ReceiptTimeout.Ticks / 10)));
+                poll = poll * 2 < longest ? poll * 2 : longest;
             }
         }
 

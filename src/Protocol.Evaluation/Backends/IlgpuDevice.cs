@@ -15,8 +15,11 @@ internal sealed class IlgpuDevice
     private static readonly Lazy<IlgpuDevice?> LazyCuda = new(CreateCuda);
     private static readonly Lazy<IlgpuDevice> LazyCpu = new(() =>
     {
-        var context = Context.Create(b => b.CPU().Math(MathMode.Default));
-        return new IlgpuDevice(context, context.CreateCPUAccelerator(0));
+        // Two simulated threads, not ILGPU's default sixteen: every kernel launch wakes and joins each of them, and on a
+        // busy machine (the test suite on two cores) sixteen turned a two-second test into four minutes of waiting.
+        // The kernels use no shared memory or barriers, so the group shape cannot change their results.
+        var context = Context.Create(b => b.CPU(new CPUDevice(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: 1)).Math(MathMode.Default));
+        return new IlgpuDevice(context, context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel));
     });
 
     private IlgpuDevice(Context context, Accelerator accelerator)

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Numerics;
-using Dapper;
 using Microsoft.Extensions.Logging;
 using Nethereum.Contracts;
+using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
-using Npgsql;
 using Protocol.Client.Chain;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
@@ -28,47 +27,31 @@ namespace Protocol.Node.Jobs;
 /// signatures are read back from the attest transactions).</item>
 /// </list>
 /// </summary>
-public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSource db, ILogger logger)
+public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NodeStore store, ILogger logger)
 {
-    private static readonly string AttestedTopic = "0x" + ABITypedRegistry.GetEvent<AttestedEvent>().Sha3Signature.ToLowerInvariant();
-
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Watches each market and round this node signed (<paramref name="attestations"/>: ours, and the round's Attested logs).</summary>
+    public async Task RunAsync(string me, IReadOnlyList<(SignedRow Ours, List<FilterLog> Logs)> attestations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (web3.TransactionManager?.Account?.Address is not { } me)
+        ArgumentNullException.ThrowIfNull(attestations);
+        if (attestations.Count == 0)
         {
             return;
         }
 
-        await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (!await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL").ConfigureAwait(false))
-        {
-            return;
-        }
-
-        var contract = options.MarketAddress.ToLowerInvariant();
-        var mine = (await connection.QueryAsync<(string Market, long Round, string Digest)>(
-            "SELECT market_id::text, round, digest FROM oracle_reports WHERE signer = @me AND market_contract = @contract",
-            new { me = me.ToLowerInvariant(), contract }).ConfigureAwait(false)).ToList();
-        if (mine.Count == 0)
-        {
-            return;
-        }
-
-        await RecordOutcomesAsync(connection).ConfigureAwait(false);
+        await RecordOutcomesAsync(cancellationToken).ConfigureAwait(false);
         var signing = new ReportSigning(await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false), options.MarketAddress);
-        foreach (var (market, round, digest) in mine)
+        foreach (var (ours, logs) in attestations)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
-            await DisputeIfWrongAsync(connection, me, id, (uint)round, Bytes32.Parse(digest), cancellationToken).ConfigureAwait(false);
-            await ProveEquivocationsAsync(connection, me, signing, id, (uint)round, cancellationToken).ConfigureAwait(false);
+            await DisputeIfWrongAsync(me, ours.MarketId, ours.Round, ours.Digest, cancellationToken).ConfigureAwait(false);
+            await ProveEquivocationsAsync(me, signing, ours.MarketId, ours.Round, logs, cancellationToken).ConfigureAwait(false);
         }
 
-        NodeMetrics.DisputeBondsSpent.Set((double)await SpentAsync(connection).ConfigureAwait(false));
+        NodeMetrics.DisputeBondsSpent.Set((double)await store.DisputeBondsSpentAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    private async Task DisputeIfWrongAsync(NpgsqlConnection connection, string me, BigInteger id, uint round, Bytes32 ours, CancellationToken cancellationToken)
+    private async Task DisputeIfWrongAsync(string me, BigInteger id, uint round, Bytes32 ours, CancellationToken cancellationToken)
     {
         if (await web3.PhaseAsync(options.MarketAddress, id).ConfigureAwait(false) != MarketPhase.Challenge)
         {
@@ -82,9 +65,7 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
             return;
         }
 
-        var key = new { contract = options.MarketAddress.ToLowerInvariant(), market = id.ToString(CultureInfo.InvariantCulture), round = (long)round };
-        if (await connection.ExecuteScalarAsync<bool>(
-            "SELECT EXISTS (SELECT 1 FROM node_disputes WHERE market_contract = @contract AND market_id = @market::numeric AND round = @round)", key).ConfigureAwait(false))
+        if (await store.HasDisputedAsync(id, round, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -92,7 +73,7 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
         var config = (await web3.QueryAsync<MarketConfigFunction, MarketConfigOutput>(options.MarketAddress, new MarketConfigFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
         var bond = config.DisputeBond;
         var budget = await BudgetAsync(me).ConfigureAwait(false);
-        var spent = await SpentAsync(connection).ConfigureAwait(false);
+        var spent = await store.DisputeBondsSpentAsync(cancellationToken).ConfigureAwait(false);
         if (spent + bond > budget)
         {
             NodeLog.DisputeOverBudget(logger, id, round, accepted.ToString(), ours.ToString(), bond, spent, budget);
@@ -117,27 +98,21 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
         }
 
         var receipt = await sender.SendAsync(options.MarketAddress, new DisputeFunction { MarketId = id }, cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(
-            "INSERT INTO node_disputes (market_contract, market_id, round, accepted_digest, our_digest, bond, tx_hash) VALUES (@contract, @market::numeric, @round, @accepted, @ours, @bond::numeric, @tx)",
-            new { key.contract, key.market, key.round, accepted = accepted.ToString(), ours = ours.ToString(), bond = bond.ToString(CultureInfo.InvariantCulture), tx = receipt.TransactionHash }).ConfigureAwait(false);
+        await store.RecordDisputeAsync(id, round, accepted, ours, bond, receipt.TransactionHash, CancellationToken.None).ConfigureAwait(false);
         NodeMetrics.Disputes.Inc();
         NodeLog.Disputed(logger, id, round, accepted.ToString(), ours.ToString(), bond, receipt.TransactionHash);
     }
 
     // An oracle with two Attested logs for different digests in one market and round signed both: the attest
     // transactions carry the reports and signatures that prove it.
-    private async Task ProveEquivocationsAsync(NpgsqlConnection connection, string me, ReportSigning signing, BigInteger id, uint round, CancellationToken cancellationToken)
+    private async Task ProveEquivocationsAsync(string me, ReportSigning signing, BigInteger id, uint round, List<FilterLog> logs, CancellationToken cancellationToken)
     {
-        var logs = await MarketLogs.ReadAsync(web3, options.MarketAddress, id, options.LogWindow, cancellationToken, AttestedTopic, round).ConfigureAwait(false);
         var attested = logs.Select(l => (Log: l, Event: l.DecodeEvent<AttestedEvent>().Event)).ToList();
         var twoFaced = attested.GroupBy(a => a.Event.Signer.ToLowerInvariant())
             .Where(g => g.Select(a => new Bytes32(a.Event.Digest)).Distinct().Count() > 1);
         foreach (var group in twoFaced)
         {
-            var key = new { contract = options.MarketAddress.ToLowerInvariant(), market = id.ToString(CultureInfo.InvariantCulture), round = (long)round, signer = group.Key };
-            var first = await connection.ExecuteAsync(
-                "INSERT INTO node_equivocations (market_contract, market_id, round, signer) VALUES (@contract, @market::numeric, @round, @signer) ON CONFLICT DO NOTHING", key).ConfigureAwait(false) == 1;
-            if (!first)
+            if (!await store.ClaimEquivocationAsync(id, round, group.Key, cancellationToken).ConfigureAwait(false))
             {
                 continue;
             }
@@ -170,9 +145,7 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
             {
                 A = a.Report, SignatureA = a.Signature, B = b.Report, SignatureB = b.Signature,
             }, cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(
-                "UPDATE node_equivocations SET tx_hash = @tx WHERE market_contract = @contract AND market_id = @market::numeric AND round = @round AND signer = @signer",
-                new { key.contract, key.market, key.round, key.signer, tx = receipt.TransactionHash }).ConfigureAwait(false);
+            await store.RecordEquivocationProofAsync(id, round, group.Key, receipt.TransactionHash, CancellationToken.None).ConfigureAwait(false);
             NodeMetrics.EquivocationsProven.Inc();
             NodeLog.EquivocationProven(logger, id, round, group.Key, a.Digest.ToString(), b.Digest.ToString(), receipt.TransactionHash);
         }
@@ -197,14 +170,10 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
 
     // What became of each open dispute, read from the market: an overturn (a new round, or a cancel after the last) or
     // an expired dispute refunded the bond to this node; a report that stood, or a rerun, paid it to the signers.
-    private async Task RecordOutcomesAsync(NpgsqlConnection connection)
+    private async Task RecordOutcomesAsync(CancellationToken cancellationToken)
     {
-        var contract = options.MarketAddress.ToLowerInvariant();
-        var open = await connection.QueryAsync<(string Market, long Round)>(
-            "SELECT market_id::text, round FROM node_disputes WHERE market_contract = @contract AND outcome IS NULL", new { contract }).ConfigureAwait(false);
-        foreach (var (market, round) in open)
+        foreach (var (id, round) in await store.OpenDisputesAsync(cancellationToken).ConfigureAwait(false))
         {
-            var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
             var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
             var status = (MarketStatus)state.Status;
             var settled = state.Round > round || status is MarketStatus.Finalized or MarketStatus.Cancelled or MarketStatus.Forfeited;
@@ -213,23 +182,13 @@ public sealed class DisputeWatcher(IWeb3 web3, NodeOptions options, NpgsqlDataSo
             // dispute refunds it.
             var rerun = settled && (await MarketLogs.ReadAsync(web3, options.MarketAddress, id, options.LogWindow, CancellationToken.None,
                 DisputeRerunTopic, round).ConfigureAwait(false)).Count > 0;
-            var outcome = !settled ? null
-                : rerun || (state.Round == round && status is MarketStatus.Finalized or MarketStatus.Forfeited) ? "lost"
-                : "refunded";
-            if (outcome is not null)
+            if (settled)
             {
-                await connection.ExecuteAsync(
-                    "UPDATE node_disputes SET outcome = @outcome WHERE market_contract = @contract AND market_id = @market::numeric AND round = @round",
-                    new { outcome, contract, market, round }).ConfigureAwait(false);
+                var lost = rerun || (state.Round == round && status is MarketStatus.Finalized or MarketStatus.Forfeited);
+                await store.SetDisputeOutcomeAsync(id, round, lost ? DisputeOutcome.Lost : DisputeOutcome.Refunded, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
     private static readonly string DisputeRerunTopic = "0x" + ABITypedRegistry.GetEvent<DisputeRerunEvent>().Sha3Signature.ToLowerInvariant();
-
-    // Only bonds at risk (dispute open) or lost count against the budget; refunded ones came back.
-    private async Task<BigInteger> SpentAsync(NpgsqlConnection connection) =>
-        BigInteger.Parse(await connection.ExecuteScalarAsync<string>(
-            "SELECT COALESCE(sum(bond), 0)::text FROM node_disputes WHERE market_contract = @contract AND (outcome IS NULL OR outcome = 'lost')",
-            new { contract = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false) ?? "0", CultureInfo.InvariantCulture);
 }

@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Numerics;
-using Dapper;
 using Microsoft.Extensions.Logging;
 using Nethereum.Contracts;
 using Nethereum.Web3;
-using Npgsql;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
 
@@ -17,33 +14,16 @@ namespace Protocol.Node.Jobs;
 /// verdict) or <c>cancel</c> (a dispute the arbiter left unresolved). Nobody else has a reason to pay for these calls
 /// in time, and until one is made the bond stays locked and the node cannot attest other markets.
 /// </summary>
-public sealed class LockSettler(IWeb3 web3, NodeOptions options, NpgsqlDataSource db, ILogger logger)
+public sealed class LockSettler(IWeb3 web3, NodeOptions options, ILogger logger)
 {
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Settles what <paramref name="me"/>'s bond is locked behind among the markets of the reports it signed (<paramref name="reports"/>).</summary>
+    public async Task RunAsync(string me, IReadOnlyList<SignedRow> reports, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (web3.TransactionManager?.Account?.Address is not { } me)
-        {
-            return;
-        }
-
-        List<string> markets;
-        await using (var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (!await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL").ConfigureAwait(false))
-            {
-                return;
-            }
-
-            markets = [.. await connection.QueryAsync<string>(
-                "SELECT DISTINCT market_id::text FROM oracle_reports WHERE signer = @me AND market_contract = @contract",
-                new { me = me.ToLowerInvariant(), contract = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false)];
-        }
-
-        foreach (var market in markets)
+        ArgumentNullException.ThrowIfNull(reports);
+        foreach (var id in reports.Select(s => s.MarketId).Distinct())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
             var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
             var status = (MarketStatus)state.Status;
             if (status is not (MarketStatus.Accepted or MarketStatus.Disputed))

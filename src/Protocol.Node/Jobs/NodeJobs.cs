@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Numerics;
-using Dapper;
 using Hangfire;
 using Microsoft.Extensions.Logging;
+using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
 using Npgsql;
 using Protocol.Client.Chain;
 using Protocol.Core.Contracts;
 using Protocol.Core.Contracts.FeedbackMarketBindings;
+using Protocol.Core.Hashing;
 using Protocol.Core.Retry;
 
 namespace Protocol.Node.Jobs;
@@ -32,15 +33,19 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    // The key of this node's rows: one database may hold the jobs of nodes of several contracts.
-    private string Contract => options.MarketAddress.ToLowerInvariant();
+    private readonly NodeStore _store = new(db, options.MarketAddress);
 
     // No DisableConcurrentExecution: a lock held by a killed process would stall every scan after a
     // restart, and overlapping scans are harmless (the node_jobs insert and update are the claims).
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        await new LockSettler(web3, options, db, logger).RunAsync(cancellationToken).ConfigureAwait(false);
+        var me = web3.TransactionManager?.Account?.Address;
+        var signed = me is null ? [] : await _store.SignedAsync(me, cancellationToken).ConfigureAwait(false);
+        if (me is not null)
+        {
+            await new LockSettler(web3, options, logger).RunAsync(me, signed, cancellationToken).ConfigureAwait(false);
+        }
 
         var count = await web3.CallAsync<MarketCountFunction, BigInteger>(options.MarketAddress, new MarketCountFunction()).ConfigureAwait(false);
         var found = new List<(BigInteger Id, uint Round, ulong Deadline)>();
@@ -64,7 +69,7 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         var enqueued = 0;
         foreach (var (id, round, _) in found.OrderBy(f => f.Deadline).ThenBy(f => f.Id))
         {
-            if (await ClaimAsync(id, round, cancellationToken).ConfigureAwait(false))
+            if (await _store.ClaimJobAsync(id, round, cancellationToken).ConfigureAwait(false))
             {
                 var jobId = await EnqueueAsync(id, round, cancellationToken).ConfigureAwait(false);
                 NodeLog.Enqueued(logger, id, round, jobId);
@@ -73,10 +78,19 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         }
 
         enqueued += await RetryFailedAsync(cancellationToken).ConfigureAwait(false);
-        await WatchDisagreementsAsync(cancellationToken).ConfigureAwait(false);
-        await new DisputeWatcher(web3, options, db, logger).RunAsync(cancellationToken).ConfigureAwait(false);
-        if (web3.TransactionManager?.Account?.Address is { } me)
+        if (me is not null)
         {
+            // Each signed market and round's Attested logs, read once for both watchers.
+            var attestations = new List<(SignedRow Ours, List<FilterLog> Logs)>();
+            foreach (var ours in signed)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                attestations.Add((ours, await MarketLogs.ReadAsync(web3, options.MarketAddress, ours.MarketId, options.LogWindow, cancellationToken,
+                    AttestedTopic, ours.Round).ConfigureAwait(false)));
+            }
+
+            await WatchDisagreementsAsync(attestations, cancellationToken).ConfigureAwait(false);
+            await new DisputeWatcher(web3, options, _store, logger).RunAsync(me, attestations, cancellationToken).ConfigureAwait(false);
             NodeMetrics.WalletBalance.Set((double)Nethereum.Util.UnitConversion.Convert.FromWei(await web3.Eth.GetBalance.SendRequestAsync(me).ConfigureAwait(false)));
         }
 
@@ -87,8 +101,7 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
     {
         var marketId = id.ToString(CultureInfo.InvariantCulture);
         var jobId = jobs.Enqueue<EvaluateJob>(EvaluateJob.Queue, job => job.RunAsync(marketId, round, CancellationToken.None));
-        await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync("UPDATE node_jobs SET job_id = @jobId WHERE market_contract = @contract AND market_id = @m::numeric AND round = @round", new { jobId, contract = Contract, m = marketId, round = (long)round }).ConfigureAwait(false);
+        await _store.SetJobIdAsync(id, round, jobId, cancellationToken).ConfigureAwait(false);
         return jobId;
     }
 
@@ -97,48 +110,35 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
     private async Task<int> RetryFailedAsync(CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
-        List<(string Market, long Round, int Tries, string? BondNeeded)> failed;
-        await using (var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        {
-            failed = [.. await connection.QueryAsync<(string, long, int, string?)>(
-                "SELECT market_id::text, round, tries, bond_needed::text FROM node_jobs WHERE market_contract = @contract AND done_at IS NULL AND failed_at IS NOT NULL AND (bond_needed IS NOT NULL OR next_try_at <= @now) ORDER BY market_id",
-                new { contract = Contract, now }).ConfigureAwait(false)];
-        }
-
         var enqueued = 0;
         BigInteger? free = null;
-        foreach (var (market, round, tries, bondNeeded) in failed)
+        foreach (var failed in await _store.DueRetriesAsync(now, cancellationToken).ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
+            var (id, round) = (failed.MarketId, failed.Round);
             var phase = await web3.PhaseAsync(options.MarketAddress, id).ConfigureAwait(false);
             var state = (await web3.QueryAsync<MarketStateFunction, MarketStateOutput>(options.MarketAddress, new MarketStateFunction { MarketId = id }).ConfigureAwait(false)).ReturnValue1;
-            await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var key = new { contract = Contract, m = market, round };
             if (phase is not (MarketPhase.Evaluation or MarketPhase.Challenge) || state.Round != round)
             {
-                await connection.ExecuteAsync("UPDATE node_jobs SET done_at = @now WHERE market_contract = @contract AND market_id = @m::numeric AND round = @round", new { now, key.contract, key.m, key.round }).ConfigureAwait(false);
+                await _store.MarkDoneAsync(id, round, now, succeeded: false, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            if (bondNeeded is not null && phase == MarketPhase.Evaluation)
+            if (failed.BondNeeded is { } needed && phase == MarketPhase.Evaluation)
             {
                 free ??= await FreeBondAsync().ConfigureAwait(false);
-                if (free < BigInteger.Parse(bondNeeded, CultureInfo.InvariantCulture))
+                if (free < needed)
                 {
                     continue;
                 }
             }
 
-            // The claim: of concurrent scans, one clears failed_at and enqueues.
-            var claimed = await connection.ExecuteAsync(
-                "UPDATE node_jobs SET failed_at = NULL, next_try_at = NULL, bond_needed = NULL WHERE market_contract = @contract AND market_id = @m::numeric AND round = @round AND failed_at IS NOT NULL AND done_at IS NULL",
-                key).ConfigureAwait(false) == 1;
-            if (claimed)
+            // The claim: of concurrent scans, one clears the failure and enqueues.
+            if (await _store.ClaimRetryAsync(id, round, cancellationToken).ConfigureAwait(false))
             {
-                var jobId = await EnqueueAsync(id, (uint)round, cancellationToken).ConfigureAwait(false);
+                var jobId = await EnqueueAsync(id, round, cancellationToken).ConfigureAwait(false);
                 NodeMetrics.EvaluationRetries.Inc();
-                NodeLog.Reenqueued(logger, id, (uint)round, tries + 1, jobId);
+                NodeLog.Reenqueued(logger, id, round, failed.Tries + 1, jobId);
                 enqueued++;
             }
         }
@@ -157,52 +157,23 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
         return await web3.CallAsync<Protocol.Core.Contracts.OracleRegistryBindings.FreeBondFunction, BigInteger>(
             registry, new Protocol.Core.Contracts.OracleRegistryBindings.FreeBondFunction { Account = me }).ConfigureAwait(false);
     }
+
     // Other oracles' attestations for a market and round this node signed: every digest that differs
     // from ours is logged and counted once (a node fed different inputs, or a faulty or malicious one).
-    private async Task WatchDisagreementsAsync(CancellationToken cancellationToken)
+    private async Task WatchDisagreementsAsync(List<(SignedRow Ours, List<FilterLog> Logs)> attestations, CancellationToken cancellationToken)
     {
-        if (web3.TransactionManager?.Account?.Address is not { } me)
+        foreach (var (ours, logs) in attestations)
         {
-            return;
-        }
-
-        await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (!await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL").ConfigureAwait(false))
-        {
-            return;
-        }
-
-        var mine = await connection.QueryAsync<(string Market, long Round, string Digest)>(
-            "SELECT market_id::text, round, digest FROM oracle_reports WHERE signer = @me AND market_contract = @contract",
-            new { me = me.ToLowerInvariant(), contract = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false);
-        foreach (var (market, round, digest) in mine)
-        {
-            var id = BigInteger.Parse(market, CultureInfo.InvariantCulture);
-            // Only this market's and round's Attested logs (topics: event, market, round).
-            var logs = await MarketLogs.ReadAsync(web3, options.MarketAddress, id, options.LogWindow, cancellationToken,
-                AttestedTopic, round).ConfigureAwait(false);
-            var attested = MarketLogs.Decode<AttestedEvent>(logs);
-            foreach (var other in attested.Where(e => !string.Equals("0x" + Convert.ToHexStringLower(e.Digest), digest, StringComparison.Ordinal)))
+            foreach (var other in MarketLogs.Decode<AttestedEvent>(logs).Where(e => new Bytes32(e.Digest) != ours.Digest))
             {
-                var otherDigest = "0x" + Convert.ToHexStringLower(other.Digest);
-                var first = await connection.ExecuteAsync(
-                    "INSERT INTO node_disagreements (market_contract, market_id, round, digest, signer) VALUES (@contract, @market::numeric, @round, @otherDigest, @signer) ON CONFLICT DO NOTHING",
-                    new { contract = Contract, market, round, otherDigest, signer = other.Signer.ToLowerInvariant() }).ConfigureAwait(false) == 1;
-                if (first)
+                var otherDigest = new Bytes32(other.Digest);
+                if (await _store.RecordDisagreementAsync(ours.MarketId, ours.Round, otherDigest, other.Signer, cancellationToken).ConfigureAwait(false))
                 {
                     NodeMetrics.Disagreements.Inc();
-                    NodeLog.Disagreement(logger, id, (uint)round, other.Signer, otherDigest, digest);
+                    NodeLog.Disagreement(logger, ours.MarketId, ours.Round, other.Signer, otherDigest.ToString(), ours.Digest.ToString());
                 }
             }
         }
-    }
-
-    private async Task<bool> ClaimAsync(BigInteger marketId, uint round, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(
-            "INSERT INTO node_jobs (market_contract, market_id, round) VALUES (@contract, @m::numeric, @round) ON CONFLICT DO NOTHING",
-            new { contract = Contract, m = marketId.ToString(CultureInfo.InvariantCulture), round = (long)round }).ConfigureAwait(false) == 1;
     }
 }
 
@@ -219,8 +190,7 @@ public sealed class EvaluateJob(OracleNode node, NpgsqlDataSource db, NodeOption
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    // The key of this node's rows: one database may hold the jobs of nodes of several contracts.
-    private string Contract => options.MarketAddress.ToLowerInvariant();
+    private readonly NodeStore _store = new(db, options.MarketAddress);
 
     /// <summary>The wait after the <paramref name="tries"/>-th failure in a row: first, 2 × first, 4 × first …, at most cap.</summary>
     public static TimeSpan Backoff(int tries, TimeSpan first, TimeSpan cap) => new Backoff(first, cap).After(tries);
@@ -239,48 +209,25 @@ public sealed class EvaluateJob(OracleNode node, NpgsqlDataSource db, NodeOption
         catch (BondLockedException e)
         {
             NodeMetrics.Jobs.WithLabels("failed").Inc();
-            await RecordFailureAsync(marketId, round, e.Message, e.Needed).ConfigureAwait(false);
+            await RecordFailureAsync(id, round, e.Message, e.Needed).ConfigureAwait(false);
             NodeLog.WaitingForBond(logger, id, round, e.Needed, e.Free);
             throw;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             NodeMetrics.Jobs.WithLabels("failed").Inc();
-            var tries = await RecordFailureAsync(marketId, round, e.Message, null).ConfigureAwait(false);
+            var tries = await RecordFailureAsync(id, round, e.Message, null).ConfigureAwait(false);
             NodeLog.EvaluationFailed(logger, id, round, tries, e.Message, _clock.GetUtcNow() + Backoff(tries, options.RetryBackoff, options.RetryBackoffCap));
             throw;
         }
 
-        await using (var connection = await db.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            await connection.ExecuteAsync(
-                "UPDATE node_jobs SET done_at = @now, failed_at = NULL, last_error = NULL WHERE market_contract = @contract AND market_id = @m::numeric AND round = @round",
-                new { now = _clock.GetUtcNow(), contract = Contract, m = marketId, round = (long)round }).ConfigureAwait(false);
-        }
+        await _store.MarkDoneAsync(id, round, _clock.GetUtcNow(), succeeded: true, CancellationToken.None).ConfigureAwait(false);
 
         NodeMetrics.Jobs.WithLabels(outcome.Status == "attested" ? "attested" : "skipped").Inc();
         NodeLog.JobDone(logger, id, round, outcome.Status, outcome.Digest);
     }
 
-    // Returns the number of failed tries so far. A row is inserted when the job was enqueued by other means.
-    private async Task<int> RecordFailureAsync(string marketId, uint round, string error, BigInteger? bondNeeded)
-    {
-        var now = _clock.GetUtcNow();
-        await using var connection = await db.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-        var tries = await connection.ExecuteScalarAsync<int>(
-            "INSERT INTO node_jobs (market_contract, market_id, round, tries, failed_at, last_error) VALUES (@contract, @m::numeric, @round, 1, @now, @error) " +
-            "ON CONFLICT (market_contract, market_id, round) DO UPDATE SET tries = node_jobs.tries + 1, failed_at = @now, last_error = @error RETURNING tries",
-            new { contract = Contract, m = marketId, round = (long)round, now, error }).ConfigureAwait(false);
-        await connection.ExecuteAsync(
-            "UPDATE node_jobs SET next_try_at = @next, bond_needed = @bond::numeric WHERE market_contract = @contract AND market_id = @m::numeric AND round = @round",
-            new
-            {
-                next = bondNeeded is null ? now + Backoff(tries, options.RetryBackoff, options.RetryBackoffCap) : (DateTimeOffset?)null,
-                bond = bondNeeded?.ToString(CultureInfo.InvariantCulture),
-                contract = Contract,
-                m = marketId,
-                round = (long)round,
-            }).ConfigureAwait(false);
-        return tries;
-    }
+    // Returns the number of failed tries so far.
+    private Task<int> RecordFailureAsync(BigInteger id, uint round, string error, BigInteger? bondNeeded) =>
+        _store.RecordFailureAsync(id, round, _clock.GetUtcNow(), error, bondNeeded, tries => Backoff(tries, options.RetryBackoff, options.RetryBackoffCap), CancellationToken.None);
 }

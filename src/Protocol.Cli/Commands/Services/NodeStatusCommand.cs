@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
-using Dapper;
 using Microsoft.Extensions.Configuration;
 using Nethereum.Web3;
 using Npgsql;
@@ -63,25 +62,16 @@ public sealed class NodeStatusCommand : AsyncCommand<NodeStatusCommand.Settings>
         AnsiConsole.Write(overview);
 
         await using var db = NpgsqlDataSource.Create(options.ConnectionString);
-        await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('oracle_reports') IS NOT NULL").ConfigureAwait(false))
+        var store = new NodeStore(db, options.MarketAddress);
+        var signed = new Table().Title("signed reports").AddColumns("market", "round", "digest", "signed at");
+        foreach (var r in await store.SignedAsync(address, cancellationToken, limit: 20).ConfigureAwait(false))
         {
-            var signed = new Table().Title("signed reports").AddColumns("market", "round", "digest", "signed at");
-            foreach (var r in await connection.QueryAsync<(string Market, long Round, string Digest, DateTime At)>(
-                "SELECT market_id::text, round, digest, signed_at FROM oracle_reports WHERE signer = @s AND market_contract = @c ORDER BY signed_at DESC LIMIT 20",
-                new { s = address.ToLowerInvariant(), c = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false))
-            {
-                signed.AddRow(r.Market, r.Round.ToString(ci), r.Digest, r.At.ToString("u", ci));
-            }
-
-            AnsiConsole.Write(signed);
+            signed.AddRow(r.MarketId.ToString(ci), r.Round.ToString(ci), r.Digest.ToString(), r.SignedAt.ToString("u", ci));
         }
 
-        if (await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('node_disagreements') IS NOT NULL").ConfigureAwait(false))
-        {
-            var disagreements = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM node_disagreements WHERE market_contract = @c", new { c = options.MarketAddress.ToLowerInvariant() }).ConfigureAwait(false);
-            AnsiConsole.MarkupLine(disagreements == 0 ? "no disagreeing attestations seen" : $"[yellow]{disagreements} disagreeing attestation(s) seen (see the logs)[/]");
-        }
+        AnsiConsole.Write(signed);
+        var disagreements = await store.DisagreementCountAsync(cancellationToken).ConfigureAwait(false);
+        AnsiConsole.MarkupLine(disagreements == 0 ? "no disagreeing attestations seen" : $"[yellow]{disagreements} disagreeing attestation(s) seen (see the logs)[/]");
 
         return active ? 0 : 1;
     }

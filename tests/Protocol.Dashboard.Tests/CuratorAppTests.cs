@@ -286,8 +286,10 @@ public sealed class CuratorAppTests(AnvilFixture anvil, PostgresDatabaseFixture 
         await page.SetViewportSizeAsync(1280, 900);
     }
 
+    // A bound against a hang, not a speed target: a step that sends transactions (stake, commit, reveal, claim) took over
+    // 15 s once on a loaded 2-core CI machine.
     private static async Task WaitAsync(IPage page, string selector) =>
-        await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
 
     private static System.Net.Http.StringContent JsonContent(object value) =>
         new(JsonSerializer.Serialize(value), System.Text.Encoding.UTF8, "application/json");

@@ -6,6 +6,8 @@ using Protocol.Cli.Commands.Keys;
 using Protocol.Cli.Commands.Markets;
 using Protocol.Cli.Commands.Oracles;
 using Protocol.Cli.Commands.Services;
+using Protocol.Indexer;
+using Protocol.Node;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli;
@@ -13,9 +15,18 @@ namespace Protocol.Cli;
 /// <summary>Every fmp command, in one place, so that tests can render each command's help in process.</summary>
 public static class FmpApp
 {
+    /// <summary>The service commands whose flags are their options class's (by "branch command"), and its section.</summary>
+    public static IReadOnlyDictionary<string, (Type Options, string Section)> ServiceOptions { get; } = new Dictionary<string, (Type, string)>(StringComparer.Ordinal)
+    {
+        ["node run"] = (typeof(NodeOptions), "Node"),
+        ["indexer run"] = (typeof(IndexerOptions), "Indexer"),
+    };
+
     public static void Configure(IConfigurator config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         config.SetApplicationName("fmp");
+        config.SetHelpProvider(new FmpHelpProvider(config.Settings));
         // fmp --version: the assembly version (the SDK default until releases are versioned).
         config.SetApplicationVersion(typeof(FmpApp).Assembly.GetName().Version?.ToString(3) ?? "unknown");
         config.AddBranch("indexer", indexer =>

@@ -5,31 +5,27 @@ namespace Protocol.Indexer;
 /// <summary>Configuration of one indexer (section <c>Indexer</c>).</summary>
 public sealed class IndexerOptions
 {
-    /// <summary>JSON-RPC endpoint of the chain.</summary>
+    [Display(ShortName = "--rpc", Prompt = "URL", Description = "the chain's JSON-RPC endpoint.")]
     [Required]
     public string RpcUrl { get; set; } = "";
 
-    /// <summary>PostgreSQL connection string of the database to fill.</summary>
+    [Display(ShortName = "--db", Prompt = "CONNECTION", Description = "the PostgreSQL database to fill.")]
     [Required]
     public string ConnectionString { get; set; } = "";
 
-    /// <summary>The FeedbackMarket contract.</summary>
+    [Display(ShortName = "--market", Prompt = "ADDRESS", Description = "the FeedbackMarket contract.")]
     [Required]
     public string MarketAddress { get; set; } = "";
 
-    /// <summary>The OracleRegistry contract.</summary>
+    [Display(ShortName = "--registry", Prompt = "ADDRESS", Description = "the OracleRegistry contract.")]
     [Required]
     public string RegistryAddress { get; set; } = "";
 
-    /// <summary>First block to index (the deployment block).</summary>
+    [Display(ShortName = "--start-block", Prompt = "N", Description = "the first block to index: the contracts' deployment block (default 0).")]
     [Range(0, long.MaxValue)]
     public long StartBlock { get; set; }
 
-    /// <summary>
-    /// Blocks behind the head that can still be reorganised: the indexer follows them block by block,
-    /// keeps their hashes, and rolls back to the common ancestor when the chain replaces them
-    /// (Ponder uses 30–250 blocks depending on the chain; rindexer 20–200).
-    /// </summary>
+    [Display(ShortName = "--reorg-depth", Prompt = "N", Description = "blocks behind the head that can still be reorganised (default 64): followed block by block, their hashes kept, rolled back to the common ancestor when the chain replaces them (Ponder uses 30-250 blocks by chain; rindexer 20-200).")]
     [Range(1, 10_000)]
     public int ReorgDepth { get; set; } = 64;
 

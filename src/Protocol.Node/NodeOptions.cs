@@ -7,45 +7,42 @@ namespace Protocol.Node;
 /// <summary>Configuration of an oracle node (section <c>Node</c> of the options file; <c>FMP_Node__*</c> environment variables).</summary>
 public sealed class NodeOptions
 {
-    /// <summary>JSON-RPC endpoint of the chain.</summary>
+    [Display(ShortName = "--rpc", Prompt = "URL", Description = "the chain's JSON-RPC endpoint (http:// or https://).")]
     [Required]
     public string RpcUrl { get; set; } = "";
 
-    /// <summary>The FeedbackMarket contract.</summary>
+    [Display(ShortName = "--market", Prompt = "ADDRESS", Description = "the FeedbackMarket contract (deployments/<chainId>.json).")]
     [Required]
     [RegularExpression("^0x[0-9a-fA-F]{40}$", ErrorMessage = "MarketAddress must be 0x followed by 40 hex digits")]
     public string MarketAddress { get; set; } = "";
 
-    /// <summary>Block the market contract was deployed in: logs are read from here (0: from genesis).</summary>
+    [Display(ShortName = "--start-block", Prompt = "N", Description = "the block the market was deployed in: logs are read from there (default 0).")]
     [Range(0, long.MaxValue)]
     public long StartBlock { get; set; }
 
-    /// <summary>Most blocks asked for in one <c>eth_getLogs</c> request (halved when the provider refuses a range).</summary>
+    [Display(ShortName = "--max-log-range", Prompt = "N", Description = "most blocks in one eth_getLogs request (default 10000; halved when the provider refuses a range).")]
     [Range(1, long.MaxValue)]
     public long MaxLogRange { get; set; } = 10_000;
 
     /// <summary>Where and how the node reads market logs (<see cref="StartBlock"/>, <see cref="MaxLogRange"/>).</summary>
     public LogWindow LogWindow => new(StartBlock, MaxLogRange);
 
-    /// <summary>PostgreSQL database of this node: Hangfire's jobs, the equivocation ledger.</summary>
+    [Display(ShortName = "--db", Prompt = "CONNECTION", Description = "the node's own PostgreSQL database (jobs, signing ledger).")]
     [Required]
     public string ConnectionString { get; set; } = "";
 
-    /// <summary>Web3 Secret Storage file of the oracle key (<c>fmp keys new</c>).</summary>
+    [Display(ShortName = "-k|--keystore", Prompt = "FILE", Description = "the oracle key's Web3 Secret Storage file (fmp keys new).")]
     [Required]
     public string Keystore { get; set; } = "";
 
-    /// <summary>File holding the keystore password.</summary>
+    [Display(ShortName = "-p|--password-file", Prompt = "FILE", Description = "the file holding the keystore's password.")]
     [Required]
     public string PasswordFile { get; set; } = "";
 
-    /// <summary>Where the scores, metrics and leaves files are published (serve this folder).</summary>
+    [Display(ShortName = "--out", Prompt = "FOLDER", Description = "where scores, metrics and leaves files are published (default out/node; serve this folder).")]
     public string OutputFolder { get; set; } = "out/node";
 
-    /// <summary>
-    /// Cron schedule of the scan for markets to evaluate: five fields (once a minute by default), or six with seconds
-    /// first (<c>*/5 * * * * *</c>, what the dev chain's node uses), which the node then honours to the second.
-    /// </summary>
+    [Display(ShortName = "--scan-cron", Prompt = "CRON", Description = "schedule of the scan for markets to evaluate: five fields (default \"* * * * *\", once a minute), or six with seconds first (\"*/5 * * * * *\"), honoured to the second.")]
     public string ScanCron { get; set; } = "* * * * *";
 
     /// <summary>
@@ -54,62 +51,42 @@ public sealed class NodeOptions
     /// </summary>
     public TimeSpan SchedulePolling => ScanCron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(15);
 
-    /// <summary>Evaluation backend: auto, cpu or cuda.</summary>
+    [Display(ShortName = "--backend", Prompt = "BACKEND", Description = "evaluation backend: auto (default), cpu or cuda.")]
     [RegularExpression("^(auto|cpu|cuda)$", ErrorMessage = "Node:Backend (--backend) must be auto, cpu or cuda")]
     public string Backend { get; set; } = "auto";
 
-    /// <summary>Loopback port of the Prometheus endpoint (<c>http://127.0.0.1:{port}/metrics</c>); 0 turns it off.</summary>
+    [Display(ShortName = "--metrics-port", Prompt = "PORT", Description = "loopback port of /metrics (default 9464; 0 turns it off).")]
     [Range(0, 65535)]
     public int MetricsPort { get; set; } = 9464;
 
-    /// <summary>Loopback port of the Hangfire dashboard (<c>http://127.0.0.1:{port}/hangfire</c>); 0 turns it off.</summary>
+    [Display(ShortName = "--dashboard-port", Prompt = "PORT", Description = "loopback port of the job dashboard /hangfire (default 9465; 0 turns it off).")]
     [Range(0, 65535)]
     public int DashboardPort { get; set; } = 9465;
 
-    /// <summary>
-    /// Port that serves the published reports read-only (<c>http://{ReportsAddress}:{port}/reports/&lt;market&gt;/&lt;round&gt;/
-    /// {scores.jsonl, metrics.jsonl, leaves.json, labels.jsonl, verdict.json}</c>), from which curators claim; 0 turns it off.
-    /// </summary>
+    [Display(ShortName = "--reports-port", Prompt = "PORT", Description = "port that serves the published reports at /reports/<market>/<round>/, from which curators claim (default 9466; 0 turns it off).")]
     [Range(0, 65535)]
     public int ReportsPort { get; set; } = 9466;
 
-    /// <summary>Address the reports are served on: 127.0.0.1 (this machine, the default) or a public one (0.0.0.0 for all).</summary>
+    [Display(ShortName = "--reports-address", Prompt = "IP", Description = "address the reports are served on (default 127.0.0.1; 0.0.0.0 publishes them).")]
     [RegularExpression(@"^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)$", ErrorMessage = "Node:ReportsAddress (--reports-address) must be an IP address, e.g. 127.0.0.1 or 0.0.0.0")]
     public string ReportsAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>
-    /// How soon a job whose process died (killed, crashed, machine lost) is picked up again. Running jobs
-    /// keep extending it (Hangfire's sliding invisibility), so long evaluations are not run twice.
-    /// </summary>
+    [Display(ShortName = "--job-recovery-timeout", Prompt = "TIME", Description = "how soon a dead process's job is picked up again (default 00:01:00; running jobs keep extending it, so long evaluations are not run twice).")]
     public TimeSpan JobRecoveryTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>
-    /// Longest wait between two tries of an RPC request while the RPC is unreachable (the waits double from one
-    /// second up to this; the node keeps trying for as long as the outage lasts).
-    /// </summary>
+    [Display(ShortName = "--outage-backoff-cap", Prompt = "TIME", Description = "longest wait between tries while the RPC is unreachable (default 00:00:30; the waits double from one second, for as long as the outage lasts).")]
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Node:OutageBackoffCap (--outage-backoff-cap) must be between 00:00:01 and 1.00:00:00")]
     public TimeSpan OutageBackoffCap { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// Most this node may have at stake in dispute bonds at once: bonds of disputes still open, and bonds lost to
-    /// disputes the arbiter rejected (a bond refunded after an overturn or an expired dispute no longer counts). Either
-    /// a whole number of token base units, or a percentage of this oracle's registry bond ("10%", the default, so that
-    /// honest watching disputes out of the box at a scale that follows the operator's own stake). When a report this
-    /// node disagrees with is accepted, it disputes it if the market's bond fits what is left and its wallet holds the
-    /// bond; "0" watches and logs only. The node's address needs the tokens and some ether.
-    /// </summary>
+    [Display(ShortName = "--dispute-budget", Prompt = "WEI", Description = "most the node may have at stake in dispute bonds (open or lost), in token base units or as a percentage of its bond (default 10%; 0: watch and log only).")]
     [RegularExpression(@"^([0-9]{1,78}|([0-9]{1,3}(\.[0-9]{1,2})?)%)$", ErrorMessage = "Node:DisputeBudget (--dispute-budget) must be a whole number of token base units, e.g. 500000000000000000000, or a percentage of the oracle's bond, e.g. 10%")]
     public string DisputeBudget { get; set; } = "10%";
 
-    /// <summary>
-    /// First wait before an evaluation that failed (an input host down, a refused attestation) is tried again; the
-    /// waits double up to <see cref="RetryBackoffCap"/>, and the node keeps trying for as long as the market is in
-    /// its evaluation phase without an accepted report.
-    /// </summary>
+    [Display(ShortName = "--retry-backoff", Prompt = "TIME", Description = "first wait before a failed evaluation is tried again (default 00:01:00; doubles, for as long as the market is evaluated).")]
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Node:RetryBackoff must be between 00:00:01 and 1.00:00:00")]
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Longest wait between two tries of a failed evaluation (see <see cref="RetryBackoff"/>).</summary>
+    [Display(ShortName = "--retry-backoff-cap", Prompt = "TIME", Description = "longest wait between two tries of a failed evaluation (default 00:10:00).")]
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Node:RetryBackoffCap must be between 00:00:01 and 1.00:00:00")]
     public TimeSpan RetryBackoffCap { get; set; } = TimeSpan.FromMinutes(10);
 

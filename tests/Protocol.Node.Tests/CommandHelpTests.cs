@@ -33,7 +33,7 @@ public sealed class CommandHelpTests
         Assert.True(seen.Count >= 30, $"only {seen.Count} commands found: {string.Join(", ", seen)}");
     }
 
-    private static (int Exit, string Output) Help(string[] path)
+    internal static (int Exit, string Output) Help(string[] path)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings

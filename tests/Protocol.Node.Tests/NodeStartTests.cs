@@ -121,19 +121,6 @@ public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixt
     }
 
     [Fact]
-    public void Every_node_option_but_the_fetch_group_is_a_flag_naming_its_option()
-    {
-        // The guide says every top-level value can be a flag: each settable NodeOptions property has one whose help names it.
-        var described = typeof(Protocol.Cli.Commands.Services.NodeRunCommand.Settings).GetProperties()
-            .Select(p => p.GetCustomAttributes(typeof(System.ComponentModel.DescriptionAttribute), false).Cast<System.ComponentModel.DescriptionAttribute>().SingleOrDefault()?.Description ?? "")
-            .ToList();
-        // The Fetch and Policy groups come from the file or FMP_Node__Group__Key variables.
-        var options = typeof(NodeOptions).GetProperties().Where(p => p.CanWrite && p.Name is not (nameof(NodeOptions.Fetch) or nameof(NodeOptions.Policy))).Select(p => p.Name).ToList();
-        Assert.Contains(nameof(NodeOptions.StartBlock), options);
-        Assert.All(options, name => Assert.Contains(described, d => d.StartsWith($"Node:{name},", StringComparison.Ordinal) || d.StartsWith($"Node:{name}:", StringComparison.Ordinal)));
-    }
-
-    [Fact]
     public async Task Fmp_prints_its_version()
     {
         var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["--version"], TimeSpan.FromMinutes(1));

@@ -339,7 +339,7 @@ try
     var accepted = new Bytes32((await anvil.Web3.QueryAsync<MarketStateFunction, MarketStateOutput>(d.MarketAddress, new MarketStateFunction { MarketId = marketId })).ReturnValue1.AcceptedDigest).ToString();
     var report = await Results.BuildAsync(curators, scores, crowd, terms, stake, fees, claimed, accepted,
         Path.Combine(Path.GetDirectoryName(leavesFile)!, "metrics.jsonl")) with { NodeDigests = nodeDigests };
-    Results.Print(report, differences.Count, marketLeft);
+    Results.Print(AnsiConsole.Console, report, differences.Count, marketLeft);
     await Results.WriteAsync(report, output);
     var served = await Step.ServedAsync($"{dashboard}/dashboard/", $"{dashboard}/api/markets/{marketId}");
     AnsiConsole.MarkupLine(served

@@ -53,33 +53,49 @@ internal static class Results
             UkpConvArg1.Spearman([.. graded.Select(r => (double)r.Value)], [.. graded.Select(r => r.Agreement!.Value)]));
     }
 
-    public static void Print(DemoReport report, int differences, BigInteger marketLeft)
+    /// <summary>
+    /// The tables fit an 80-column terminal, a row to a line (tested): short headers, no outer border, the address
+    /// shortened (summary.json has it whole) and a refused submission marked, its committed count in the note below.
+    /// </summary>
+    public static void Print(IAnsiConsole console, DemoReport report, int differences, BigInteger marketLeft)
     {
-        var kinds = new Table().Title("[bold]by kind of curator[/]").AddColumns("kind", "curators", "mean score (bps)", "with a profit", "total profit (tokens)");
+        ArgumentNullException.ThrowIfNull(console);
+        var kinds = Compact("[bold]by kind of curator[/] (score in bps, profit in tokens)", "kind", "curators", "mean score", "in profit", "total profit");
         foreach (var group in report.Rows.GroupBy(r => r.Kind).OrderBy(g => g.Key == "crowd" ? 0 : 1).ThenBy(g => g.Key, StringComparer.Ordinal))
         {
             kinds.AddRow(group.Key, group.Count().ToString(Ci), group.Average(r => r.ScoreBps).ToString("0", Ci),
                 group.Count(r => r.Profit > 0).ToString(Ci), Tokens(group.Aggregate(BigInteger.Zero, (a, r) => a + r.Profit)));
         }
 
-        AnsiConsole.Write(kinds);
-        var table = new Table().Title("[bold]curators (crowd: the five best and five worst by score; every injected one)[/]")
-            .AddColumns("curator", "kind", "labels", "stake", "score (bps)", "payout", "profit", "agreement");
+        console.Write(kinds);
+        var table = Compact("[bold]curators[/] (crowd: the five best and five worst by score; every injected one)",
+            "curator", "kind", "labels", "stake", "score", "payout", "profit", "agrees");
         var crowd = report.Rows.Where(r => r.Kind == "crowd").OrderByDescending(r => r.ScoreBps).ThenByDescending(r => r.Value).ToList();
+        var refused = new List<Row>();
         foreach (var r in crowd.Take(5).Concat(crowd.TakeLast(5)).Concat(report.Rows.Where(r => r.Kind != "crowd")))
         {
             // A refused submission (the copier's reveal) had its labels committed, not counted.
-            table.AddRow(r.Address[..10] + "…", r.Kind, r.Reason is null ? r.Labels.ToString(Ci) : $"0 of {r.Labels.ToString(Ci)}: refused", Tokens(r.Stake), r.ScoreBps.ToString(Ci), Tokens(r.Payout),
+            if (r.Reason is not null)
+            {
+                refused.Add(r);
+            }
+
+            table.AddRow(r.Address[..8] + "…", r.Kind, r.Reason is null ? r.Labels.ToString(Ci) : "refused", Tokens(r.Stake), r.ScoreBps.ToString(Ci), Tokens(r.Payout),
                 r.Profit < 0 ? $"[red]{Tokens(r.Profit)}[/]" : $"[green]{Tokens(r.Profit)}[/]", r.Agreement?.ToString("0.000", Ci) ?? "—");
         }
 
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(Ci, $"money in (pool + stakes): [bold]{Tokens(report.TotalIn)}[/] tokens; out (claims + oracle fees): [bold]{Tokens(report.TotalOut)}[/] tokens; left in the market contract: {Tokens(marketLeft)}");
-        AnsiConsole.MarkupLine(Ci, $"gold accuracy of the model trained on everyone: {report.GoldAccuracy:0.000}; gold log-likelihood {report.GoldLogLikelihood:0.0000}");
-        AnsiConsole.MarkupLine(Ci, $"Spearman of crowd workers' score with their agreement with the other workers (never shown to the oracles): {report.SpearmanScore:0.000} (value: {report.SpearmanValue:0.000})");
-        AnsiConsole.MarkupLine("  how to read it: 1 would be the same order as agreement, 0 no relation. Agreement is itself a noisy measure of a worker's quality (a worker with few labels agrees by chance), so even a perfect market stays well below 1; a positive figure says the market pays workers roughly as their peers judge them, from the gold set alone; the per-kind table above says whether bad behaviour loses.");
-        AnsiConsole.MarkupLine(differences == 0 ? "indexer: the database equals the chain" : $"[red]indexer: {differences} difference(s) from the chain[/]");
-        AnsiConsole.MarkupLine(report.NodeDigests.All(d => d == report.Digest)
+        console.Write(table);
+        foreach (var r in refused)
+        {
+            console.MarkupLine(Ci, $"  refused: {r.Address[..8]}… ({Markup.Escape(r.Kind)}) committed {r.Labels} labels; none counted ({Markup.Escape(r.Reason!)})");
+        }
+
+        console.MarkupLine(Ci, $"money in (pool + stakes): [bold]{Tokens(report.TotalIn)}[/] tokens; out (claims + oracle fees): [bold]{Tokens(report.TotalOut)}[/] tokens; left in the market contract: {Tokens(marketLeft)}");
+        console.MarkupLine(Ci, $"gold accuracy of the model trained on everyone: {report.GoldAccuracy:0.000}; gold log-likelihood {report.GoldLogLikelihood:0.0000}");
+        console.MarkupLine(Ci, $"Spearman of crowd workers' score with their agreement with the other workers (never shown to the oracles): {report.SpearmanScore:0.000} (value: {report.SpearmanValue:0.000})");
+        console.MarkupLine("  how to read it: 1 would be the same order as agreement, 0 no relation. Agreement is itself a noisy measure of a worker's quality (a worker with few labels agrees by chance), so even a perfect market stays well below 1; a positive figure says the market pays workers roughly as their peers judge them, from the gold set alone; the per-kind table above says whether bad behaviour loses.");
+        console.MarkupLine(differences == 0 ? "indexer: the database equals the chain" : $"[red]indexer: {differences} difference(s) from the chain[/]");
+        console.MarkupLine(report.NodeDigests.All(d => d == report.Digest)
             ? $"the {report.NodeDigests.Count} oracle nodes computed one digest, the accepted one: {report.Digest}"
             : $"[red]the oracle nodes' digests differ: {string.Join(", ", report.NodeDigests.Select(d => d ?? "none"))}; accepted {report.Digest}[/]");
     }
@@ -198,6 +214,18 @@ internal static class Results
 
         svg.Append("</svg>");
         return svg.ToString();
+    }
+
+    // No borders, underlined headers, two spaces between columns, left-aligned: the curators table (8 columns) in 80.
+    private static Table Compact(string title, params string[] headers)
+    {
+        var table = new Table().Border(TableBorder.None).Collapse().Title(title);
+        foreach (var header in headers)
+        {
+            table.AddColumn(new TableColumn($"[underline]{header}[/]") { Padding = new Padding(0, 0, 2, 0) });
+        }
+
+        return table;
     }
 
     private static string Tokens(BigInteger amount) => ((decimal)(amount * 100 / Token) / 100m).ToString("#,0.00", Ci);

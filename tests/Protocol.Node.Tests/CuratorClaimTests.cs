@@ -8,7 +8,10 @@ using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Node.Tests;
 
-/// <summary><c>fmp curator claim</c> as a curator runs it: the leaf from a published report, checked, then claimed; or the stake back.</summary>
+/// <summary>
+/// <c>fmp curator claim</c> as a curator runs it: the leaf from a published report, checked, then claimed; or the stake
+/// back. The first successful claim runs as fmp's own process, the other calls in process (<see cref="InProcessFmp"/>).
+/// </summary>
 [Trait("tier", "slow")]
 public sealed class CuratorClaimTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>, IDisposable
 {
@@ -41,14 +44,14 @@ public sealed class CuratorClaimTests(AnvilFixture anvil) : IClassFixture<AnvilF
         string[] Claim(string reports) => ["curator", "claim", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", market.Id.ToString(CultureInfo.InvariantCulture),
             "--keystore", keystore, "--password-file", password, "--reports", reports];
 
-        var early = await CliProcess.RunAsync(CliProcess.Fmp, Claim(good.Url), TimeSpan.FromMinutes(1));
+        var early = await InProcessFmp.RunAsync(Claim(good.Url));
         Assert.Equal(1, early.ExitCode);
         // Every wrong-phase refusal says when the phase ends.
         Assert.Matches(@"is in phase challenge \(the challenge window closes \d{4}-\d\d-\d\d \d\d:\d\d:\d\d .*\(in [^)]+\)\): claims open once it is finalized", early.Output);
 
         await anvil.IncreaseTimeAsync((long)market.ChallengePeriod + 1);
         await anvil.MineAsync();
-        var refused = await CliProcess.RunAsync(CliProcess.Fmp, Claim(wrong.Url), TimeSpan.FromMinutes(1));
+        var refused = await InProcessFmp.RunAsync(Claim(wrong.Url));
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("that oracle's report was not the one accepted", refused.Output, StringComparison.Ordinal);
 
@@ -59,7 +62,7 @@ public sealed class CuratorClaimTests(AnvilFixture anvil) : IClassFixture<AnvilF
         Assert.Equal(amount, await d.BalanceAsync(AnvilFixture.DevAddress(4)) - before);
         Assert.Matches(@"claim: tx 0x[0-9a-f]{64}, gas used \d+ .*\n.*paid .*\(" + amount.ToString(CultureInfo.InvariantCulture) + " wei\\) to ", claimed.Output);
 
-        var twice = await CliProcess.RunAsync(CliProcess.Fmp, Claim(good.Url), TimeSpan.FromMinutes(1));
+        var twice = await InProcessFmp.RunAsync(Claim(good.Url));
         Assert.Equal(1, twice.ExitCode);
         Assert.Contains("was already claimed", twice.Output, StringComparison.Ordinal);
     }
@@ -92,8 +95,8 @@ public sealed class CuratorClaimTests(AnvilFixture anvil) : IClassFixture<AnvilF
         var sponsor = AnvilFixture.DevAddress(Sponsor);
         var nonce = await anvil.Web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(sponsor);
         var before = await d.BalanceAsync(sponsor);
-        var result = await CliProcess.RunAsync(CliProcess.Fmp, ["curator", "claim", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", market.Id.ToString(CultureInfo.InvariantCulture),
-            "--keystore", keystore, "--password-file", password, "--reports", good.Url], TimeSpan.FromMinutes(1));
+        var result = await InProcessFmp.RunAsync(["curator", "claim", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", market.Id.ToString(CultureInfo.InvariantCulture),
+            "--keystore", keystore, "--password-file", password, "--reports", good.Url]);
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("nothing to claim", result.Output, StringComparison.Ordinal);
         Assert.Contains("burn address 0x000000000000000000000000000000000000dead", result.Output, StringComparison.Ordinal);
@@ -117,14 +120,14 @@ public sealed class CuratorClaimTests(AnvilFixture anvil) : IClassFixture<AnvilF
         var (keystore, password) = await KeyAsync(6);
         string[] args = ["curator", "claim", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", market.Id.ToString(CultureInfo.InvariantCulture), "--keystore", keystore, "--password-file", password];
         var before = await d.BalanceAsync(AnvilFixture.DevAddress(6));
-        var refunded = await CliProcess.RunAsync(CliProcess.Fmp, args, TimeSpan.FromMinutes(1));
+        var refunded = await InProcessFmp.RunAsync(args);
         Assert.True(refunded.ExitCode == 0, refunded.Output);
         Assert.Contains("phase cancelled", refunded.Output, StringComparison.Ordinal);
         Assert.Equal(15 * Token, await d.BalanceAsync(AnvilFixture.DevAddress(6)) - before);
-        var again = await CliProcess.RunAsync(CliProcess.Fmp, args, TimeSpan.FromMinutes(1));
+        var again = await InProcessFmp.RunAsync(args);
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("was already refunded", again.Output, StringComparison.Ordinal);
-        var missing = await CliProcess.RunAsync(CliProcess.Fmp, ["curator", "claim", "--rpc", anvil.RpcUrl], TimeSpan.FromMinutes(1));
+        var missing = await InProcessFmp.RunAsync(["curator", "claim", "--rpc", anvil.RpcUrl]);
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("--market is required", missing.Output, StringComparison.Ordinal);
     }

@@ -14,7 +14,8 @@ namespace Protocol.Node.Tests;
 
 /// <summary>
 /// <c>fmp dataset export</c> as a sponsor runs it on a settled market on a real chain: real label files and task pool
-/// behind file:// URIs, the accepted report's scores published and served the way a node does.
+/// behind file:// URIs, the accepted report's scores published and served the way a node does. The Parquet export runs
+/// as fmp's own process, the other calls in process (<see cref="InProcessFmp"/>).
 /// </summary>
 [Trait("tier", "slow")]
 public sealed class DatasetExportTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>, IDisposable
@@ -80,7 +81,7 @@ public sealed class DatasetExportTests(AnvilFixture anvil) : IClassFixture<Anvil
         string[] Export(string folder, params string[] more) => ["dataset", "export", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", market.Id.ToString(CultureInfo.InvariantCulture),
             "--reports", served.Url, "--out", folder, "--start-block", d.StartBlock.ToString(CultureInfo.InvariantCulture), .. more];
 
-        var early = await CliProcess.RunAsync(CliProcess.Fmp, Export(outDir), TimeSpan.FromMinutes(1));
+        var early = await InProcessFmp.RunAsync(Export(outDir));
         Assert.Equal(1, early.ExitCode);
         Assert.Contains("is in phase challenge: the dataset can be exported once the challenge window ends", early.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(outDir));
@@ -154,14 +155,14 @@ public sealed class DatasetExportTests(AnvilFixture anvil) : IClassFixture<Anvil
         var published = Path.Combine(_dir, "reports", "reports", market.Id.ToString(CultureInfo.InvariantCulture), "0", "labels.jsonl");
         await File.WriteAllBytesAsync(published, LabelValuesFile.ToBytes(labelValues));
         var valuedOut = Path.Combine(_dir, "valued");
-        var valued = await CliProcess.RunAsync(CliProcess.Fmp, Export(valuedOut), TimeSpan.FromMinutes(1));
+        var valued = await InProcessFmp.RunAsync(Export(valuedOut));
         Assert.True(valued.ExitCode == 0, valued.Output);
         var valuedLabels = await ReadJsonLinesAsync<LabelRow>(Path.Combine(valuedOut, "labels.jsonl"));
         Assert.All(valuedLabels, l => Assert.Equal(labelValues.Single(v => v.Account == l.Curator && v.Id == l.Comparison).Value, l.LabelValue));
 
         // One that does not add up to the accepted scores is refused: no hash covers it, the scores do.
         await File.WriteAllBytesAsync(published, LabelValuesFile.ToBytes(labelValues.Select((l, i) => i == 0 ? l with { Value = l.Value + 1 } : l)));
-        var mismatch = await CliProcess.RunAsync(CliProcess.Fmp, Export(Path.Combine(_dir, "mismatch")), TimeSpan.FromMinutes(1));
+        var mismatch = await InProcessFmp.RunAsync(Export(Path.Combine(_dir, "mismatch")));
         Assert.Equal(1, mismatch.ExitCode);
         Assert.Contains("but the accepted scores.jsonl gives it", mismatch.Output, StringComparison.Ordinal);
         File.Delete(published);
@@ -169,7 +170,7 @@ public sealed class DatasetExportTests(AnvilFixture anvil) : IClassFixture<Anvil
         // A label file changed after its commitment: refused, the curator and URI named, nothing written.
         await File.AppendAllTextAsync(LabelFile(6), "{\"id\":\"t7\",\"pref\":\"a\"}\n");
         var tamperedOut = Path.Combine(_dir, "tampered");
-        var refused = await CliProcess.RunAsync(CliProcess.Fmp, Export(tamperedOut, "--parquet"), TimeSpan.FromMinutes(1));
+        var refused = await InProcessFmp.RunAsync(Export(tamperedOut, "--parquet"));
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains($"the label file of curator {Address(6)} at {new Uri(LabelFile(6)).AbsoluteUri} has keccak256", refused.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(tamperedOut));
@@ -183,12 +184,12 @@ public sealed class DatasetExportTests(AnvilFixture anvil) : IClassFixture<Anvil
         var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token));
         await market.CommitAsync(4, 10 * Token);
         var outDir = Path.Combine(_dir, "open");
-        var open = await CliProcess.RunAsync(CliProcess.Fmp, ["dataset", "export", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress,
-            "--market-id", market.Id.ToString(CultureInfo.InvariantCulture), "--reports", "http://127.0.0.1:9", "--out", outDir], TimeSpan.FromMinutes(1));
+        var open = await InProcessFmp.RunAsync(["dataset", "export", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress,
+            "--market-id", market.Id.ToString(CultureInfo.InvariantCulture), "--reports", "http://127.0.0.1:9", "--out", outDir]);
         Assert.Equal(1, open.ExitCode);
         Assert.Contains("is in phase open: the dataset can be exported once the market is finalized", open.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(outDir));
-        var missing = await CliProcess.RunAsync(CliProcess.Fmp, ["dataset", "export", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress], TimeSpan.FromMinutes(1));
+        var missing = await InProcessFmp.RunAsync(["dataset", "export", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress]);
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("--out is required", missing.Output, StringComparison.Ordinal);
     }

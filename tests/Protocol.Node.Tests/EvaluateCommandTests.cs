@@ -6,7 +6,11 @@ using Protocol.TestSupport;
 
 namespace Protocol.Node.Tests;
 
-/// <summary><c>fmp evaluate</c> as a user runs it: local files in, canonical files and a digest out, the same every time.</summary>
+/// <summary>
+/// <c>fmp evaluate</c> as a user runs it: local files in, canonical files and a digest out, the same every time. The
+/// calls that depend on the working folder or the environment run as fmp's own process; refusals and the payout
+/// arithmetic run in process (<see cref="InProcessFmp"/>).
+/// </summary>
 [Trait("tier", "slow")]
 public sealed class EvaluateCommandTests : IDisposable
 {
@@ -85,14 +89,12 @@ public sealed class EvaluateCommandTests : IDisposable
     [Fact]
     public async Task Evaluate_with_an_unknown_spec_names_the_shipped_ones()
     {
-        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp,
-            ["evaluate", "--tasks", "t.jsonl", "--gold", "g.jsonl", "--manifest", "m.jsonl", "--spec", "bt-nonsense-v9"], TimeSpan.FromMinutes(1), workingDirectory: _dir);
+        var (exit, output) = await InProcessFmp.RunAsync(["evaluate", "--tasks", "t.jsonl", "--gold", "g.jsonl", "--manifest", "m.jsonl", "--spec", "bt-nonsense-v9"]);
         Assert.Equal(2, exit);
         Assert.Contains("no spec named 'bt-nonsense-v9'", output, StringComparison.Ordinal);
         Assert.Contains("bt-inrun-v2, bt-inrun-v2-features, bt-inrun-v2-features-open, bt-inrun-v2-open, bt-inrun-v3, bt-inrun-v3-features, bt-shapley-v1", output, StringComparison.Ordinal);
 
-        (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp,
-            ["evaluate", "--tasks", "t.jsonl", "--gold", "g.jsonl", "--manifest", "m.jsonl", "--backend", "gpu"], TimeSpan.FromMinutes(1), workingDirectory: _dir);
+        (exit, output) = await InProcessFmp.RunAsync(["evaluate", "--tasks", "t.jsonl", "--gold", "g.jsonl", "--manifest", "m.jsonl", "--backend", "gpu"]);
         Assert.Equal(2, exit);
         Assert.Contains("--backend gpu: use auto, cpu or cuda", output, StringComparison.Ordinal);
     }
@@ -106,8 +108,7 @@ public sealed class EvaluateCommandTests : IDisposable
     {
         await WriteTasksAndGoldAsync();
         await File.WriteAllLinesAsync(Path.Combine(_dir, "manifest.jsonl"), ["""{"address":"0x2222222222222222222222222222222222222222","stake":"1","labels":null}""", badLine]);
-        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp,
-            ["evaluate", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--manifest", "manifest.jsonl"], TimeSpan.FromMinutes(1), workingDirectory: _dir);
+        var (exit, output) = await InProcessFmp.RunAsync(["evaluate", "--tasks", In("tasks.jsonl"), "--gold", In("gold.jsonl"), "--manifest", In("manifest.jsonl")]);
         Assert.Equal(2, exit);
         Assert.Contains(expected, output, StringComparison.Ordinal);
     }
@@ -120,8 +121,8 @@ public sealed class EvaluateCommandTests : IDisposable
         await File.WriteAllLinesAsync(Path.Combine(_dir, "manifest.jsonl"), ["""{"address":"0x1111111111111111111111111111111111111111","stake":"50000000000000000000","labels":"good.jsonl"}"""]);
         async Task<string> PayoutAsync(string pool, string folder)
         {
-            var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp,
-                ["evaluate", "--spec", "bt-inrun-v2-open", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--manifest", "manifest.jsonl", "--pool", pool, "--out", folder], TimeSpan.FromMinutes(2), workingDirectory: _dir);
+            var (exit, output) = await InProcessFmp.RunAsync(
+                ["evaluate", "--spec", "bt-inrun-v2-open", "--tasks", In("tasks.jsonl"), "--gold", In("gold.jsonl"), "--manifest", In("manifest.jsonl"), "--pool", pool, "--out", In(folder)]);
             Assert.True(exit == 0, output);
             return (await ScoresFile.ReadAsync(File.OpenRead(Path.Combine(_dir, folder, "scores.jsonl")), "scores").ToListAsync()).Single().Reward.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -129,7 +130,7 @@ public sealed class EvaluateCommandTests : IDisposable
         // 1000 tokens and 10^21 wei are the same pool; the sole positive curator takes the pool after the 5% fee.
         Assert.Equal(await PayoutAsync("1000", "a"), await PayoutAsync("1000000000000000000000wei", "b"));
         Assert.Equal("950000000000000000000", await PayoutAsync("1000", "c"));
-        var (code, text) = await CliProcess.RunAsync(CliProcess.Fmp, ["evaluate", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--manifest", "manifest.jsonl", "--pool", "1,000"], TimeSpan.FromMinutes(1), workingDirectory: _dir);
+        var (code, text) = await InProcessFmp.RunAsync(["evaluate", "--tasks", In("tasks.jsonl"), "--gold", In("gold.jsonl"), "--manifest", In("manifest.jsonl"), "--pool", "1,000"]);
         Assert.Equal(2, code);
         Assert.Contains("--pool 1,000: give whole tokens", text, StringComparison.Ordinal);
     }
@@ -189,9 +190,9 @@ public sealed class EvaluateCommandTests : IDisposable
         async Task<(int Exit, string Text, string Out)> Evaluate(string goldFile, string name)
         {
             var output = Path.Combine(_dir, name);
-            var (code, said) = await CliProcess.RunAsync(CliProcess.Fmp,
+            var (code, said) = await InProcessFmp.RunAsync(
                 ["evaluate", "--tasks", Path.Combine(inputs, "tasks.jsonl"), "--gold", goldFile, "--manifest", Path.Combine(inputs, "curators.jsonl"), "--spec", "bt-inrun-v2-open", "--out", output, "--backend", "cpu"],
-                TimeSpan.FromMinutes(5), workingDirectory: _dir);
+                TimeSpan.FromMinutes(5));
             return (code, said, output);
         }
 
@@ -216,6 +217,9 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("to the burn address 0x000000000000000000000000000000000000dead", right.Text, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(right.Out, "scores.jsonl")));
     }
+
+    // A file of the test folder, by its full path (for calls in this process, whose working folder is not the test's).
+    private string In(string name) => Path.Combine(_dir, name);
 
     /// <summary>The crowd market's task pool and gold set as tasks.jsonl and gold.jsonl in the test folder.</summary>
     private async Task<(CrowdMarket Crowd, IReadOnlyList<TaskItem> Tasks)> WriteTasksAndGoldAsync()

@@ -17,7 +17,7 @@ using static Protocol.DevChain.ProtocolDeployment;
 namespace Protocol.Node.Tests;
 
 /// <summary>
-/// The sponsor's and curators' commands as processes on a real chain: what each refuses before sending (with what to
+/// The sponsor's and curators' commands on a real chain (the first test as processes, the rest in process): what each refuses before sending (with what to
 /// fix), what it sends, and that a salt survives a run that stopped after sending.
 /// </summary>
 [Trait("tier", "slow")]
@@ -38,7 +38,7 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         await d.Send(Sponsor, d.TokenAddress, new MintFunction { To = AnvilFixture.DevAddress(Sponsor), Amount = 1_000 * Token });
 
         var bad = await MarketFileAsync("bad.json", d, "bt-inrun-v2-open", evaluation: "1h", extra: "\"disputeBond\": \"0.5\",");
-        var refused = await FmpAsync(2, d, ["market", "create", "--config", bad, .. sponsor]);
+        var refused = await FmpAsync(2, d, ["market", "create", "--config", bad, .. sponsor], process: true);
         Assert.Contains("at least 12 h after the gold deadline", refused, StringComparison.Ordinal);
         Assert.Contains("the dispute bond (500000000000000000 wei) must lie between 1% of the pool", refused, StringComparison.Ordinal);
         Assert.Contains("nothing was sent", refused, StringComparison.Ordinal);
@@ -47,26 +47,26 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         // named before anything is read from it or written (it used to end in "a revert without an error").
         var wrongToken = await MarketFileAsync("token.json", d, "bt-inrun-v2-open");
         await File.WriteAllTextAsync(wrongToken, (await File.ReadAllTextAsync(wrongToken)).Replace(d.TokenAddress, d.MarketAddress, StringComparison.Ordinal));
-        var unit = await FmpAsync(2, d, ["market", "create", "--config", wrongToken, .. sponsor]);
+        var unit = await FmpAsync(2, d, ["market", "create", "--config", wrongToken, .. sponsor], process: true);
         Assert.Contains($"\"token\": the token {d.MarketAddress} must be the oracle registry's bond token", unit, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "token.secrets.json")));
 
         // Issue 25, item 4: a spec that failed the economics goals is taken only by name, not by its document's path.
         var byPath = await MarketFileAsync("path.json", d, Path.Combine(RepositoryLayout.Root, "specs", "bt-inrun-v2.json").Replace('\\', '/'));
-        var notByPath = await FmpAsync(2, d, ["market", "create", "--config", byPath, .. sponsor]);
+        var notByPath = await FmpAsync(2, d, ["market", "create", "--config", byPath, .. sponsor], process: true);
         Assert.Contains("is the shipped bt-inrun-v2, which new markets should not use", notByPath, StringComparison.Ordinal);
         Assert.Contains("write \"spec\": \"bt-inrun-v2\" to use it anyway", notByPath, StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync(d));
 
         await File.AppendAllTextAsync(Path.Combine(_dir, "c", "private", "gold.jsonl"), "{\"id\":\"g9\",\"prompt\":\"p\",\"a\":\"x\"}\n");
-        var malformed = await FmpAsync(2, d, ["market", "create", "--config", await MarketFileAsync("good.json", d, "bt-inrun-v2-open", folder: "c"), .. sponsor]);
+        var malformed = await FmpAsync(2, d, ["market", "create", "--config", await MarketFileAsync("good.json", d, "bt-inrun-v2-open", folder: "c"), .. sponsor], process: true);
         Assert.Matches(@"gold\.jsonl:3: ", malformed);
         Assert.Equal(0, await CountAsync(d));
         await File.WriteAllBytesAsync(Path.Combine(_dir, "c", "private", "gold.jsonl"), gold);
 
         var before = await d.BalanceAsync(AnvilFixture.DevAddress(Sponsor));
         var config = await MarketFileAsync("good.json", d, "bt-inrun-v2-open", folder: "c");
-        var created = await FmpAsync(0, d, ["market", "create", "--config", config, .. sponsor]);
+        var created = await FmpAsync(0, d, ["market", "create", "--config", config, .. sponsor], process: true);
         Assert.Matches(@"createMarket: tx 0x[0-9a-f]{64}, gas used \d+", created);
         Assert.Contains("market 1 created: pool 100 FBT", created, StringComparison.Ordinal);
         Assert.Contains("keep secret until the gold reveal", created, StringComparison.Ordinal);
@@ -87,22 +87,22 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         Assert.Equal(EvaluationSpecs.ByName("bt-inrun-v2-open")!.Hash, new Bytes32(onChain.EvalSpecHash).ToString());
         Assert.True(File.Exists(Path.Combine(_dir, "c", "public", "bt-inrun-v2-open.json")));
 
-        Assert.Contains("market 1 was already created from this file", await FmpAsync(0, d, ["market", "create", "--config", config, .. sponsor]), StringComparison.Ordinal);
+        Assert.Contains("market 1 was already created from this file", await FmpAsync(0, d, ["market", "create", "--config", config, .. sponsor], process: true), StringComparison.Ordinal);
 
         // A run that stopped after sending, before it wrote the id: the next run finds the market by its commitment.
         var node = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(secretsPath))!.AsObject();
         node.Remove("marketId");
         await File.WriteAllTextAsync(secretsPath, node.ToJsonString());
-        Assert.Contains("market 1 was already created from this file", await FmpAsync(0, d, ["market", "create", "--config", config, .. sponsor]), StringComparison.Ordinal);
+        Assert.Contains("market 1 was already created from this file", await FmpAsync(0, d, ["market", "create", "--config", config, .. sponsor], process: true), StringComparison.Ordinal);
         Assert.Equal(1, await CountAsync(d));
 
         // A task pool swapped after creation is refused to curators; the one verified before is remembered.
-        Assert.Contains("3 items to label", await FmpAsync(0, d, ["curator", "tasks", "--out", Path.Combine(_dir, "t.jsonl")]), StringComparison.Ordinal);
+        Assert.Contains("3 items to label", await FmpAsync(0, d, ["curator", "tasks", "--out", Path.Combine(_dir, "t.jsonl")], process: true), StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(_dir, "c", "public", "tasks.jsonl"), "{\"id\":\"t1\",\"prompt\":\"p\",\"a\":\"swapped\",\"b\":\"b1\"}\n");
-        Assert.Contains("3 items to label", await FmpAsync(0, d, ["curator", "tasks", "--out", Path.Combine(_dir, "t.jsonl")]), StringComparison.Ordinal);
+        Assert.Contains("3 items to label", await FmpAsync(0, d, ["curator", "tasks", "--out", Path.Combine(_dir, "t.jsonl")], process: true), StringComparison.Ordinal);
         Assert.Equal(tasks, await File.ReadAllBytesAsync(Path.Combine(_dir, "t.jsonl")));
         Directory.Delete(Path.Combine(_dir, "cache"), recursive: true);
-        Assert.Contains("the sponsor published another file; do not label it", await FmpAsync(1, d, ["curator", "tasks", "--out", Path.Combine(_dir, "t.jsonl")]), StringComparison.Ordinal);
+        Assert.Contains("the sponsor published another file; do not label it", await FmpAsync(1, d, ["curator", "tasks", "--out", Path.Combine(_dir, "t.jsonl")], process: true), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -251,10 +251,14 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         Assert.Equal(100 * Token, await d.BalanceAsync(AnvilFixture.DevAddress(Sponsor)) - before);
     }
 
-    private async Task<string> FmpAsync(int expectedExit, ProtocolDeployment d, string[] arguments)
+    // In this process (InProcessFmp), or as a process of its own with this test's task-pool cache (the first test, which
+    // empties that cache, is the process test of market create and curator tasks).
+    private async Task<string> FmpAsync(int expectedExit, ProtocolDeployment d, string[] arguments, bool process = false)
     {
-        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, [.. arguments, "--rpc", anvil.RpcUrl, "--market", d.MarketAddress], TimeSpan.FromMinutes(2),
-            new Dictionary<string, string> { ["FMP_CACHE"] = Path.Combine(_dir, "cache") });
+        string[] all = [.. arguments, "--rpc", anvil.RpcUrl, "--market", d.MarketAddress];
+        var (exit, output) = process
+            ? await CliProcess.RunAsync(CliProcess.Fmp, all, TimeSpan.FromMinutes(2), new Dictionary<string, string> { ["FMP_CACHE"] = Path.Combine(_dir, "cache") })
+            : await InProcessFmp.RunAsync(all);
         Assert.True(exit == expectedExit, $"fmp {string.Join(' ', arguments)} exited {exit}, not {expectedExit}: {output}");
         return output;
     }

@@ -6,7 +6,10 @@ using static Protocol.DevChain.ProtocolDeployment;
 
 namespace Protocol.Node.Tests;
 
-/// <summary><c>fmp market status</c> through a market's life, as its sponsor reads it.</summary>
+/// <summary>
+/// <c>fmp market status</c> through a market's life, as its sponsor reads it (in process, <see cref="InProcessFmp"/>;
+/// the unknown market as fmp's own process).
+/// </summary>
 [Trait("tier", "slow")]
 public sealed class MarketStatusTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>
 {
@@ -17,7 +20,7 @@ public sealed class MarketStatusTests(AnvilFixture anvil) : IClassFixture<AnvilF
         var market = await d.CreateMarketAsync(new MarketTerms(100 * Token, 500, 5_000, 100 * Token));
         async Task<string> StatusAsync()
         {
-            var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["market", "status", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", market.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(1));
+            var (exit, output) = await InProcessFmp.RunAsync(["market", "status", "--rpc", anvil.RpcUrl, "--market", d.MarketAddress, "--market-id", market.Id.ToString(CultureInfo.InvariantCulture)]);
             Assert.True(exit == 0, output);
             return output;
         }

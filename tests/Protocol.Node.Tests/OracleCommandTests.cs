@@ -15,7 +15,8 @@ using static Protocol.DevChain.ProtocolDeployment;
 namespace Protocol.Node.Tests;
 
 /// <summary>
-/// <c>fmp oracle register / exit / withdraw / status</c> as real processes against a real anvil: a fresh key
+/// <c>fmp oracle register / exit / withdraw / status</c> against a real anvil (the first registration as fmp's own
+/// process, the rest in process through <see cref="InProcessFmp"/>): a fresh key
 /// bonds, exits and withdraws; whatever would revert is refused before anything is sent.
 /// </summary>
 [Trait("tier", "slow")]
@@ -43,7 +44,7 @@ public sealed class OracleCommandTests(AnvilFixture anvil) : IClassFixture<Anvil
         Assert.Contains("holds 25 FBT (25000000000000000000 wei)", tooMuch, StringComparison.Ordinal);
         Assert.Equal(0, await NonceAsync(address)); // nothing was sent
 
-        var registered = await Fmp(0, "register", config, "--bond", "20");
+        var registered = await FmpProcess(0, "register", config, "--bond", "20");
         Assert.Matches(TxLine("approve"), registered);
         Assert.Matches(TxLine("register"), registered);
         // Bonded, but it counts only after the registry's activation delay (an hour here).
@@ -113,8 +114,17 @@ public sealed class OracleCommandTests(AnvilFixture anvil) : IClassFixture<Anvil
         return config;
     }
 
-    // Runs `fmp oracle <command> --config <config> …` from another folder than the config's; checks its exit code.
+    // Runs `fmp oracle <command> --config <config> …` in this process (InProcessFmp; its working folder is not the
+    // config's); checks its exit code.
     private static async Task<string> Fmp(int expectedExit, string command, string config, params string[] more)
+    {
+        var (exit, output) = await InProcessFmp.RunAsync(["oracle", command, "--config", config, .. more]);
+        Assert.True(exit == expectedExit, $"exit {exit}, expected {expectedExit}:\n{output}");
+        return output;
+    }
+
+    // The same as fmp's own process, from another folder than the config's: the process test of fmp oracle.
+    private static async Task<string> FmpProcess(int expectedExit, string command, string config, params string[] more)
     {
         var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["oracle", command, "--config", config, .. more], TimeSpan.FromMinutes(1), workingDirectory: Path.GetTempPath());
         Assert.True(exit == expectedExit, $"exit {exit}, expected {expectedExit}:\n{output}");

@@ -54,6 +54,13 @@ public static class FileServer
         return app;
     }
 
+    /// <summary>The port a started server listens on: the one asked for, or the one the system picked for port 0.</summary>
+    public static int Port(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return new Uri(app.Urls.First()).Port;
+    }
+
     private static FileExtensionContentTypeProvider Build()
     {
         var types = new FileExtensionContentTypeProvider();

@@ -18,15 +18,19 @@ public sealed class ServeCommandTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(_dir, "tasks.jsonl"), "{\"id\":\"t1\",\"prompt\":\"p\",\"a\":\"x\",\"b\":\"y\"}\n");
         await File.WriteAllBytesAsync(Path.Combine(_dir, "tasks.features"), [1, 2, 3]);
         await File.WriteAllTextAsync(Path.Combine(_dir, "oracle.password"), "secret\n");
-        var port = FreePort.Next();
-        using var serve = CliProcess.Start(CliProcess.Fmp, ["serve", "--folder", _dir, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        // Port 0: the server picks a free one and prints it (no port chosen ahead that another test could take).
+        using var serve = CliProcess.Start(CliProcess.Fmp, ["serve", "--folder", _dir, "--port", "0"]);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!serve.Log.Contains("serving " + _dir, StringComparison.Ordinal))
+        System.Text.RegularExpressions.Match started;
+        while (!(started = System.Text.RegularExpressions.Regex.Match(serve.Log, "serving " + System.Text.RegularExpressions.Regex.Escape(_dir) + @" read-only at http://127\.0\.0\.1:([0-9]+)/")).Success)
         {
             Assert.False(serve.Process.HasExited, serve.Log);
             Assert.True(DateTime.UtcNow < deadline, serve.Log);
             await Task.Delay(100);
         }
+
+        var port = int.Parse(started.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.NotEqual(0, port);
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         using var tasks = await http.GetAsync(new Uri("tasks.jsonl", UriKind.Relative));

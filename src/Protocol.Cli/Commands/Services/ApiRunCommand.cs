@@ -15,7 +15,7 @@ public sealed class ApiRunCommand : AsyncCommand<ApiRunCommand.Settings>
         public string? ConnectionString { get; init; }
 
         [CommandOption("--urls <URLS>")]
-        [Description("Where to listen; default http://127.0.0.1:5080.")]
+        [Description("Where to listen; default http://127.0.0.1:5080 (port 0: a free one, printed at start).")]
         public string Urls { get; init; } = "http://127.0.0.1:5080";
     }
 
@@ -46,6 +46,8 @@ public sealed class ApiRunCommand : AsyncCommand<ApiRunCommand.Settings>
             return 2;
         }
 
+        // The bound addresses: a port of 0 in --urls is the one the system picked.
+        await Console.Out.WriteLineAsync($"analyst API and dashboard at {string.Join(", ", app.Urls)} (Ctrl+C stops)").ConfigureAwait(false);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }

@@ -19,7 +19,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public string? Folder { get; init; }
 
         [CommandOption("--port <PORT>")]
-        [Description("Port to listen on (default 8090).")]
+        [Description("Port to listen on (default 8090; 0 picks a free one, printed with the address).")]
         public int Port { get; init; } = 8090;
 
         [CommandOption("--address <IP>")]
@@ -35,9 +35,9 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
             return 2;
         }
 
-        if (!IPAddress.TryParse(settings.Address, out _) || settings.Port is < 1 or > 65535)
+        if (!IPAddress.TryParse(settings.Address, out _) || settings.Port is < 0 or > 65535)
         {
-            await Console.Error.WriteLineAsync($"fmp serve: --address must be an IP address (got {settings.Address}) and --port 1 to 65535 (got {settings.Port})").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"fmp serve: --address must be an IP address (got {settings.Address}) and --port 0 to 65535 (got {settings.Port})").ConfigureAwait(false);
             return 2;
         }
 
@@ -55,7 +55,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
 
         await using (app)
         {
-            await Console.Out.WriteLineAsync($"serving {folder} read-only at http://{settings.Address}:{settings.Port}/ (Ctrl+C stops)").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"serving {folder} read-only at http://{settings.Address}:{FileServer.Port(app)}/ (Ctrl+C stops)").ConfigureAwait(false);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false); // Ctrl+C or SIGTERM
         }
 

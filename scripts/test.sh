@@ -196,12 +196,18 @@ if [ "$build_ok" -eq 1 ]; then
   done <"$results/dotnet-exits"
 fi
 
-# 7. Nothing the tests started may outlive them.
-leaks=$(pgrep -f "$FMP_TEST_TMP" || true)
-new_anvils=$(comm -13 <(echo "$anvils_before") <(pgrep -x anvil | sort || true))
-new_browsers=$(comm -13 <(echo "$browsers_before") <(pgrep -x chromium | sort || true))
+# 7. Nothing the tests started may outlive them. A process still exiting (stopped by its test's last line, a fixture
+# closing its server or browser) gets five seconds; what remains is named with its command line.
+for _ in 1 2 3 4 5 6; do
+  leaks=$(pgrep -f "$FMP_TEST_TMP" || true)
+  new_anvils=$(comm -13 <(echo "$anvils_before") <(pgrep -x anvil | sort || true))
+  new_browsers=$(comm -13 <(echo "$browsers_before") <(pgrep -x chromium | sort || true))
+  [ -z "$leaks$new_anvils$new_browsers" ] && break
+  sleep 1
+done
 if [ -n "$leaks$new_anvils$new_browsers" ]; then
-  note_failure "services left running after the tests: $(echo $leaks $new_anvils $new_browsers)"
+  # shellcheck disable=SC2086
+  note_failure "services left running after the tests: $(echo $leaks $new_anvils $new_browsers): $(ps -o pid=,args= -p "$(echo $leaks $new_anvils $new_browsers | tr ' ' ',')" 2>/dev/null | cut -c1-300 | paste -sd ';' -)"
   # shellcheck disable=SC2086
   kill $leaks $new_anvils $new_browsers 2>/dev/null || true
 fi

@@ -3,6 +3,8 @@ using Protocol.Client;
 using Protocol.Client.Chain;
 using Protocol.Node;
 
+using Protocol.ServiceDefaults;
+
 namespace Protocol.NodeHost;
 
 /// <summary>
@@ -11,7 +13,7 @@ namespace Protocol.NodeHost;
 /// </summary>
 public static class NodeStartChecks
 {
-    private static readonly ConnectionSources Sources = new("Node:RpcUrl (--rpc)", "Node:MarketAddress (--market)");
+    private static readonly ConnectionSources Sources = new(OptionFlags.Label(typeof(NodeOptions), "Node", nameof(NodeOptions.RpcUrl)), OptionFlags.Label(typeof(NodeOptions), "Node", nameof(NodeOptions.MarketAddress)));
 
     /// <summary>The chain id, or the problem (naming the URL or the address and the option to fix).</summary>
     public static async Task<(BigInteger ChainId, string? Problem)> ChainAsync(NodeOptions options, CancellationToken cancellationToken)

@@ -65,13 +65,13 @@ public static partial class OracleNodeHost
         var backend = Enum.Parse<EvaluationBackend>(options.Backend, ignoreCase: true); // validated above
         if (Protocol.Evaluation.Backends.BackendProbe.Check(backend, out var backendName) is { } backendProblem)
         {
-            await errors.WriteLineAsync($"fmp node run: Node:Backend (--backend) is {options.Backend}, but {backendProblem}; set it to auto or cpu (every backend signs the same digest), or run the node where an NVIDIA GPU and its driver are installed").ConfigureAwait(false);
+            await errors.WriteLineAsync($"fmp node run: {Option(nameof(NodeOptions.Backend))} is {options.Backend}, but {backendProblem}; set it to auto or cpu (every backend signs the same digest), or run the node where an NVIDIA GPU and its driver are installed").ConfigureAwait(false);
             return 1;
         }
 
         if (!Uri.TryCreate(options.RpcUrl, UriKind.Absolute, out var rpc) || rpc.Scheme is not ("http" or "https"))
         {
-            await errors.WriteLineAsync($"invalid node options: Node:RpcUrl (--rpc) \"{options.RpcUrl}\" is not an http(s) URL such as http://127.0.0.1:8545").ConfigureAwait(false);
+            await errors.WriteLineAsync($"invalid node options: {Option(nameof(NodeOptions.RpcUrl))} \"{options.RpcUrl}\" is not an http(s) URL such as http://127.0.0.1:8545").ConfigureAwait(false);
             return 2;
         }
 
@@ -127,7 +127,7 @@ public static partial class OracleNodeHost
         }
         catch (NpgsqlException e)
         {
-            await errors.WriteLineAsync($"fmp node run: the database of Node:ConnectionString (--db) cannot be used: {DatabaseProblem(e, options.ConnectionString)}").ConfigureAwait(false);
+            await errors.WriteLineAsync($"fmp node run: the database of {Option(nameof(NodeOptions.ConnectionString))} cannot be used: {DatabaseProblem(e, options.ConnectionString)}").ConfigureAwait(false);
             return 1;
         }
 
@@ -145,7 +145,7 @@ public static partial class OracleNodeHost
         }
         catch (System.Net.HttpListenerException e)
         {
-            await errors.WriteLineAsync(PortProblem(options.MetricsPort, "Node:MetricsPort (--metrics-port)", "the Prometheus endpoint", e)).ConfigureAwait(false);
+            await errors.WriteLineAsync(PortProblem(options.MetricsPort, Option(nameof(NodeOptions.MetricsPort)), "the Prometheus endpoint", e)).ConfigureAwait(false);
             return 1;
         }
 
@@ -156,7 +156,7 @@ public static partial class OracleNodeHost
         }
         catch (IOException e)
         {
-            await errors.WriteLineAsync(PortProblem(options.DashboardPort, "Node:DashboardPort (--dashboard-port)", "the job dashboard", e)).ConfigureAwait(false);
+            await errors.WriteLineAsync(PortProblem(options.DashboardPort, Option(nameof(NodeOptions.DashboardPort)), "the job dashboard", e)).ConfigureAwait(false);
             return 1;
         }
 
@@ -170,7 +170,7 @@ public static partial class OracleNodeHost
         }
         catch (IOException e)
         {
-            await errors.WriteLineAsync(PortProblem(options.ReportsPort, "Node:ReportsPort (--reports-port)", "the published reports", e, options.ReportsAddress)).ConfigureAwait(false);
+            await errors.WriteLineAsync(PortProblem(options.ReportsPort, Option(nameof(NodeOptions.ReportsPort)), "the published reports", e, options.ReportsAddress)).ConfigureAwait(false);
             return 1;
         }
 
@@ -229,4 +229,7 @@ public static partial class OracleNodeHost
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Oracle {Oracle} on chain {ChainId} ({Rpc}): market {Market}, backend {Backend}, metrics port {MetricsPort}, job dashboard port {DashboardPort}, publishing to {Output}")]
     private static partial void NodeStartingLog(ILogger logger, string oracle, System.Numerics.BigInteger chainId, string rpc, string market, string backend, int metricsPort, int dashboardPort, string output);
+
+    // An option as messages name it, from its one declaration on NodeOptions: "Node:MetricsPort (--metrics-port)".
+    private static string Option(string key) => OptionFlags.Label(typeof(NodeOptions), "Node", key);
 }

@@ -36,6 +36,13 @@ public static class OptionFlags
             .Select(p => new OptionFlag(p.Property.Name, p.Display!.ShortName!.Split('|'), p.Display.Prompt ?? "VALUE", p.Display.Description ?? ""))];
     }
 
+    /// <summary>How messages name an option: <c>Node:MetricsPort (--metrics-port)</c>, or <c>Node:Fetch</c> without a flag.</summary>
+    public static string Label(Type options, string section, string key)
+    {
+        var flag = Of(options).FirstOrDefault(f => string.Equals(f.Key, key, StringComparison.Ordinal));
+        return flag is null ? $"{section}:{key}" : $"{section}:{key} ({flag.Flag})";
+    }
+
     /// <summary>
     /// The configuration values the flags in <paramref name="args"/> give (<c>RpcUrl</c> → the URL), or the problems:
     /// an unknown flag (with the nearest known one), a flag without a value, or one given twice.

@@ -65,5 +65,10 @@ public sealed class ServiceFlagsTests
             problems);
         Assert.Equal("a", values["RpcUrl"]);
         Assert.False(values.ContainsKey("MetricsPort"));
+
+        // Messages name an option the same way, from the same declaration.
+        Assert.Equal("Node:MetricsPort (--metrics-port)", OptionFlags.Label(typeof(NodeOptions), "Node", nameof(NodeOptions.MetricsPort)));
+        Assert.Equal("Node:Keystore (--keystore)", OptionFlags.Label(typeof(NodeOptions), "Node", nameof(NodeOptions.Keystore)));
+        Assert.Equal("Node:Fetch", OptionFlags.Label(typeof(NodeOptions), "Node", nameof(NodeOptions.Fetch)));
     }
 }

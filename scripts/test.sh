@@ -125,8 +125,8 @@ run_lane() {
 dotnet_pids=()
 if [ "$build_ok" -eq 1 ]; then
   mapfile -t test_projects < <(grep -o '"[^"]*\.Tests\.csproj"' Protocol.sln | tr -d '"' | tr '\\' '/')
-  # Two lanes of about the same length (from the full run of 1d896f3, side by side: node 276 s, indexer 107, core 16,
-  # small demo 69 | evaluation 271, dashboard and curator app 158, embeddings 11, test support 5), the longest first
+  # Two lanes of about the same length (from the full run of 1bf9bc5, side by side: node 226 s, indexer 39, small demo
+  # 138, core 10 | evaluation 250, dashboard and curator app 138, embeddings 17, test support 8), the longest first
   # in each so that the tails are short projects. A project not named here joins the second lane.
   lane_a_names=(Node Indexer Demo Core)
   lane_b_names=(Evaluation Dashboard Embeddings TestSupport)

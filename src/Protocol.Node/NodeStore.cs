@@ -71,7 +71,7 @@ public sealed class NodeStore(NpgsqlDataSource db, string marketContract)
     /// The reports <paramref name="signer"/> signed for this contract, newest first (at most <paramref name="limit"/>);
     /// none when the database has no ledger yet (a node that never started on it).
     /// </summary>
-    public async Task<IReadOnlyList<SignedRow>> SignedAsync(string signer, CancellationToken cancellationToken, int limit = int.MaxValue)
+    public async Task<IReadOnlyList<SignedRow>> SignedAsync(string signer, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signer);
         await using var connection = await db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -71,21 +71,15 @@ internal static class Results
         var table = Compact("[bold]curators[/] (crowd: the five best and five worst by score; every injected one)",
             "curator", "kind", "labels", "stake", "score", "payout", "profit", "agrees");
         var crowd = report.Rows.Where(r => r.Kind == "crowd").OrderByDescending(r => r.ScoreBps).ThenByDescending(r => r.Value).ToList();
-        var refused = new List<Row>();
         foreach (var r in crowd.Take(5).Concat(crowd.TakeLast(5)).Concat(report.Rows.Where(r => r.Kind != "crowd")))
         {
-            // A refused submission (the copier's reveal) had its labels committed, not counted.
-            if (r.Reason is not null)
-            {
-                refused.Add(r);
-            }
-
+            // A refused submission (the copier's reveal) had its labels committed, not counted: the note below says so.
             table.AddRow(r.Address[..8] + "…", r.Kind, r.Reason is null ? r.Labels.ToString(Ci) : "refused", Tokens(r.Stake), r.ScoreBps.ToString(Ci), Tokens(r.Payout),
                 r.Profit < 0 ? $"[red]{Tokens(r.Profit)}[/]" : $"[green]{Tokens(r.Profit)}[/]", r.Agreement?.ToString("0.000", Ci) ?? "—");
         }
 
         console.Write(table);
-        foreach (var r in refused)
+        foreach (var r in report.Rows.Where(r => r.Reason is not null))
         {
             console.MarkupLine(Ci, $"  refused: {r.Address[..8]}… ({Markup.Escape(r.Kind)}) committed {r.Labels} labels; none counted ({Markup.Escape(r.Reason!)})");
         }

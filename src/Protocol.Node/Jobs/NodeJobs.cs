@@ -41,7 +41,7 @@ public sealed class ScanJob(IWeb3 web3, NodeOptions options, NpgsqlDataSource db
     {
         ArgumentNullException.ThrowIfNull(options);
         var me = web3.TransactionManager?.Account?.Address;
-        var signed = me is null ? [] : await _store.SignedAsync(me, cancellationToken).ConfigureAwait(false);
+        var signed = me is null ? [] : await _store.SignedAsync(me, int.MaxValue, cancellationToken).ConfigureAwait(false);
         if (me is not null)
         {
             await new LockSettler(web3, options, logger).RunAsync(me, signed, cancellationToken).ConfigureAwait(false);

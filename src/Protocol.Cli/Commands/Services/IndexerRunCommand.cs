@@ -23,12 +23,12 @@ public sealed class IndexerRunCommand : AsyncCommand<IndexerRunCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         // Every other flag is a top-level IndexerOptions value that declares one (OptionFlags).
-        if (!ServiceFlagArgs.TryParse(context, "fmp indexer run", typeof(IndexerOptions), out var flags))
+        if (!ServiceFlagArgs.TryParse(context, "indexer run", out var section, out var flags))
         {
             return 2;
         }
 
-        var builder = ServiceBuilder.Create(settings.ConfigFile, "Indexer", flags, settings.LogFormat);
+        var builder = ServiceBuilder.Create(settings.ConfigFile, section, flags, settings.LogFormat);
         return await ChainIndexerHost.RunAsync(builder, Console.Error, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -27,12 +27,12 @@ public sealed class NodeRunCommand : AsyncCommand<NodeRunCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         // Every other flag is a top-level NodeOptions value, declared there once with its description (OptionFlags).
-        if (!ServiceFlagArgs.TryParse(context, "fmp node run", typeof(NodeOptions), out var flags))
+        if (!ServiceFlagArgs.TryParse(context, "node run", out var section, out var flags))
         {
             return 2;
         }
 
-        var builder = ServiceBuilder.Create(settings.ConfigFile, "Node", flags, settings.LogFormat);
+        var builder = ServiceBuilder.Create(settings.ConfigFile, section, flags, settings.LogFormat);
         try
         {
             return await OracleNodeHost.RunAsync(builder, settings.ConfigFile, Console.Error, cancellationToken).ConfigureAwait(false);

@@ -64,7 +64,7 @@ public sealed class NodeStatusCommand : AsyncCommand<NodeStatusCommand.Settings>
         await using var db = NpgsqlDataSource.Create(options.ConnectionString);
         var store = new NodeStore(db, options.MarketAddress);
         var signed = new Table().Title("signed reports").AddColumns("market", "round", "digest", "signed at");
-        foreach (var r in await store.SignedAsync(address, cancellationToken, limit: 20).ConfigureAwait(false))
+        foreach (var r in await store.SignedAsync(address, limit: 20, cancellationToken).ConfigureAwait(false))
         {
             signed.AddRow(r.MarketId.ToString(ci), r.Round.ToString(ci), r.Digest.ToString(), r.SignedAt.ToString("u", ci));
         }

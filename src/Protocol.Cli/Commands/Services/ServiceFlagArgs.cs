@@ -12,17 +12,22 @@ public static class ServiceFlagArgs
 {
     private static readonly HashSet<string> OwnOptions = new(StringComparer.Ordinal) { "-c", "--config", "--log-format" };
 
-    /// <summary>The configuration values of the flags given, or false after writing each problem to standard error.</summary>
-    public static bool TryParse(CommandContext context, string command, Type options, out Dictionary<string, string?> values)
+    /// <summary>
+    /// The options section of <paramref name="command"/> ("node run", as <see cref="FmpApp.ServiceOptions"/> names it,
+    /// which the help reads too) and the configuration values of the flags given; false after writing each problem to
+    /// standard error.
+    /// </summary>
+    public static bool TryParse(CommandContext context, string command, out string section, out Dictionary<string, string?> values)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var (options, name) = FmpApp.ServiceOptions[command];
         var (parsed, problems) = OptionFlags.Parse(Rest(context), options);
         foreach (var problem in problems)
         {
-            Console.Error.WriteLine($"{command}: {problem}");
+            Console.Error.WriteLine($"fmp {command}: {problem}");
         }
 
-        values = parsed;
+        (section, values) = (name, parsed);
         return problems.Count == 0;
     }
 

@@ -23,6 +23,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # tests' process-heavy classes: 133 -> 109 CPU-s; the evaluation tests' 120 CPU-s unchanged. Nothing a test checks
 # depends on either.
 export DOTNET_gcServer=0 DOTNET_TieredPGO=0
+# A test host stops the PostgreSQL cluster its tests shared when the process exits; vstest kills a test host 100 ms
+# after the run by default, which on a loaded machine cut that cleanup short and left the server running (two CI runs
+# of 2026-12-07 failed on it). Thirty seconds lets it finish; the cleanup itself takes a second or two.
+export VSTEST_TESTHOST_SHUTDOWN_TIMEOUT=30000
 
 fast=0
 case "${1:-}" in

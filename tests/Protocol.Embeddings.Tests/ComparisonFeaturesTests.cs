@@ -149,20 +149,4 @@ public sealed class ComparisonFeaturesTests(MiniLmFixture fixture) : IClassFixtu
             return header.RootElement.GetProperty("rows").GetInt32();
         }
     }
-
-    /// <summary>Keeps the largest count reported, synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
-    private sealed class MaxProgress : IProgress<int>
-    {
-        private int _max;
-
-        public int Max => Volatile.Read(ref _max);
-
-        public void Report(int value)
-        {
-            int seen;
-            while (value > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, value, seen) != seen)
-            {
-            }
-        }
-    }
 }

@@ -13,13 +13,13 @@ public sealed class CommittedFeaturesTests
     /// <summary>bt-inrun-v2-open's parameters, reading committed features instead of hashing n-grams.</summary>
     private static EvaluationSpec OpenCommitted => Open with { Features = FeatureKind.Committed, Dim = 0 };
 
-    /// <summary>Features files that hold exactly the n-gram integers bt-inrun-v2 computes (scale 2^−15).</summary>
-    private static CommittedFeatures NGramFeatures(MarketInput input)
+    /// <summary>Features files that hold exactly the n-gram integers bt-inrun-v2 computes (scale 2^−15), under a model name.</summary>
+    private static CommittedFeatures NGramFeatures(MarketInput input, string model = "fnv-ngrams-4096")
     {
         var featuriser = new Featuriser(Open.Dim);
         short[] Row(string a, string b) => [.. featuriser.Comparison(a, b).Select(x => checked((short)x))];
         FeaturesReader File(string kind, IEnumerable<short[]> rows, int count) => FeaturesReader.FromBytes(
-            FeaturesFile.ToBytes(new FeaturesHeader(kind, count, Open.Dim, 15, Keccak.Hash([]), "fnv-ngrams-4096", new Dictionary<string, string>()), rows), kind);
+            FeaturesFile.ToBytes(new FeaturesHeader(kind, count, Open.Dim, 15, Keccak.Hash([]), model, new Dictionary<string, string>()), rows), kind);
         return new CommittedFeatures(
             File("tasks", input.TaskPool.Select(t => Row(t.A, t.B)), input.TaskPool.Count),
             File("gold", input.Gold.Select(g => Row(g.A, g.B)), input.Gold.Count));
@@ -68,5 +68,34 @@ public sealed class CommittedFeaturesTests
 
         Assert.Equal(FeatureKind.NGrams, EvaluationSpecs.ByName("bt-inrun-v2")!.Features);
         Assert.Throws<ArgumentException>(() => (EvaluationSpecs.ByName("bt-shapley-v1")! with { Features = FeatureKind.Committed, Dim = 0 }).Validated());
+    }
+
+    [Fact]
+    public void A_spec_that_names_its_embedder_judges_only_with_features_of_that_model()
+    {
+        var duo = EvaluationSpecs.ByName("bt-inrun-v3-features-duo")!;
+        Assert.Equal("all-MiniLM-L6-v2+snowflake-arctic-embed-xs", duo.FeaturesModel);
+        Assert.Null(EvaluationSpecs.ByName("bt-inrun-v3-features")!.FeaturesModel);
+        // Apart from the embedder it names, the duo spec is bt-inrun-v3-features.
+        var v3 = EvaluationSpecs.ByName("bt-inrun-v3-features")!;
+        Assert.Equal(v3 with { Name = duo.Name, Hash = duo.Hash, FeaturesModel = duo.FeaturesModel, InRun = duo.InRun }, duo);
+        Assert.Equal(v3.InRun! with { Neutralise = duo.InRun!.Neutralise }, duo.InRun);
+        Assert.Equal(v3.InRun.Neutralise, duo.InRun.Neutralise);
+
+        var market = KnownAccuracyMarket.Create(Ukp.Value, 12, duo.InRun!.ShareFor(300), poolItems: 300);
+        var wrong = Assert.Throws<ArgumentException>(() => EvaluationEngine.Evaluate(duo, market.Input with { Features = NGramFeatures(market.Input) }, new EvaluationOptions()));
+        Assert.Contains("the spec requires features made by all-MiniLM-L6-v2+snowflake-arctic-embed-xs; the task pool's features file (tasks) was made by fnv-ngrams-4096", wrong.Message, StringComparison.Ordinal);
+
+        // Same rows under the named model: evaluated, with one digest on one thread and on four.
+        var named = market.Input with { Features = NGramFeatures(market.Input, duo.FeaturesModel!) };
+        var one = EvaluationEngine.Evaluate(duo, named, new EvaluationOptions { MaxThreads = 1 });
+        var four = EvaluationEngine.Evaluate(duo, named, new EvaluationOptions { MaxThreads = 4 });
+        Assert.Equal(one.Curators, four.Curators);
+        Assert.Equal(one.Labels, four.Labels);
+        Assert.Equal(one.Metrics.InRun!.AgreementPpm, four.Metrics.InRun!.AgreementPpm);
+        Assert.Equal(12, one.Metrics.ValidCurators);
+        Assert.Contains(one.Curators, c => c.ValueMicro > 0);
+
+        Assert.Contains("featuresModel", Assert.Throws<ArgumentException>(() => (EvaluationSpecs.ByName("bt-inrun-v3")! with { FeaturesModel = "x" }).Validated()).Message, StringComparison.Ordinal);
     }
 }

@@ -49,7 +49,7 @@ public sealed class SpecDocumentTests
         Assert.Contains("in-run limit", Assert.Throws<ArgumentException>(() => EvaluationSpec.Parse(Edit("\"iterations\": 50", "\"iterations\": 5000"))).Message, StringComparison.Ordinal);
         Assert.Contains("featureScaleBits", Assert.Throws<NotSupportedException>(() => EvaluationSpec.Parse(Edit("\"featureScaleBits\": 15", "\"featureScaleBits\": 16"))).Message, StringComparison.Ordinal);
         var missing = Assert.Throws<FileNotFoundException>(() => EvaluationSpecs.Resolve("bt-inrun-v9"));
-        Assert.Contains("bt-inrun-v2, bt-inrun-v2-features, bt-inrun-v2-features-open, bt-inrun-v2-open, bt-inrun-v3, bt-inrun-v3-features, bt-shapley-v1", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("bt-inrun-v2, bt-inrun-v2-features, bt-inrun-v2-features-open, bt-inrun-v2-open, bt-inrun-v3, bt-inrun-v3-features, bt-inrun-v3-features-duo, bt-shapley-v1", missing.Message, StringComparison.Ordinal);
         Assert.Contains("unknown features 'pixels'", Assert.Throws<NotSupportedException>(() => EvaluationSpec.Parse(Edit("\"method\": \"inrun\"", "\"features\": \"pixels\", \"method\": \"inrun\""))).Message, StringComparison.Ordinal);
         Assert.Same(EvaluationSpecs.Default, EvaluationSpecs.Resolve("bt-inrun-v3"));
     }

@@ -5,14 +5,13 @@ using Protocol.Embeddings;
 namespace Protocol.Bench.Common;
 
 /// <summary>
-/// MiniLM features of a dataset, embedded once and kept under out/cache/features/: one file for every comparison of the
+/// Packaged-model features of a dataset (all-MiniLM-L6-v2 unless another --model key is named), embedded once and kept under out/cache/features/: one file for every comparison of the
 /// dataset (named by the dataset and the keccak of its ids and texts), and from it one tasks and one gold file per
 /// market (named by the keccak of their ids). A row depends on its comparison alone (e(a) − e(b)), so a market's rows
 /// are copied from the dataset's file rather than embedded again.
 /// </summary>
 public sealed class FeatureCache
 {
-    private const string Model = "all-MiniLM-L6-v2";
     private readonly string folder;
     private readonly string name;
     private readonly string datasetKey;
@@ -36,12 +35,17 @@ public sealed class FeatureCache
     /// <summary>Where the dataset's file lies.</summary>
     public required string DatasetFile { get; init; }
 
-    /// <summary>Opens the dataset's cached file, or embeds every comparison and writes it first.</summary>
-    public static async Task<FeatureCache> OpenAsync(string folder, string name, IReadOnlyList<TaskItem> items, Func<MiniLmEmbedder> embedder)
+    /// <summary>
+    /// Opens the dataset's cached file, or embeds every comparison with <paramref name="embedder"/> (which must be the
+    /// embedder of <paramref name="model"/>, a <see cref="PackagedEmbedders.Keys"/> key) and writes it first.
+    /// </summary>
+    public static async Task<FeatureCache> OpenAsync(string folder, string name, IReadOnlyList<TaskItem> items, Func<ITextEmbedder> embedder, string model = "minilm")
     {
         Directory.CreateDirectory(folder);
         var content = ContentHash(items);
-        var key = content.ToString()[2..18];
+        var modelName = PackagedEmbedders.ModelName(model);
+        // MiniLM's files keep their first names, so caches from before other models stay valid.
+        var key = (model == "minilm" ? "" : model + "-") + content.ToString()[2..18];
         var path = Path.Combine(folder, $"{name}-{key}.features");
         double seconds = 0;
         if (!File.Exists(path))
@@ -61,9 +65,9 @@ public sealed class FeatureCache
         }
 
         var reader = FeaturesReader.Open(path);
-        if (reader.Header.Model != Model || reader.Header.Rows != items.Count || reader.Header.ItemsHash != content)
+        if (reader.Header.Model != modelName || reader.Header.Rows != items.Count || reader.Header.ItemsHash != content)
         {
-            throw new InvalidDataException($"{path} does not hold {Model} rows of these {items.Count} comparisons: delete it to embed again");
+            throw new InvalidDataException($"{path} does not hold {modelName} rows of these {items.Count} comparisons: delete it to embed again");
         }
 
         var rowOf = new Dictionary<string, int>(StringComparer.Ordinal);

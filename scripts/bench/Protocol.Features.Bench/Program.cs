@@ -54,6 +54,7 @@ var wall = Stopwatch.StartNew();
 // The model loads only when a dataset's features are not cached yet.
 MiniLmEmbedder? embedder = null;
 MiniLmEmbedder Embedder() => embedder ??= MiniLmEmbedder.Load(MiniLmOptions.ForThreads(Environment.ProcessorCount));
+ITextEmbedder EmbedderOf(string model) => model == "minilm" ? Embedder() : PackagedEmbedders.Load(model, MiniLmOptions.ForThreads(Environment.ProcessorCount));
 if (args.Contains("--flipped"))
 {
     try
@@ -83,9 +84,16 @@ try
         var data = datasets[d];
         // UKPConvArg1's file covers the crowd market's pool and gold (every pair), a superset of the pairs with a truth.
         IReadOnlyList<TaskItem> items = d == 0 ? Crowd.Items(ukp) : [.. data.Comparisons.Select(c => c.Task)];
-        var cache = await FeatureCache.OpenAsync(cacheDir, data.Name, items, Embedder);
-        var crowd = d == 0 ? await Crowd.OpenAsync(ukp, cache) : null;
-        results.Add(await bench.RunAsync(data, d, cache, crowd));
+        var caches = new Dictionary<string, FeatureCache>(StringComparer.Ordinal);
+        foreach (var model in specs.Select(s => s.Model).Distinct())
+        {
+            ITextEmbedder? other = null; // another model loads only to embed, and is closed at once
+            caches[model] = await FeatureCache.OpenAsync(cacheDir, data.Name, items, () => model == "minilm" ? Embedder() : other = EmbedderOf(model), model);
+            other?.Dispose();
+        }
+
+        var crowd = d == 0 ? await Crowd.OpenAsync(ukp, caches["minilm"]) : null;
+        results.Add(await bench.RunAsync(data, d, caches, crowd));
     }
 }
 finally

@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using Protocol.Embeddings;
 using Protocol.Evaluation;
 
 namespace Protocol.Features.Bench;
 
 /// <summary>
 /// A spec as the benchmark runs it: its label (how it is printed), whether it takes the assigned labels, and whether it
-/// reads committed MiniLM features.
+/// reads committed features, and of which packaged model (a <c>fmp features embed --model</c> key).
 /// </summary>
 internal sealed record BenchSpec(string Label, EvaluationSpec Spec)
 {
@@ -13,10 +14,18 @@ internal sealed record BenchSpec(string Label, EvaluationSpec Spec)
 
     public bool Committed => Spec.Features == FeatureKind.Committed;
 
-    /// <summary>The five specs side by side: v1 n-grams, v2 n-grams open and assigned, v2 MiniLM open and assigned.</summary>
+    /// <summary>The packaged model whose features it reads: the one its spec names, else MiniLM.</summary>
+    public string Model => PackagedEmbedders.Keys.FirstOrDefault(k => PackagedEmbedders.ModelName(k) == Spec.FeaturesModel) ?? "minilm";
+
+    /// <summary>
+    /// The specs side by side: v1 n-grams, v2 n-grams open and assigned, v2 MiniLM open and assigned, and the heads of
+    /// issue 26 on the same valuation: v2 on arctic-xs features (open), on both models' features (open and assigned:
+    /// the head of bt-inrun-v3-features-duo). The last three are v2's documents with featuresModel set, not shipped specs.
+    /// </summary>
     public static IReadOnlyList<BenchSpec> SideBySide(int? v1Permutations)
     {
         var v1 = Named("bt-shapley-v1");
+        var duo = PackagedEmbedders.ModelName("minilm+arctic-xs");
         return
         [
             new("v1 n-grams", v1Permutations is { } k ? v1 with { Permutations = k } : v1),
@@ -24,6 +33,9 @@ internal sealed record BenchSpec(string Label, EvaluationSpec Spec)
             new("v2 n-grams", Named("bt-inrun-v2")),
             new("v2 MiniLM open", Named("bt-inrun-v2-features-open")),
             new("v2 MiniLM", Named("bt-inrun-v2-features")),
+            new("v2 arctic open", Named("bt-inrun-v2-features-open") with { FeaturesModel = PackagedEmbedders.ModelName("arctic-xs") }),
+            new("v2 duo open", Named("bt-inrun-v2-features-open") with { FeaturesModel = duo }),
+            new("v2 duo", Named("bt-inrun-v2-features") with { FeaturesModel = duo }),
         ];
     }
 

@@ -190,7 +190,7 @@ internal sealed class PreparedMarket
         }
 
         var (itemRows, goldRows) = spec.Features == FeatureKind.Committed
-            ? Committed(input, usedList, ct)
+            ? Committed(input, usedList, spec.FeaturesModel, ct)
             : NGrams(spec.Dim, input, usedList, maxThreads, ct);
 
         return new PreparedMarket
@@ -226,13 +226,22 @@ internal sealed class PreparedMarket
     }
 
     /// <summary>The committed rows of the labelled items (streamed: only those are kept) and of the gold set.</summary>
-    private static (FeatureRows Items, FeatureRows Gold) Committed(MarketInput input, int[] usedList, CancellationToken ct)
+    private static (FeatureRows Items, FeatureRows Gold) Committed(MarketInput input, int[] usedList, string? model, CancellationToken ct)
     {
         var f = input.Features ?? throw new ArgumentException("the spec reads committed features, and the market input has none");
         var problem = FeatureBinding.Mismatch(f.Tasks.Header, "tasks", input.TaskPool.Count) ?? FeatureBinding.Mismatch(f.Gold.Header, "gold", input.Gold.Count);
         if (problem is not null)
         {
             throw new ArgumentException(problem);
+        }
+
+        // A spec that names its embedder (featuresModel) judges only with it: curators know which model values their labels.
+        foreach (var (file, kind) in new[] { (f.Tasks, "task pool"), (f.Gold, "gold set") })
+        {
+            if (model is not null && file.Header.Model != model)
+            {
+                throw new ArgumentException($"the spec requires features made by {model}; the {kind}'s features file ({file.Name}) was made by {file.Header.Model}");
+            }
         }
 
         if (f.Tasks.Header.Dim != f.Gold.Header.Dim || f.Tasks.Header.ScaleBits != f.Gold.Header.ScaleBits)

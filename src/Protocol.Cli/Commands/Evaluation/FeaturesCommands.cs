@@ -87,7 +87,7 @@ public sealed class FeaturesEmbedCommand : AsyncCommand<FeaturesEmbedCommand.Set
         public string Out { get; init; } = "";
 
         [CommandOption("--model <NAME>")]
-        [Description("Packaged model: minilm (all-MiniLM-L6-v2, 384 dims). Default minilm.")]
+        [Description("Packaged model: minilm (all-MiniLM-L6-v2, 384 dims, the default), arctic-xs (snowflake-arctic-embed-xs, 384 dims) or minilm+arctic-xs (both vectors side by side, 768 dims: what bt-inrun-v3-features-duo requires).")]
         public string Model { get; init; } = "minilm";
 
         [CommandOption("--text <WHAT>")]
@@ -100,7 +100,7 @@ public sealed class FeaturesEmbedCommand : AsyncCommand<FeaturesEmbedCommand.Set
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Tasks) || string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--tasks FILE and --out FOLDER are required")
-            : Model != "minilm" ? ValidationResult.Error($"--model {Model}: the packaged model is minilm (all-MiniLM-L6-v2); bring another model's embeddings with `fmp features import`")
+            : !PackagedEmbedders.Keys.Contains(Model) ? ValidationResult.Error($"--model {Model}: the packaged models are {string.Join(", ", PackagedEmbedders.Keys)}; bring another model's embeddings with `fmp features import`")
             : ComparisonFeatures.ParseText(Text) is null ? ValidationResult.Error($"--text {Text}: use response or prompt+response")
             : Threads < 1 ? ValidationResult.Error("--threads must be at least 1")
             : ValidationResult.Success();
@@ -124,7 +124,7 @@ public sealed class FeaturesEmbedCommand : AsyncCommand<FeaturesEmbedCommand.Set
         }
 
         Directory.CreateDirectory(settings.Out);
-        using var embedder = MiniLmEmbedder.Load(MiniLmOptions.ForThreads(settings.Threads));
+        using var embedder = PackagedEmbedders.Load(settings.Model, MiniLmOptions.ForThreads(settings.Threads));
         var written = new List<(FeatureItems.Loaded Items, string Path, FeaturesHeader Header, string Rate)>();
         var clock = Stopwatch.StartNew();
         await AnsiConsole.Progress()
@@ -320,7 +320,12 @@ public sealed class FeaturesVerifyCommand : AsyncCommand<FeaturesVerifyCommand.S
             return 1;
         }
 
-        using var embedder = MiniLmEmbedder.Load();
+        if (!PackagedEmbedders.Knows(features.Header.Model))
+        {
+            return FeatureItems.Fail($"{settings.Features}: made by {features.Header.Model}, which no packaged model can recompute (packaged: {string.Join(", ", PackagedEmbedders.Keys.Select(PackagedEmbedders.ModelName))})");
+        }
+
+        using var embedder = PackagedEmbedders.ForModelName(features.Header.Model);
         VerifyReport report;
         try
         {

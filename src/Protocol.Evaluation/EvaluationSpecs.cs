@@ -8,8 +8,8 @@ public static class EvaluationSpecs
 {
     /// <summary>
     /// The spec new markets should use: bt-inrun-v3 (about 100 items assigned per address, labels judged against a
-    /// model-anchored peer consensus, free heuristics neutralised), the only spec that meets every economics goal of
-    /// docs/evaluation.md on every dataset measured.
+    /// model-anchored peer consensus, free heuristics neutralised): with its features variants, the only specs that meet
+    /// the economics goals G1–G4 of docs/evaluation.md on every dataset measured (bt-inrun-v3-features-duo meets G5 too).
     /// </summary>
     public const string DefaultName = "bt-inrun-v3";
 

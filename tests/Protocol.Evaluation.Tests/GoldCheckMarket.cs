@@ -69,21 +69,24 @@ internal static class GoldCheckMarket
     public static int ShareFor(EvaluationSpec spec) =>
         spec.InRun is { AssignedItems: > 0 } p ? p.ShareFor(Pairs - (int)Math.Round(0.15 * Pairs)) : 50_000;
 
-    /// <summary>The input as a spec reads it: committed-features specs get features files of the same n-gram integers.</summary>
+    /// <summary>
+    /// The input as a spec reads it: committed-features specs get features files of the same n-gram integers, under the
+    /// model the spec names when it names one (bt-inrun-v3-features-duo).
+    /// </summary>
     public static MarketInput For(EvaluationSpec spec, MarketInput input) =>
-        spec.Features == FeatureKind.Committed ? input with { Features = NGramFeatures(input) } : input;
+        spec.Features == FeatureKind.Committed ? input with { Features = NGramFeatures(input, spec.FeaturesModel ?? "fnv-ngrams-4096") } : input;
 
     public static Preference Flip(Preference p) => p == Preference.A ? Preference.B : Preference.A;
 
     // Stand-in for the sponsor's committed features (MiniLM embeddings in practice, which need the model files): the
     // n-gram integers bt-inrun-v2 computes, written in the committed-features format, as CommittedFeaturesTests does.
-    private static CommittedFeatures NGramFeatures(MarketInput input)
+    private static CommittedFeatures NGramFeatures(MarketInput input, string model)
     {
         const int dim = 4096;
         var featuriser = new Featuriser(dim);
         short[] Row(string a, string b) => [.. featuriser.Comparison(a, b).Select(x => checked((short)x))];
         FeaturesReader File(string kind, IEnumerable<short[]> rows, int count) => FeaturesReader.FromBytes(
-            FeaturesFile.ToBytes(new FeaturesHeader(kind, count, dim, 15, Keccak.Hash([]), "fnv-ngrams-4096", new Dictionary<string, string>()), rows), kind);
+            FeaturesFile.ToBytes(new FeaturesHeader(kind, count, dim, 15, Keccak.Hash([]), model, new Dictionary<string, string>()), rows), kind);
         return new CommittedFeatures(
             File("tasks", input.TaskPool.Select(t => Row(t.A, t.B)), input.TaskPool.Count),
             File("gold", input.Gold.Select(g => Row(g.A, g.B)), input.Gold.Count));

@@ -36,7 +36,9 @@ public sealed class GoldCheckTests(ITestOutputHelper output)
         Assert.False(GoldCheck.Contradicted(0, 0, labels: 10));
     }
 
-    public static TheoryData<string> Specs() => [.. EvaluationSpecs.Shipped.Select(s => s.Name)];
+    // A spec that differs from another only in the embedder it names (bt-inrun-v3-features-duo) would run the same
+    // computation here, where every committed-features spec reads the same stand-in rows: it is left out.
+    public static TheoryData<string> Specs() => [.. EvaluationSpecs.Shipped.Where(s => s.FeaturesModel is null).Select(s => s.Name)];
 
     [Theory]
     [MemberData(nameof(Specs))]

@@ -5,9 +5,10 @@ using Protocol.Embeddings;
 namespace Protocol.Bench.Common;
 
 /// <summary>
-/// Packaged-model features of a dataset (all-MiniLM-L6-v2 unless another --model key is named), embedded once and kept under out/cache/features/: one file for every comparison of the
-/// dataset (named by the dataset and the keccak of its ids and texts), and from it one tasks and one gold file per
-/// market (named by the keccak of their ids). A row depends on its comparison alone (e(a) − e(b)), so a market's rows
+/// Packaged-model features of a dataset (all-MiniLM-L6-v2 unless another --model key is named), embedded once and
+/// kept under out/cache/features/: one file for every comparison of the dataset (named by the dataset, the model key
+/// unless MiniLM, and the keccak of its ids and texts), and from it one tasks and one gold file per market (named by
+/// the keccak of their ids). A row depends on its comparison alone (e(a) − e(b)), so a market's rows
 /// are copied from the dataset's file rather than embedded again.
 /// </summary>
 public sealed class FeatureCache

@@ -237,8 +237,18 @@ try
         }
     }
 
-    var dashboard = $"http://127.0.0.1:{Step.PortOr(5080, "the analyst dashboard")}";
-    processes.Add(Step.Start(fmp, Path.Combine(logsDir, "api.log"), "api", "run", "--db", indexerDb, "--urls", dashboard));
+    // 5080 when it is free (a URL to remember), else port 0: the API binds a free port itself and prints it (a port
+    // picked here first could be taken by another server before the API binds it, as happened beside the test suite).
+    var preferred = Step.PreferredOrZero(5080);
+    var api = Step.Start(fmp, Path.Combine(logsDir, "api.log"), "api", "run", "--db", indexerDb, "--urls", $"http://127.0.0.1:{preferred}");
+    processes.Add(api);
+    var dashboard = await Step.ListeningAsync(api, "analyst API and dashboard at ", "fmp api run");
+    if (preferred == 0)
+    {
+        // Said, so that a bookmark of 5080 is not taken for the demo's dashboard.
+        Step.Say($"port 5080 is in use: the analyst dashboard listens on port {new Uri(dashboard).Port}");
+    }
+
     AnsiConsole.MarkupLine($"  analyst dashboard (fmp api run): [link]{dashboard}/dashboard/[/]");
     AnsiConsole.MarkupLine($"  job dashboards of the nodes: {string.Join(", ", dashboards.Ports.Select(p => $"http://127.0.0.1:{p}/hangfire"))}");
     var clock = Stopwatch.StartNew();

@@ -33,10 +33,10 @@ internal static class Step
     public static CliProcess Start(string fmp, string log, params string[] arguments) => CliProcess.Start(fmp, arguments, logFile: log);
 
     /// <summary>
-    /// <paramref name="preferred"/> when it is free on loopback (a URL to remember), else any free port, saying so: a
-    /// bookmark of the preferred port would otherwise show whatever holds it.
+    /// <paramref name="preferred"/> when it is free on loopback (a URL to remember), else 0: the service then binds a free
+    /// port itself and prints it (<see cref="ListeningAsync"/>).
     /// </summary>
-    public static int PortOr(int preferred, string what)
+    public static int PreferredOrZero(int preferred)
     {
         try
         {
@@ -47,10 +47,34 @@ internal static class Step
         }
         catch (System.Net.Sockets.SocketException)
         {
-            var port = FreePort.Next();
-            Say($"port {preferred} is in use: {what} listens on port {port}");
-            return port;
+            return 0;
         }
+    }
+
+    /// <summary>
+    /// The URL a service printed after <paramref name="prefix"/> once it listens (within 60 s): a service started on port
+    /// 0 binds a free port itself, where a port picked for it beforehand could be taken by another server in between.
+    /// </summary>
+    public static async Task<string> ListeningAsync(CliProcess service, string prefix, string what)
+    {
+        for (var waited = 0; waited < 600; waited++)
+        {
+            var log = service.Log;
+            var at = log.IndexOf(prefix, StringComparison.Ordinal);
+            if (at >= 0 && log.IndexOfAny([' ', ',', '\n'], at + prefix.Length) is var end and > 0)
+            {
+                return log[(at + prefix.Length)..end].TrimEnd('/');
+            }
+
+            if (service.Process.HasExited)
+            {
+                throw new InvalidOperationException($"{what} exited with {service.Process.ExitCode}:\n{log}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"{what} printed no address in 60 s:\n{service.Log}");
     }
 
     /// <summary>Whether every URL answers with a success within 30 s (the process serving them may still be starting).</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Protocol.DevChain;
 
@@ -77,6 +78,43 @@ public sealed class CliProcess : IDisposable
 
         cli.Process.WaitForExit(); // lets the output handlers finish
         return (cli.Process.ExitCode, cli.Log);
+    }
+
+    /// <summary>
+    /// The first match of <paramref name="pattern"/> in what the process printed, waited for up to
+    /// <paramref name="timeout"/>: how a service started on port 0 says which port it bound.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The process exited without printing it (the message holds its output).</exception>
+    /// <exception cref="TimeoutException">Nothing matched in time (the message holds the output so far).</exception>
+    public async Task<Match> WaitForOutputAsync(Regex pattern, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var exited = Process.HasExited;
+            if (exited)
+            {
+                Process.WaitForExit(); // lets the output handlers finish
+            }
+
+            if (pattern.Match(Log) is { Success: true } match)
+            {
+                return match;
+            }
+
+            if (exited)
+            {
+                throw new InvalidOperationException($"the process exited with {Process.ExitCode} without printing /{pattern}/:\n{Log}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the process printed nothing matching /{pattern}/ within {timeout}:\n{Log}");
+            }
+
+            await Task.Delay(100).ConfigureAwait(false);
+        }
     }
 
     /// <summary>SIGTERM, as a service manager stops a service; killed if still running after <paramref name="grace"/>.</summary>

@@ -62,15 +62,7 @@ public sealed class ApiProcessTests(PostgresDatabaseFixture db) : IClassFixture<
         var through = new NpgsqlConnectionStringBuilder(ready) { Port = proxy.Port, Timeout = 5 }.ConnectionString;
         // Port 0: the API picks a free one and prints where it listens.
         using var api = CliProcess.Start(CliProcess.Fmp, ["api", "run", "--db", through, "--urls", "http://127.0.0.1:0"]);
-        var listening = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        System.Text.RegularExpressions.Match bound;
-        while (!(bound = System.Text.RegularExpressions.Regex.Match(api.Log, @"analyst API and dashboard at (http://127\.0\.0\.1:[0-9]+)")).Success)
-        {
-            Assert.False(api.Process.HasExited, api.Log);
-            Assert.True(DateTime.UtcNow < listening, api.Log);
-            await Task.Delay(100);
-        }
-
+        var bound = await api.WaitForOutputAsync(new System.Text.RegularExpressions.Regex(@"analyst API and dashboard at (http://127\.0\.0\.1:[0-9]+)"), TimeSpan.FromSeconds(60));
         var url = bound.Groups[1].Value;
         Assert.DoesNotMatch(":0$", url);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };

@@ -31,17 +31,10 @@ internal static class PublishedReports
     /// <summary>Serves <paramref name="folder"/> with the real <c>fmp serve</c>, once it says it listens.</summary>
     public static async Task<Served> ServeAsync(string folder)
     {
-        var port = FreePort.Next();
-        var process = CliProcess.Start(CliProcess.Fmp, ["serve", "--folder", folder, "--port", port.ToString(CultureInfo.InvariantCulture)]);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!process.Log.Contains("serving ", StringComparison.Ordinal))
-        {
-            Assert.False(process.Process.HasExited, process.Log);
-            Assert.True(DateTime.UtcNow < deadline, process.Log);
-            await Task.Delay(100);
-        }
-
-        return new Served(process, $"http://127.0.0.1:{port}");
+        // Port 0: the server binds a free port itself and prints it (a port picked here first could be taken meanwhile).
+        var process = CliProcess.Start(CliProcess.Fmp, ["serve", "--folder", folder, "--port", "0"]);
+        var started = await process.WaitForOutputAsync(new System.Text.RegularExpressions.Regex(@" read-only at (http://127\.0\.0\.1:[0-9]+)/"), TimeSpan.FromSeconds(30));
+        return new Served(process, started.Groups[1].Value);
     }
 
     internal sealed record Served(CliProcess Process, string Url) : IDisposable

@@ -20,15 +20,7 @@ public sealed class ServeCommandTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(_dir, "oracle.password"), "secret\n");
         // Port 0: the server picks a free one and prints it (no port chosen ahead that another test could take).
         using var serve = CliProcess.Start(CliProcess.Fmp, ["serve", "--folder", _dir, "--port", "0"]);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        System.Text.RegularExpressions.Match started;
-        while (!(started = System.Text.RegularExpressions.Regex.Match(serve.Log, "serving " + System.Text.RegularExpressions.Regex.Escape(_dir) + @" read-only at http://127\.0\.0\.1:([0-9]+)/")).Success)
-        {
-            Assert.False(serve.Process.HasExited, serve.Log);
-            Assert.True(DateTime.UtcNow < deadline, serve.Log);
-            await Task.Delay(100);
-        }
-
+        var started = await serve.WaitForOutputAsync(new System.Text.RegularExpressions.Regex("serving " + System.Text.RegularExpressions.Regex.Escape(_dir) + @" read-only at http://127\.0\.0\.1:([0-9]+)/"), TimeSpan.FromSeconds(30));
         var port = int.Parse(started.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.NotEqual(0, port);
 

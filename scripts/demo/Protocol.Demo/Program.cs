@@ -86,8 +86,10 @@ try
     File.Copy(Path.Combine(cache, "tasks.features"), Path.Combine(publicDir, "tasks.features"));
     File.Copy(Path.Combine(cache, "gold.features"), Path.Combine(privateDir, "gold.features"));
 
-    var files = $"http://127.0.0.1:{FreePort.Next()}/";
-    processes.Add(Step.Start(fmp, Path.Combine(logsDir, "serve.log"), "serve", "--folder", publicDir, "--port", new Uri(files).Port.ToString(ci)));
+    // Port 0: fmp serve binds a free port itself and prints it (a port picked here first could be taken meanwhile).
+    var serve = Step.Start(fmp, Path.Combine(logsDir, "serve.log"), "serve", "--folder", publicDir, "--port", "0");
+    processes.Add(serve);
+    var files = (await serve.WaitForOutputAsync(new System.Text.RegularExpressions.Regex(@" read-only at (http://127\.0\.0\.1:[0-9]+/)"), TimeSpan.FromSeconds(60))).Groups[1].Value;
     if (!await Step.ServedAsync(files + "tasks.jsonl"))
     {
         throw new InvalidOperationException($"fmp serve did not serve {publicDir}; see {Path.Combine(logsDir, "serve.log")}");
@@ -242,7 +244,7 @@ try
     var preferred = Step.PreferredOrZero(5080);
     var api = Step.Start(fmp, Path.Combine(logsDir, "api.log"), "api", "run", "--db", indexerDb, "--urls", $"http://127.0.0.1:{preferred}");
     processes.Add(api);
-    var dashboard = await Step.ListeningAsync(api, "analyst API and dashboard at ", "fmp api run");
+    var dashboard = (await api.WaitForOutputAsync(new System.Text.RegularExpressions.Regex(@"analyst API and dashboard at (http://[^ ,]+)"), TimeSpan.FromSeconds(60))).Groups[1].Value;
     if (preferred == 0)
     {
         // Said, so that a bookmark of 5080 is not taken for the demo's dashboard.

@@ -34,7 +34,7 @@ internal static class Step
 
     /// <summary>
     /// <paramref name="preferred"/> when it is free on loopback (a URL to remember), else 0: the service then binds a free
-    /// port itself and prints it (<see cref="ListeningAsync"/>).
+    /// port itself and prints it (<see cref="CliProcess.WaitForOutputAsync"/>).
     /// </summary>
     public static int PreferredOrZero(int preferred)
     {
@@ -49,32 +49,6 @@ internal static class Step
         {
             return 0;
         }
-    }
-
-    /// <summary>
-    /// The URL a service printed after <paramref name="prefix"/> once it listens (within 60 s): a service started on port
-    /// 0 binds a free port itself, where a port picked for it beforehand could be taken by another server in between.
-    /// </summary>
-    public static async Task<string> ListeningAsync(CliProcess service, string prefix, string what)
-    {
-        for (var waited = 0; waited < 600; waited++)
-        {
-            var log = service.Log;
-            var at = log.IndexOf(prefix, StringComparison.Ordinal);
-            if (at >= 0 && log.IndexOfAny([' ', ',', '\n'], at + prefix.Length) is var end and > 0)
-            {
-                return log[(at + prefix.Length)..end].TrimEnd('/');
-            }
-
-            if (service.Process.HasExited)
-            {
-                throw new InvalidOperationException($"{what} exited with {service.Process.ExitCode}:\n{log}");
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new InvalidOperationException($"{what} printed no address in 60 s:\n{service.Log}");
     }
 
     /// <summary>Whether every URL answers with a success within 30 s (the process serving them may still be starting).</summary>

@@ -183,7 +183,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder
             for (int r = 0; r < batch.Length; r++)
             {
                 int[] encoding = encodings[batch[r]];
-                vectors[batch[r]] = MeanPooling.Pool(_pooling, hidden.Slice(r * rowFloats, rowFloats), encoding.Length, Dim);
+                vectors[batch[r]] = Pooling.Pool(_pooling, hidden.Slice(r * rowFloats, rowFloats), encoding.Length, Dim);
             }
         }
     }

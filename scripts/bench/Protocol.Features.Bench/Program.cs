@@ -62,7 +62,6 @@ var wall = Stopwatch.StartNew();
 // The model loads only when a dataset's features are not cached yet.
 MiniLmEmbedder? embedder = null;
 MiniLmEmbedder Embedder() => embedder ??= MiniLmEmbedder.Load(MiniLmOptions.ForThreads(Environment.ProcessorCount));
-ITextEmbedder EmbedderOf(string model) => model == "minilm" ? Embedder() : PackagedEmbedders.Load(model, MiniLmOptions.ForThreads(Environment.ProcessorCount));
 if (args.Contains("--flipped"))
 {
     try
@@ -96,7 +95,7 @@ try
         foreach (var model in specs.Select(s => s.Model).Distinct())
         {
             ITextEmbedder? other = null; // another model loads only to embed, and is closed at once
-            caches[model] = await FeatureCache.OpenAsync(cacheDir, data.Name, items, () => model == "minilm" ? Embedder() : other = EmbedderOf(model), model);
+            caches[model] = await FeatureCache.OpenAsync(cacheDir, data.Name, items, () => model == "minilm" ? Embedder() : other = PackagedEmbedders.Load(model, MiniLmOptions.ForThreads(Environment.ProcessorCount)), model);
             other?.Dispose();
         }
 

@@ -15,7 +15,7 @@ internal sealed record BenchSpec(string Label, EvaluationSpec Spec)
     public bool Committed => Spec.Features == FeatureKind.Committed;
 
     /// <summary>The packaged model whose features it reads: the one its spec names, else MiniLM.</summary>
-    public string Model => PackagedEmbedders.Keys.FirstOrDefault(k => PackagedEmbedders.ModelName(k) == Spec.FeaturesModel) ?? "minilm";
+    public string Model => PackagedEmbedders.KeyOf(Spec.FeaturesModel) ?? "minilm";
 
     /// <summary>
     /// The specs side by side: v1 n-grams, v2 n-grams open and assigned, v2 MiniLM open and assigned, and the heads of

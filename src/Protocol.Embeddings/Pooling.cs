@@ -1,7 +1,7 @@
 namespace Protocol.Embeddings;
 
 /// <summary>sentence-transformers' poolings ("mean" over the attended tokens, or "cls") followed by L2 normalisation.</summary>
-internal static class MeanPooling
+internal static class Pooling
 {
     /// <summary>
     /// The unit-length mean of the first <paramref name="tokenCount"/> rows of <paramref name="tokens"/>

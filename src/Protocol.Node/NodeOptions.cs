@@ -55,16 +55,16 @@ public sealed class NodeOptions
     [RegularExpression("^(auto|cpu|cuda)$", ErrorMessage = "Node:Backend (--backend) must be auto, cpu or cuda")]
     public string Backend { get; set; } = "auto";
 
-    [Display(ShortName = "--metrics-port", Prompt = "PORT", Description = "loopback port of /metrics (default 9464; 0 turns it off).")]
-    [Range(0, 65535)]
+    [Display(ShortName = "--metrics-port", Prompt = "PORT", Description = "loopback port of /metrics (default 9464; 0 picks a free port, named in the start line; -1 turns it off).")]
+    [Range(-1, 65535, ErrorMessage = "Node:MetricsPort (--metrics-port) must be a port from 1 to 65535, 0 (a free port) or -1 (off)")]
     public int MetricsPort { get; set; } = 9464;
 
-    [Display(ShortName = "--dashboard-port", Prompt = "PORT", Description = "loopback port of the job dashboard /hangfire (default 9465; 0 turns it off).")]
-    [Range(0, 65535)]
+    [Display(ShortName = "--dashboard-port", Prompt = "PORT", Description = "loopback port of the job dashboard /hangfire (default 9465; 0 picks a free port, named in the start line; -1 turns it off).")]
+    [Range(-1, 65535, ErrorMessage = "Node:DashboardPort (--dashboard-port) must be a port from 1 to 65535, 0 (a free port) or -1 (off)")]
     public int DashboardPort { get; set; } = 9465;
 
-    [Display(ShortName = "--reports-port", Prompt = "PORT", Description = "port that serves the published reports at /reports/<market>/<round>/, from which curators claim (default 9466; 0 turns it off).")]
-    [Range(0, 65535)]
+    [Display(ShortName = "--reports-port", Prompt = "PORT", Description = "port that serves the published reports at /reports/<market>/<round>/, from which curators claim (default 9466; 0 picks a free port, named in the start line; -1 turns it off).")]
+    [Range(-1, 65535, ErrorMessage = "Node:ReportsPort (--reports-port) must be a port from 1 to 65535, 0 (a free port) or -1 (off)")]
     public int ReportsPort { get; set; } = 9466;
 
     [Display(ShortName = "--reports-address", Prompt = "IP", Description = "address the reports are served on (default 127.0.0.1; 0.0.0.0 publishes them).")]

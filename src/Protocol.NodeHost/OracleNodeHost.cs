@@ -138,56 +138,62 @@ public static partial class OracleNodeHost
         services.AddHangfireServer(server => { server.ServerName = "scan"; server.WorkerCount = 1; server.Queues = [ScanJob.Queue]; server.SchedulePollingInterval = options.SchedulePolling; });
         services.AddHostedService(sp => new RecurringScan(sp.GetRequiredService<IRecurringJobManager>(), options.ScanCron));
 
-        using var metrics = options.MetricsPort > 0 ? new Prometheus.MetricServer("127.0.0.1", options.MetricsPort) : null;
-        try
+        // Each endpoint on its own port: -1 turns it off, 0 lets the system pick a free one (said in the start line below,
+        // so that a test or a second node on one machine never races another program for a port picked beforehand).
+        var (metrics, metricsProblem) = await ListenAsync(options.MetricsPort, "127.0.0.1", Option(nameof(NodeOptions.MetricsPort)), "the Prometheus endpoint",
+            ct => MetricsEndpoint.StartAsync(options.MetricsPort, ct), cancellationToken).ConfigureAwait(false);
+        await using var metricsApp = metrics;
+        var (dashboard, dashboardProblem) = metricsProblem is null
+            ? await ListenAsync(options.DashboardPort, "127.0.0.1", Option(nameof(NodeOptions.DashboardPort)), "the job dashboard",
+                ct => StartDashboardAsync(storage, options.DashboardPort, ct), cancellationToken).ConfigureAwait(false)
+            : (null, null);
+        await using var dashboardApp = dashboard;
+        var (reports, reportsProblem) = metricsProblem is null && dashboardProblem is null
+            ? await ListenAsync(options.ReportsPort, options.ReportsAddress, Option(nameof(NodeOptions.ReportsPort)), "the published reports",
+                ct => FileServer.StartAsync(options.OutputFolder, "/reports", options.ReportsAddress, options.ReportsPort, ct), cancellationToken).ConfigureAwait(false)
+            : (null, null);
+        await using var reportsApp = reports;
+        if ((metricsProblem ?? dashboardProblem ?? reportsProblem) is { } portProblem)
         {
-            metrics?.Start();
-        }
-        catch (System.Net.HttpListenerException e)
-        {
-            await errors.WriteLineAsync(PortProblem(options.MetricsPort, Option(nameof(NodeOptions.MetricsPort)), "the Prometheus endpoint", e)).ConfigureAwait(false);
+            await errors.WriteLineAsync(portProblem).ConfigureAwait(false);
             return 1;
         }
 
-        Microsoft.AspNetCore.Builder.WebApplication? dashboardApp;
-        try
-        {
-            dashboardApp = options.DashboardPort > 0 ? await StartDashboardAsync(storage, options.DashboardPort, cancellationToken).ConfigureAwait(false) : null;
-        }
-        catch (IOException e)
-        {
-            await errors.WriteLineAsync(PortProblem(options.DashboardPort, Option(nameof(NodeOptions.DashboardPort)), "the job dashboard", e)).ConfigureAwait(false);
-            return 1;
-        }
-
-        await using var dashboard = dashboardApp;
-        Microsoft.AspNetCore.Builder.WebApplication? reportsApp;
-        try
-        {
-            reportsApp = options.ReportsPort > 0
-                ? await FileServer.StartAsync(options.OutputFolder, "/reports", options.ReportsAddress, options.ReportsPort, cancellationToken).ConfigureAwait(false)
-                : null;
-        }
-        catch (IOException e)
-        {
-            await errors.WriteLineAsync(PortProblem(options.ReportsPort, Option(nameof(NodeOptions.ReportsPort)), "the published reports", e, options.ReportsAddress)).ConfigureAwait(false);
-            return 1;
-        }
-
-        await using var reports = reportsApp;
         using var host = builder.Build();
         host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(stopping.Cancel);
         // From here on an unreachable RPC is ridden out (retried with a capped, doubling wait), not fatal.
         web3.Client.OverridingRequestInterceptor = new OutageRetry(new OutagePolicy(options.OutageBackoffCap), host.Services.GetRequiredService<ILogger<OutageRetry>>(), stopping.Token);
         var (logger, oracle, output) = (host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Protocol.NodeHost"), key.GetPublicAddress(), Path.GetFullPath(options.OutputFolder));
-        NodeStartingLog(logger, oracle, chainId, options.RpcUrl, options.MarketAddress, backendName, options.MetricsPort, options.DashboardPort, output); // once, so a log says what the node watched
+        // Once, so a log says what the node watched and where it listens (a port asked as 0 is the one picked).
+        var (metricsAt, dashboardAt, reportsAt) = (Where(metrics, "/metrics"), Where(dashboard, "/hangfire"), Where(reports, "/reports/"));
+        NodeStartingLog(logger, oracle, chainId, options.RpcUrl, options.MarketAddress, backendName, metricsAt, dashboardAt, reportsAt, output);
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
 
-    private static string PortProblem(int port, string option, string what, Exception e, string address = "127.0.0.1") =>
-        $"fmp node run: port {port} on {address} is already in use ({e.Message}), so {what} cannot listen there; " +
-        $"another node or program holds it: stop it, or set {option} to a free port (0 turns {what} off)";
+    /// <summary>Starts one endpoint unless its port is −1; a port already taken is the one line that says what to do.</summary>
+    private static async Task<(Microsoft.AspNetCore.Builder.WebApplication? App, string? Problem)> ListenAsync(
+        int port, string address, string option, string what, Func<CancellationToken, Task<Microsoft.AspNetCore.Builder.WebApplication>> start, CancellationToken cancellationToken)
+    {
+        if (port < 0)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (await start(cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (IOException e)
+        {
+            return (null, $"fmp node run: port {port} on {address} is already in use ({e.Message}), so {what} cannot listen there; " +
+                $"another node or program holds it: stop it, or set {option} to a free port (0 picks one, -1 turns {what} off)");
+        }
+    }
+
+    // "http://127.0.0.1:40123/metrics", or "off".
+    private static string Where(Microsoft.AspNetCore.Builder.WebApplication? app, string path) =>
+        app is null ? "off" : app.Urls.First().TrimEnd('/') + path;
 
     // The server's own words (3D000 database "x" does not exist, 28P01 password authentication failed, connection
     // refused) with the host and database, and what to do about it.
@@ -227,8 +233,8 @@ public static partial class OracleNodeHost
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Oracle {Oracle} on chain {ChainId} ({Rpc}): market {Market}, backend {Backend}, metrics port {MetricsPort}, job dashboard port {DashboardPort}, publishing to {Output}")]
-    private static partial void NodeStartingLog(ILogger logger, string oracle, System.Numerics.BigInteger chainId, string rpc, string market, string backend, int metricsPort, int dashboardPort, string output);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Oracle {Oracle} on chain {ChainId} ({Rpc}): market {Market}, backend {Backend}; metrics {Metrics}, job dashboard {Dashboard}, reports {Reports}; publishing to {Output}")]
+    private static partial void NodeStartingLog(ILogger logger, string oracle, System.Numerics.BigInteger chainId, string rpc, string market, string backend, string metrics, string dashboard, string reports, string output);
 
     // An option as messages name it, from its one declaration on NodeOptions: "Node:MetricsPort (--metrics-port)".
     private static string Option(string key) => OptionFlags.Label(typeof(NodeOptions), "Node", key);

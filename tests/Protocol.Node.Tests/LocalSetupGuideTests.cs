@@ -42,17 +42,13 @@ public sealed class LocalSetupGuideTests : IDisposable
             Assert.Contains("warped", await ScriptAsync(environment, "warp", "3600"), StringComparison.Ordinal);
             Assert.Matches(@"state\s+active", await FmpAsync(0, "oracle", "status", "--config", node));
 
-            // The node from the written file (its ports moved off the defaults, as flags), until it logs what it watches.
-            using (var run = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", node, "--metrics-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), "--dashboard-port", "0", "--reports-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            // The node from the written file (its ports moved off the defaults, as flags: free ones the system picks, the
+            // dashboard off), until it logs what it watches and where it listens.
+            using (var run = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", node, "--metrics-port", "0", "--dashboard-port=-1", "--reports-port", "0"]))
             {
-                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-                while (!run.Log.Contains("Oracle " + address, StringComparison.Ordinal))
-                {
-                    Assert.False(run.Process.HasExited, run.Log);
-                    Assert.True(DateTime.UtcNow < deadline, run.Log);
-                    await Task.Delay(100);
-                }
-
+                var started = await run.WaitForOutputAsync(new System.Text.RegularExpressions.Regex(
+                    "Oracle " + address + @" .*; metrics http://127\.0\.0\.1:([0-9]+)/metrics, job dashboard off, reports http://127\.0\.0\.1:([0-9]+)/reports/;"), TimeSpan.FromSeconds(60));
+                Assert.NotEqual("9464", started.Groups[1].Value);
                 await run.TerminateAsync(TimeSpan.FromSeconds(20));
             }
 

@@ -14,12 +14,12 @@ public sealed class NodeRpcOutageTests(AnvilFixture anvil, PostgresDatabaseFixtu
     [Fact]
     public async Task An_rpc_outage_is_ridden_out_by_the_process_and_the_market_is_attested_after_it()
     {
-        var (config, address, d, market, metricsPort, _, nodeData) = await SetUpAsync(revealGold: false);
+        var (config, address, d, market, nodeData) = await SetUpAsync(revealGold: false);
         await using var _ = nodeData;
         await using var proxy = new FaultyRpcProxy(Anvil.RpcUrl, faultRate: 0, stall: TimeSpan.Zero);
         // The RPC URL as a flag (it wins over the file), the cap short enough for a test: waits of 1, 2, 2, 2 … s.
         using var node = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", config, "--rpc", proxy.Url, "--outage-backoff-cap", "00:00:02"]);
-        await WaitUntilAsync(node, () => Task.FromResult(node.Log.Contains("Oracle " + address, StringComparison.Ordinal)));
+        var at = await ListeningAsync(node);
 
         proxy.Down = true;
         await market.RevealGoldAsync(); // the market reaches its evaluation while the node cannot see the chain
@@ -36,7 +36,7 @@ public sealed class NodeRpcOutageTests(AnvilFixture anvil, PostgresDatabaseFixtu
         await WaitUntilAsync(node, () => AttestedAsync(nodeData, address, d));
         Assert.Contains("RPC reachable again after", node.Log, StringComparison.Ordinal);
         using var http = new HttpClient();
-        var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"));
+        var metrics = await http.GetStringAsync(at.Metrics);
         var retries = metrics.Split('\n').Single(l => l.StartsWith("fmp_node_rpc_outage_retries_total ", StringComparison.Ordinal));
         Assert.True(double.Parse(retries[(retries.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) >= warnings, retries);
         await node.KillAsync();
@@ -52,11 +52,12 @@ public sealed class NodeDatabaseOutageTests(AnvilFixture anvil, PostgresDatabase
     [Fact]
     public async Task A_sixty_second_database_outage_is_ridden_out_and_the_market_is_attested_after_it()
     {
-        var (config, address, d, market, metricsPort, _, nodeData) = await SetUpAsync(revealGold: false);
+        var (config, address, d, market, nodeData) = await SetUpAsync(revealGold: false);
         await using var _ = nodeData;
         await using var proxy = new TcpOutageProxy(Db.Cluster.Port);
         var through = new Npgsql.NpgsqlConnectionStringBuilder(nodeData.ConnectionString) { Port = proxy.Port, Timeout = 5 }.ConnectionString;
         using var node = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", config, "--db", through]);
+        var at = await ListeningAsync(node);
         // Running, not starting: the first scan has finished (it sets the balance gauge last). A database lost while
         // the node starts is a start-up failure, which exits non-zero.
         using var http = new HttpClient();
@@ -64,7 +65,7 @@ public sealed class NodeDatabaseOutageTests(AnvilFixture anvil, PostgresDatabase
         {
             try
             {
-                var line = (await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"))).Split('\n')
+                var line = (await http.GetStringAsync(at.Metrics)).Split('\n')
                     .FirstOrDefault(l => l.StartsWith("fmp_node_wallet_balance_eth ", StringComparison.Ordinal));
                 return line is not null && double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) > 0;
             }

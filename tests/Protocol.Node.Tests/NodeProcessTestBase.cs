@@ -42,10 +42,10 @@ public abstract class NodeProcessTestBase(AnvilFixture anvil, PostgresDatabaseFi
         }
     }
 
-    protected sealed record Setup(string Config, string Address, ProtocolDeployment Deployment, TestMarket Market, int MetricsPort, int DashboardPort, Npgsql.NpgsqlDataSource NodeDb);
+    protected sealed record Setup(string Config, string Address, ProtocolDeployment Deployment, TestMarket Market, Npgsql.NpgsqlDataSource NodeDb);
 
-    /// <summary>The reports port of the last <see cref="SetUpAsync"/>.</summary>
-    protected int ReportsPort { get; private set; }
+    /// <summary>Where a started node listens, from its start line (the ports the system picked for port 0); null: off.</summary>
+    protected sealed record Endpoints(Uri? Metrics, Uri? Dashboard, Uri? Reports);
 
     // Keys as the guide says, a funded and bonded oracle, a market in evaluation, and the node's config file.
     protected async Task<Setup> SetUpAsync(string extraConfig = "", bool revealGold = true, System.Numerics.BigInteger? bond = null)
@@ -89,12 +89,10 @@ public abstract class NodeProcessTestBase(AnvilFixture anvil, PostgresDatabaseFi
             await market.RevealGoldAsync();
         }
 
-        var metricsPort = FreePort.Next();
-        var dashboardPort = FreePort.Next();
-        ReportsPort = FreePort.Next();
         var nodeDb = await Db.Cluster.CreateDatabaseAsync("node_" + Guid.NewGuid().ToString("N")[..12]); // this test's node alone
         // The node scans every 5 s, as the dev chain's does (scripts/dev.sh), not once a minute: a test waits for a scan
-        // after each step of the market.
+        // after each step of the market. Its ports are 0: the system picks free ones and the node names them
+        // (ListeningAsync), so no test races another program for a port picked beforehand.
         var config = Path.Combine(Dir, "node.json");
         await File.WriteAllTextAsync(config, $$"""
             {
@@ -107,14 +105,14 @@ public abstract class NodeProcessTestBase(AnvilFixture anvil, PostgresDatabaseFi
                 "OutputFolder": "{{Path.Combine(Dir, "out")}}",
                 "Backend": "cpu",
                 "ScanCron": "*/5 * * * * *",
-                "MetricsPort": {{metricsPort}},
-                "DashboardPort": {{dashboardPort}},
-                "ReportsPort": {{ReportsPort}},
+                "MetricsPort": 0,
+                "DashboardPort": 0,
+                "ReportsPort": 0,
                 "Fetch": { "FileRoots": [ "{{Dir}}", "{{Path.GetDirectoryName(specPath)}}" ] }{{extraConfig}}
               }
             }
             """);
-        return new Setup(config, address, d, market, metricsPort, dashboardPort, Npgsql.NpgsqlDataSource.Create(nodeDb));
+        return new Setup(config, address, d, market, Npgsql.NpgsqlDataSource.Create(nodeDb));
     }
 
     protected static async Task<string?> SignedAsync(Npgsql.NpgsqlDataSource nodeData, string address)
@@ -130,6 +128,14 @@ public abstract class NodeProcessTestBase(AnvilFixture anvil, PostgresDatabaseFi
         var digest = await SignedAsync(nodeData, address);
         return digest is not null && (await Anvil.Web3.CallAsync<ReportSignersFunction, List<string>>(d.MarketAddress, new ReportSignersFunction { Digest = Bytes32.Parse(digest).ToArray() }))
             .Any(s => string.Equals(s, address, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The node's endpoints, once its start line names them.</summary>
+    protected static async Task<Endpoints> ListeningAsync(CliProcess node)
+    {
+        var m = await node.WaitForOutputAsync(new System.Text.RegularExpressions.Regex(@"; metrics (\S+), job dashboard (\S+), reports (\S+);"), TimeSpan.FromSeconds(120));
+        static Uri? At(string s) => s == "off" ? null : new Uri(s);
+        return new Endpoints(At(m.Groups[1].Value), At(m.Groups[2].Value), At(m.Groups[3].Value));
     }
 
     protected static CliProcess StartNode(string config) => CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", config]);

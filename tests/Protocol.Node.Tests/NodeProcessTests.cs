@@ -14,9 +14,10 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     [Fact]
     public async Task A_node_started_from_its_config_file_evaluates_and_attests()
     {
-        var (config, address, d, market, metricsPort, dashboardPort, nodeData) = await SetUpAsync();
+        var (config, address, d, market, nodeData) = await SetUpAsync();
         await using var _ = nodeData;
         using var node = StartNode(config);
+        var at = await ListeningAsync(node);
         await WaitUntilAsync(node, () => AttestedAsync(nodeData, address, d));
         var digest = (await SignedAsync(nodeData, address))!;
         Assert.True(File.Exists(Path.Combine(Dir, "out", market.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", "leaves.json")));
@@ -25,14 +26,14 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         // (The node counts an attestation when its receipt arrives, which can be a poll later than the chain shows it.)
         using var http = new HttpClient();
         var metrics = "";
-        await WaitUntilAsync(node, async () => (metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics"))
+        await WaitUntilAsync(node, async () => (metrics = await http.GetStringAsync(at.Metrics!))
             .Contains("fmp_node_jobs_total{outcome=\"attested\"} 1", StringComparison.Ordinal));
         Assert.Contains("fmp_node_attestations_total 1", metrics, StringComparison.Ordinal);
-        var jobs = await http.GetStringAsync($"http://127.0.0.1:{dashboardPort}/hangfire/recurring");
+        var jobs = await http.GetStringAsync(new Uri(at.Dashboard!, "hangfire/recurring"));
         Assert.Contains("scan-markets", jobs, StringComparison.Ordinal);
 
         // The published report, read-only over HTTP where curators fetch their leaf and proof.
-        var reports = $"http://127.0.0.1:{ReportsPort}/reports/{market.Id}/0/";
+        var reports = $"{at.Reports}{market.Id}/0/";
         using var leavesAnswer = await http.GetAsync(new Uri(reports + "leaves.json"));
         Assert.Equal(System.Net.HttpStatusCode.OK, leavesAnswer.StatusCode);
         Assert.Equal("application/json; charset=utf-8", leavesAnswer.Content.Headers.ContentType?.ToString());
@@ -46,7 +47,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
         revalidate.Headers.IfNoneMatch.Add(leavesAnswer.Headers.ETag!);
         Assert.Equal(System.Net.HttpStatusCode.NotModified, (await http.SendAsync(revalidate)).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(reports + "nothing.json"))).StatusCode);
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri($"http://127.0.0.1:{ReportsPort}/reports/%2e%2e/node.json"))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(at.Reports + "%2e%2e/node.json"))).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, (await http.PostAsync(new Uri(reports + "leaves.json"), null)).StatusCode);
         var status = await Fmp("node", "status", "--config", config);
         Assert.Contains(address, status, StringComparison.Ordinal);
@@ -62,7 +63,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     {
         // The minimum bond, far below its share of the market's security: the contract refuses the attestation.
         // The policy's lock share is turned off, or the node would refuse the market before the contract does.
-        var (config, _, _, market, _, _, nodeData) = await SetUpAsync(""", "Policy": { "MaxLockShareBps": 10000 } """, bond: MinBond);
+        var (config, _, _, market, nodeData) = await SetUpAsync(""", "Policy": { "MaxLockShareBps": 10000 } """, bond: MinBond);
         await using var _ = nodeData;
         using var node = StartNode(config);
         await WaitUntilAsync(node, () => Task.FromResult(node.Log.Contains("would revert: InsufficientFreeBond(", StringComparison.Ordinal)));
@@ -75,7 +76,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     [Fact]
     public async Task Killing_the_node_at_any_point_never_yields_a_second_digest()
     {
-        var (config, address, d, market, _, _, nodeData) = await SetUpAsync(""", "JobRecoveryTimeout": "00:00:03" """);
+        var (config, address, d, market, nodeData) = await SetUpAsync(""", "JobRecoveryTimeout": "00:00:03" """);
         await using var _ = nodeData;
 
         // 1. Killed (SIGKILL) the moment its signature is persisted: before, during or just after attesting.
@@ -97,24 +98,22 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     [Fact]
     public async Task Two_processes_of_one_oracle_on_one_database_evaluate_each_market_once()
     {
-        var (config, address, d, market, metricsPort, dashboardPort, nodeData) = await SetUpAsync();
+        var (config, address, d, market, nodeData) = await SetUpAsync();
         await using var _ = nodeData;
-        var (metricsPort2, dashboardPort2, reportsPort2) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var config2 = Path.Combine(Dir, "node-2.json");
-        await File.WriteAllTextAsync(config2, (await File.ReadAllTextAsync(config))
-            .Replace($"\"MetricsPort\": {metricsPort}", $"\"MetricsPort\": {metricsPort2}", StringComparison.Ordinal)
-            .Replace($"\"DashboardPort\": {dashboardPort}", $"\"DashboardPort\": {dashboardPort2}", StringComparison.Ordinal)
-            .Replace($"\"ReportsPort\": {ReportsPort}", $"\"ReportsPort\": {reportsPort2}", StringComparison.Ordinal));
-
+        // One config file for both: its ports are 0, so each process listens where the system puts it; the second turns
+        // its job dashboard and reports off (-1), as a second process of one oracle would.
         using var first = StartNode(config);
-        using var second = StartNode(config2);
+        using var second = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", config, "--dashboard-port", "-1", "--reports-port=-1"]);
+        var (firstAt, secondAt) = (await ListeningAsync(first), await ListeningAsync(second));
+        Assert.NotEqual(firstAt.Metrics, secondAt.Metrics);
+        Assert.Equal((null, null), (secondAt.Dashboard, secondAt.Reports));
         // One job run across both processes (a job is counted when its receipt arrives), then more scans
         // by both, which must not evaluate the market again.
         using var http = new HttpClient();
         static long Jobs(string metrics) => metrics.Split('\n').Where(l => l.StartsWith("fmp_node_jobs_total{", StringComparison.Ordinal))
             .Sum(l => (long)double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         async Task<long> JobsRunAsync() =>
-            Jobs(await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics")) + Jobs(await http.GetStringAsync($"http://127.0.0.1:{metricsPort2}/metrics"));
+            Jobs(await http.GetStringAsync(firstAt.Metrics!)) + Jobs(await http.GetStringAsync(secondAt.Metrics!));
         await WaitUntilAsync(first, async () => await AttestedAsync(nodeData, address, d) && await JobsRunAsync() >= 1);
         await Task.Delay(5_000);
         Assert.False(first.Process.HasExited, first.Log);
@@ -135,7 +134,7 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     [Fact]
     public async Task A_missing_database_stops_it_at_start_with_a_non_zero_exit_naming_the_database()
     {
-        var (config, _, _, _, _, _, nodeData) = await SetUpAsync();
+        var (config, _, _, _, nodeData) = await SetUpAsync();
         await using var _ = nodeData;
         var missing = new Npgsql.NpgsqlConnectionStringBuilder(Db.ConnectionString) { Database = "no_such_node_db" }.ConnectionString;
         var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config, "--db", missing], TimeSpan.FromMinutes(1));
@@ -147,37 +146,29 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     [Fact]
     public async Task A_second_node_on_a_busy_port_names_the_port_and_the_option()
     {
-        var (config, _, _, _, metricsPort, dashboardPort, nodeData) = await SetUpAsync();
+        var (config, _, _, _, nodeData) = await SetUpAsync();
         await using var _ = nodeData;
         using var first = StartNode(config);
-        using var http = new HttpClient();
-        await WaitUntilAsync(first, async () =>
-        {
-            try
-            {
-                return (await http.GetAsync(new Uri($"http://127.0.0.1:{dashboardPort}/hangfire"))).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        });
+        var at = await ListeningAsync(first);
+        string Port(Uri? u) => u!.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config], TimeSpan.FromMinutes(1));
+        // A second node asks for the ports the first holds, one by one.
+        var (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp,
+            ["node", "run", "--config", config, "--metrics-port", Port(at.Metrics), "--dashboard-port", Port(at.Dashboard), "--reports-port", Port(at.Reports)], TimeSpan.FromMinutes(1));
         Assert.Equal(1, exit);
-        Assert.Contains($"port {metricsPort} on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
+        Assert.Contains($"port {at.Metrics!.Port} on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
         Assert.Contains("set Node:MetricsPort (--metrics-port) to a free port", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
 
-        (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config, "--metrics-port", "0"], TimeSpan.FromMinutes(1));
+        (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config, "--dashboard-port", Port(at.Dashboard), "--reports-port", Port(at.Reports)], TimeSpan.FromMinutes(1));
         Assert.Equal(1, exit);
-        Assert.Contains($"port {dashboardPort} on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
+        Assert.Contains($"port {at.Dashboard!.Port} on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
         Assert.Contains("set Node:DashboardPort (--dashboard-port) to a free port", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
 
-        (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config, "--metrics-port", "0", "--dashboard-port", "0"], TimeSpan.FromMinutes(1));
+        (exit, output) = await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config, "--reports-port", Port(at.Reports)], TimeSpan.FromMinutes(1));
         Assert.Equal(1, exit);
-        Assert.Contains($"port {ReportsPort} on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
+        Assert.Contains($"port {at.Reports!.Port} on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
         Assert.Contains("set Node:ReportsPort (--reports-port) to a free port", output, StringComparison.Ordinal);
         Assert.False(first.Process.HasExited, first.Log);
         await first.KillAsync();
@@ -190,15 +181,16 @@ public sealed class NodeProcessTests(AnvilFixture anvil, PostgresDatabaseFixture
     [Fact]
     public async Task A_lock_left_by_a_lost_database_connection_stops_the_scans_only_until_it_is_stale()
     {
-        var (config, address, d, market, metricsPort, _, nodeData) = await SetUpAsync(""", "JobRecoveryTimeout": "00:00:10" """, revealGold: false);
+        var (config, address, d, market, nodeData) = await SetUpAsync(""", "JobRecoveryTimeout": "00:00:10" """, revealGold: false);
         await using var _ = nodeData;
         using var node = StartNode(config);
+        var at = await ListeningAsync(node);
         using var http = new HttpClient();
         await WaitUntilAsync(node, async () =>
         {
             try
             {
-                return (await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"))).Contains("fmp_node_wallet_balance_eth ", StringComparison.Ordinal);
+                return (await http.GetStringAsync(at.Metrics!)).Contains("fmp_node_wallet_balance_eth ", StringComparison.Ordinal);
             }
             catch (HttpRequestException)
             {

@@ -29,7 +29,7 @@ public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixt
         var config = Path.Combine(_dir, "node.json");
         await File.WriteAllTextAsync(config, $$"""
             { "Node": { "RpcUrl": "{{rpc}}", "MarketAddress": "{{market}}", "ConnectionString": "Host=127.0.0.1;Port=1;Database=unused",
-                        "Keystore": "{{keystore}}", "PasswordFile": "{{password}}", "MetricsPort": 0, "DashboardPort": 0, "ReportsPort": 0{{extra}} } }
+                        "Keystore": "{{keystore}}", "PasswordFile": "{{password}}", "MetricsPort": -1, "DashboardPort": -1, "ReportsPort": -1{{extra}} } }
             """);
         return await CliProcess.RunAsync(CliProcess.Fmp, ["node", "run", "--config", config, .. flags], TimeSpan.FromMinutes(1));
     }
@@ -47,6 +47,10 @@ public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixt
         Assert.Equal(2, exit);
         Assert.Contains("Node:Backend (--backend) must be auto, cpu or cuda", output, StringComparison.Ordinal);
 
+        (exit, output) = await StartAsync(anvil.RpcUrl, any, "", "--metrics-port=-2");
+        Assert.Equal(2, exit);
+        Assert.Contains("Node:MetricsPort (--metrics-port) must be a port from 1 to 65535, 0 (a free port) or -1 (off)", output, StringComparison.Ordinal);
+
         (exit, output) = await StartAsync("127.0.0.1:8545", any);
         Assert.Equal(2, exit);
         Assert.Contains("Node:RpcUrl (--rpc) \"127.0.0.1:8545\" is not an http(s) URL", output, StringComparison.Ordinal);
@@ -60,7 +64,7 @@ public sealed class NodeStartTests(AnvilFixture anvil) : IClassFixture<AnvilFixt
         var nowhere = $"http://127.0.0.1:{FreePort.Next()}";
         await File.WriteAllTextAsync(config, $$"""
             { "Node": { "RpcUrl": "{{nowhere}}", "MarketAddress": "0x0000000000000000000000000000000000000001", "ConnectionString": "Host=127.0.0.1;Port=1;Database=unused",
-                        "Keystore": "oracle.json", "PasswordFile": "oracle.password", "MetricsPort": 0, "DashboardPort": 0, "ReportsPort": 0 } }
+                        "Keystore": "oracle.json", "PasswordFile": "oracle.password", "MetricsPort": -1, "DashboardPort": -1, "ReportsPort": -1 } }
             """);
         var elsewhere = Directory.CreateTempSubdirectory("fmp-elsewhere-").FullName;
         try

@@ -200,8 +200,7 @@ try
 
     Step.Say("starting three oracle nodes (fmp node run) and the indexer (fmp indexer run)");
     var nodeOutputs = new List<string>();
-    var dashboards = new PortList();
-    var reports = new PortList();
+    var nodes = new List<CliProcess>();
     foreach (var o in ProtocolDeployment.Oracles)
     {
         var keystore = Path.Combine(keysDir, $"oracle-{o}.json");
@@ -215,10 +214,13 @@ try
             {
                 RpcUrl = anvil.RpcUrl, MarketAddress = d.MarketAddress, StartBlock = d.StartBlock, ConnectionString = await postgres.CreateDatabaseAsync($"node{o}"),
                 Keystore = keystore, PasswordFile = password, OutputFolder = nodeOut, Backend = "auto",
-                MetricsPort = FreePort.Next(), DashboardPort = dashboards.AddPort(), ReportsPort = reports.AddPort(),
+                // Port 0: each node binds free ports itself and names them in its start line (read below), so that no
+                // other server takes a port picked here first.
+                MetricsPort = 0, DashboardPort = 0, ReportsPort = 0,
             },
         }));
-        processes.Add(Step.Start(fmp, Path.Combine(logsDir, $"node-{o}.log"), "node", "run", "--config", config));
+        nodes.Add(Step.Start(fmp, Path.Combine(logsDir, $"node-{o}.log"), "node", "run", "--config", config));
+        processes.Add(nodes[^1]);
     }
 
     var indexerDb = await postgres.CreateDatabaseAsync("indexer");
@@ -252,7 +254,15 @@ try
     }
 
     AnsiConsole.MarkupLine($"  analyst dashboard (fmp api run): [link]{dashboard}/dashboard/[/]");
-    AnsiConsole.MarkupLine($"  job dashboards of the nodes: {string.Join(", ", dashboards.Ports.Select(p => $"http://127.0.0.1:{p}/hangfire"))}");
+    var listening = new Regex(@"; metrics \S+, job dashboard (\S+), reports (\S+);");
+    var nodeUrls = new List<(string Dashboard, Uri Reports)>();
+    foreach (var node in nodes)
+    {
+        var started = await node.WaitForOutputAsync(listening, TimeSpan.FromSeconds(120));
+        nodeUrls.Add((started.Groups[1].Value, new Uri(started.Groups[2].Value)));
+    }
+
+    AnsiConsole.MarkupLine($"  job dashboards of the nodes: {string.Join(", ", nodeUrls.Select(u => u.Dashboard))}");
     var clock = Stopwatch.StartNew();
     await AnsiConsole.Status().StartAsync("oracles evaluate (Shapley values of 64 permutations), sign and attest…", async ctx =>
     {
@@ -292,7 +302,7 @@ try
 
     // Every curator leaf claimed by its own key; the remainder leaf is the burn address's (the sponsor gets nothing
     // from the leaves), and as claims are permissionless the sponsor relays it. What each got is read from the chain.
-    var reportsUrl = $"http://127.0.0.1:{reports.Ports[0]}";
+    var reportsUrl = nodeUrls[0].Reports.GetLeftPart(UriPartial.Authority);
     var byAddress = curators.ToDictionary(c => c.Address, StringComparer.OrdinalIgnoreCase);
     var leavesFile = nodeOutputs.SelectMany(o => Directory.Exists(o) ? Directory.GetFiles(o, "leaves.json", SearchOption.AllDirectories) : []).First();
     using var leaves = JsonDocument.Parse(await File.ReadAllTextAsync(leavesFile));
@@ -400,17 +410,4 @@ static async Task<bool> SchemaReadyAsync(NpgsqlDataSource db)
     await using var connection = await db.OpenConnectionAsync();
     await using var command = new NpgsqlCommand("SELECT to_regclass('public.markets') IS NOT NULL", connection);
     return (bool)(await command.ExecuteScalarAsync())!;
-}
-
-/// <summary>Free loopback ports handed to the nodes, remembered for printing and for the claims.</summary>
-internal sealed class PortList
-{
-    public List<int> Ports { get; } = [];
-
-    public int AddPort()
-    {
-        var port = FreePort.Next();
-        Ports.Add(port);
-        return port;
-    }
 }

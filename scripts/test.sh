@@ -5,10 +5,10 @@
 # test service (anvil, PostgreSQL) left running afterwards.
 #
 # The parts overlap where the two cores have room:
-#   forge build, forge test, lint ─┬─ dotnet tests in two lanes of about the same length (see "lane_a_names" below)
-#   dotnet build ──────────────────┘   and the TypeScript tests beside them
+#   forge build ─┬─ forge test, lint ──── the TypeScript tests
+#   dotnet build ┴─ dotnet tests in two lanes of about the same length (see "lane_a_names" below)
 # (forge compiles with one core through solc-js while dotnet builds; the .NET and TypeScript tests deploy forge's
-# contracts/out, so they start once both are done.)
+# contracts/out, so the .NET tests start once both builds are done, beside the end of forge's tests and lint.)
 #
 #   scripts/test.sh          everything (what CI runs)
 #   scripts/test.sh --fast   the fast tier only: the .NET tests not marked [Trait("tier", "slow")] (no processes of
@@ -98,14 +98,16 @@ if ! timed dotnet-build dotnet build Protocol.sln --nologo --verbosity quiet >"$
   note_failure "dotnet build failed (see $results/dotnet-build.log)"
 fi
 
-# The .NET tests start once forge is done: its invariant suite takes one and a half cores for a minute, and beside the
-# .NET tests the machine's load went past 20 (forge's tests took 351 s instead of 63-98, the node project 652 s
-# instead of 504).
+# The .NET tests deploy forge's contracts/out, so they start once forge has compiled (long before the solution is
+# built, as a rule), not once its tests and lint are done: by then the rest of forge's part is about half a minute of
+# tests and the lint, on one core, which left the other idle for 50 s of every run (measured 2026-12-08: both cores
+# busy through the build, 50-66% from the build's end until forge was done). Forge started beside the .NET tests
+# instead of before them took 351 s instead of 63-98 and the node project 652 s instead of 504.
 if [ "$fast" -eq 0 ]; then
-  echo "waiting for forge (compile, tests and lint)"
-  wait "$forge_pid"
+  echo "waiting for forge to compile the contracts"
+  while [ ! -s "$results/forge-build.rc" ] && kill -0 "$forge_pid" 2>/dev/null; do sleep 1; done
 fi
-if [ "$(cat "$results/forge-build.rc")" != 0 ]; then
+if [ "$(cat "$results/forge-build.rc" 2>/dev/null)" != 0 ]; then
   cat "$results/forge-build.log"
   note_failure "forge build failed: the contracts did not compile (see $results/forge-build.log)"
 fi
@@ -147,8 +149,9 @@ if [ "$build_ok" -eq 1 ]; then
   background+=("${dotnet_pids[@]}")
 fi
 
-# 4. forge's results.
+# 4. forge's results, once its tests and lint are done.
 if [ "$fast" -eq 0 ]; then
+  wait "$forge_pid"
   cat "$results/forge.log"
   summary=$(grep -E '^Ran [0-9]+ test suites? in .*tests? passed' "$results/forge.log" | tail -n 1)
   if [ -n "$summary" ]; then

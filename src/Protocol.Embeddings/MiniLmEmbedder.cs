@@ -15,6 +15,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder
 
     private readonly int _maxTokens; // sentence-transformers' max_seq_length for the model (256 for MiniLM), not BERT's 512
     private readonly string _pooling;
+    private readonly bool _int8;
     private readonly SessionOptions _sessionOptions;
     private readonly InferenceSession _session;
     private readonly MiniLmSignature _signature;
@@ -24,12 +25,13 @@ public sealed class MiniLmEmbedder : ITextEmbedder
     {
         _maxTokens = model.MaxTokens;
         _pooling = model.Pooling;
+        _int8 = model.Quantised;
         _sessionOptions = sessionOptions;
         _session = session;
         _signature = MiniLmSignature.Of(session, Dim);
         _options = options;
         Tokenizer = MiniLmResources.LoadTokenizer(model);
-        Info = new EmbeddingModelInfo(model.Name, $"{model.Package} {PackagedModel.PackageVersion}", Dim, _maxTokens, model.Pooling, "l2", modelSha256);
+        Info = new EmbeddingModelInfo(model.Name, model.Source, Dim, _maxTokens, model.Pooling, "l2", modelSha256);
     }
 
     /// <summary>The model, its pooling and the SHA-256 of its exact weights.</summary>
@@ -95,7 +97,9 @@ public sealed class MiniLmEmbedder : ITextEmbedder
             encodings[i] = Tokenizer.Encode(texts[i], _maxTokens);
         }
 
-        int[][] batches = Batches(encodings, _options.BatchSize, _options.BatchTokens);
+        // An int8 model quantises its activations with one scale per call, so a text shares no call with another: its
+        // vector is a function of its own text alone, as with fp32 (where batching changes nothing).
+        int[][] batches = Batches(encodings, _int8 ? 1 : _options.BatchSize, _options.BatchTokens);
         var vectors = new float[encodings.Length][];
         int embedded = 0;
         if (_options.ParallelBatches == 1 || batches.Length == 1)

@@ -8,13 +8,13 @@ namespace Protocol.Embeddings;
 /// </summary>
 internal static class MiniLmResources
 {
-    /// <summary>The ONNX model's bytes, read into memory (nothing is written to disk).</summary>
+    /// <summary>The ONNX model's bytes, read into memory (nothing is written to disk); an int8 variant's, quantised.</summary>
     public static byte[] ReadModel(PackagedModel model)
     {
         using Stream stream = Open(model, "model.onnx");
         var bytes = new byte[stream.Length];
         stream.ReadExactly(bytes);
-        return bytes;
+        return model.Quantised ? Int8Quantizer.Quantize(bytes) : bytes;
     }
 
     /// <summary>The model's WordPiece tokenizer, from vocab.txt.</summary>

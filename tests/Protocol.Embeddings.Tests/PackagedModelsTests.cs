@@ -107,12 +107,13 @@ public sealed class PackagedModelsTests(PackagedModelsFixture models) : IClassFi
     [Fact]
     public void PackagedEmbedders_KeysNamesAndUnknownModels()
     {
-        Assert.Equal(["minilm", "arctic-xs", "minilm+arctic-xs"], PackagedEmbedders.Keys);
+        Assert.Equal(["minilm", "arctic-xs", "minilm+arctic-xs", "minilm-int8", "arctic-xs-int8"], PackagedEmbedders.Keys);
+        Assert.Equal("all-MiniLM-L6-v2-int8", PackagedEmbedders.ModelName("minilm-int8"));
         Assert.Equal("all-MiniLM-L6-v2+snowflake-arctic-embed-xs", PackagedEmbedders.ModelName("minilm+arctic-xs"));
         Assert.True(PackagedEmbedders.Knows("snowflake-arctic-embed-xs"));
         Assert.False(PackagedEmbedders.Knows("snowflake-arctic-embed-xs+all-MiniLM-L6-v2")); // the order is part of the name
-        Assert.Contains("packaged: all-MiniLM-L6-v2, snowflake-arctic-embed-xs, all-MiniLM-L6-v2+snowflake-arctic-embed-xs",
+        Assert.Contains("packaged: all-MiniLM-L6-v2, snowflake-arctic-embed-xs, all-MiniLM-L6-v2+snowflake-arctic-embed-xs, all-MiniLM-L6-v2-int8, snowflake-arctic-embed-xs-int8",
             Assert.Throws<ArgumentException>(() => PackagedEmbedders.ForModelName("e5-large")).Message, StringComparison.Ordinal);
-        Assert.Contains("the packaged ones are minilm, arctic-xs, minilm+arctic-xs", Assert.Throws<ArgumentException>(() => PackagedEmbedders.Load("arctic")).Message, StringComparison.Ordinal);
+        Assert.Contains("the packaged ones are minilm, arctic-xs, minilm+arctic-xs, minilm-int8, arctic-xs-int8", Assert.Throws<ArgumentException>(() => PackagedEmbedders.Load("arctic")).Message, StringComparison.Ordinal);
     }
 }

@@ -12,7 +12,8 @@ namespace Protocol.Features.Bench;
 /// features.sh --embed-only: how fast `fmp features embed` turns a pool into a features file, before (the embedding loop
 /// as it was until issue 26: chunks of 2,048 comparisons, groups of 256 new texts, batches of 32 in order, ONNX Runtime's
 /// intra-op threads) and after (<see cref="ComparisonFeatures"/> today: every distinct text once, length-bucketed batches,
-/// parallel batches), on 1 … N threads, with the bytes of both files compared. Model loading is not timed.
+/// parallel batches), on 1 … N threads, with the bytes of both files compared; then the int8 variant of the model
+/// (<see cref="PackagedModel.MiniLmInt8"/>) on the new loop, with its vectors' cosine to fp32's. Model loading is not timed.
 /// </summary>
 internal static class EmbedBench
 {
@@ -74,11 +75,25 @@ internal static class EmbedBench
                 var same = before is null ? "sha256 " + Convert.ToHexStringLower(SHA256.HashData(after))[..12] : before.AsSpan().SequenceEqual(after) ? "same as before" : "DIFFER";
                 allSame &= before is null || before.AsSpan().SequenceEqual(after);
                 output.WriteLine(Line(name, texts.Count, distinct.Count, tokens, t, "after", afterSeconds, afterCpu, bound, same));
+
+                // The int8 variant (--model minilm-int8): other vectors, so its rows are compared by cosine, not bytes.
+                using var int8 = MiniLmEmbedder.Load(overrides ?? MiniLmOptions.ForThreads(t), PackagedModel.MiniLmInt8);
+                var (_, int8Seconds, int8Cpu) = await TimedAsync(int8, texts, (e, items) => ComparisonFeatures.Rows(e, items, EmbeddedText.Response)).ConfigureAwait(false);
+                var agreement = t == threads[0] ? Agreement(embedder, int8, distinct) : "";
+                output.WriteLine(Line(name, texts.Count, distinct.Count, tokens, t, "int8", int8Seconds, int8Cpu, bound, agreement));
             }
         }
 
         output.WriteLine(allSame ? "every features file is byte for byte the one the old loop writes" : "FEATURES FILES DIFFER");
         return allSame ? 0 : 1;
+    }
+
+    /// <summary>Cosine of each distinct text's int8 vector to its fp32 vector: median, 1st percentile and minimum.</summary>
+    private static string Agreement(MiniLmEmbedder fp32, MiniLmEmbedder int8, List<string> distinct)
+    {
+        var (a, b) = (fp32.Embed(distinct), int8.Embed(distinct));
+        var cosines = a.Zip(b, (x, y) => x.Zip(y, (p, q) => (double)p * q).Sum()).Order().ToArray();
+        return string.Create(Ci, $"cosine to fp32: median {cosines[cosines.Length / 2]:F4}, 1st pct {cosines[cosines.Length / 100]:F4}, min {cosines[0]:F4}");
     }
 
     private static string Line(string name, int comparisons, int distinct, long tokens, int threads, string path, double seconds, double cpu, double bound, string bytes) =>

@@ -20,7 +20,8 @@ internal sealed record BenchSpec(string Label, EvaluationSpec Spec)
     /// <summary>
     /// The specs side by side: v1 n-grams, v2 n-grams open and assigned, v2 MiniLM open and assigned, and the heads of
     /// issue 26 on the same valuation: v2 on arctic-xs features (open), on both models' features (open and assigned:
-    /// the head of bt-inrun-v3-features-duo). The last three are v2's documents with featuresModel set, not shipped specs.
+    /// the head of bt-inrun-v3-features-duo), and on the int8 MiniLM's (open and assigned: what quantising costs the judge).
+    /// The last five are v2's documents with featuresModel set, not shipped specs.
     /// </summary>
     public static IReadOnlyList<BenchSpec> SideBySide(int? v1Permutations)
     {
@@ -36,6 +37,8 @@ internal sealed record BenchSpec(string Label, EvaluationSpec Spec)
             new("v2 arctic open", Named("bt-inrun-v2-features-open") with { FeaturesModel = PackagedEmbedders.ModelName("arctic-xs") }),
             new("v2 duo open", Named("bt-inrun-v2-features-open") with { FeaturesModel = duo }),
             new("v2 duo", Named("bt-inrun-v2-features") with { FeaturesModel = duo }),
+            new("v2 int8 open", Named("bt-inrun-v2-features-open") with { FeaturesModel = PackagedEmbedders.ModelName("minilm-int8") }),
+            new("v2 int8", Named("bt-inrun-v2-features") with { FeaturesModel = PackagedEmbedders.ModelName("minilm-int8") }),
         ];
     }
 

@@ -8,6 +8,7 @@ using Protocol.Cli.Commands.Oracles;
 using Protocol.Cli.Commands.Services;
 using Protocol.Indexer;
 using Protocol.Node;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Protocol.Cli;
@@ -29,6 +30,28 @@ public static class FmpApp
         config.SetHelpProvider(new FmpHelpProvider(config.Settings));
         // fmp --version: the assembly version (the SDK default until releases are versioned).
         config.SetApplicationVersion(typeof(FmpApp).Assembly.GetName().Version?.ToString(3) ?? "unknown");
+        // A usage mistake (an unknown option, a missing value, a settings check) exits 2, as every command's own refusal
+        // of its input does; Spectre's default is -1 (255 to a shell). Anything else is a fault: printed as Spectre
+        // prints it, exit -1 as before.
+        config.SetExceptionHandler((e, _) =>
+        {
+            if (e is CommandAppException usage)
+            {
+                if (usage.Pretty is { } pretty)
+                {
+                    AnsiConsole.Write(pretty);
+                }
+                else
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]Error:[/] {usage.Message}");
+                }
+
+                return 2;
+            }
+
+            AnsiConsole.WriteException(e, ExceptionFormats.ShortenEverything);
+            return -1;
+        });
         config.AddBranch("indexer", indexer =>
         {
             indexer.SetDescription("Mirror the protocol's events into PostgreSQL for analysts.");
@@ -36,7 +59,7 @@ public static class FmpApp
             indexer.AddCommand<IndexerCheckCommand>("check").WithDescription("Compare the database with the contracts' state at the checkpoint; exit 1 on any difference.");
         });
         config.AddCommand<ServeCommand>("serve").WithDescription("Publish a folder read-only over HTTP (a local market's task pool, gold set and label files).");
-        config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a market from local files (default spec bt-inrun-v2): scores, metrics and the report digest.");
+        config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a market from local files (default spec " + Protocol.Evaluation.EvaluationSpecs.DefaultName + "): scores, metrics and the report digest.");
         config.AddBranch("features", features =>
         {
             features.SetDescription("Committed features: the sponsor's embeddings of each comparison, bound to the task pool and gold set.");

@@ -33,6 +33,18 @@ public sealed class CommandHelpTests
         Assert.True(seen.Count >= 30, $"only {seen.Count} commands found: {string.Join(", ", seen)}");
     }
 
+    [Fact]
+    public async Task A_usage_mistake_exits_2_with_the_parsers_own_words_as_a_commands_refusal_does()
+    {
+        var (exit, output) = await InProcessFmp.RunAsync(["keys", "show", "--keystore"]); // the parser's: an option without its value
+        Assert.Equal(2, exit);
+        Assert.Contains("keystore", output, StringComparison.Ordinal);
+
+        (exit, output) = await InProcessFmp.RunAsync(["keys", "show"]); // its settings check: --keystore is required
+        Assert.Equal(2, exit);
+        Assert.Contains("--keystore is required", output, StringComparison.Ordinal);
+    }
+
     internal static (int Exit, string Output) Help(string[] path)
     {
         var writer = new StringWriter();

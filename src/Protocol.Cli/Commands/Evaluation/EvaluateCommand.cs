@@ -54,7 +54,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         public string Gold { get; set; } = "";
 
         [CommandOption("--task-features <FILE>")]
-        [Description("The task pool's features file (specs reading committed features: bt-inrun-v2-features, bt-inrun-v2-features-open).")]
+        [Description("The task pool's features file (specs reading committed features: the -features specs).")]
         public string? TaskFeatures { get; init; }
 
         [CommandOption("--gold-features <FILE>")]
@@ -66,7 +66,7 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         public string Manifest { get; set; } = "";
 
         [CommandOption("--spec <NAME|FILE>")]
-        [Description("Evaluation spec: a shipped spec's name (bt-inrun-v2, bt-inrun-v2-open, bt-inrun-v2-features, bt-inrun-v2-features-open, bt-shapley-v1) or the path of a spec document. Default bt-inrun-v2 (bt-inrun-v2-open with --from-data).")]
+        [Description("Evaluation spec: a shipped spec's name (those of specs/*.json, e.g. " + EvaluationSpecs.DefaultName + ", bt-inrun-v3-features-duo, bt-inrun-v2-open, bt-shapley-v1) or the path of a spec document. Default " + EvaluationSpecs.DefaultName + " (bt-inrun-v2-open with --from-data).")]
         public string? Spec { get; set; }
 
         [CommandOption("--out <FOLDER>")]

@@ -2,7 +2,6 @@ using System.Numerics;
 using Protocol.Client;
 using Protocol.Client.Chain;
 using Protocol.Node;
-
 using Protocol.ServiceDefaults;
 
 namespace Protocol.NodeHost;
@@ -13,7 +12,10 @@ namespace Protocol.NodeHost;
 /// </summary>
 public static class NodeStartChecks
 {
-    private static readonly ConnectionSources Sources = new(OptionFlags.Label(typeof(NodeOptions), "Node", nameof(NodeOptions.RpcUrl)), OptionFlags.Label(typeof(NodeOptions), "Node", nameof(NodeOptions.MarketAddress)));
+    private static readonly ConnectionSources Sources = new(Option(nameof(NodeOptions.RpcUrl)), Option(nameof(NodeOptions.MarketAddress)));
+
+    /// <summary>An option as the node's messages name it, from its one declaration on NodeOptions: "Node:MetricsPort (--metrics-port)".</summary>
+    internal static string Option(string key) => OptionFlags.Label(typeof(NodeOptions), "Node", key);
 
     /// <summary>The chain id, or the problem (naming the URL or the address and the option to fix).</summary>
     public static async Task<(BigInteger ChainId, string? Problem)> ChainAsync(NodeOptions options, CancellationToken cancellationToken)

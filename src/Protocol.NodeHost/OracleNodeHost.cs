@@ -236,6 +236,5 @@ public static partial class OracleNodeHost
     [LoggerMessage(Level = LogLevel.Information, Message = "Oracle {Oracle} on chain {ChainId} ({Rpc}): market {Market}, backend {Backend}; metrics {Metrics}, job dashboard {Dashboard}, reports {Reports}; publishing to {Output}")]
     private static partial void NodeStartingLog(ILogger logger, string oracle, System.Numerics.BigInteger chainId, string rpc, string market, string backend, string metrics, string dashboard, string reports, string output);
 
-    // An option as messages name it, from its one declaration on NodeOptions: "Node:MetricsPort (--metrics-port)".
-    private static string Option(string key) => OptionFlags.Label(typeof(NodeOptions), "Node", key);
+    private static string Option(string key) => NodeStartChecks.Option(key);
 }

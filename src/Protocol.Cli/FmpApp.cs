@@ -33,17 +33,18 @@ public static class FmpApp
         // A usage mistake (an unknown option, a missing value, a settings check) exits 2, as every command's own refusal
         // of its input does; Spectre's default is -1 (255 to a shell). Anything else is a fault: printed as Spectre
         // prints it, exit -1 as before.
+        config.SetInterceptor(new UnknownOptions());
         config.SetExceptionHandler((e, _) =>
         {
-            if (e is CommandAppException usage)
+            if (e is CommandAppException or UsageException)
             {
-                if (usage.Pretty is { } pretty)
+                if ((e as CommandAppException)?.Pretty is { } pretty)
                 {
                     AnsiConsole.Write(pretty);
                 }
                 else
                 {
-                    AnsiConsole.MarkupLineInterpolated($"[red]Error:[/] {usage.Message}");
+                    AnsiConsole.MarkupLineInterpolated($"[red]Error:[/] {e.Message}");
                 }
 
                 return 2;

@@ -43,6 +43,14 @@ public sealed class CommandHelpTests
         (exit, output) = await InProcessFmp.RunAsync(["keys", "show"]); // its settings check: --keystore is required
         Assert.Equal(2, exit);
         Assert.Contains("--keystore is required", output, StringComparison.Ordinal);
+
+        // An option the command does not declare is refused, not ignored, with the nearest one it does.
+        (exit, output) = await InProcessFmp.RunAsync(["market", "status", "--markt", "0x0000000000000000000000000000000000000001"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown option --markt (did you mean --market?)", output, StringComparison.Ordinal);
+        (exit, output) = await InProcessFmp.RunAsync(["market", "status", "--no-such-option"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown option --no-such-option", output, StringComparison.Ordinal);
     }
 
     internal static (int Exit, string Output) Help(string[] path)

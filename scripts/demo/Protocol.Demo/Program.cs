@@ -143,7 +143,8 @@ try
     // The copier keeps its commitment's salt apart from the copied file it will try to reveal.
     var copier = curators.Single(c => c.Kind == "copier");
     var copierSecrets = Path.Combine(curatorsDir, "copier.commit.json");
-    string[] KeyOf(DemoCurator c) => c == copier ? ["--keystore", c.Keystore, "--secrets", copierSecrets] : ["--keystore", c.Keystore];
+    // Only commit and reveal take --secrets (fmp refuses an option a command does not declare).
+    string[] KeyOf(DemoCurator c, string command = "reveal") => c == copier && command is ("commit" or "reveal") ? ["--keystore", c.Keystore, "--secrets", copierSecrets] : ["--keystore", c.Keystore];
 
     // The injected curators type the fmp commands; the crowd workers (hundreds in the full demo) make the same calls
     // in this process through Protocol.Client, the library those commands run, instead of a process each.
@@ -152,7 +153,7 @@ try
     {
         if (c.TypesCommands)
         {
-            await cli.RunAsync([.. command, .. KeyOf(c)]);
+            await cli.RunAsync([.. command, .. KeyOf(c, command[1])]);
         }
         else
         {

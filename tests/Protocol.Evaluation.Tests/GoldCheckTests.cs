@@ -44,7 +44,10 @@ public sealed class GoldCheckTests(ITestOutputHelper output)
     [MemberData(nameof(Specs))]
     public void An_inverted_gold_set_is_contradicted_under_every_spec_even_with_sybils_against_the_truth_and_the_true_one_is_not(string name)
     {
-        var spec = EvaluationSpecs.ByName(name)!;
+        // v1's gold statistic is its model trained on every label (Attributor.AllCurators), which no permutation touches:
+        // 4 of them instead of 64 give the node's rule the same input, in a tenth of the test's time.
+        var shipped = EvaluationSpecs.ByName(name)!;
+        var spec = shipped.InRun is null ? shipped with { Permutations = 4 } : shipped;
         foreach (var (flip, sybils, expected) in new[] { (1.0, false, true), (1.0, true, true), (0.0, false, false), (0.0, true, false) })
         {
             var input = GoldCheckMarket.For(spec, GoldCheckMarket.Build(seed: 1, flip, sybils, sharePpm: GoldCheckMarket.ShareFor(spec)));

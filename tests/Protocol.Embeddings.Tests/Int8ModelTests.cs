@@ -91,6 +91,18 @@ public sealed class Int8ModelTests(Int8ModelFixture models) : IClassFixture<Int8
     }
 
     [Fact]
+    public void ArcticXsInt8_IsCloseToItsOwnFp32Model_UnderItsOwnName()
+    {
+        using var fp32 = PackagedEmbedders.Load("arctic-xs");
+        using var int8 = PackagedEmbedders.Load("arctic-xs-int8");
+
+        var (a, b) = (fp32.Embed(Texts, null), int8.Embed(Texts, null));
+
+        Assert.Equal(("snowflake-arctic-embed-xs-int8", 512, "cls"), (int8.Info.Name, int8.Info.MaxTokens, int8.Info.Pooling));
+        Assert.All(a.Zip(b), p => Assert.InRange(Vectors.Dot(p.First, p.Second), 0.95f, 0.99999f));
+    }
+
+    [Fact]
     public async Task Int8_FeaturesFile_IsVerifiedByTheInt8ModelAndRefusedByFp32()
     {
         var pool = new List<ComparisonText> { new("p", Texts[0], Texts[1]), new("p", Texts[2], Texts[4]), new("p", Texts[5], Texts[3]) };

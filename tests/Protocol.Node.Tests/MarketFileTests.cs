@@ -56,6 +56,42 @@ public sealed class MarketFileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_spec_that_failed_a_goal_is_said_even_as_the_default_and_the_one_that_met_every_goal_is_named()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "public"));
+        Directory.CreateDirectory(Path.Combine(_dir, "private"));
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "public", "tasks.jsonl"), CanonicalWriter.ToBytes(new[] { new TaskItem("t1", "p", "a1", "b1") }.Select(ProtocolFiles.ToLine)));
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "private", "gold.jsonl"), CanonicalWriter.ToBytes(new[] { new GoldItem("g1", "p", "a", "b", Preference.A) }.Select(ProtocolFiles.ToLine)));
+        async Task<string> MarketFile(string name, string? spec)
+        {
+            var path = Path.Combine(_dir, name);
+            await File.WriteAllTextAsync(path, $$"""
+                {
+                  "token": "0x0000000000000000000000000000000000000001", "pool": "100",{{(spec is null ? "" : $"\n  \"spec\": \"{spec}\",")}}
+                  "tasks": "public/tasks.jsonl", "gold": "private/gold.jsonl",
+                  "deadlines": { "commit": "2h", "reveal": "1h", "gold": "1h", "evaluation": "1d" },
+                  "stake": { "min": "1", "cap": "10" }, "slashBps": 5000, "oracleFeeBps": 500, "challengePeriod": "1h"
+                }
+                """);
+            return path;
+        }
+
+        // Left out, the spec is the default, whose thin-pool G5 failure is said with the spec that met every goal.
+        var byDefault = await Protocol.Client.Markets.MarketPlan.ReadAsync(await MarketFile("default.json", null), CancellationToken.None);
+        Assert.Equal(Protocol.Evaluation.EvaluationSpecs.DefaultName, byDefault.Spec.Name);
+        Assert.StartsWith("spec bt-inrun-v3 is the default, and with few labels per item accurate curators can lose (G5 failed in 2 of 12 cells", byDefault.SpecWarning, StringComparison.Ordinal);
+        Assert.Contains("\"spec\": \"bt-inrun-v3-features-duo\" met every goal measured", byDefault.SpecWarning, StringComparison.Ordinal);
+
+        // Named, it is taken with the same warning in the named form; by its document's path, refused.
+        var named = await Protocol.Client.Markets.MarketPlan.ReadAsync(await MarketFile("named.json", "bt-inrun-v3"), CancellationToken.None);
+        Assert.StartsWith("spec bt-inrun-v3 was asked for by name; new markets should use bt-inrun-v3-features-duo: ", named.SpecWarning, StringComparison.Ordinal);
+        var pathFile = await MarketFile("path.json", Path.Combine(RepositoryLayout.Root, "specs", "bt-inrun-v3.json").Replace('\\', '/'));
+        var byPath = await Assert.ThrowsAsync<Protocol.Client.RefusalException>(() => Protocol.Client.Markets.MarketPlan.ReadAsync(pathFile, CancellationToken.None));
+        Assert.Contains("is the shipped bt-inrun-v3, which new markets should not use", byPath.Message, StringComparison.Ordinal);
+        Assert.Contains("or write \"spec\": \"bt-inrun-v3\" to use it anyway", byPath.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_relative_secrets_or_key_file_that_is_not_there_is_named_with_the_full_path_it_looked_for()
     {
         var (exit, output) = await RunAsync("market", "reveal-gold", "--secrets", "m.secrets.json");

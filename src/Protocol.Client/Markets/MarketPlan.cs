@@ -166,6 +166,7 @@ public sealed record MarketPlan(
             return new PlannedFile(kind, full, Keccak.Hash(bytes), uri, bytes);
         }
 
+        var named = Text(root, "spec") is not null;
         var specName = Text(root, "spec") ?? EvaluationSpecs.DefaultName;
         var specPath = Path.GetFullPath(specName, folder);
         EvaluationSpec? spec = null;
@@ -192,7 +193,7 @@ public sealed record MarketPlan(
             {
                 problems.Add(
                     $"\"spec\": {specName} is the shipped {spec.Name}, which new markets should not use: {economics} (docs/evaluation.md). " +
-                    $"Leave \"spec\" out for {EvaluationSpecs.DefaultName}, or write \"spec\": \"{spec.Name}\" to use it anyway");
+                    $"{Better(spec)}, or write \"spec\": \"{spec.Name}\" to use it anyway");
             }
         }
 
@@ -264,9 +265,17 @@ public sealed record MarketPlan(
             slash, oracleFee, challenge, disputeBond)
         {
             SpecUri = specUri,
-            SpecWarning = economics is null ? null : $"spec {spec.Name} was asked for by name; new markets should use {EvaluationSpecs.DefaultName}: {economics} (docs/evaluation.md)",
+            SpecWarning = economics is null ? null
+                : named ? $"spec {spec.Name} was asked for by name; new markets should use {EvaluationSpecs.Instead(spec)}: {economics} (docs/evaluation.md)"
+                : $"spec {spec.Name} is the default, and {economics} (docs/evaluation.md). {Better(spec)}",
         };
     }
+
+    // What to write instead of a spec that failed a goal: the default, or the one spec that met every goal (which needs
+    // the sponsor's features).
+    private static string Better(EvaluationSpec spec) => EvaluationSpecs.Instead(spec) is var instead && instead == EvaluationSpecs.DefaultName
+        ? $"Leave \"spec\" out for {instead}"
+        : $"\"spec\": \"{instead}\" met every goal measured (it reads committed features: make them with fmp features embed --model minilm+arctic-xs and give \"taskFeatures\" and \"goldFeatures\")";
 
     // A deadline given as a date ("2026-12-24T12:00:00Z") rather than a duration after the one before it.
     private static bool IsDate(string text) =>

@@ -30,10 +30,11 @@ public static class FmpApp
         config.SetHelpProvider(new FmpHelpProvider(config.Settings));
         // fmp --version: the assembly version (the SDK default until releases are versioned).
         config.SetApplicationVersion(typeof(FmpApp).Assembly.GetName().Version?.ToString(3) ?? "unknown");
+        // An option the command does not declare is refused (UnknownOptions), not ignored.
+        config.SetInterceptor(new UnknownOptions());
         // A usage mistake (an unknown option, a missing value, a settings check) exits 2, as every command's own refusal
         // of its input does; Spectre's default is -1 (255 to a shell). Anything else is a fault: printed as Spectre
         // prints it, exit -1 as before.
-        config.SetInterceptor(new UnknownOptions());
         config.SetExceptionHandler((e, _) =>
         {
             if (e is CommandAppException or UsageException)

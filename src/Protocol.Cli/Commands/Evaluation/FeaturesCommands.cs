@@ -87,7 +87,7 @@ public sealed class FeaturesEmbedCommand : AsyncCommand<FeaturesEmbedCommand.Set
         public string Out { get; init; } = "";
 
         [CommandOption("--model <NAME>")]
-        [Description("Packaged model: minilm (all-MiniLM-L6-v2, 384 dims, the default), arctic-xs (snowflake-arctic-embed-xs, 384 dims) minilm+arctic-xs (both vectors side by side, 768 dims: what bt-inrun-v3-features-duo requires), or minilm-int8 / arctic-xs-int8 (the model with int8 weights: about twice as fast, vectors within 0.97-0.99 cosine of fp32's, a model name of their own).")]
+        [Description("Packaged model: minilm (all-MiniLM-L6-v2, 384 dims, the default), arctic-xs (snowflake-arctic-embed-xs, 384 dims), minilm+arctic-xs (both vectors side by side, 768 dims: what bt-inrun-v3-features-duo requires), or minilm-int8 / arctic-xs-int8 (the model with int8 weights: about twice as fast, vectors within 0.97-0.99 cosine of fp32's, a model name of their own).")]
         public string Model { get; init; } = "minilm";
 
         [CommandOption("--text <WHAT>")]

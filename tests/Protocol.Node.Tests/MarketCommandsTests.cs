@@ -224,6 +224,8 @@ public sealed class MarketCommandsTests(AnvilFixture anvil) : IClassFixture<Anvi
         await File.WriteAllTextAsync(marketFile, (await File.ReadAllTextAsync(marketFile)).Replace("\"spec\": \"bt-inrun-v3\",", "", StringComparison.Ordinal));
         var created = await FmpAsync(0, d, ["market", "create", "--config", marketFile, .. sponsor]);
         Assert.Contains("spec bt-inrun-v3", created, StringComparison.Ordinal);
+        // How many curators the peer consensus needs on this pool: 30 of the 60 items per address, 5 labels per item.
+        Assert.Contains("sizing: each address is given about 30 of the 60 items; bt-inrun-v3 judges a label against the other curators' labels of its item and needs about 5 per item, so about 10 curators", created, StringComparison.Ordinal);
         // The default's measured thin-pool failure (G5) is said, with the spec that met every goal.
         Assert.Contains("warning: spec bt-inrun-v3 is the default, and with few labels per item accurate curators can lose", created, StringComparison.Ordinal);
 

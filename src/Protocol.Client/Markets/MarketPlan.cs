@@ -50,6 +50,27 @@ public sealed record MarketPlan(
     public string? SpecWarning { get; init; }
 
     /// <summary>
+    /// For a spec that judges labels against the other curators' (v3): how many items each address gets and how many
+    /// curators give the ~5 labels per item its consensus needs (docs/evaluation.md, "What it costs"); else null.
+    /// </summary>
+    public string? Sizing
+    {
+        get
+        {
+            if (Spec.InRun is not { AssignedItems: > 0, Peer: not null } p)
+            {
+                return null;
+            }
+
+            var items = Tasks.Bytes.AsSpan().Count((byte)'\n') + (Tasks.Bytes.Length > 0 && Tasks.Bytes[^1] != (byte)'\n' ? 1 : 0);
+            var perAddress = Math.Max(1, (int)Math.Round((double)p.ShareFor(items) * items / 1_000_000));
+            var curators = (int)Math.Ceiling(5.0 * items / perAddress);
+            return $"each address is given about {perAddress} of the {items} items; {Spec.Name} judges a label against the other curators' labels of its item and needs about 5 per item, so about {curators} curators " +
+                "(below about 2 labels per item even accurate curators lose money: docs/evaluation.md, \"What it costs\")";
+        }
+    }
+
+    /// <summary>
     /// Reads and checks the market file. Every problem of the file is listed in one refusal (a sponsor fixes them in
     /// one go instead of one per run); only a file that is not JSON, or not one object, stops at the first.
     /// </summary>

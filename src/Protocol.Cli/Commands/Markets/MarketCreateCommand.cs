@@ -83,6 +83,11 @@ public sealed class MarketCreateCommand : AsyncCommand<MarketCreateCommand.Setti
             lines.Add($"  {gf.Path} -> {gf.Uri}");
         }
 
+        if (plan.Sizing is { } sizing)
+        {
+            lines.Add("sizing: " + sizing);
+        }
+
         if (plan.SpecWarning is { } warning)
         {
             lines.Add("warning: " + warning);

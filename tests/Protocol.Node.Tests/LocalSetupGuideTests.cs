@@ -46,9 +46,10 @@ public sealed class LocalSetupGuideTests : IDisposable
             // dashboard off), until it logs what it watches and where it listens.
             using (var run = CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", node, "--metrics-port", "0", "--dashboard-port=-1", "--reports-port", "0"]))
             {
-                var started = await run.WaitForOutputAsync(new System.Text.RegularExpressions.Regex(
-                    "Oracle " + address + @" .*; metrics http://127\.0\.0\.1:([0-9]+)/metrics, job dashboard off, reports http://127\.0\.0\.1:([0-9]+)/reports/;"), TimeSpan.FromSeconds(60));
-                Assert.NotEqual("9464", started.Groups[1].Value);
+                var at = await ListeningLines.NodeAsync(run, TimeSpan.FromSeconds(60));
+                Assert.Contains("Oracle " + address, run.Log, StringComparison.Ordinal);
+                Assert.Equal((null, "/reports/"), (at.Dashboard, at.Reports?.AbsolutePath));
+                Assert.NotEqual(9464, at.Metrics!.Port);
                 await run.TerminateAsync(TimeSpan.FromSeconds(20));
             }
 

@@ -44,8 +44,6 @@ public abstract class NodeProcessTestBase(AnvilFixture anvil, PostgresDatabaseFi
 
     protected sealed record Setup(string Config, string Address, ProtocolDeployment Deployment, TestMarket Market, Npgsql.NpgsqlDataSource NodeDb);
 
-    /// <summary>Where a started node listens, from its start line (the ports the system picked for port 0); null: off.</summary>
-    protected sealed record Endpoints(Uri? Metrics, Uri? Dashboard, Uri? Reports);
 
     // Keys as the guide says, a funded and bonded oracle, a market in evaluation, and the node's config file.
     protected async Task<Setup> SetUpAsync(string extraConfig = "", bool revealGold = true, System.Numerics.BigInteger? bond = null)
@@ -131,12 +129,7 @@ public abstract class NodeProcessTestBase(AnvilFixture anvil, PostgresDatabaseFi
     }
 
     /// <summary>The node's endpoints, once its start line names them.</summary>
-    protected static async Task<Endpoints> ListeningAsync(CliProcess node)
-    {
-        var m = await node.WaitForOutputAsync(new System.Text.RegularExpressions.Regex(@"; metrics (\S+), job dashboard (\S+), reports (\S+);"), TimeSpan.FromSeconds(120));
-        static Uri? At(string s) => s == "off" ? null : new Uri(s);
-        return new Endpoints(At(m.Groups[1].Value), At(m.Groups[2].Value), At(m.Groups[3].Value));
-    }
+    protected static Task<NodeEndpoints> ListeningAsync(CliProcess node) => ListeningLines.NodeAsync(node, TimeSpan.FromSeconds(120));
 
     protected static CliProcess StartNode(string config) => CliProcess.Start(CliProcess.Fmp, ["node", "run", "--config", config]);
 

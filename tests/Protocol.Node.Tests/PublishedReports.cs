@@ -33,8 +33,7 @@ internal static class PublishedReports
     {
         // Port 0: the server binds a free port itself and prints it (a port picked here first could be taken meanwhile).
         var process = CliProcess.Start(CliProcess.Fmp, ["serve", "--folder", folder, "--port", "0"]);
-        var started = await process.WaitForOutputAsync(new System.Text.RegularExpressions.Regex(@" read-only at (http://127\.0\.0\.1:[0-9]+)/"), TimeSpan.FromSeconds(30));
-        return new Served(process, started.Groups[1].Value);
+        return new Served(process, (await ListeningLines.ServeAsync(process, TimeSpan.FromSeconds(30))).TrimEnd('/'));
     }
 
     internal sealed record Served(CliProcess Process, string Url) : IDisposable

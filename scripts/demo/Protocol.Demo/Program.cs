@@ -89,7 +89,7 @@ try
     // Port 0: fmp serve binds a free port itself and prints it (a port picked here first could be taken meanwhile).
     var serve = Step.Start(fmp, Path.Combine(logsDir, "serve.log"), "serve", "--folder", publicDir, "--port", "0");
     processes.Add(serve);
-    var files = (await serve.WaitForOutputAsync(new System.Text.RegularExpressions.Regex(@" read-only at (http://127\.0\.0\.1:[0-9]+/)"), TimeSpan.FromSeconds(60))).Groups[1].Value;
+    var files = await ListeningLines.ServeAsync(serve, TimeSpan.FromSeconds(60));
     if (!await Step.ServedAsync(files + "tasks.jsonl"))
     {
         throw new InvalidOperationException($"fmp serve did not serve {publicDir}; see {Path.Combine(logsDir, "serve.log")}");
@@ -247,7 +247,7 @@ try
     var preferred = Step.PreferredOrZero(5080);
     var api = Step.Start(fmp, Path.Combine(logsDir, "api.log"), "api", "run", "--db", indexerDb, "--urls", $"http://127.0.0.1:{preferred}");
     processes.Add(api);
-    var dashboard = (await api.WaitForOutputAsync(new System.Text.RegularExpressions.Regex(@"analyst API and dashboard at (http://[^ ,]+)"), TimeSpan.FromSeconds(60))).Groups[1].Value;
+    var dashboard = await ListeningLines.ApiAsync(api, TimeSpan.FromSeconds(60));
     if (preferred == 0)
     {
         // Said, so that a bookmark of 5080 is not taken for the demo's dashboard.
@@ -255,12 +255,10 @@ try
     }
 
     AnsiConsole.MarkupLine($"  analyst dashboard (fmp api run): [link]{dashboard}/dashboard/[/]");
-    var listening = new Regex(@"; metrics \S+, job dashboard (\S+), reports (\S+);");
-    var nodeUrls = new List<(string Dashboard, Uri Reports)>();
+    var nodeUrls = new List<NodeEndpoints>();
     foreach (var node in nodes)
     {
-        var started = await node.WaitForOutputAsync(listening, TimeSpan.FromSeconds(120));
-        nodeUrls.Add((started.Groups[1].Value, new Uri(started.Groups[2].Value)));
+        nodeUrls.Add(await ListeningLines.NodeAsync(node, TimeSpan.FromSeconds(120)));
     }
 
     AnsiConsole.MarkupLine($"  job dashboards of the nodes: {string.Join(", ", nodeUrls.Select(u => u.Dashboard))}");
@@ -303,7 +301,7 @@ try
 
     // Every curator leaf claimed by its own key; the remainder leaf is the burn address's (the sponsor gets nothing
     // from the leaves), and as claims are permissionless the sponsor relays it. What each got is read from the chain.
-    var reportsUrl = nodeUrls[0].Reports.GetLeftPart(UriPartial.Authority);
+    var reportsUrl = nodeUrls[0].Reports!.GetLeftPart(UriPartial.Authority);
     var byAddress = curators.ToDictionary(c => c.Address, StringComparer.OrdinalIgnoreCase);
     var leavesFile = nodeOutputs.SelectMany(o => Directory.Exists(o) ? Directory.GetFiles(o, "leaves.json", SearchOption.AllDirectories) : []).First();
     using var leaves = JsonDocument.Parse(await File.ReadAllTextAsync(leavesFile));

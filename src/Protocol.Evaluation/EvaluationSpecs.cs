@@ -68,13 +68,13 @@ public static class EvaluationSpecs
     }
 
     /// <summary>
-    /// The spec to use in place of one that failed a goal: <see cref="BestMeasuredName"/> for the v3 specs (it failed
-    /// none), else the default.
+    /// The spec to use in place of one that failed a goal: for a peer-consensus (v3) spec, <see cref="BestMeasuredName"/>
+    /// (the v3 that failed none), else the default.
     /// </summary>
     public static string Instead(EvaluationSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Name is DefaultName or "bt-inrun-v3-features" ? BestMeasuredName : DefaultName;
+        return spec.InRun?.Peer is not null ? BestMeasuredName : DefaultName;
     }
 
     /// <summary>One line per shipped spec: name and hash (for error messages and <c>--help</c>).</summary>

@@ -46,6 +46,9 @@ public sealed record MarketPlan(
 
     public string SpecUri { get; init; } = "";
 
+    /// <summary>The task pool's item count (read when the file was checked).</summary>
+    public int TaskCount { get; init; }
+
     /// <summary>Why the named spec is a poor choice for a new market (the economics goals it failed), or null.</summary>
     public string? SpecWarning { get; init; }
 
@@ -62,7 +65,7 @@ public sealed record MarketPlan(
                 return null;
             }
 
-            var items = Tasks.Bytes.AsSpan().Count((byte)'\n') + (Tasks.Bytes.Length > 0 && Tasks.Bytes[^1] != (byte)'\n' ? 1 : 0);
+            var items = TaskCount;
             var perAddress = Math.Max(1, (int)Math.Round((double)p.ShareFor(items) * items / 1_000_000));
             var curators = (int)Math.Ceiling(5.0 * items / perAddress);
             return $"each address is given about {perAddress} of the {items} items; {Spec.Name} judges a label against the other curators' labels of its item and needs about 5 per item, so about {curators} curators " +
@@ -187,8 +190,9 @@ public sealed record MarketPlan(
             return new PlannedFile(kind, full, Keccak.Hash(bytes), uri, bytes);
         }
 
-        var named = Text(root, "spec") is not null;
-        var specName = Text(root, "spec") ?? EvaluationSpecs.DefaultName;
+        var givenSpec = Text(root, "spec");
+        var specName = givenSpec ?? EvaluationSpecs.DefaultName;
+        var taskCount = 0;
         var specPath = Path.GetFullPath(specName, folder);
         EvaluationSpec? spec = null;
         string? economics = null;
@@ -235,7 +239,9 @@ public sealed record MarketPlan(
             }
             else if (tasks is not null && gold is not null && (taskFeatures is not null || tf is null) && (goldFeatures is not null || gf is null))
             {
-                problems.AddRange(await CheckFilesAsync(tasks, gold, taskFeatures, goldFeatures, cancellationToken).ConfigureAwait(false));
+                var (fileProblems, count) = await CheckFilesAsync(tasks, gold, taskFeatures, goldFeatures, cancellationToken).ConfigureAwait(false);
+                problems.AddRange(fileProblems);
+                taskCount = count ?? 0;
             }
         }
 
@@ -286,17 +292,18 @@ public sealed record MarketPlan(
             slash, oracleFee, challenge, disputeBond)
         {
             SpecUri = specUri,
+            TaskCount = taskCount,
             SpecWarning = economics is null ? null
-                : named ? $"spec {spec.Name} was asked for by name; new markets should use {EvaluationSpecs.Instead(spec)}: {economics} (docs/evaluation.md)"
+                : givenSpec is not null ? $"spec {spec.Name} was asked for by name; new markets should use {EvaluationSpecs.Instead(spec)}: {economics} (docs/evaluation.md)"
                 : $"spec {spec.Name} is the default, and {economics} (docs/evaluation.md). {Better(spec)}",
         };
     }
 
     // What to write instead of a spec that failed a goal: the default, or the one spec that met every goal (which needs
     // the sponsor's features).
-    private static string Better(EvaluationSpec spec) => EvaluationSpecs.Instead(spec) is var instead && instead == EvaluationSpecs.DefaultName
-        ? $"Leave \"spec\" out for {instead}"
-        : $"\"spec\": \"{instead}\" met every goal measured (it reads committed features: make them with fmp features embed --model minilm+arctic-xs and give \"taskFeatures\" and \"goldFeatures\")";
+    private static string Better(EvaluationSpec spec) => EvaluationSpecs.Instead(spec) == EvaluationSpecs.DefaultName
+        ? $"Leave \"spec\" out for {EvaluationSpecs.DefaultName}"
+        : $"\"spec\": \"{EvaluationSpecs.BestMeasuredName}\" met every goal measured (it reads committed features: make them with fmp features embed --model minilm+arctic-xs and give \"taskFeatures\" and \"goldFeatures\")";
 
     // A deadline given as a date ("2026-12-24T12:00:00Z") rather than a duration after the one before it.
     private static bool IsDate(string text) =>
@@ -320,8 +327,8 @@ public sealed record MarketPlan(
     }
 
     // Everything a node will check later, checked now: a malformed gold set or mismatched features would make the
-    // oracles sign a verdict that burns the pool. Returns the problems, each naming its field.
-    private static async Task<List<string>> CheckFilesAsync(PlannedFile tasks, PlannedFile gold, PlannedFile? taskFeatures, PlannedFile? goldFeatures, CancellationToken cancellationToken)
+    // oracles sign a verdict that burns the pool. Returns the problems, each naming its field, and the task count.
+    private static async Task<(List<string> Problems, int? TaskCount)> CheckFilesAsync(PlannedFile tasks, PlannedFile gold, PlannedFile? taskFeatures, PlannedFile? goldFeatures, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         int? taskCount = null, goldCount = null;
@@ -372,7 +379,7 @@ public sealed record MarketPlan(
             }
         }
 
-        return problems;
+        return (problems, taskCount);
     }
 }
 

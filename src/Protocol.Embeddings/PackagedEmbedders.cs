@@ -8,7 +8,7 @@ public static class PackagedEmbedders
 {
     /// <summary>The --model values: each packaged model alone, all of them concatenated, then the int8 variants.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        [.. PackagedModel.All.Select(m => m.Key), string.Join(CombinedEmbedder.Separator, PackagedModel.All.Select(m => m.Key)), .. PackagedModel.Quantized.Select(m => m.Key)];
+        [.. PackagedModel.All.Select(m => m.Key), string.Join(CombinedEmbedder.Separator, PackagedModel.All.Select(m => m.Key)), .. PackagedModel.Int8Variants.Select(m => m.Key)];
 
     /// <summary>The header model name of each key (e.g. minilm+arctic-xs: all-MiniLM-L6-v2+snowflake-arctic-embed-xs).</summary>
     public static string ModelName(string key) => string.Join(CombinedEmbedder.Separator, Models(key).Select(m => m.Name));
@@ -40,6 +40,6 @@ public static class PackagedEmbedders
             throw new ArgumentException($"unknown model {key}: the packaged ones are {string.Join(", ", Keys)}", nameof(key));
         }
 
-        return [.. key.Split(CombinedEmbedder.Separator).Select(k => PackagedModel.All.Concat(PackagedModel.Quantized).First(m => m.Key == k))];
+        return [.. key.Split(CombinedEmbedder.Separator).Select(k => PackagedModel.All.Concat(PackagedModel.Int8Variants).First(m => m.Key == k))];
     }
 }

@@ -34,7 +34,7 @@ public sealed record PackagedModel(string Key, string Name, string Package, int 
     public static IReadOnlyList<PackagedModel> All { get; } = [MiniLm, ArcticXs];
 
     /// <summary>The int8 variants, each used alone.</summary>
-    public static IReadOnlyList<PackagedModel> Quantized { get; } = [MiniLmInt8, ArcticXsInt8];
+    public static IReadOnlyList<PackagedModel> Int8Variants { get; } = [MiniLmInt8, ArcticXsInt8];
 
     /// <summary>What the model's header records as its source: the package, and how fmp changed it.</summary>
     public string Source => $"{Package} {PackageVersion}" + (Quantised ? ", int8 by fmp (dynamic, 7-bit weights per column)" : "");
